@@ -1,0 +1,32 @@
+# Criée — the two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export CRIEE_TEST_POSTGRES_URL ?= postgresql+asyncpg://criee:criee@127.0.0.1:5432/criee
+
+.PHONY: demo test install serve clean
+
+$(STAMP): pyproject.toml
+	scripts/ensure-venv.sh "$(PYTHON)" "$(VENV)"
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Migrate, seed the demo office and sale, and serve it on the embedded SQLite database.
+demo: $(STAMP)
+	$(BIN)/criee demo --serve
+
+## Everything the tests need (PostgreSQL on loopback, Debian's chromium), then the whole suite.
+test: $(STAMP)
+	scripts/ensure-postgres.sh
+	scripts/ensure-chromium.sh
+	CRIEE_REQUIRE_POSTGRES=1 CRIEE_REQUIRE_BROWSER=1 $(BIN)/pytest $(PYTEST_ARGS)
+
+serve: $(STAMP)
+	$(BIN)/criee serve
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,81 @@
+"""Engine, sessions and the start-up checks of the database (reachable, schema at head)."""
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+
+class DatabaseError(Exception):
+    """The database cannot be used as configured; the message tells the operator what to do."""
+
+
+def make_engine(url: str, **kwargs) -> AsyncEngine:
+    if url.startswith("sqlite"):
+        path = make_url(url).database
+        if path:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+        _sqlite_pragmas(engine)
+        return engine
+    return create_async_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_pragmas(engine: AsyncEngine) -> None:
+    """Foreign keys on, WAL, and transactions that SQLAlchemy controls (so SAVEPOINT works)."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+
+@dataclass
+class Database:
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+
+    @classmethod
+    def connect(cls, url: str) -> "Database":
+        engine = make_engine(url)
+        return cls(engine, async_sessionmaker(engine, expire_on_commit=False))
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def describe(url: str) -> str:
+    """The URL without its password, for messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+async def check_reachable(engine: AsyncEngine) -> None:
+    try:
+        async with engine.connect() as conn:
+            await conn.exec_driver_sql("SELECT 1")
+    except (OSError, socket.gaierror, DBAPIError, OperationalError) as exc:
+        reason = str(getattr(exc, "orig", exc) or exc).splitlines()[0]
+        target = describe(str(engine.url))
+        if engine.dialect.name == "postgresql":
+            hint = "start PostgreSQL or fix DATABASE_URL"
+        else:
+            hint = "check that CRIEE_DATA_DIR / DATABASE_URL points to a writable file"
+        raise DatabaseError(f"Cannot reach the database {target} ({reason}): {hint}.") from exc

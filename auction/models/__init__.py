@@ -1,0 +1,11 @@
+"""SQLAlchemy models: the storage of the domain. Import from here so Alembic sees every table."""
+from .base import Base, UTCDateTime, utcnow
+from .bidder import Bidder, Registration
+from .case import Case, Claim, Creditor
+from .office import Office, TariffPeriod, User, UserSession
+from .sale import Lot, LotPhoto, Sale
+
+__all__ = [
+    "Base", "UTCDateTime", "utcnow", "Bidder", "Registration", "Case", "Claim", "Creditor",
+    "Office", "TariffPeriod", "User", "UserSession", "Lot", "LotPhoto", "Sale",
+]

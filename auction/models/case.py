@@ -1,0 +1,72 @@
+"""Seizure cases (dossiers de saisie-vente), their creditors and claims."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, Cents, UTCDateTime, utcnow
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    debtor_name: Mapped[str] = mapped_column(String(200))
+    debtor_is_company: Mapped[bool] = mapped_column(default=False)
+    debtor_address: Mapped[str] = mapped_column(String(200))
+    debtor_postcode: Mapped[str] = mapped_column(String(10))
+    debtor_city: Mapped[str] = mapped_column(String(100))
+    title_nature: Mapped[str] = mapped_column(String(200))
+    title_court: Mapped[str] = mapped_column(String(200))
+    title_date: Mapped[date] = mapped_column(Date)
+    seizure_date: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    creditors: Mapped[list["Creditor"]] = relationship(
+        back_populates="case", order_by="Creditor.id", cascade="all, delete-orphan")
+
+
+class Creditor(Base):
+    __tablename__ = "creditors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
+    is_private_person: Mapped[bool] = mapped_column(default=False)
+    represented_by: Mapped[str] = mapped_column(String(200), default="")
+
+    case: Mapped[Case] = relationship(back_populates="creditors")
+    claims: Mapped[list["Claim"]] = relationship(
+        back_populates="creditor", order_by="Claim.id", cascade="all, delete-orphan")
+
+    __table_args__ = (CheckConstraint("role IN ('seizing', 'opposing')", name="role"),)
+
+
+class Claim(Base):
+    """What a creditor is owed under one enforceable title, in cents."""
+
+    __tablename__ = "claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    creditor_id: Mapped[int] = mapped_column(ForeignKey("creditors.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    principal_cents: Mapped[int] = mapped_column(Cents)
+    interest_cents: Mapped[int] = mapped_column(Cents, default=0)
+    costs_cents: Mapped[int] = mapped_column(Cents, default=0)
+    as_of: Mapped[date] = mapped_column(Date)
+
+    creditor: Mapped[Creditor] = relationship(back_populates="claims")
+
+    __table_args__ = (
+        CheckConstraint("principal_cents >= 0 AND interest_cents >= 0 AND costs_cents >= 0",
+                        name="amounts_not_negative"),
+    )
+
+    @property
+    def total_cents(self) -> int:
+        return self.principal_cents + self.interest_cents + self.costs_cents

@@ -1,0 +1,88 @@
+"""Sales, their lots and the lots' photos."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, Cents, UTCDateTime, utcnow
+
+SALE_STATUSES = ("draft", "announced", "live", "closed", "settled")
+PUBLIC_SALE_STATUSES = ("announced", "live", "closed", "settled")
+
+
+class Sale(Base):
+    __tablename__ = "sales"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place_kind: Mapped[str] = mapped_column(String(20))
+    place_name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(200))
+    postcode: Mapped[str] = mapped_column(String(10))
+    city: Mapped[str] = mapped_column(String(100))
+    viewing: Mapped[str] = mapped_column(Text, default="")
+    conditions: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    lots: Mapped[list["Lot"]] = relationship(
+        back_populates="sale", order_by="Lot.position", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'announced', 'live', 'closed', 'settled')", name="status"),
+        CheckConstraint("place_kind IN ('room', 'premises')", name="place_kind"),
+    )
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_SALE_STATUSES
+
+
+class Lot(Base):
+    __tablename__ = "lots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="RESTRICT"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    number_suffix: Mapped[str] = mapped_column(String(10), default="")
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(60), default="")
+    estimate_low_cents: Mapped[int] = mapped_column(Cents)
+    estimate_high_cents: Mapped[int] = mapped_column(Cents)
+    opening_bid_cents: Mapped[int] = mapped_column(Cents)
+    status: Mapped[str] = mapped_column(String(20), default="listed")
+
+    sale: Mapped[Sale] = relationship(back_populates="lots")
+    photos: Mapped[list["LotPhoto"]] = relationship(
+        back_populates="lot", order_by="LotPhoto.position", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        UniqueConstraint("sale_id", "number", "number_suffix"),
+        CheckConstraint("status IN ('listed', 'withdrawn')", name="status"),
+        CheckConstraint("0 <= estimate_low_cents AND estimate_low_cents <= estimate_high_cents",
+                        name="estimate_range"),
+        CheckConstraint("opening_bid_cents >= 0", name="opening_bid_not_negative"),
+    )
+
+    @property
+    def label(self) -> str:
+        return f"{self.number} {self.number_suffix}".strip()
+
+
+class LotPhoto(Base):
+    __tablename__ = "lot_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    path: Mapped[str] = mapped_column(String(300))
+    alt_text: Mapped[str] = mapped_column(String(300), default="")
+
+    lot: Mapped[Lot] = relationship(back_populates="photos")

@@ -1,0 +1,225 @@
+"""A realistic demo office: an officer, a clerk, two seizure cases, a sale of 40 lots, a few bidders.
+
+Later features extend this data; they do not replace it.
+"""
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from auction.domain.office import OfficeDetails
+from auction.domain.roles import Role
+from auction.formats import PARIS
+from auction.models import (Bidder, Case, Claim, Creditor, Lot, LotPhoto, Office, Registration, Sale,
+                            utcnow)
+
+from .accounts import NewUser, add_user
+from .passwords import hash_password
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: Role
+    email: str
+    password: str
+    full_name: str
+
+
+DEMO_LOGINS = (
+    DemoLogin(Role.OFFICER, "officier@etude-demo.fr", "demo-officier", "Me Claire LEFÈVRE"),
+    DemoLogin(Role.CLERK, "clerc@etude-demo.fr", "demo-clerc-2026", "Thomas MOREL"),
+    DemoLogin(Role.BIDDER, "encherisseur@exemple.fr", "demo-encherisseur", "Sophie DURAND"),
+)
+
+DEMO_OFFICE = OfficeDetails(
+    name="Étude Lefèvre & Associés, commissaires de justice",
+    address="12 rue de la République", postcode="69002", city="Lyon",
+    phone="04 78 00 00 00", email="contact@etude-demo.fr",
+    siret="81234567600017", client_account_iban="FR7630006000011234567890189",
+)
+
+CATEGORY_COLOURS = {
+    "Outillage": (176, 96, 40), "Machines": (90, 98, 110), "Mobilier de bureau": (60, 100, 150),
+    "Informatique": (40, 120, 130), "Véhicules": (150, 40, 40), "Mobilier": (120, 80, 50),
+    "Électroménager": (70, 130, 90), "Tableaux": (120, 60, 120), "Objets d'art": (160, 130, 40),
+    "Électronique": (50, 60, 140),
+}
+
+# (title, description, category, low estimate €, high estimate €)
+WORKSHOP_LOTS = [
+    ("Scie à format Altendorf F45", "Scie circulaire à format, chariot 3,20 m, moteur triphasé 5,5 kW. Bon état de fonctionnement, traces d'usage.", "Machines", 4000, 6000),
+    ("Dégauchisseuse-raboteuse Felder AD 741", "Largeur de rabotage 410 mm, table fonte, année 2015. Fonctionne.", "Machines", 2500, 3500),
+    ("Toupie SCM T130", "Toupie d'atelier avec entraîneur 4 galets, arbre 30 mm. Usure normale.", "Machines", 1500, 2500),
+    ("Compresseur Atlas Copco 270 L", "Compresseur à piston 10 bars, cuve 270 litres, contrôle de cuve à refaire.", "Machines", 400, 700),
+    ("Aspirateur à copeaux Felder AF 22", "Deux sacs, tuyauterie non comprise.", "Machines", 300, 500),
+    ("Lot de serre-joints", "Environ 40 serre-joints à pompe et à vis, longueurs 30 à 150 cm.", "Outillage", 100, 200),
+    ("Coffret de défonceuses Festool", "Défonceuse OF 1400 et OF 1010 en Systainer, avec jeu de fraises.", "Outillage", 400, 600),
+    ("Scie plongeante Festool TS 55", "Avec deux rails de guidage 1,40 m et aspiration. Bon état.", "Outillage", 250, 400),
+    ("Établi de menuisier en hêtre", "Établi 2 m avec presse avant et arrière, plateau marqué.", "Outillage", 150, 300),
+    ("Lot de visseuses sans fil Makita", "Trois visseuses 18 V, quatre batteries, deux chargeurs.", "Outillage", 150, 250),
+    ("Bureau direction en chêne", "Bureau 180 × 90 cm avec caisson trois tiroirs, quelques rayures.", "Mobilier de bureau", 200, 400),
+    ("Six fauteuils de bureau Steelcase", "Modèle Leap, tissu gris, accoudoirs réglables.", "Mobilier de bureau", 300, 600),
+    ("Armoire forte Fichet", "Coffre-fort d'environ 300 kg, avec clés, sans code.", "Mobilier de bureau", 400, 800),
+    ("Deux ordinateurs portables Dell Latitude", "Latitude 5520, i5, 16 Go, disques effacés, sans chargeur.", "Informatique", 200, 400),
+    ("Imprimante multifonction Canon", "imageRUNNER A3, compteur environ 85 000 pages.", "Informatique", 150, 300),
+    ("Fourgon Renault Master", "Renault Master L2H2 dCi 135, 2019, 142 000 km, carte grise présente. Vendu en l'état.", "Véhicules", 9000, 13000),
+    ("Remorque plateau Lider", "Remorque 750 kg, plateau 2,50 × 1,30 m, 2017.", "Véhicules", 400, 700),
+    ("Transpalette manuel", "Capacité 2 500 kg, fourches 1,15 m.", "Outillage", 80, 150),
+    ("Stock de panneaux de contreplaqué", "Environ 25 panneaux 250 × 122 cm, épaisseurs 15 et 18 mm.", "Outillage", 200, 400),
+    ("Rayonnages métalliques", "Cinq travées de rayonnage à charge lourde, démontées.", "Mobilier de bureau", 150, 300),
+]
+
+HOUSEHOLD_LOTS = [
+    ("Canapé d'angle en cuir", "Canapé d'angle cinq places, cuir cognac, usures aux accoudoirs.", "Mobilier", 300, 600),
+    ("Table de salle à manger en noyer", "Table 200 × 100 cm et six chaises assorties.", "Mobilier", 400, 800),
+    ("Buffet Louis-Philippe", "Buffet deux portes en acajou, XIXe siècle, dessus marbre gris.", "Mobilier", 300, 500),
+    ("Commode de style Louis XV", "Commode galbée trois tiroirs, placage de bois de rose, bronzes.", "Mobilier", 500, 900),
+    ("Téléviseur Samsung 65 pouces", "QLED 4K, 2022, avec télécommande et pied.", "Électronique", 300, 500),
+    ("Console de jeux et jeux", "Console PlayStation 5 avec deux manettes et huit jeux.", "Électronique", 250, 400),
+    ("Réfrigérateur américain LG", "Réfrigérateur-congélateur 600 L, distributeur d'eau, bon état.", "Électroménager", 300, 500),
+    ("Lave-linge Miele", "Lave-linge 9 kg, 2021, fonctionne.", "Électroménager", 250, 450),
+    ("Huile sur toile, paysage de Provence", "Huile sur toile signée en bas à droite, 60 × 80 cm, cadre doré.", "Tableaux", 300, 600),
+    ("Lithographie numérotée", "Lithographie en couleurs numérotée 45/150, encadrée sous verre.", "Tableaux", 150, 300),
+    ("Paire de lampes en bronze", "Paire de lampes de salon en bronze doré, abat-jour crème.", "Objets d'art", 150, 250),
+    ("Service de table en porcelaine de Limoges", "Environ 60 pièces, décor filet or.", "Objets d'art", 150, 300),
+    ("Pendule en marbre noir", "Pendule borne fin XIXe, mouvement à revoir.", "Objets d'art", 100, 200),
+    ("Vélo électrique Moustache", "Samedi 27 Xroad, 2021, batterie 500 Wh, taille M.", "Véhicules", 1200, 1800),
+    ("Piano droit Yamaha", "Piano droit U1, noir brillant, accordé en 2023.", "Mobilier", 1500, 2500),
+    ("Bibliothèque en chêne", "Bibliothèque à quatre portes vitrées, 220 cm de haut.", "Mobilier", 200, 400),
+    ("Tapis persan", "Tapis en laine fait main, 300 × 200 cm.", "Objets d'art", 300, 600),
+    ("Machine à café Jura", "Machine à expresso automatique E8, détartrée.", "Électroménager", 200, 350),
+    ("Appareil photo Nikon D750", "Boîtier avec objectif 24-120 mm, deux batteries.", "Électronique", 400, 700),
+    ("Montre Tissot", "Montre automatique Tissot Le Locle, bracelet cuir, boîte et papiers.", "Objets d'art", 200, 350),
+]
+
+
+def _lot_image(path: Path, number: int, title: str, category: str) -> None:
+    colour = CATEGORY_COLOURS.get(category, (90, 90, 90))
+    image = Image.new("RGB", (800, 600), colour)
+    draw = ImageDraw.Draw(image)
+    big, small = ImageFont.load_default(size=120), ImageFont.load_default(size=40)
+    draw.rectangle((30, 30, 770, 570), outline=(255, 255, 255), width=4)
+    draw.text((400, 220), f"Lot {number}", font=big, fill="white", anchor="mm")
+    for i, line in enumerate(textwrap.wrap(title, 30)[:3]):
+        draw.text((400, 360 + 50 * i), line, font=small, fill="white", anchor="mm")
+    draw.text((400, 530), category, font=small, fill=(235, 235, 235), anchor="mm")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, "JPEG", quality=80)
+
+
+async def seed_demo(sessions: async_sessionmaker[AsyncSession], media_dir: Path, today: date) -> bool:
+    """Seed the demo office once; returns False when the installation already has an office."""
+    hashes = {login.email: await hash_password(login.password) for login in DEMO_LOGINS}
+    async with sessions() as session, session.begin():
+        if await session.scalar(select(Office.id).limit(1)) is not None:
+            return False
+        users = {}
+        for login in DEMO_LOGINS:
+            users[login.role] = await add_user(
+                session, NewUser(login.email, login.full_name, login.role, login.password), hashes[login.email])
+        session.add(Office(**DEMO_OFFICE.__dict__, officer_id=users[Role.OFFICER].id))
+
+        workshop = _workshop_case(today)
+        household = _household_case(today)
+        session.add_all([workshop, household])
+        sale = _sale(today)
+        session.add(sale)
+        await session.flush()
+
+        for position, (case, spec) in enumerate(
+                [(workshop, s) for s in WORKSHOP_LOTS] + [(household, s) for s in HOUSEHOLD_LOTS], start=1):
+            title, description, category, low, high = spec
+            photo = f"demo/lot-{position:02d}.jpg"
+            _lot_image(media_dir / photo, position, title, category)
+            lot = Lot(sale_id=sale.id, case_id=case.id, number=position, position=position, title=title,
+                      description=description, category=category, estimate_low_cents=low * 100,
+                      estimate_high_cents=high * 100, opening_bid_cents=(low // 2) * 100)
+            lot.photos.append(LotPhoto(position=0, path=photo, alt_text=f"Photo du lot {position} : {title}"))
+            session.add(lot)
+
+        await _bidders(session, sale, users[Role.BIDDER].id, users[Role.CLERK].id)
+    return True
+
+
+def _workshop_case(today: date) -> Case:
+    case = Case(
+        reference="SV-2026-0142", debtor_name="SARL Atelier Marchand", debtor_is_company=True,
+        debtor_address="4 chemin des Tanneurs", debtor_postcode="69100", debtor_city="Villeurbanne",
+        title_nature="Jugement du tribunal de commerce", title_court="Tribunal de commerce de Lyon",
+        title_date=today - timedelta(days=240), seizure_date=today - timedelta(days=75),
+    )
+    bank = Creditor(name="Banque Rhodanienne de Crédit", address="40 cours Lafayette, 69003 Lyon",
+                    role="seizing", represented_by="Me Paul Vernet, avocat au barreau de Lyon")
+    bank.claims.append(Claim(description="Solde débiteur de compte courant et prêt professionnel",
+                             principal_cents=3_845_000, interest_cents=211_450, costs_cents=98_630,
+                             as_of=today - timedelta(days=30)))
+    lessor = Creditor(name="Société Lyonnaise de Crédit-Bail", address="2 place Bellecour, 69002 Lyon",
+                      role="opposing")
+    lessor.claims.append(Claim(description="Loyers de crédit-bail impayés", principal_cents=1_260_000,
+                               interest_cents=48_220, costs_cents=35_000, as_of=today - timedelta(days=30)))
+    case.creditors.extend([bank, lessor])
+    return case
+
+
+def _household_case(today: date) -> Case:
+    case = Case(
+        reference="SV-2026-0187", debtor_name="M. Julien ROCHE", debtor_is_company=False,
+        debtor_address="27 rue Victor-Hugo", debtor_postcode="69006", debtor_city="Lyon",
+        title_nature="Jugement", title_court="Tribunal judiciaire de Lyon",
+        title_date=today - timedelta(days=300), seizure_date=today - timedelta(days=60),
+    )
+    garnier = Creditor(name="Mme Hélène GARNIER", address="9 rue Sala, 69002 Lyon", role="seizing",
+                       is_private_person=True, represented_by="Me Inès Benali, avocate au barreau de Lyon")
+    garnier.claims.append(Claim(description="Remboursement de prêt entre particuliers et dommages-intérêts",
+                                principal_cents=1_850_000, interest_cents=96_300, costs_cents=74_510,
+                                as_of=today - timedelta(days=30)))
+    treasury = Creditor(name="Trésor public — SIP de Lyon 6e", address="3 rue Juliette-Récamier, 69006 Lyon",
+                        role="opposing")
+    treasury.claims.append(Claim(description="Impôt sur le revenu 2024 et majorations", principal_cents=412_700,
+                                 interest_cents=41_270, costs_cents=0, as_of=today - timedelta(days=30)))
+    case.creditors.extend([garnier, treasury])
+    return case
+
+
+def _sale(today: date) -> Sale:
+    day = today + timedelta(days=20)
+    starts_local = datetime.combine(day, time(14, 0), tzinfo=PARIS)
+    return Sale(
+        reference="VJ-2026-12", title="Vente judiciaire : machines à bois, véhicule utilitaire, mobilier et objets d'art",
+        starts_at=starts_local.astimezone(timezone.utc), place_kind="room",
+        place_name="Hôtel des ventes judiciaires de Lyon", address="8 quai de Saône", postcode="69009", city="Lyon",
+        viewing="Exposition publique le matin de la vente, de 10 h à 12 h.",
+        conditions=("Vente aux enchères publiques après saisie-vente (CPCE R221-30 et suivants). "
+                    "Paiement comptant, frais en sus des enchères. Pièce d'identité exigée. "
+                    "Les lots sont vendus en l'état, sans garantie ; l'exposition permet de les examiner."),
+        status="announced",
+    )
+
+
+async def _bidders(session: AsyncSession, sale: Sale, bidder_user_id: int, clerk_id: int) -> None:
+    people = [
+        ("Sophie", "Durand", date(1984, 5, 17), "encherisseur@exemple.fr", "06 12 34 56 78",
+         "15 rue Mercière", "69002", "Lyon", "online", bidder_user_id),
+        ("Marc", "Bertin", date(1971, 11, 2), "marc.bertin@exemple.fr", "06 98 76 54 32",
+         "3 avenue Jean-Jaurès", "69007", "Lyon", "room", None),
+        ("Nadia", "Haddad", date(1990, 2, 24), "n.haddad@exemple.fr", "07 11 22 33 44",
+         "21 rue de Marseille", "69007", "Lyon", "room", None),
+        ("Louis", "Perrin", date(1966, 8, 9), "louis.perrin@exemple.fr", "06 55 44 33 22",
+         "8 place Carnot", "69002", "Lyon", "room", None),
+    ]
+    next_paddle = {"room": 1, "online": 501}
+    now = utcnow()
+    for first, last, born, email, phone, address, postcode, city, channel, user_id in people:
+        bidder = Bidder(first_name=first, last_name=last, birth_date=born, email=email, phone=phone,
+                        address=address, postcode=postcode, city=city, user_id=user_id)
+        session.add(bidder)
+        await session.flush()
+        session.add(Registration(sale_id=sale.id, bidder_id=bidder.id, channel=channel,
+                                 paddle_number=next_paddle[channel], verified_at=now, verified_by_id=clerk_id))
+        next_paddle[channel] += 1

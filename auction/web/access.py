@@ -1,0 +1,142 @@
+"""Access rules declared per route, the session cookie, and CSRF protection of every form.
+
+Every route of the app is built with `page()` (or `public_mount()`), which records its `Access`
+rule on the route; `create_app` refuses a route without one, and the route-access test enumerates
+them all.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Mount, Route
+
+from auction.domain.roles import Role
+from auction.models import User, utcnow
+from auction.services import accounts
+
+SESSION_COOKIE = "criee_session"
+CSRF_COOKIE = "criee_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may call a route: nobody logged in needed (`public`), or one of `roles`."""
+
+    public: bool
+    roles: frozenset[Role] = frozenset()
+
+    def allows(self, user: User | None) -> bool:
+        if self.public:
+            return True
+        return user is not None and user.role_enum in self.roles
+
+    def describe(self) -> str:
+        return "public" if self.public else "+".join(sorted(r.value for r in self.roles))
+
+
+PUBLIC = Access(public=True)
+STAFF = Access(public=False, roles=frozenset({Role.OFFICER, Role.CLERK}))
+OFFICER = Access(public=False, roles=frozenset({Role.OFFICER}))
+BIDDER = Access(public=False, roles=frozenset({Role.BIDDER}))
+SIGNED_IN = Access(public=False, roles=frozenset(Role))
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def page(path: str, endpoint: Endpoint, *, access: Access, methods: tuple[str, ...] = ("GET",),
+         name: str | None = None) -> Route:
+    """A route whose endpoint runs only for users its `access` rule allows, with CSRF on unsafe methods."""
+
+    async def guarded(request: Request) -> Response:
+        user = await current_user(request)
+        request.state.user = user
+        if not access.allows(user):
+            from .errors import forbidden_response, login_required_response
+            if user is None:
+                return login_required_response(request)
+            return forbidden_response(request)
+        if request.method in UNSAFE_METHODS and not await csrf_ok(request):
+            from .errors import csrf_failed_response
+            return csrf_failed_response(request)
+        response = await endpoint(request)
+        _ensure_csrf_cookie(request, response)
+        return response
+
+    route = Route(path, guarded, methods=list(methods), name=name or endpoint.__name__)
+    route.access = access  # type: ignore[attr-defined]
+    return route
+
+
+def public_mount(path: str, app, name: str) -> Mount:
+    mount = Mount(path, app=app, name=name)
+    mount.access = PUBLIC  # type: ignore[attr-defined]
+    return mount
+
+
+async def current_user(request: Request) -> User | None:
+    if "user" in request.state._state:
+        return request.state.user
+    token = request.cookies.get(SESSION_COOKIE, "")
+    return await accounts.session_user(request.app.state.db.sessions, token, utcnow())
+
+
+# --- CSRF: a random cookie, and a form token that is its HMAC bound to the login session ----------
+
+def _csrf_cookie_value(request: Request) -> str:
+    value = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf_cookie", None)
+    if not value:
+        value = secrets.token_urlsafe(32)
+        request.state.new_csrf_cookie = value
+    return value
+
+
+def csrf_token(request: Request) -> str:
+    """The token to put in every form of this page."""
+    secret = request.app.state.settings.secret_key.encode()
+    message = f"{_csrf_cookie_value(request)}|{request.cookies.get(SESSION_COOKIE, '')}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+async def csrf_ok(request: Request) -> bool:
+    if not request.cookies.get(CSRF_COOKIE):
+        return False
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not sent and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        form: FormData = await request.form()
+        sent = str(form.get(CSRF_FIELD, ""))
+    return hmac.compare_digest(sent, csrf_token(request))
+
+
+def _ensure_csrf_cookie(request: Request, response: Response) -> None:
+    new = getattr(request.state, "new_csrf_cookie", None)
+    if new:
+        set_cookie(request, response, CSRF_COOKIE, new, max_age=None)
+
+
+def set_cookie(request: Request, response: Response, key: str, value: str, *, max_age: int | None) -> None:
+    response.set_cookie(key, value, max_age=max_age, path="/", httponly=True, samesite="lax",
+                        secure=request.url.scheme == "https")
+
+
+def login_redirect(request: Request) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/connexion?suite={quote(target)}", status_code=303)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site paths may follow a login (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default

@@ -1,0 +1,91 @@
+"""Sale pages: the staff's views, the public catalogue and the room display."""
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from auction.services import catalogue
+
+from ..access import BIDDER, PUBLIC, STAFF, page
+from ..errors import error_page
+from ..templates import render
+
+
+def _id(request: Request, name: str) -> int | None:
+    value = request.path_params[name]
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+async def _sale(request: Request, *, public: bool):
+    sale_id = _id(request, "sale_id")
+    if sale_id is None:
+        raise catalogue.NotFound()
+    return await catalogue.sale_with_lots(request.app.state.db.sessions, sale_id, public=public)
+
+
+async def home(request: Request) -> Response:
+    return render(request, "public/home.html", {"sales": await catalogue.public_sales(request.app.state.db.sessions)})
+
+
+async def public_sale(request: Request) -> Response:
+    try:
+        sale = await _sale(request, public=True)
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    lots = [lot for lot in sale.lots]
+    return render(request, "public/sale.html", {"sale": sale, "lots": lots})
+
+
+async def room_display(request: Request) -> Response:
+    try:
+        sale = await _sale(request, public=True)
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    upcoming = next((lot for lot in sale.lots if lot.status == "listed"), None)
+    return render(request, "room/display.html", {"sale": sale, "lot": upcoming})
+
+
+async def dashboard(request: Request) -> Response:
+    sessions = request.app.state.db.sessions
+    return render(request, "staff/dashboard.html", {
+        "sales": await catalogue.staff_sales(sessions), "cases": await catalogue.cases(sessions),
+    })
+
+
+async def staff_sale(request: Request) -> Response:
+    try:
+        sale = await _sale(request, public=False)
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    sessions = request.app.state.db.sessions
+    cases = {case.id: case for case in await catalogue.cases(sessions)}
+    return render(request, "staff/sale.html", {
+        "sale": sale, "cases": cases, "registrations": await catalogue.registrations(sessions, sale.id),
+    })
+
+
+async def case_detail(request: Request) -> Response:
+    case_id = _id(request, "case_id")
+    try:
+        if case_id is None:
+            raise catalogue.NotFound()
+        case, lots = await catalogue.case_detail(request.app.state.db.sessions, case_id)
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    return render(request, "staff/case.html", {"case": case, "lots": lots})
+
+
+async def bidder_space(request: Request) -> Response:
+    bidder, registrations = await catalogue.bidder_registrations(request.app.state.db.sessions, request.state.user.id)
+    return render(request, "bidder/space.html", {"bidder": bidder, "registrations": registrations})
+
+
+routes = [
+    page("/", home, access=PUBLIC),
+    page("/ventes/{sale_id}", public_sale, access=PUBLIC),
+    page("/salle/{sale_id}", room_display, access=PUBLIC),
+    page("/bureau", dashboard, access=STAFF),
+    page("/bureau/ventes/{sale_id}", staff_sale, access=STAFF),
+    page("/bureau/dossiers/{case_id}", case_detail, access=STAFF),
+    page("/mon-espace", bidder_space, access=BIDDER),
+]

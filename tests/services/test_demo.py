@@ -1,0 +1,69 @@
+"""The demo office is realistic enough to run a sale from it."""
+from datetime import date
+
+from PIL import Image
+from sqlalchemy import func, select
+
+from auction.models import Bidder, Case, Lot, Office, Registration, Sale, User
+from auction.services.accounts import log_in
+from auction.services.demo import DEMO_LOGINS, seed_demo
+from auction.models import utcnow
+
+TODAY = date(2026, 11, 22)
+
+
+async def test_demo_seeds_office_cases_sale_lots_and_bidders(db, tmp_path):
+    assert await seed_demo(db.sessions, tmp_path, TODAY) is True
+    async with db.sessions() as session:
+        count = lambda model: session.scalar(select(func.count()).select_from(model))  # noqa: E731
+        assert await count(Office) == 1
+        assert await count(User) == 3
+        assert await count(Case) == 2
+        assert await count(Sale) == 1
+        assert await count(Lot) == 40
+        assert await count(Bidder) >= 3
+        sale = await session.scalar(select(Sale))
+        cases = (await session.scalars(select(Case))).all()
+        for case in cases:
+            lots = await session.scalar(select(func.count()).select_from(Lot).where(Lot.case_id == case.id))
+            assert lots == 20
+        paddles = (await session.scalars(select(Registration.paddle_number).where(Registration.sale_id == sale.id))).all()
+        assert len(set(paddles)) == len(paddles) and all(paddles)
+        lots = (await session.scalars(select(Lot))).all()
+        assert all(lot.estimate_low_cents <= lot.estimate_high_cents for lot in lots)
+        assert all(0 < lot.opening_bid_cents <= lot.estimate_low_cents for lot in lots)
+    assert sale.starts_at > utcnow()
+    image = Image.open(tmp_path / "demo" / "lot-01.jpg")
+    assert image.size == (800, 600)
+
+
+async def test_demo_is_seeded_once(db, tmp_path):
+    assert await seed_demo(db.sessions, tmp_path, TODAY) is True
+    assert await seed_demo(db.sessions, tmp_path, TODAY) is False
+    async with db.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Lot)) == 40
+
+
+async def test_demo_logins_work(db, tmp_path):
+    await seed_demo(db.sessions, tmp_path, TODAY)
+    for login in DEMO_LOGINS:
+        token, user = await log_in(db.sessions, login.email, login.password, utcnow())
+        assert token and user.role == login.role.value
+
+
+async def test_public_catalogue_of_the_demo_shows_lots_but_no_debtor(client, db, settings):
+    await seed_demo(db.sessions, settings.media_dir, TODAY)
+    async with db.sessions() as session:
+        sale = await session.scalar(select(Sale))
+        cases = (await session.scalars(select(Case))).all()
+    page = await client.get(f"/ventes/{sale.id}")
+    assert page.status_code == 200
+    assert page.text.count('<li class="lot') == 40
+    assert "Scie à format Altendorf F45" in page.text
+    for case in cases:
+        assert case.debtor_name not in page.text
+        assert case.debtor_address not in page.text
+    photo = await client.get("/medias/demo/lot-01.jpg")
+    assert photo.status_code == 200 and photo.headers["content-type"] == "image/jpeg"
+    display = await client.get(f"/salle/{sale.id}")
+    assert "Lot 1" in display.text and "ROCHE" not in display.text

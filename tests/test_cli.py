@@ -1,0 +1,87 @@
+"""The `criee` command: bad set-ups end with one clear line and a non-zero exit, never a traceback."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def criee(*args, env=None, input=None, timeout=60):
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("CRIEE_", "DATABASE_URL"))}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "auction.cli", *args], env=full_env, capture_output=True,
+                          text=True, input=input, timeout=timeout)
+
+
+def one_line_error(result) -> str:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("criee: ")
+    return lines[0]
+
+
+def test_wrong_database_url(tmp_path):
+    line = one_line_error(criee("db", "upgrade", env={"DATABASE_URL": "mysql://root@localhost/criee",
+                                                       "CRIEE_DATA_DIR": str(tmp_path)}))
+    assert "PostgreSQL" in line
+
+
+def test_unreachable_postgresql(tmp_path):
+    line = one_line_error(criee("serve", env={"DATABASE_URL": "postgresql://criee:criee@127.0.0.1:9/criee",
+                                              "CRIEE_DATA_DIR": str(tmp_path)}))
+    assert "Cannot reach the database" in line and "start PostgreSQL or fix DATABASE_URL" in line
+    assert "criee:criee@" not in line  # no password in messages
+
+
+def test_missing_secret_in_production(tmp_path):
+    line = one_line_error(criee("serve", env={"CRIEE_ENV": "production", "CRIEE_DATA_DIR": str(tmp_path)}))
+    assert "CRIEE_SECRET_KEY" in line and "criee secret" in line
+
+
+def test_schema_behind_the_code(fresh_database_url, tmp_path):
+    env = {"DATABASE_URL": fresh_database_url, "CRIEE_DATA_DIR": str(tmp_path)}
+    line = one_line_error(criee("serve", env=env))
+    assert "criee db upgrade" in line
+    upgraded = criee("db", "upgrade", env=env)
+    assert upgraded.returncode == 0, upgraded.stderr
+    current = criee("db", "current", env=env)
+    assert "à jour" in current.stdout
+
+
+def test_office_create_then_refuse_a_second(fresh_database_url, tmp_path):
+    env = {"DATABASE_URL": fresh_database_url, "CRIEE_DATA_DIR": str(tmp_path),
+           "CRIEE_OFFICER_PASSWORD": "un-mot-de-passe-solide"}
+    assert criee("db", "upgrade", env=env).returncode == 0
+    args = ["office", "create", "--name", "Étude Test", "--address", "1 rue du Palais", "--postcode", "69005",
+            "--city", "Lyon", "--siret", "81234567600017", "--iban", "FR7630006000011234567890189",
+            "--officer-email", "me@etude.fr", "--officer-name", "Me Jeanne Test"]
+    created = criee(*args, env=env)
+    assert created.returncode == 0, created.stderr
+    assert "Étude créée" in created.stdout
+    assert "déjà son étude" in one_line_error(criee(*args, env=env))
+
+
+def test_office_create_reports_bad_siret_and_creates_nothing(fresh_database_url, tmp_path):
+    env = {"DATABASE_URL": fresh_database_url, "CRIEE_DATA_DIR": str(tmp_path),
+           "CRIEE_OFFICER_PASSWORD": "un-mot-de-passe-solide"}
+    assert criee("db", "upgrade", env=env).returncode == 0
+    line = one_line_error(criee("office", "create", "--name", "Étude", "--address", "1 rue", "--postcode", "69005",
+                                "--city", "Lyon", "--siret", "123", "--iban", "FR76", "--officer-email", "me@etude.fr",
+                                "--officer-name", "Me Test", env=env))
+    assert "SIRET" in line and "IBAN" in line
+
+
+def test_office_create_without_password_in_a_pipe(fresh_database_url, tmp_path):
+    env = {"DATABASE_URL": fresh_database_url, "CRIEE_DATA_DIR": str(tmp_path)}
+    line = one_line_error(criee("office", "create", "--name", "Étude", "--address", "1 rue", "--postcode", "69005",
+                                "--city", "Lyon", "--siret", "81234567600017", "--iban", "FR7630006000011234567890189",
+                                "--officer-email", "me@etude.fr", "--officer-name", "Me Test", env=env, input=""))
+    assert "CRIEE_OFFICER_PASSWORD" in line
+
+
+def test_secret_prints_a_usable_key():
+    result = criee("secret", env={"CRIEE_ENV": "production"})
+    assert result.returncode == 0
+    assert len(result.stdout.strip()) >= 32
