@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export CRIEE_TEST_POSTGRES_URL ?= postgresql+asyncpg://criee:criee@127.0.0.1:5432/criee
 
-.PHONY: demo test install serve clean
+.PHONY: demo demo-live test install serve clean
 
 $(STAMP): pyproject.toml
 	scripts/ensure-venv.sh "$(PYTHON)" "$(VENV)"
@@ -18,6 +18,10 @@ install: $(STAMP)
 ## Migrate, seed the demo office and sale, and serve it on the embedded SQLite database.
 demo: $(STAMP)
 	$(BIN)/criee demo --serve
+
+## The same, with robot bidders running the demo sale (watch the room display move).
+demo-live: $(STAMP)
+	$(BIN)/criee demo --serve --simulate
 
 ## Everything the tests need (PostgreSQL on loopback, Debian's chromium), then the whole suite.
 test: $(STAMP)

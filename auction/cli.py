@@ -150,8 +150,22 @@ def cmd_demo(args, settings):
     print("  Comptes de démonstration :")
     for login in DEMO_LOGINS:
         print(f"    {login.role.label:<24} {login.email} / {login.password}")
+    if args.simulate:
+        os.environ["CRIEE_SIMULATE_SALE"] = "1"
+        print("  Salle simulée : des enchérisseurs automatiques font avancer la vente 1.")
     if args.serve:
         _serve(settings, args.host, args.port)
+
+
+def cmd_verify_log(args, settings):
+    from auction.services.room import verify_log
+
+    async def verify(db):
+        return await verify_log(db.sessions, args.sale)
+    count, broken = _run(verify, settings)
+    if broken is not None:
+        raise CommandError(f"Journal de la vente {args.sale} ROMPU à l'événement {broken.seq} : {broken.reason}.")
+    print(f"Journal de la vente {args.sale} intègre : {count} événement{'s' if count != 1 else ''}, chaîne vérifiée.")
 
 
 def cmd_secret(args, settings):
@@ -191,9 +205,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="seed the demo office and sale (and serve it with --serve)")
     demo.add_argument("--serve", action="store_true")
+    demo.add_argument("--simulate", action="store_true", help="with --serve: robot bidders run the demo sale")
     demo.add_argument("--host", default=os.environ.get("CRIEE_HOST", DEFAULT_HOST))
     demo.add_argument("--port", type=int, default=int(os.environ.get("CRIEE_PORT", DEFAULT_PORT)))
     demo.set_defaults(func=cmd_demo)
+
+    verify = sub.add_parser("verify-log", help="recompute the hash chain of a sale's bid log")
+    verify.add_argument("sale", type=int, help="sale id")
+    verify.set_defaults(func=cmd_verify_log)
 
     sub.add_parser("secret", help="print a new secret key").set_defaults(func=cmd_secret)
     return parser

@@ -1,11 +1,12 @@
 """SQLAlchemy models: the storage of the domain. Import from here so Alembic sees every table."""
 from .base import Base, UTCDateTime, utcnow
 from .bidder import Bidder, Registration
+from .bidlog import SaleEvent
 from .case import Case, Claim, Creditor
 from .office import Office, TariffPeriod, User, UserSession
 from .sale import Lot, LotPhoto, Sale
 
 __all__ = [
     "Base", "UTCDateTime", "utcnow", "Bidder", "Registration", "Case", "Claim", "Creditor",
-    "Office", "TariffPeriod", "User", "UserSession", "Lot", "LotPhoto", "Sale",
+    "Office", "TariffPeriod", "User", "UserSession", "Lot", "LotPhoto", "Sale", "SaleEvent",
 ]

@@ -11,12 +11,13 @@ import hmac
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.websockets import WebSocket
 
 from auction.domain.roles import Role
 from auction.models import User, utcnow
@@ -76,6 +77,32 @@ def page(path: str, endpoint: Endpoint, *, access: Access, methods: tuple[str, .
     route = Route(path, guarded, methods=list(methods), name=name or endpoint.__name__)
     route.access = access  # type: ignore[attr-defined]
     return route
+
+
+def socket(path: str, endpoint, *, access: Access, name: str | None = None) -> WebSocketRoute:
+    """A websocket route: the handshake is refused (before accept) to those `access` does not allow,
+    and to pages of another site (a cross-site page cannot ride the user's cookie)."""
+
+    async def guarded(websocket: WebSocket) -> None:
+        origin = websocket.headers.get("origin")
+        if not access.public and origin and urlsplit(origin).netloc != websocket.headers.get("host"):
+            await websocket.close(code=CLOSE_FORBIDDEN)
+            return
+        token = websocket.cookies.get(SESSION_COOKIE, "")
+        user = await accounts.session_user(websocket.app.state.db.sessions, token, utcnow())
+        if not access.allows(user):
+            await websocket.close(code=CLOSE_UNAUTHENTICATED if user is None else CLOSE_FORBIDDEN)
+            return
+        websocket.state.user = user
+        await endpoint(websocket)
+
+    route = WebSocketRoute(path, guarded, name=name or endpoint.__name__)
+    route.access = access  # type: ignore[attr-defined]
+    return route
+
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
 
 
 def public_mount(path: str, app, name: str) -> Mount:

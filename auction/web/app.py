@@ -1,8 +1,10 @@
 """The Starlette application: routes, error pages, and the database opened at start-up."""
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import os
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -13,10 +15,13 @@ from starlette.staticfiles import StaticFiles
 from auction.config import Settings
 from auction.db import Database, check_reachable
 from auction.migrations import check_at_head
+from auction.services.room import RoomRegistry
+from auction.services.simulation import simulate_sale as simulate_sale_task
 
 from . import errors
 from .access import PUBLIC, Access, page, public_mount
-from .pages import auth, office, sales
+from .live import Hubs
+from .pages import auth, office, room, sales
 from .templates import FRONTEND
 
 log = logging.getLogger("criee.web")
@@ -33,6 +38,7 @@ def build_routes(settings: Settings) -> list:
         *auth.routes,
         *sales.routes,
         *office.routes,
+        *room.routes,
         page("/sante", health, access=PUBLIC),
         public_mount("/static", StaticFiles(directory=FRONTEND / "static"), name="static"),
         public_mount("/medias", StaticFiles(directory=settings.media_dir), name="media"),
@@ -48,9 +54,13 @@ def require_access_rules(routes: list) -> None:
         raise RuntimeError(f"routes without an access rule: {missing}")
 
 
-def create_app(settings: Settings | None = None, database: Database | None = None) -> Starlette:
-    """The app. Given a `database`, it uses it as is (tests); otherwise it opens and checks its own."""
+def create_app(settings: Settings | None = None, database: Database | None = None,
+               simulate_sale: int | None = None) -> Starlette:
+    """The app. Given a `database`, it uses it as is (tests); otherwise it opens and checks its own.
+    `simulate_sale` (or CRIEE_SIMULATE_SALE) runs robot bidders in that sale, for the demo."""
     settings = settings or Settings.from_env()
+    if simulate_sale is None and os.environ.get("CRIEE_SIMULATE_SALE", "").isdigit():
+        simulate_sale = int(os.environ["CRIEE_SIMULATE_SALE"])
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
@@ -61,8 +71,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
                 await check_reachable(db.engine)
                 await check_at_head(db.engine)
             app.state.db = db
-            log.info("ready", extra={"database": db.dialect})
+            app.state.rooms = RoomRegistry(db.sessions)
+            app.state.hubs = Hubs()
+            live = await app.state.rooms.load_live_sales()   # replay the log of every sale in progress
+            log.info("ready", extra={"database": db.dialect, "live_sales": live})
+            simulation = (asyncio.create_task(simulate_sale_task(app.state.rooms, simulate_sale))
+                          if simulate_sale else None)
             yield
+            if simulation is not None:
+                simulation.cancel()
         finally:
             if own:
                 await db.dispose()

@@ -66,4 +66,4 @@ async def test_public_catalogue_of_the_demo_shows_lots_but_no_debtor(client, db,
     photo = await client.get("/medias/demo/lot-01.jpg")
     assert photo.status_code == 200 and photo.headers["content-type"] == "image/jpeg"
     display = await client.get(f"/salle/{sale.id}")
-    assert "Lot 1" in display.text and "ROCHE" not in display.text
+    assert display.status_code == 200 and "ROCHE" not in display.text

@@ -3,10 +3,11 @@
 The test enumerates the app's routes: a new route is covered as soon as it exists, and the app
 refuses to start if a route forgets its rule.
 """
+import asyncio
 import re
 
 import pytest
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 
 from auction.domain.roles import Role
 from auction.web.access import Access
@@ -92,3 +93,64 @@ async def test_static_files_are_public(client):
     response = await client.get("/static/css/criee.css")
     assert response.status_code == 200
     assert "body" in response.text
+
+
+async def ws_handshake(app, path: str, cookie: str | None = None, origin: str | None = None) -> dict:
+    """Open a websocket on the ASGI app in-process and return the server's first answer."""
+    headers = [(b"host", b"testserver")]
+    if cookie:
+        headers.append((b"cookie", f"criee_session={cookie}".encode()))
+    if origin:
+        headers.append((b"origin", origin.encode()))
+    scope = {"type": "websocket", "path": path, "raw_path": path.encode(), "query_string": b"",
+             "headers": headers, "scheme": "ws", "server": ("testserver", 80), "client": ("127.0.0.1", 5000),
+             "subprotocols": [], "asgi": {"version": "3.0"}, "app": app}
+    sent: list[dict] = []
+    first = asyncio.Event()
+    incoming = [{"type": "websocket.connect"}]
+
+    async def receive():
+        if incoming:
+            return incoming.pop(0)
+        await first.wait()
+        return {"type": "websocket.disconnect", "code": 1000}
+
+    async def send(message):
+        sent.append(message)
+        first.set()
+
+    await asyncio.wait_for(app(scope, receive, send), 5)
+    return sent[0]
+
+
+def sockets(app):
+    return [route for route in app.routes if isinstance(route, WebSocketRoute)]
+
+
+async def test_websockets_declare_access_and_refuse_the_wrong_people(app, client, users, login):
+    from sqlalchemy import select
+    assert sockets(app), "no websocket routes found"
+    for route in sockets(app):
+        assert isinstance(getattr(route, "access", None), Access)
+        if route.access.public:
+            continue
+        path = concrete(route.path)
+        assert (await ws_handshake(app, path)) == {"type": "websocket.close", "code": 4401, "reason": ""}
+        for role, user in users.items():
+            client.cookies.clear()
+            await login(client, user)
+            answer = await ws_handshake(app, path, cookie=client.cookies.get("criee_session"))
+            if role in route.access.roles:
+                assert answer.get("code") != 4403 and answer.get("code") != 4401, f"{role} {path}"
+            else:
+                assert answer == {"type": "websocket.close", "code": 4403, "reason": ""}, f"{role} {path}"
+
+
+async def test_staff_socket_refuses_another_sites_page(app, client, users, login):
+    await login(client, users[Role.CLERK])
+    cookie = client.cookies.get("criee_session")
+    for route in sockets(app):
+        if route.access.public:
+            continue
+        answer = await ws_handshake(app, concrete(route.path), cookie=cookie, origin="https://evil.example")
+        assert answer["type"] == "websocket.close" and answer["code"] == 4403

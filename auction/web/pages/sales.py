@@ -36,15 +36,6 @@ async def public_sale(request: Request) -> Response:
     return render(request, "public/sale.html", {"sale": sale, "lots": lots})
 
 
-async def room_display(request: Request) -> Response:
-    try:
-        sale = await _sale(request, public=True)
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    upcoming = next((lot for lot in sale.lots if lot.status == "listed"), None)
-    return render(request, "room/display.html", {"sale": sale, "lot": upcoming})
-
-
 async def dashboard(request: Request) -> Response:
     sessions = request.app.state.db.sessions
     return render(request, "staff/dashboard.html", {
@@ -83,7 +74,6 @@ async def bidder_space(request: Request) -> Response:
 routes = [
     page("/", home, access=PUBLIC),
     page("/ventes/{sale_id}", public_sale, access=PUBLIC),
-    page("/salle/{sale_id}", room_display, access=PUBLIC),
     page("/bureau", dashboard, access=STAFF),
     page("/bureau/ventes/{sale_id}", staff_sale, access=STAFF),
     page("/bureau/dossiers/{case_id}", case_detail, access=STAFF),

@@ -1,0 +1,455 @@
+"""The live room: its state, derived from the bid log, and the rules a command must pass.
+
+`decide()` checks a command against the state and returns the event to append, or raises a named
+error; `apply()` folds an event into the state; `replay()` rebuilds the state from the log. Live
+and replay go through the same `apply()`, so the room after a restart is the room before it.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .bidlog import GENESIS_HASH, Event
+from .errors import DomainError
+from .increments import DEFAULT_INCREMENTS, IncrementTable
+from .money import apply_rate, format_euros
+from .roles import Role
+
+BID_SOURCES = ("room", "online", "phone", "absentee")
+CALLS_BEFORE_HAMMER = 3  # CPCE R221-38: adjudication after three calls
+
+
+# --- what the room knows before the first event --------------------------------------------------
+
+@dataclass(frozen=True)
+class LotInfo:
+    id: int
+    label: str
+    title: str
+    case_id: int
+    opening_bid_cents: int
+    withdrawn: bool = False
+    photo: str | None = None
+
+
+@dataclass(frozen=True)
+class PaddleInfo:
+    number: int
+    registration_id: int
+    channel: str
+    name: str = ""       # staff only: shown to confirm the buyer at the hammer
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    id: int
+    reference: str
+    claims_cents: int    # principal + interest + costs of the seizing and opposing creditors
+
+
+@dataclass(frozen=True)
+class SaleSetup:
+    sale_id: int
+    lots: dict[int, LotInfo]           # in catalogue order
+    paddles: dict[int, PaddleInfo]     # verified paddles of this sale
+    cases: dict[int, CaseInfo]
+    increments: IncrementTable = DEFAULT_INCREMENTS
+    seller_fee_rate_incl_vat: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int
+    role: Role
+
+
+# --- the state -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Bid:
+    seq: int
+    paddle: int
+    amount_cents: int
+    source: str
+
+
+@dataclass(frozen=True)
+class LotResult:
+    lot_id: int
+    sold: bool
+    seq: int
+    amount_cents: int | None = None
+    paddle: int | None = None
+
+
+@dataclass
+class RoomState:
+    sale_id: int
+    seq: int = 0
+    last_hash: str = GENESIS_HASH
+    status: str = "ready"                      # ready, open, paused, stopped, closed
+    lot_id: int | None = None                  # the lot on the block, if any
+    bids: list[Bid] = field(default_factory=list)
+    calls: int = 0
+    results: dict[int, LotResult] = field(default_factory=dict)
+    last_hammer: LotResult | None = None
+
+    @property
+    def current_bid(self) -> Bid | None:
+        return self.bids[-1] if self.bids else None
+
+    def next_minimum(self, setup: SaleSetup) -> int | None:
+        if self.lot_id is None:
+            return None
+        current = self.current_bid
+        return setup.increments.next_minimum(current.amount_cents if current else None,
+                                              setup.lots[self.lot_id].opening_bid_cents)
+
+    def hammer_total_by_case(self, setup: SaleSetup) -> dict[int, int]:
+        totals = {case_id: 0 for case_id in setup.cases}
+        for result in self.results.values():
+            if result.sold:
+                case_id = setup.lots[result.lot_id].case_id
+                totals[case_id] = totals.get(case_id, 0) + result.amount_cents
+        return totals
+
+    def net_proceeds_by_case(self, setup: SaleSetup) -> dict[int, int]:
+        """Hammer prices less the seller's fees (incl. VAT) charged to them: what goes to the creditors."""
+        return {case_id: total - apply_rate(total, setup.seller_fee_rate_incl_vat)
+                for case_id, total in self.hammer_total_by_case(setup).items()}
+
+    def case_covered(self, setup: SaleSetup, case_id: int) -> bool:
+        """CPCE L221-4: the proceeds cover the creditors' claims, so the sale of this case stops."""
+        case = setup.cases.get(case_id)
+        return case is not None and self.net_proceeds_by_case(setup).get(case_id, 0) >= case.claims_cents
+
+
+# --- errors (each sent to the client that made the command, in French) ------------------------
+
+class RoomError(DomainError):
+    code = "room_error"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+
+
+class SaleNotOpen(RoomError):
+    code = "sale_not_open"
+
+
+class SaleAlreadyOpen(RoomError):
+    code = "sale_already_open"
+
+
+class SalePaused(RoomError):
+    code = "sale_paused"
+
+
+class SaleEnded(RoomError):
+    code = "sale_ended"
+
+
+class UnknownLot(RoomError):
+    code = "unknown_lot"
+
+
+class LotWithdrawn(RoomError):
+    code = "lot_withdrawn"
+
+
+class LotStillOpen(RoomError):
+    code = "lot_still_open"
+
+
+class LotAlreadySold(RoomError):
+    code = "lot_already_sold"
+
+
+class LotNotOpen(RoomError):
+    code = "lot_not_open"
+
+
+class PaddleNotValid(RoomError):
+    code = "paddle_not_valid"
+
+
+class AlreadyLeading(RoomError):
+    code = "already_leading"
+
+
+class BidTooLow(RoomError):
+    code = "bid_too_low"
+
+
+class NoBid(RoomError):
+    code = "no_bid"
+
+
+class CallsComplete(RoomError):
+    code = "calls_complete"
+
+
+class HammerNeedsCalls(RoomError):
+    code = "hammer_needs_calls"
+
+
+class LotHasBids(RoomError):
+    code = "lot_has_bids"
+
+
+class ReofferNotAllowed(RoomError):
+    code = "reoffer_not_allowed"
+
+
+class StopRuleReached(RoomError):
+    code = "stop_rule_reached"
+
+
+class OfficerRequired(RoomError):
+    code = "officer_required"
+
+
+class ReasonRequired(RoomError):
+    code = "reason_required"
+
+
+class InvalidCommand(RoomError):
+    code = "invalid_command"
+
+
+# --- rules ---------------------------------------------------------------------------------------
+
+Decision = tuple[str, dict[str, Any]]
+
+
+def _require_open(state: RoomState) -> None:
+    if state.status == "ready":
+        raise SaleNotOpen("La vente n'est pas ouverte.")
+    if state.status == "paused":
+        raise SalePaused("La vente est suspendue : reprenez-la d'abord.")
+    if state.status in ("stopped", "closed"):
+        raise SaleEnded("La vente est terminée.")
+
+
+def _require_lot(state: RoomState) -> int:
+    _require_open(state)
+    if state.lot_id is None:
+        raise LotNotOpen("Aucun lot n'est en vente : ouvrez un lot.")
+    return state.lot_id
+
+
+def _reason(args: dict[str, Any]) -> str:
+    reason = args.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        raise ReasonRequired("Indiquez le motif.")
+    return " ".join(reason.split())[:500]
+
+
+def _int(args: dict[str, Any], key: str, label: str) -> int:
+    value = args.get(key)
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value)
+        raise InvalidCommand(f"{label} manquant ou invalide.")
+    return value
+
+
+def decide(state: RoomState, setup: SaleSetup, command: str, args: dict[str, Any], actor: Actor) -> Decision:
+    """The event a command produces in this state, or a RoomError saying why not."""
+    handler = _COMMANDS.get(command)
+    if handler is None:
+        raise InvalidCommand(f"Commande inconnue : {command}.")
+    if actor.role not in (Role.OFFICER, Role.CLERK):
+        raise OfficerRequired("Seuls le commissaire de justice et ses clercs conduisent la vente.")
+    return handler(state, setup, args, actor)
+
+
+def _open_sale(state, setup, args, actor) -> Decision:
+    if state.status != "ready":
+        raise SaleAlreadyOpen("La vente est déjà ouverte." if state.status in ("open", "paused")
+                              else "La vente est terminée.")
+    return "sale_opened", {}
+
+
+def _open_lot(state, setup, args, actor) -> Decision:
+    _require_open(state)
+    lot_id = _int(args, "lot_id", "Lot")
+    lot = setup.lots.get(lot_id)
+    if lot is None:
+        raise UnknownLot("Ce lot n'appartient pas à cette vente.")
+    if state.lot_id is not None:
+        current = setup.lots[state.lot_id]
+        raise LotStillOpen(f"Le lot {current.label} est encore en vente : adjugez-le ou passez-le.")
+    if lot.withdrawn:
+        raise LotWithdrawn(f"Le lot {lot.label} a été retiré de la vente.")
+    result = state.results.get(lot_id)
+    if result is not None and result.sold:
+        raise LotAlreadySold(f"Le lot {lot.label} est déjà adjugé.")
+    payload: dict[str, Any] = {"lot_id": lot_id}
+    if state.case_covered(setup, lot.case_id):
+        case = setup.cases[lot.case_id]
+        if not args.get("override_stop_rule"):
+            raise StopRuleReached(
+                f"Le produit du dossier {case.reference} couvre déjà les créances "
+                f"({format_euros(case.claims_cents)}) : la vente de ses lots doit s'arrêter (CPCE L221-4). "
+                "Seul le commissaire de justice peut poursuivre.")
+        if actor.role is not Role.OFFICER:
+            raise OfficerRequired("Seul le commissaire de justice peut poursuivre au-delà du seuil d'arrêt.")
+        payload.update(stop_rule_override=True, reason=_reason(args))
+    return "lot_opened", payload
+
+
+def _bid(state, setup, args, actor) -> Decision:
+    lot_id = _require_lot(state)
+    paddle = _int(args, "paddle", "Numéro de panneau")
+    amount = _int(args, "amount_cents", "Montant")
+    source = args.get("source", "room")
+    if source not in BID_SOURCES:
+        raise InvalidCommand("Origine de l'enchère inconnue.")
+    if paddle not in setup.paddles:
+        raise PaddleNotValid(f"Le panneau {paddle} n'est pas un panneau vérifié de cette vente.")
+    current = state.current_bid
+    if current is not None and current.paddle == paddle:
+        raise AlreadyLeading(f"Le panneau {paddle} est déjà le plus offrant.")
+    minimum = state.next_minimum(setup)
+    if amount < minimum:
+        raise BidTooLow(f"Enchère trop basse : le minimum est {format_euros(minimum)}.")
+    return "bid", {"lot_id": lot_id, "paddle": paddle, "amount_cents": amount, "source": source}
+
+
+def _retract(state, setup, args, actor) -> Decision:
+    lot_id = _require_lot(state)
+    current = state.current_bid
+    if current is None:
+        raise NoBid("Aucune enchère à retirer.")
+    return "bid_retracted", {"lot_id": lot_id, "bid_seq": current.seq, "paddle": current.paddle,
+                             "amount_cents": current.amount_cents}
+
+
+def _call(state, setup, args, actor) -> Decision:
+    lot_id = _require_lot(state)
+    if state.current_bid is None:
+        raise NoBid("Aucune enchère : rien à crier. Passez le lot s'il ne trouve pas preneur.")
+    if state.calls >= CALLS_BEFORE_HAMMER:
+        raise CallsComplete("Les trois criées sont faites : adjugez.")
+    return "call", {"lot_id": lot_id, "number": state.calls + 1}
+
+
+def _hammer(state, setup, args, actor) -> Decision:
+    lot_id = _require_lot(state)
+    current = state.current_bid
+    if current is None:
+        raise NoBid("Pas d'adjudication sans enchère : passez le lot.")
+    payload: dict[str, Any] = {"lot_id": lot_id, "paddle": current.paddle, "amount_cents": current.amount_cents,
+                               "registration_id": setup.paddles[current.paddle].registration_id}
+    if state.calls < CALLS_BEFORE_HAMMER:
+        if not args.get("reason"):
+            raise HammerNeedsCalls(f"Adjudication après trois criées (CPCE R221-38) : "
+                                   f"{state.calls} faite{'s' if state.calls > 1 else ''}.")
+        if actor.role is not Role.OFFICER:
+            raise OfficerRequired("Seul le commissaire de justice peut adjuger avant la troisième criée.")
+        payload.update(early=True, reason=_reason(args))
+    return "hammer", payload
+
+
+def _pass(state, setup, args, actor) -> Decision:
+    lot_id = _require_lot(state)
+    if state.current_bid is not None:
+        raise LotHasBids("Le lot a une enchère : adjugez-le ou retirez l'enchère.")
+    return "lot_passed", {"lot_id": lot_id}
+
+
+def _reoffer(state, setup, args, actor) -> Decision:
+    _require_open(state)
+    lot_id = _int(args, "lot_id", "Lot")
+    if state.lot_id is not None:
+        raise LotStillOpen("Un lot est en vente : terminez-le d'abord.")
+    last = state.last_hammer
+    if last is None or last.lot_id != lot_id or lot_id not in state.results:
+        raise ReofferNotAllowed("Seul le dernier lot adjugé peut être remis en vente (contestation à l'adjudication).")
+    return "lot_reoffered", {"lot_id": lot_id, "reason": _reason(args)}
+
+
+def _pause(state, setup, args, actor) -> Decision:
+    _require_open(state)
+    payload = {"reason": " ".join(str(args["reason"]).split())[:500]} if args.get("reason") else {}
+    return "paused", payload
+
+
+def _resume(state, setup, args, actor) -> Decision:
+    if state.status != "paused":
+        raise SaleNotOpen("La vente n'est pas suspendue.")
+    return "resumed", {}
+
+
+def _end(kind: str):
+    def handler(state, setup, args, actor) -> Decision:
+        if state.status not in ("open", "paused"):
+            _require_open(state)
+        if state.lot_id is not None:
+            raise LotStillOpen("Un lot est en vente : adjugez-le ou passez-le d'abord.")
+        return kind, ({"reason": _reason(args)} if kind == "sale_stopped" else {})
+    return handler
+
+
+_COMMANDS = {
+    "open_sale": _open_sale, "open_lot": _open_lot, "bid": _bid, "retract_bid": _retract, "call": _call,
+    "hammer": _hammer, "pass_lot": _pass, "reoffer_lot": _reoffer, "pause": _pause, "resume": _resume,
+    "stop_sale": _end("sale_stopped"), "close_sale": _end("sale_closed"),
+}
+COMMANDS = tuple(_COMMANDS)
+
+
+# --- folding events into the state ---------------------------------------------------------------
+
+def apply(state: RoomState, event: Event) -> RoomState:
+    """Fold one event into the state (in place) and return it."""
+    if event.seq != state.seq + 1 or event.prev_hash != state.last_hash:
+        raise ValueError(f"event {event.seq} does not follow {state.seq}")
+    kind, p = event.kind, event.payload
+    if kind == "sale_opened":
+        state.status = "open"
+    elif kind == "lot_opened":
+        state.lot_id, state.bids, state.calls = p["lot_id"], [], 0
+    elif kind == "bid":
+        state.bids = [*state.bids, Bid(event.seq, p["paddle"], p["amount_cents"], p["source"])]
+        state.calls = 0
+    elif kind == "bid_retracted":
+        state.bids = [b for b in state.bids if b.seq != p["bid_seq"]]
+        state.calls = 0
+    elif kind == "call":
+        state.calls = p["number"]
+    elif kind == "hammer":
+        result = LotResult(p["lot_id"], True, event.seq, p["amount_cents"], p["paddle"])
+        state.results = {**state.results, p["lot_id"]: result}
+        state.last_hammer = result
+        state.lot_id, state.bids, state.calls = None, [], 0
+    elif kind == "lot_passed":
+        state.results = {**state.results, p["lot_id"]: LotResult(p["lot_id"], False, event.seq)}
+        state.lot_id, state.bids, state.calls = None, [], 0
+    elif kind == "lot_reoffered":
+        state.results = {k: v for k, v in state.results.items() if k != p["lot_id"]}
+        state.last_hammer = None
+        state.lot_id, state.bids, state.calls = p["lot_id"], [], 0
+    elif kind == "paused":
+        state.status = "paused"
+    elif kind == "resumed":
+        state.status = "open"
+    elif kind == "sale_stopped":
+        state.status = "stopped"
+    elif kind == "sale_closed":
+        state.status = "closed"
+    else:
+        raise ValueError(f"unknown event kind {kind!r}")
+    state.seq, state.last_hash = event.seq, event.hash
+    return state
+
+
+def replay(sale_id: int, events: Iterable[Event]) -> RoomState:
+    state = RoomState(sale_id)
+    for event in events:
+        apply(state, event)
+    return state

@@ -1,0 +1,67 @@
+"""What each screen is shown of the room. The public view never carries a bidder's name."""
+from __future__ import annotations
+
+from typing import Any
+
+from .bidlog import Event
+from .room import RoomState, SaleSetup
+
+
+def _lot(setup: SaleSetup, lot_id: int | None) -> dict[str, Any] | None:
+    if lot_id is None:
+        return None
+    lot = setup.lots[lot_id]
+    return {"id": lot.id, "label": lot.label, "title": lot.title, "photo": lot.photo,
+            "opening_bid_cents": lot.opening_bid_cents}
+
+
+def public_view(state: RoomState, setup: SaleSetup) -> dict[str, Any]:
+    current = state.current_bid
+    last = state.last_hammer
+    return {
+        "status": state.status,
+        "lot": _lot(setup, state.lot_id),
+        "current_bid": None if current is None else {"amount_cents": current.amount_cents, "paddle": current.paddle,
+                                                     "source": current.source},
+        "next_minimum_cents": state.next_minimum(setup),
+        "calls": state.calls,
+        "bid_count": len(state.bids),
+        "last_hammer": None if last is None else {"lot_id": last.lot_id, "label": setup.lots[last.lot_id].label,
+                                                  "amount_cents": last.amount_cents, "paddle": last.paddle},
+        "lots_sold": sum(1 for r in state.results.values() if r.sold),
+        "lots_total": len(setup.lots),
+    }
+
+
+def staff_view(state: RoomState, setup: SaleSetup) -> dict[str, Any]:
+    view = public_view(state, setup)
+    current = state.current_bid
+    if current is not None:
+        paddle = setup.paddles.get(current.paddle)
+        view["leader"] = None if paddle is None else {"paddle": paddle.number, "name": paddle.name,
+                                                      "address": paddle.address, "channel": paddle.channel}
+    else:
+        view["leader"] = None
+    view["bids"] = [{"seq": b.seq, "paddle": b.paddle, "amount_cents": b.amount_cents, "source": b.source}
+                    for b in state.bids]
+    hammer = state.hammer_total_by_case(setup)
+    net = state.net_proceeds_by_case(setup)
+    view["cases"] = [
+        {"id": case.id, "reference": case.reference, "claims_cents": case.claims_cents,
+         "hammer_total_cents": hammer.get(case.id, 0), "net_proceeds_cents": net.get(case.id, 0),
+         "covered": state.case_covered(setup, case.id)}
+        for case in setup.cases.values()
+    ]
+    return view
+
+
+def results_view(state: RoomState) -> dict[str, Any]:
+    """Each concluded lot's outcome, for snapshots (events carry the changes one by one)."""
+    return {str(lot_id): {"sold": r.sold, "amount_cents": r.amount_cents, "paddle": r.paddle}
+            for lot_id, r in state.results.items()}
+
+
+def event_view(event: Event, *, staff: bool) -> dict[str, Any]:
+    payload = event.payload if staff else {k: v for k, v in event.payload.items()
+                                           if k not in ("registration_id", "reason")}
+    return {"seq": event.seq, "kind": event.kind, "at": event.at.isoformat(), "payload": payload}

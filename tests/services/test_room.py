@@ -1,0 +1,140 @@
+"""The room service: commands appended to the stored, hash-chained log."""
+import asyncio
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from auction.domain.roles import Role
+from auction.domain.room import Actor, BidTooLow, PaddleNotValid
+from auction.models import Bidder, Registration, Sale, SaleEvent, utcnow
+from auction.services import room as room_service
+from auction.services.demo import seed_demo
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture
+async def sale_id(db, tmp_path):
+    await seed_demo(db.sessions, tmp_path, TODAY)
+    async with db.sessions() as session:
+        return await session.scalar(select(Sale.id))
+
+
+@pytest.fixture
+async def clerk(db, sale_id):
+    from auction.models import User
+    async with db.sessions() as session:
+        user = await session.scalar(select(User).where(User.role == "clerk"))
+    return Actor(user.id, Role.CLERK)
+
+
+async def run(db, room, actor, name, command_id=None, **args):
+    return await room_service.submit(db.sessions, room, command_id or uuid.uuid4().hex, name, args, actor, utcnow())
+
+
+async def test_commands_are_stored_chained_and_replayed(db, sale_id, clerk):
+    room = await room_service.open_room(db.sessions, sale_id)
+    lot_id = next(iter(room.setup.lots))
+    await run(db, room, clerk, "open_sale")
+    await run(db, room, clerk, "open_lot", lot_id=lot_id)
+    opening = room.setup.lots[lot_id].opening_bid_cents
+    await run(db, room, clerk, "bid", paddle=1, amount_cents=opening)
+    await run(db, room, clerk, "bid", paddle=2, amount_cents=room.state.next_minimum(room.setup))
+    for _ in range(3):
+        await run(db, room, clerk, "call")
+    outcome = await run(db, room, clerk, "hammer")
+    assert outcome.event.seq == 8
+    count, broken = await room_service.verify_log(db.sessions, sale_id)
+    assert count == 8 and broken is None
+    again = await room_service.open_room(db.sessions, sale_id)     # a restart
+    assert again.state == room.state
+    assert again.state.results[lot_id].paddle == 2
+    async with db.sessions() as session:
+        assert (await session.get(Sale, sale_id)).status == "live"
+
+
+async def test_same_command_id_twice_bids_once(db, sale_id, clerk):
+    room = await room_service.open_room(db.sessions, sale_id)
+    lot_id = next(iter(room.setup.lots))
+    await run(db, room, clerk, "open_sale")
+    await run(db, room, clerk, "open_lot", lot_id=lot_id)
+    amount = room.setup.lots[lot_id].opening_bid_cents
+    first = await run(db, room, clerk, "bid", command_id="retry-123456", paddle=1, amount_cents=amount)
+    second = await run(db, room, clerk, "bid", command_id="retry-123456", paddle=1, amount_cents=amount)
+    assert second.duplicate and second.event == first.event
+    assert room.state.seq == 3
+    # still recognised after a restart
+    restarted = await room_service.open_room(db.sessions, sale_id)
+    third = await run(db, restarted, clerk, "bid", command_id="retry-123456", paddle=1, amount_cents=amount)
+    assert third.duplicate and third.event.seq == 3
+
+
+async def test_a_refused_command_stores_nothing(db, sale_id, clerk):
+    room = await room_service.open_room(db.sessions, sale_id)
+    await run(db, room, clerk, "open_sale")
+    await run(db, room, clerk, "open_lot", lot_id=next(iter(room.setup.lots)))
+    with pytest.raises(BidTooLow):
+        await run(db, room, clerk, "bid", paddle=1, amount_cents=1)
+    with pytest.raises(PaddleNotValid):
+        await run(db, room, clerk, "bid", paddle=4242, amount_cents=10_000_00)
+    async with db.sessions() as session:
+        assert len((await session.scalars(select(SaleEvent))).all()) == 2
+
+
+async def test_two_tablets_racing_on_one_step_get_one_winner(db, sale_id, clerk):
+    room = await room_service.open_room(db.sessions, sale_id)
+    await run(db, room, clerk, "open_sale")
+    lot_id = next(iter(room.setup.lots))
+    await run(db, room, clerk, "open_lot", lot_id=lot_id)
+    amount = room.setup.lots[lot_id].opening_bid_cents
+    results = await asyncio.gather(
+        run(db, room, clerk, "bid", paddle=1, amount_cents=amount),
+        run(db, room, clerk, "bid", paddle=2, amount_cents=amount),
+        return_exceptions=True)
+    assert sum(not isinstance(r, Exception) for r in results) == 1
+    assert sum(isinstance(r, BidTooLow) for r in results) == 1
+
+
+async def test_two_processes_cannot_append_the_same_step(db, sale_id, clerk):
+    """Two rooms loaded from the same log stand for two server processes."""
+    here = await room_service.open_room(db.sessions, sale_id)
+    there = await room_service.open_room(db.sessions, sale_id)
+    await run(db, here, clerk, "open_sale")
+    with pytest.raises(room_service.ConcurrentAppend):
+        await run(db, there, clerk, "open_sale")
+    # the loser caught up with the winner's event
+    assert there.state == here.state
+    lot_id = next(iter(there.setup.lots))
+    await run(db, there, clerk, "open_lot", lot_id=lot_id)
+    count, broken = await room_service.verify_log(db.sessions, sale_id)
+    assert count == 2 and broken is None
+
+
+async def test_a_bidder_verified_during_the_sale_can_bid(db, sale_id, clerk):
+    room = await room_service.open_room(db.sessions, sale_id)
+    await run(db, room, clerk, "open_sale")
+    lot_id = next(iter(room.setup.lots))
+    await run(db, room, clerk, "open_lot", lot_id=lot_id)
+    async with db.sessions() as session, session.begin():
+        bidder = Bidder(first_name="Léa", last_name="Martin", email="lea@exemple.fr", address="1 rue",
+                        postcode="69001", city="Lyon")
+        session.add(bidder)
+        await session.flush()
+        session.add(Registration(sale_id=sale_id, bidder_id=bidder.id, channel="room", paddle_number=77,
+                                 verified_at=utcnow()))
+    await run(db, room, clerk, "bid", paddle=77, amount_cents=room.setup.lots[lot_id].opening_bid_cents)
+    assert room.state.current_bid.paddle == 77
+
+
+async def test_the_database_refuses_to_change_or_delete_an_event(db, sale_id, clerk):
+    room = await room_service.open_room(db.sessions, sale_id)
+    await run(db, room, clerk, "open_sale")
+    for statement in (update(SaleEvent).values(kind="sale_closed"), text("DELETE FROM sale_events")):
+        with pytest.raises((DBAPIError, IntegrityError), match="append-only"):
+            async with db.sessions() as session, session.begin():
+                await session.execute(statement)
+    count, broken = await room_service.verify_log(db.sessions, sale_id)
+    assert count == 1 and broken is None
