@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from .bidlog import GENESIS_HASH, Event
+from .currencies import DisplayCurrency
 from .errors import DomainError
 from .increments import DEFAULT_INCREMENTS, IncrementTable
 from .money import apply_rate, format_euros
@@ -58,6 +59,7 @@ class SaleSetup:
     cases: dict[int, CaseInfo]
     increments: IncrementTable = DEFAULT_INCREMENTS
     seller_fee_rate_incl_vat: Decimal = Decimal(0)
+    currencies: tuple[DisplayCurrency, ...] = ()
 
 
 @dataclass(frozen=True)

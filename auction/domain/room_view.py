@@ -30,7 +30,16 @@ def public_view(state: RoomState, setup: SaleSetup) -> dict[str, Any]:
                                                   "amount_cents": last.amount_cents, "paddle": last.paddle},
         "lots_sold": sum(1 for r in state.results.values() if r.sold),
         "lots_total": len(setup.lots),
+        "conversions": _conversions(setup, current.amount_cents if current else
+                                    (setup.lots[state.lot_id].opening_bid_cents if state.lot_id else None)),
     }
+
+
+def _conversions(setup: SaleSetup, cents: int | None) -> list[dict[str, Any]]:
+    """The shown amount in the sale's display currencies (indicative, whole units)."""
+    if cents is None:
+        return []
+    return [{"code": c.code, "amount": c.convert(cents)} for c in setup.currencies]
 
 
 def staff_view(state: RoomState, setup: SaleSetup) -> dict[str, Any]:

@@ -29,6 +29,8 @@ class Sale(Base):
     status: Mapped[str] = mapped_column(String(20), default="draft")
     # The sale's own increment table, [[from_cents, step_cents], ...]; None means the house default.
     increments: Mapped[list[list[int]] | None] = mapped_column(JSON)
+    # Currencies the room display converts the current bid into: [{"code": "USD", "rate": "1.0842"}].
+    display_currencies: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     lots: Mapped[list["Lot"]] = relationship(

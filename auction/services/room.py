@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from auction.domain.bidlog import BrokenLink, Event, chain, verify_chain
+from auction.domain.currencies import from_json as currencies_from_json
 from auction.domain.increments import DEFAULT_INCREMENTS, IncrementTable
 from auction.domain.room import (Actor, CaseInfo, LotInfo, PaddleInfo, RoomError, RoomState, SaleSetup,
                                  apply, decide, replay)
@@ -117,6 +118,7 @@ async def load_setup(sessions: async_sessionmaker[AsyncSession], sale_id: int) -
         paddles=paddles, cases=cases,
         increments=IncrementTable.from_json(sale.increments) if sale.increments else DEFAULT_INCREMENTS,
         seller_fee_rate_incl_vat=tariff.seller_fee_rate * (1 + tariff.vat_rate),
+        currencies=currencies_from_json(sale.display_currencies),
     )
 
 
@@ -166,8 +168,7 @@ async def submit(sessions: async_sessionmaker[AsyncSession], room: Room, command
 async def _refresh_paddles(sessions, room: Room) -> None:
     async with sessions() as session:
         paddles = await load_paddles(session, room.sale_id)
-    room.setup = SaleSetup(room.setup.sale_id, room.setup.lots, paddles, room.setup.cases,
-                           room.setup.increments, room.setup.seller_fee_rate_incl_vat)
+    room.setup = replace(room.setup, paddles=paddles)
 
 
 class RoomRegistry:
@@ -186,6 +187,13 @@ class RoomRegistry:
                 if room is None:
                     room = self.rooms[sale_id] = await open_room(self.sessions, sale_id)
         return room
+
+    async def reload_setup(self, sale_id: int) -> None:
+        """After the sale's settings changed: the next commands and views use the new setup."""
+        room = self.rooms.get(sale_id)
+        if room is not None:
+            async with room.lock:
+                room.setup = await load_setup(self.sessions, sale_id)
 
     async def load_live_sales(self) -> list[int]:
         async with self.sessions() as session:
