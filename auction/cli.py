@@ -52,6 +52,8 @@ def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     if settings.is_sqlite and workers > 1:
         raise CommandError("SQLite runs a single server process: use PostgreSQL for --workers > 1.")
     _preflight(settings)
+    if settings.is_sqlite:
+        print("Base SQLite embarquée : un seul processus serveur (PostgreSQL pour en faire tourner plusieurs).")
     print(f"Criée sert sur http://{host}:{port}/ (base : {describe(settings.database_url)})", flush=True)
     uvicorn.run("auction.web.app:create_app", factory=True, host=host, port=port, workers=workers,
                 proxy_headers=True, log_config=logs.uvicorn_log_config(), ws="websockets-sansio")

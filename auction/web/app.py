@@ -21,7 +21,7 @@ from auction.services.simulation import simulate_sale as simulate_sale_task
 from . import errors
 from .access import PUBLIC, Access, page, public_mount
 from .live import Hubs
-from .pages import auth, office, room, sales
+from .pages import auth, office, room, room_settings, sales
 from .templates import FRONTEND
 
 log = logging.getLogger("criee.web")
@@ -39,6 +39,7 @@ def build_routes(settings: Settings) -> list:
         *sales.routes,
         *office.routes,
         *room.routes,
+        *room_settings.routes,
         page("/sante", health, access=PUBLIC),
         public_mount("/static", StaticFiles(directory=FRONTEND / "static"), name="static"),
         public_mount("/medias", StaticFiles(directory=settings.media_dir), name="media"),
