@@ -8,6 +8,7 @@ export CRIEE_TEST_POSTGRES_URL ?= postgresql+asyncpg://criee:criee@127.0.0.1:543
 .PHONY: demo demo-live test install serve clean
 
 $(STAMP): pyproject.toml
+	scripts/ensure-system-packages.sh
 	scripts/ensure-venv.sh "$(PYTHON)" "$(VENV)"
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'

@@ -172,15 +172,17 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:
         yield c
 
 
-CSRF_INPUT = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
+CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]*)"')
 
 
 async def csrf_from(client: httpx.AsyncClient, path: str) -> str:
-    """Load a page as a browser would and read the CSRF token of its forms."""
+    """Load a page as a browser would and read the CSRF token of its forms (every form must carry it)."""
     response = await client.get(path)
-    match = CSRF_INPUT.search(response.text)
-    assert match, f"no CSRF token on {path} (status {response.status_code})"
-    return match.group(1)
+    tokens = CSRF_INPUT.findall(response.text)
+    assert tokens, f"no CSRF token on {path} (status {response.status_code})"
+    assert all(re.fullmatch(r"[0-9a-f]{64}", t) for t in tokens), f"a form of {path} has no CSRF token"
+    assert len(set(tokens)) == 1, f"forms of {path} carry different CSRF tokens"
+    return tokens[0]
 
 
 async def log_in(client: httpx.AsyncClient, email: str, password: str = PASSWORD) -> httpx.Response:

@@ -3,10 +3,11 @@ from .base import Base, UTCDateTime, utcnow
 from .bidder import Bidder, Registration
 from .bidlog import SaleEvent
 from .case import Case, Claim, Creditor
+from .inventory import InventoryAct, InventoryItem
 from .office import Office, TariffPeriod, User, UserSession
-from .sale import Lot, LotPhoto, Sale
+from .sale import Lot, LotItem, LotPhoto, Sale
 
 __all__ = [
     "Base", "UTCDateTime", "utcnow", "Bidder", "Registration", "Case", "Claim", "Creditor",
-    "Office", "TariffPeriod", "User", "UserSession", "Lot", "LotPhoto", "Sale", "SaleEvent",
+    "Office", "TariffPeriod", "User", "UserSession", "Lot", "LotItem", "LotPhoto", "Sale", "SaleEvent", "InventoryAct", "InventoryItem",
 ]

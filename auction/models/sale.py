@@ -80,6 +80,16 @@ class Lot(Base):
         return f"{self.number} {self.number_suffix}".strip()
 
 
+class LotItem(Base):
+    """Which inventory items a lot is made of (an item is in one lot at most)."""
+
+    __tablename__ = "lot_items"
+
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id", ondelete="CASCADE"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("inventory_items.id", ondelete="RESTRICT"), primary_key=True,
+                                         unique=True)
+
+
 class LotPhoto(Base):
     __tablename__ = "lot_photos"
 

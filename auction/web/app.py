@@ -21,7 +21,7 @@ from auction.services.simulation import simulate_sale as simulate_sale_task
 from . import errors
 from .access import PUBLIC, Access, page, public_mount
 from .live import Hubs
-from .pages import auth, office, room, room_settings, sales
+from .pages import auth, inventory, office, room, room_settings, sales
 from .templates import FRONTEND
 
 log = logging.getLogger("criee.web")
@@ -38,6 +38,7 @@ def build_routes(settings: Settings) -> list:
         *auth.routes,
         *sales.routes,
         *office.routes,
+        *inventory.routes,
         *room.routes,
         *room_settings.routes,
         page("/sante", health, access=PUBLIC),

@@ -18,6 +18,7 @@ MESSAGES = {
     403: ("Accès refusé", "Votre compte ne permet pas d'accéder à cette page."),
     404: ("Page introuvable", "Cette page n'existe pas ou n'est plus publiée."),
     405: ("Action impossible", "Cette action n'est pas permise sur cette page."),
+    409: ("Modification refusée", "Cet enregistrement ne peut plus être modifié."),
     413: ("Fichier trop volumineux", "Le fichier envoyé dépasse la taille permise."),
     500: ("Erreur interne", "Une erreur est survenue de notre côté. Elle a été enregistrée ; réessayez dans un instant."),
 }

@@ -4,7 +4,8 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from auction.services import catalogue
+from auction.domain.inventory import ACT_KINDS
+from auction.services import catalogue, inventory
 
 from ..access import BIDDER, PUBLIC, STAFF, page
 from ..errors import error_page
@@ -63,7 +64,8 @@ async def case_detail(request: Request) -> Response:
         case, lots = await catalogue.case_detail(request.app.state.db.sessions, case_id)
     except catalogue.NotFound:
         return error_page(request, 404)
-    return render(request, "staff/case.html", {"case": case, "lots": lots})
+    acts = await inventory.acts_of_case(request.app.state.db.sessions, case.id)
+    return render(request, "staff/case.html", {"case": case, "lots": lots, "acts": acts, "act_kinds": ACT_KINDS})
 
 
 async def bidder_space(request: Request) -> Response:
