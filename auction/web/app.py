@@ -21,7 +21,7 @@ from auction.services.simulation import simulate_sale as simulate_sale_task
 from . import errors
 from .access import PUBLIC, Access, page, public_mount
 from .live import Hubs
-from .pages import auth, inventory, office, room, room_settings, sales
+from .pages import auth, inventory, lots, office, room, room_settings, sales
 from .templates import FRONTEND
 
 log = logging.getLogger("criee.web")
@@ -39,6 +39,7 @@ def build_routes(settings: Settings) -> list:
         *sales.routes,
         *office.routes,
         *inventory.routes,
+        *lots.routes,
         *room.routes,
         *room_settings.routes,
         page("/sante", health, access=PUBLIC),

@@ -1,0 +1,82 @@
+"""The clerk's lot pages over HTTP."""
+from sqlalchemy import select
+
+from auction.domain.roles import Role
+from auction.models import Lot, LotItem, LotPhoto
+
+from ..conftest import csrf_from
+from ..services.test_lots import png_bytes, sale_id, signed_items  # noqa: F401 - fixture
+
+
+async def test_clerk_builds_a_lot_from_items(client, db, users, login, sale_id):  # noqa: F811
+    items = await signed_items(db, "SV-H", ["Scie à format", "Lot de serre-joints"])
+    await login(client, users[Role.CLERK])
+    form_page = await client.get(f"/bureau/ventes/{sale_id}/lots/nouveau")
+    assert "Scie à format" in form_page.text
+    token = await csrf_from(client, f"/bureau/ventes/{sale_id}/lots/nouveau")
+    response = await client.post(f"/bureau/ventes/{sale_id}/lots", data={
+        "csrf_token": token, "items": [str(i) for i in items], "title": "Scie et serre-joints",
+        "estimate_low": "150", "estimate_high": "300", "opening_bid": "80", "number": "4 bis"})
+    assert response.status_code == 303
+    page = await client.get(response.headers["location"])
+    assert "Lot 4 bis" in page.text and "Lot créé." in page.text
+    async with db.sessions() as session:
+        lot = await session.scalar(select(Lot))
+        assert sorted((await session.scalars(select(LotItem.item_id))).all()) == sorted(items)
+    assert (lot.estimate_low_cents, lot.opening_bid_cents) == (150_00, 80_00)
+
+
+async def test_bad_lot_input_rerenders_and_creates_nothing(client, db, users, login, sale_id):  # noqa: F811
+    items = await signed_items(db, "SV-I", ["Buffet"])
+    await login(client, users[Role.CLERK])
+    token = await csrf_from(client, f"/bureau/ventes/{sale_id}/lots/nouveau")
+    response = await client.post(f"/bureau/ventes/{sale_id}/lots", data={
+        "csrf_token": token, "items": [str(items[0])], "title": "Buffet", "estimate_low": "500",
+        "estimate_high": "100", "opening_bid": "abc", "number": "douze"})
+    assert response.status_code == 400
+    assert "Le lot n'a pas été créé." in response.text and "Montant illisible" in response.text
+    assert "Numéro de lot" in response.text
+    assert 'value="Buffet"' in response.text and "checked" in response.text
+    async with db.sessions() as session:
+        assert (await session.scalars(select(Lot))).all() == []
+
+
+async def test_photo_upload_good_and_bad(client, db, users, login, sale_id, settings):  # noqa: F811
+    items = await signed_items(db, "SV-P", ["Commode"])
+    await login(client, users[Role.CLERK])
+    token = await csrf_from(client, f"/bureau/ventes/{sale_id}/lots/nouveau")
+    created = await client.post(f"/bureau/ventes/{sale_id}/lots", data={
+        "csrf_token": token, "items": [str(items[0])], "title": "Commode", "estimate_low": "1",
+        "estimate_high": "2", "opening_bid": "1"})
+    lot_path = created.headers["location"].split("?")[0]
+    token = await csrf_from(client, lot_path)
+    bad = await client.post(f"{lot_path}/photos", data={"csrf_token": token, "alt": "Commode de face"},
+                            files={"photo": ("commode.jpg", b"MZ\x90\x00 not a jpeg", "image/jpeg")})
+    assert bad.status_code == 400 and "pas une image lisible" in bad.text
+    good = await client.post(f"{lot_path}/photos", data={"csrf_token": token, "alt": "Commode de face"},
+                             files={"photo": ("commode.png", png_bytes(), "image/png")})
+    assert good.status_code == 303
+    async with db.sessions() as session:
+        photo = await session.scalar(select(LotPhoto))
+    assert (settings.media_dir / photo.path).exists()
+    assert len(list((settings.media_dir / "lots").iterdir())) == 2
+    page = await client.get(lot_path)
+    assert 'alt="Commode de face"' in page.text
+
+
+async def test_withdraw_and_reorder_over_http(client, db, users, login, sale_id):  # noqa: F811
+    items = await signed_items(db, "SV-R", ["Chaise", "Table"])
+    await login(client, users[Role.CLERK])
+    for item, title in zip(items, ["Chaise", "Table"]):
+        token = await csrf_from(client, f"/bureau/ventes/{sale_id}/lots/nouveau")
+        await client.post(f"/bureau/ventes/{sale_id}/lots", data={
+            "csrf_token": token, "items": [str(item)], "title": title, "estimate_low": "1", "estimate_high": "2",
+            "opening_bid": "1"})
+    async with db.sessions() as session:
+        chair, table = (await session.scalars(select(Lot).order_by(Lot.position))).all()
+    token = await csrf_from(client, f"/bureau/ventes/{sale_id}")
+    await client.post(f"/bureau/ventes/{sale_id}/lots/{table.id}/deplacer", data={"csrf_token": token, "direction": "up"})
+    await client.post(f"/bureau/ventes/{sale_id}/lots/{chair.id}/retrait", data={"csrf_token": token, "withdrawn": "1"})
+    page = await client.get(f"/bureau/ventes/{sale_id}")
+    assert page.text.index("Table") < page.text.index("Chaise")
+    assert "Chaise (retiré)" in page.text
