@@ -21,7 +21,7 @@ from auction.services.simulation import simulate_sale as simulate_sale_task
 from . import errors
 from .access import PUBLIC, Access, page, public_mount
 from .live import Hubs
-from .pages import auth, inventory, lots, office, room, room_settings, sales
+from .pages import auth, cases, inventory, lots, office, room, room_settings, sale_forms, sales
 from .templates import FRONTEND
 
 log = logging.getLogger("criee.web")
@@ -36,6 +36,8 @@ def build_routes(settings: Settings) -> list:
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     routes = [
         *auth.routes,
+        *cases.routes,        # before sales.routes: /bureau/dossiers/nouveau is not a case id
+        *sale_forms.routes,   # likewise /bureau/ventes/nouvelle
         *sales.routes,
         *office.routes,
         *inventory.routes,

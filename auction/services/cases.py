@@ -1,0 +1,75 @@
+"""Seizure cases: the debtor, the enforceable title, the creditors and their claims."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from auction.domain.errors import InvalidValue
+from auction.models import Case, Claim, Creditor
+
+from .catalogue import NotFound
+
+
+@dataclass(frozen=True)
+class CaseDetails:
+    reference: str
+    debtor_name: str
+    debtor_is_company: bool
+    debtor_address: str
+    debtor_postcode: str
+    debtor_city: str
+    title_nature: str
+    title_court: str
+    title_date: date
+    seizure_date: date
+
+
+@dataclass(frozen=True)
+class CreditorClaim:
+    name: str
+    address: str
+    role: str
+    is_private_person: bool
+    represented_by: str
+    description: str
+    principal_cents: int
+    interest_cents: int
+    costs_cents: int
+    as_of: date
+
+
+def check_case(details: CaseDetails) -> None:
+    if details.title_date > details.seizure_date:
+        raise InvalidValue("La saisie ne peut pas précéder le titre exécutoire.", field="seizure_date")
+
+
+async def create_case(sessions: async_sessionmaker[AsyncSession], details: CaseDetails) -> Case:
+    check_case(details)
+    async with sessions() as session, session.begin():
+        if await session.scalar(select(Case.id).where(Case.reference == details.reference)):
+            raise InvalidValue("Un dossier porte déjà cette référence.", field="reference")
+        case = Case(**asdict(details))
+        session.add(case)
+    return case
+
+
+async def add_creditor(sessions: async_sessionmaker[AsyncSession], case_id: int, entry: CreditorClaim) -> None:
+    """A creditor with the claim of its title; one case has one seizing creditor."""
+    if entry.role not in ("seizing", "opposing"):
+        raise InvalidValue("Qualité du créancier : poursuivant ou opposant.", field="role")
+    async with sessions() as session, session.begin():
+        case = await session.get(Case, case_id)
+        if case is None:
+            raise NotFound()
+        if entry.role == "seizing" and await session.scalar(
+                select(Creditor.id).where(Creditor.case_id == case_id, Creditor.role == "seizing")):
+            raise InvalidValue("Le dossier a déjà son créancier poursuivant ; les autres sont opposants.", field="role")
+        creditor = Creditor(case_id=case_id, name=entry.name, address=entry.address, role=entry.role,
+                            is_private_person=entry.is_private_person, represented_by=entry.represented_by)
+        creditor.claims.append(Claim(description=entry.description, principal_cents=entry.principal_cents,
+                                     interest_cents=entry.interest_cents, costs_cents=entry.costs_cents,
+                                     as_of=entry.as_of))
+        session.add(creditor)

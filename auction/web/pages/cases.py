@@ -1,0 +1,120 @@
+"""Creating a seizure case, and adding its creditors with their claims."""
+from __future__ import annotations
+
+from datetime import date
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from auction.domain.errors import InvalidValue
+from auction.domain.money import parse_euros
+from auction.domain.office import required_text
+from auction.domain.inventory import ACT_KINDS
+from auction.services import cases, catalogue, inventory
+
+from ..access import STAFF, page
+from ..errors import error_page
+from ..forms import form_dict
+from ..templates import render
+
+
+def _day(form: dict[str, str], name: str, errors: dict[str, str]) -> date | None:
+    try:
+        return date.fromisoformat(form.get(name, ""))
+    except ValueError:
+        errors[name] = "Date obligatoire (jj/mm/aaaa)."
+        return None
+
+
+def _text(form, name, label, errors, max_length=200) -> str:
+    try:
+        return required_text(form.get(name, ""), name, label, max_length)
+    except InvalidValue as exc:
+        errors[name] = exc.message
+        return ""
+
+
+async def new_case(request: Request) -> Response:
+    return render(request, "staff/case_new.html", {"values": {}, "errors": {}})
+
+
+async def create_case(request: Request) -> Response:
+    form = await form_dict(request)
+    errors: dict[str, str] = {}
+    values = {
+        "reference": _text(form, "reference", "Référence", errors, 40),
+        "debtor_name": _text(form, "debtor_name", "Débiteur", errors),
+        "debtor_address": _text(form, "debtor_address", "Adresse du débiteur", errors),
+        "debtor_postcode": _text(form, "debtor_postcode", "Code postal", errors, 10),
+        "debtor_city": _text(form, "debtor_city", "Commune", errors, 100),
+        "title_nature": _text(form, "title_nature", "Nature du titre", errors),
+        "title_court": _text(form, "title_court", "Juridiction", errors),
+        "title_date": _day(form, "title_date", errors),
+        "seizure_date": _day(form, "seizure_date", errors),
+    }
+    if not errors:
+        try:
+            case = await cases.create_case(request.app.state.db.sessions, cases.CaseDetails(
+                debtor_is_company=form.get("debtor_is_company") == "1", **values))
+            return RedirectResponse(f"/bureau/dossiers/{case.id}", status_code=303)
+        except InvalidValue as exc:
+            errors[exc.field or "reference"] = exc.message
+    return render(request, "staff/case_new.html", {"values": form, "errors": errors}, status_code=400)
+
+
+async def add_creditor(request: Request) -> Response:
+    form = await form_dict(request)
+    case_id_text = request.path_params["case_id"]
+    if not case_id_text.isdigit():
+        return error_page(request, 404)
+    errors: dict[str, str] = {}
+    amounts = {}
+    for name in ("principal", "interest", "costs"):
+        try:
+            amounts[name] = parse_euros(form.get(name) or "0", field=name)
+        except InvalidValue as exc:
+            errors[name] = exc.message
+    name = _text(form, "name", "Nom du créancier", errors)
+    address = _text(form, "address", "Adresse du créancier", errors, 300)
+    as_of = _day(form, "as_of", errors)
+    if not errors:
+        try:
+            await cases.add_creditor(request.app.state.db.sessions, int(case_id_text), cases.CreditorClaim(
+                name=name, address=address, role=form.get("role", ""), is_private_person=form.get("is_private_person") == "1",
+                represented_by=form.get("represented_by", "")[:200], description=form.get("description", ""),
+                principal_cents=amounts["principal"], interest_cents=amounts["interest"], costs_cents=amounts["costs"],
+                as_of=as_of))
+            return RedirectResponse(f"/bureau/dossiers/{case_id_text}#creanciers", status_code=303)
+        except catalogue.NotFound:
+            return error_page(request, 404)
+        except InvalidValue as exc:
+            errors[exc.field or "name"] = exc.message
+    return await case_page(request, creditor_values=form, creditor_errors=errors, status_code=400)
+
+
+async def case_page(request: Request, *, creditor_values=None, creditor_errors=None, status_code=200) -> Response:
+    case_id = request.path_params["case_id"]
+    try:
+        if not case_id.isdigit() or len(case_id) > 11:
+            raise catalogue.NotFound()
+        case, lots = await catalogue.case_detail(request.app.state.db.sessions, int(case_id))
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    acts = await inventory.acts_of_case(request.app.state.db.sessions, case.id)
+    return render(request, "staff/case.html", {
+        "case": case, "lots": lots, "acts": acts, "act_kinds": ACT_KINDS,
+        "values": creditor_values or {"role": "opposing" if case.creditors else "seizing"},
+        "errors": creditor_errors or {},
+    }, status_code=status_code)
+
+
+async def show_case(request: Request) -> Response:
+    return await case_page(request)
+
+
+routes = [
+    page("/bureau/dossiers/nouveau", new_case, access=STAFF),
+    page("/bureau/dossiers", create_case, access=STAFF, methods=("POST",)),
+    page("/bureau/dossiers/{case_id}", show_case, access=STAFF),
+    page("/bureau/dossiers/{case_id}/creanciers", add_creditor, access=STAFF, methods=("POST",)),
+]
