@@ -222,6 +222,18 @@ class InvalidCommand(RoomError):
     code = "invalid_command"
 
 
+class StaleCommand(RoomError):
+    """The screen acted on a state that has changed since (another tablet was faster)."""
+
+    code = "stale_command"
+
+
+def _expect(args: dict[str, Any], key: str, actual: int | None, message: str) -> None:
+    """Commands may say which step they act on; a mismatch means the screen was out of date."""
+    if key in args and args[key] is not None and args[key] != actual:
+        raise StaleCommand(message)
+
+
 # --- rules ---------------------------------------------------------------------------------------
 
 Decision = tuple[str, dict[str, Any]]
@@ -327,6 +339,7 @@ def _retract(state, setup, args, actor) -> Decision:
     current = state.current_bid
     if current is None:
         raise NoBid("Aucune enchère à retirer.")
+    _expect(args, "bid_seq", current.seq, "L'enchère en cours a changé : vérifiez avant de la retirer.")
     return "bid_retracted", {"lot_id": lot_id, "bid_seq": current.seq, "paddle": current.paddle,
                              "amount_cents": current.amount_cents}
 
@@ -337,6 +350,7 @@ def _call(state, setup, args, actor) -> Decision:
         raise NoBid("Aucune enchère : rien à crier. Passez le lot s'il ne trouve pas preneur.")
     if state.calls >= CALLS_BEFORE_HAMMER:
         raise CallsComplete("Les trois criées sont faites : adjugez.")
+    _expect(args, "number", state.calls + 1, f"La criée n° {state.calls + 1} est la prochaine : l'écran n'était pas à jour.")
     return "call", {"lot_id": lot_id, "number": state.calls + 1}
 
 
@@ -345,6 +359,8 @@ def _hammer(state, setup, args, actor) -> Decision:
     current = state.current_bid
     if current is None:
         raise NoBid("Pas d'adjudication sans enchère : passez le lot.")
+    _expect(args, "expected_bid_seq", current.seq,
+            "Une nouvelle enchère est arrivée : vérifiez l'adjudicataire et le prix avant d'adjuger.")
     payload: dict[str, Any] = {"lot_id": lot_id, "paddle": current.paddle, "amount_cents": current.amount_cents,
                                "registration_id": setup.paddles[current.paddle].registration_id}
     if state.calls < CALLS_BEFORE_HAMMER:
@@ -416,6 +432,8 @@ def apply(state: RoomState, event: Event) -> RoomState:
         state.status = "open"
     elif kind == "lot_opened":
         state.lot_id, state.bids, state.calls = p["lot_id"], [], 0
+        if p["lot_id"] in state.results:    # an unsold lot offered again: it is back on the block
+            state.results = {k: v for k, v in state.results.items() if k != p["lot_id"]}
     elif kind == "bid":
         state.bids = [*state.bids, Bid(event.seq, p["paddle"], p["amount_cents"], p["source"])]
         state.calls = 0

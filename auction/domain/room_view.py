@@ -21,15 +21,15 @@ def public_view(state: RoomState, setup: SaleSetup) -> dict[str, Any]:
     return {
         "status": state.status,
         "lot": _lot(setup, state.lot_id),
-        "current_bid": None if current is None else {"amount_cents": current.amount_cents, "paddle": current.paddle,
-                                                     "source": current.source},
+        "current_bid": None if current is None else {"seq": current.seq, "amount_cents": current.amount_cents,
+                                                     "paddle": current.paddle, "source": current.source},
         "next_minimum_cents": state.next_minimum(setup),
         "calls": state.calls,
         "bid_count": len(state.bids),
         "last_hammer": None if last is None else {"lot_id": last.lot_id, "label": setup.lots[last.lot_id].label,
                                                   "amount_cents": last.amount_cents, "paddle": last.paddle},
         "lots_sold": sum(1 for r in state.results.values() if r.sold),
-        "lots_total": len(setup.lots),
+        "lots_total": sum(1 for lot in setup.lots.values() if not lot.withdrawn),
         "conversions": _conversions(setup, current.amount_cents if current else
                                     (setup.lots[state.lot_id].opening_bid_cents if state.lot_id else None)),
     }

@@ -16,10 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from auction.domain.office import OfficeDetails
 from auction.domain.roles import Role
 from auction.formats import PARIS
-from auction.models import (Bidder, Case, Claim, Creditor, Lot, LotPhoto, Office, Registration, Sale,
-                            utcnow)
+from auction.domain.inventory import AMICABLE_SALE_NOTICE, CUSTODY_NOTICE, check_can_sign
+from auction.models import (Bidder, Case, Claim, Creditor, InventoryAct, InventoryItem, Lot, LotItem, LotPhoto, Office,
+                            Registration, Sale, utcnow)
 
 from .accounts import NewUser, add_user
+from .inventory import content_of
 from .passwords import hash_password
 
 
@@ -131,9 +133,13 @@ async def seed_demo(sessions: async_sessionmaker[AsyncSession], media_dir: Path,
         sale = _sale(today)
         session.add(sale)
         await session.flush()
+        officer = users[Role.OFFICER]
+        acts = {case.id: await _signed_inventory(session, case, specs, officer.id, users[Role.CLERK].id)
+                for case, specs in ((workshop, WORKSHOP_LOTS), (household, HOUSEHOLD_LOTS))}
 
-        for position, (case, spec) in enumerate(
-                [(workshop, s) for s in WORKSHOP_LOTS] + [(household, s) for s in HOUSEHOLD_LOTS], start=1):
+        for position, (case, index, spec) in enumerate(
+                [(workshop, i, s) for i, s in enumerate(WORKSHOP_LOTS)]
+                + [(household, i, s) for i, s in enumerate(HOUSEHOLD_LOTS)], start=1):
             title, description, category, low, high = spec
             photo = f"demo/lot-{position:02d}.jpg"
             _lot_image(media_dir / photo, position, title, category)
@@ -142,9 +148,32 @@ async def seed_demo(sessions: async_sessionmaker[AsyncSession], media_dir: Path,
                       estimate_high_cents=high * 100, opening_bid_cents=(low // 2) * 100)
             lot.photos.append(LotPhoto(position=0, path=photo, alt_text=f"Photo du lot {position} : {title}"))
             session.add(lot)
+            await session.flush()
+            session.add(LotItem(lot_id=lot.id, item_id=acts[case.id].items[index].id))
 
         await _bidders(session, sale, users[Role.BIDDER].id, users[Role.CLERK].id)
     return True
+
+
+async def _signed_inventory(session: AsyncSession, case: Case, specs, officer_id: int, clerk_id: int) -> InventoryAct:
+    """The signed seizure inventory of a demo case, one item per lot, with its digest."""
+    act = InventoryAct(
+        case_id=case.id, kind="seizure", act_date=case.seizure_date, created_by_id=clerk_id,
+        place=f"{case.debtor_address}, {case.debtor_postcode} {case.debtor_city}",
+        present_persons=f"{case.debtor_name}, débiteur\nMe Claire Lefèvre, commissaire de justice",
+        prior_seizures_statement="Le débiteur déclare qu'aucun de ces biens n'a fait l'objet d'une saisie antérieure.",
+        custody_notice=CUSTODY_NOTICE, amicable_sale_notice=AMICABLE_SALE_NOTICE,
+        enforcement_court="juge de l'exécution du tribunal judiciaire de Lyon")
+    act.items = [InventoryItem(position=i, description=f"{title}. {description}", quantity=1,
+                               condition=description.split(".")[-2].strip() if description.count(".") > 1 else "en l'état",
+                               estimate_cents=low * 100, category=category)
+                 for i, (title, description, category, low, _high) in enumerate(specs, start=1)]
+    session.add(act)
+    await session.flush()
+    act.digest = check_can_sign(content_of(act, case, None), already_signed=False)
+    act.signed_at = datetime.combine(case.seizure_date, time(16, 0), tzinfo=PARIS).astimezone(timezone.utc)
+    act.signed_by_id = officer_id
+    return act
 
 
 def _workshop_case(today: date) -> Case:

@@ -83,15 +83,21 @@ def socket(path: str, endpoint, *, access: Access, name: str | None = None) -> W
     """A websocket route: the handshake is refused (before accept) to those `access` does not allow,
     and to pages of another site (a cross-site page cannot ride the user's cookie)."""
 
+    async def refuse(websocket: WebSocket, code: int) -> None:
+        # Accept first: a close before accept reaches the browser as a bare HTTP 403 (code 1006),
+        # and the screen could not tell "log in again" from "network down".
+        await websocket.accept()
+        await websocket.close(code=code)
+
     async def guarded(websocket: WebSocket) -> None:
         origin = websocket.headers.get("origin")
         if not access.public and origin and urlsplit(origin).netloc != websocket.headers.get("host"):
-            await websocket.close(code=CLOSE_FORBIDDEN)
+            await refuse(websocket, CLOSE_FORBIDDEN)
             return
         token = websocket.cookies.get(SESSION_COOKIE, "")
         user = await accounts.session_user(websocket.app.state.db.sessions, token, utcnow())
         if not access.allows(user):
-            await websocket.close(code=CLOSE_UNAUTHENTICATED if user is None else CLOSE_FORBIDDEN)
+            await refuse(websocket, CLOSE_UNAUTHENTICATED if user is None else CLOSE_FORBIDDEN)
             return
         websocket.state.user = user
         await endpoint(websocket)

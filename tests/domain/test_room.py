@@ -257,3 +257,29 @@ def test_replay_rebuilds_the_same_state(room):
     room.do("open_lot", lot_id=3)
     room.do("bid", paddle=3, amount_cents=10_00)
     assert replay(1, room.events) == room.state
+
+
+def test_commands_naming_a_stale_step_are_refused(room):
+    from auction.domain.room import StaleCommand
+    room.do("open_lot", lot_id=1)
+    first = room.do("bid", paddle=1, amount_cents=100_00)
+    second = room.do("bid", paddle=2, amount_cents=110_00)   # another tablet, meanwhile
+    with pytest.raises(StaleCommand):
+        room.do("retract_bid", bid_seq=first.seq)
+    room.do("call", number=1)
+    with pytest.raises(StaleCommand):
+        room.do("call", number=1)                            # the same call tapped twice
+    room.do("call", number=2)
+    room.do("call", number=3)
+    with pytest.raises(StaleCommand):
+        room.do("hammer", expected_bid_seq=first.seq)        # confirmed on a bid that is no longer current
+    event = room.do("hammer", expected_bid_seq=second.seq)
+    assert event.payload["paddle"] == 2
+
+
+def test_an_unsold_lot_offered_again_is_back_on_the_block(room):
+    room.do("open_lot", lot_id=1)
+    room.do("pass_lot")
+    assert room.state.results[1].sold is False
+    room.do("open_lot", lot_id=1)
+    assert 1 not in room.state.results and room.state.lot_id == 1

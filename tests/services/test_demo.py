@@ -67,3 +67,18 @@ async def test_public_catalogue_of_the_demo_shows_lots_but_no_debtor(client, db,
     assert photo.status_code == 200 and photo.headers["content-type"] == "image/jpeg"
     display = await client.get(f"/salle/{sale.id}")
     assert display.status_code == 200 and "ROCHE" not in display.text
+
+
+async def test_demo_lots_come_from_signed_inventories(db, tmp_path):
+    from auction.domain.bidlog import GENESIS_HASH  # noqa: F401 - keeps the import graph honest
+    from auction.models import InventoryAct, LotItem
+    from auction.services.inventory import content_of, get_act
+    await seed_demo(db.sessions, tmp_path, TODAY)
+    async with db.sessions() as session:
+        acts = (await session.scalars(select(InventoryAct))).all()
+        links = (await session.scalars(select(LotItem))).all()
+    assert len(acts) == 2 and all(a.signed_at and a.digest for a in acts)
+    assert len(links) == 40
+    for act in acts:
+        loaded, case, parent = await get_act(db.sessions, act.id)
+        assert content_of(loaded, case, parent).digest() == act.digest

@@ -120,6 +120,10 @@ async def ws_handshake(app, path: str, cookie: str | None = None, origin: str | 
         first.set()
 
     await asyncio.wait_for(app(scope, receive, send), 5)
+    # Refusals are an accept immediately followed by a close with the reason's code.
+    closes = [m for m in sent if m["type"] == "websocket.close"]
+    if sent and sent[0]["type"] == "websocket.accept" and closes:
+        return closes[0]
     return sent[0]
 
 

@@ -62,6 +62,7 @@ async def _serve(websocket: WebSocket, *, staff: bool) -> None:
             await catalogue.sale_with_lots(websocket.app.state.db.sessions, sale_id, public=True)
         room = await websocket.app.state.rooms.get(sale_id)
     except (room_service.SaleNotFound, catalogue.NotFound):
+        await websocket.accept()
         await websocket.close(code=CLOSE_UNKNOWN_SALE)
         return
     await websocket.accept()

@@ -1,0 +1,638 @@
+// The clerk's tablet: conducts the sale through the staff socket (docs/protocol.md).
+import { CALL_LABELS, RoomSocket, SOURCE_LABELS, euros, parseEuros, socketUrl } from "./room-socket.js";
+
+const root = document.getElementById("clerk");
+const $ = (id) => document.getElementById(id);
+const isOfficer = root.dataset.userRole === "officer";
+const MAX_PADDLE_DIGITS = 6;
+
+const STATUS_LABELS = {
+  ready: "Vente pas encore ouverte",
+  open: "Vente ouverte",
+  paused: "Vente suspendue",
+  stopped: "Vente arrêtée",
+  closed: "Vente close",
+};
+const CONNECTION_LABELS = { connecting: "Reconnexion…", connected: "Connecté", disconnected: "Hors ligne" };
+
+// The catalogue, from the page (catalogue order).
+const lotRows = Array.from(document.querySelectorAll("#lot-list .lot-row"));
+const lots = new Map(lotRows.map((row) => [Number(row.dataset.lotId), {
+  id: Number(row.dataset.lotId),
+  caseId: Number(row.dataset.caseId),
+  label: row.dataset.label,
+  title: row.dataset.title,
+  opening: Number(row.dataset.opening),
+  low: Number(row.dataset.low),
+  high: Number(row.dataset.high),
+  withdrawn: row.dataset.withdrawn === "true",
+  photo: row.dataset.photo || null,
+  alt: row.dataset.alt || "",
+  row,
+}]));
+
+const ui = {
+  view: null,          // the staff view of the room (docs/protocol.md, "The state view")
+  results: {},
+  connection: "connecting",
+  paddle: "",
+  source: "room",
+  busy: false,         // a command is waiting for its ack: no double taps
+  hammerSnapshot: null,
+};
+
+const socket = new RoomSocket(socketUrl(root.dataset.socket), {
+  onUpdate({ state, results }) {
+    const before = ui.view && ui.view.lot ? ui.view.lot.id : null;
+    const after = state && state.lot ? state.lot.id : null;
+    if (ui.view && before !== after) ui.paddle = "";   // a paddle typed for the previous lot
+    ui.view = state;
+    ui.results = results;
+    root.dataset.state = "ready";
+    render();
+  },
+  onConnection(status) {
+    ui.connection = status;
+    render();
+  },
+  onNotice(error) {
+    showError(error);
+  },
+});
+
+// --- rendering -------------------------------------------------------------------------------
+
+function setHidden(element, hidden) {
+  element.hidden = hidden;
+}
+
+function render() {
+  const v = ui.view;
+  const online = ui.connection === "connected";
+  const can = online && !ui.busy && v !== null;
+  const status = v ? v.status : null;
+  const lot = v ? v.lot : null;
+  const bid = v ? v.current_bid : null;
+  const running = status === "open";
+
+  // Connection.
+  const badge = $("connection-state");
+  badge.dataset.state = ui.connection;
+  badge.textContent = v === null && ui.connection === "connecting" ? "Connexion…" : CONNECTION_LABELS[ui.connection];
+  root.classList.toggle("is-offline", !online);
+  root.setAttribute("aria-busy", ui.busy ? "true" : "false");
+
+  // Sale.
+  const saleStatus = $("sale-status");
+  saleStatus.dataset.status = status || "";
+  saleStatus.textContent = status ? STATUS_LABELS[status] || status : "Chargement…";
+  $("lots-progress").textContent = v ? `${v.lots_sold} lot${v.lots_sold > 1 ? "s" : ""} adjugé${v.lots_sold > 1 ? "s" : ""} sur ${v.lots_total}` : "";
+  const openSale = $("open-sale");
+  setHidden(openSale, status !== "ready");
+  openSale.disabled = !can || status !== "ready";
+  const pause = $("pause-sale");
+  setHidden(pause, status !== "open" && status !== "paused");
+  pause.textContent = status === "paused" ? "Reprendre" : "Suspendre";
+  pause.disabled = !can;
+  const closeSale = $("close-sale");
+  setHidden(closeSale, status !== "open" && status !== "paused");
+  closeSale.disabled = !can || lot !== null;
+
+  // The lot on the block.
+  setHidden($("current-lot"), !lot);
+  setHidden($("bid-box"), !lot);
+  setHidden($("lot-actions"), !lot);
+  setHidden($("bids"), !lot);
+  setHidden($("lot-picker"), !!lot);
+  if (lot) renderLot(lot, v, can && running);
+  renderPicker(v, can && running && !lot);
+  renderCases(v);
+  renderEntry(v, can && running && !!lot);
+  renderHammerDialogGuard(bid, lot);
+}
+
+function renderLot(lot, v, active) {
+  const info = lots.get(lot.id);
+  const photo = $("current-lot-photo");
+  const src = lot.photo ? `/medias/${lot.photo}` : "";
+  if (photo.getAttribute("src") !== src) photo.setAttribute("src", src);
+  photo.alt = info ? info.alt : `Photo du lot ${lot.label}`;
+  photo.hidden = !lot.photo;
+  $("current-lot-label").textContent = `Lot ${lot.label}`;
+  $("current-lot-title").textContent = lot.title;
+  $("current-lot-opening").textContent = euros(lot.opening_bid_cents);
+  $("current-lot-estimate").textContent = info ? ` · Estimation ${euros(info.low)} – ${euros(info.high)}` : "";
+
+  const bid = v.current_bid;
+  $("current-caption").textContent = bid ? "Enchère en cours" : "Mise à prix";
+  $("current-amount").textContent = euros(bid ? bid.amount_cents : lot.opening_bid_cents);
+  $("current-amount").dataset.hasBid = bid ? "true" : "false";
+  const leader = $("leader");
+  leader.replaceChildren();
+  if (bid) {
+    const strong = document.createElement("strong");
+    strong.id = "leader-paddle";
+    strong.textContent = `Panneau ${bid.paddle}`;
+    leader.append(strong);
+    if (bid.source && bid.source !== "room") leader.append(` (${SOURCE_LABELS[bid.source] || bid.source})`);
+    if (v.leader) {
+      const name = document.createElement("span");
+      name.id = "leader-name";
+      name.className = "leader-name";
+      name.textContent = v.leader.name;
+      const address = document.createElement("span");
+      address.id = "leader-address";
+      address.className = "leader-address";
+      address.textContent = v.leader.address;
+      leader.append(name, address);
+    }
+  } else {
+    const none = document.createElement("span");
+    none.className = "muted";
+    none.textContent = "Aucune enchère";
+    leader.append(none);
+  }
+  $("next-minimum").textContent = euros(v.next_minimum_cents);
+
+  // Calls.
+  for (const item of document.querySelectorAll("#calls-progress li")) {
+    const done = Number(item.dataset.call) <= v.calls;
+    item.classList.toggle("done", done);
+    item.setAttribute("aria-label", `${item.textContent} ${done ? "faite" : "à faire"}`);
+  }
+  const call = $("call-button");
+  call.textContent = v.calls >= 3 ? "Criées faites" : CALL_LABELS[v.calls];
+  call.disabled = !active || !bid || v.calls >= 3;
+  $("retract-bid").disabled = !active || !bid;
+  $("hammer-button").disabled = !active || !bid;
+  $("pass-button").disabled = !active || !!bid;
+
+  // Bids, newest first.
+  const rows = (v.bids || []).slice().reverse().map((b, index) => {
+    const tr = document.createElement("tr");
+    if (index === 0) tr.className = "leading";
+    for (const [text, cls] of [[`Panneau ${b.paddle}`, ""], [euros(b.amount_cents), "num"],
+      [SOURCE_LABELS[b.source] || b.source, ""]]) {
+      const td = document.createElement("td");
+      td.textContent = text;
+      if (cls) td.className = cls;
+      tr.append(td);
+    }
+    return tr;
+  });
+  if (rows.length === 0) {
+    const tr = document.createElement("tr");
+    const td = document.createElement("td");
+    td.colSpan = 3;
+    td.className = "muted";
+    td.textContent = "Pas encore d'enchère sur ce lot.";
+    tr.append(td);
+    rows.push(tr);
+  }
+  $("bid-list").replaceChildren(...rows);
+}
+
+function outcomeText(lot, result, v, covered) {
+  if (v && v.lot && v.lot.id === lot.id) return "En vente";
+  if (result && result.sold) return `Adjugé ${euros(result.amount_cents)} au panneau ${result.paddle}`;
+  if (lot.withdrawn) return "Retiré";
+  const stop = covered.has(lot.caseId) ? "Seuil d'arrêt atteint" : "";
+  if (result) return stop ? `Invendu · ${stop}` : "Invendu";
+  return stop;
+}
+
+function nextLot() {
+  for (const lot of lots.values()) {
+    if (!lot.withdrawn && !(String(lot.id) in ui.results)) return lot;
+  }
+  return null;
+}
+
+function renderPicker(v, active) {
+  const covered = new Set(((v && v.cases) || []).filter((c) => c.covered).map((c) => c.id));
+  for (const lot of lots.values()) {
+    const result = ui.results[String(lot.id)];
+    const row = lot.row;
+    row.querySelector(".lot-row-outcome").textContent = outcomeText(lot, result, v, covered);
+    row.classList.toggle("case-covered", covered.has(lot.caseId) && !(result && result.sold));
+    row.dataset.outcome = result ? (result.sold ? "sold" : "passed") : (lot.withdrawn ? "withdrawn" : "");
+    row.querySelector(".open-lot").disabled = !active || lot.withdrawn || !!(result && result.sold);
+  }
+  const next = nextLot();
+  const button = $("next-lot");
+  button.disabled = !active || !next;
+  button.textContent = next ? `Lot suivant (${next.label})` : "Lot suivant";
+  const last = $("last-result");
+  const hammer = v ? v.last_hammer : null;
+  last.hidden = !hammer;
+  if (hammer) {
+    last.replaceChildren(`Dernière adjudication : lot ${hammer.label}, ${euros(hammer.amount_cents)} au panneau ${hammer.paddle}. `);
+    const reoffer = document.createElement("button");
+    reoffer.type = "button";
+    reoffer.className = "touch quiet";
+    reoffer.id = "reoffer-lot";
+    reoffer.textContent = "Remettre en vente (contestation)";
+    reoffer.disabled = !active;
+    reoffer.addEventListener("click", () => reofferLot(hammer));
+    last.append(reoffer);
+  }
+}
+
+function renderCases(v) {
+  const items = ((v && v.cases) || []).map((c) => {
+    const li = document.createElement("li");
+    li.className = c.covered ? "case covered" : "case";
+    li.dataset.caseId = c.id;
+    const head = document.createElement("p");
+    const ref = document.createElement("strong");
+    ref.textContent = c.reference;
+    head.append(ref, ` : produit net ${euros(c.net_proceeds_cents)} sur ${euros(c.claims_cents)} de créances`);
+    const meter = document.createElement("progress");
+    meter.max = Math.max(1, c.claims_cents);
+    meter.value = Math.min(c.net_proceeds_cents, meter.max);
+    meter.setAttribute("aria-label", `Produit net du dossier ${c.reference} par rapport aux créances`);
+    li.append(head, meter);
+    if (c.covered) {
+      const warn = document.createElement("p");
+      warn.className = "case-warning";
+      warn.textContent = "Créances couvertes : la vente des lots de ce dossier doit s'arrêter. "
+        + "Seul le commissaire de justice peut poursuivre, avec un motif.";
+      li.append(warn);
+    }
+    return li;
+  });
+  $("case-list").replaceChildren(...items);
+  $("cases").hidden = items.length === 0;
+}
+
+function renderEntry(v, active) {
+  const display = $("paddle-display");
+  display.textContent = ui.paddle || "—";
+  display.dataset.empty = ui.paddle ? "false" : "true";
+  for (const button of document.querySelectorAll(".source")) {
+    button.setAttribute("aria-checked", button.dataset.source === ui.source ? "true" : "false");
+  }
+  const bidNext = $("bid-next");
+  const minimum = v && v.lot ? v.next_minimum_cents : null;
+  bidNext.replaceChildren();
+  const amount = document.createElement("span");
+  amount.className = "bid-next-amount";
+  amount.textContent = minimum !== null ? `Enchère à ${euros(minimum)}` : "Enchère";
+  const who = document.createElement("span");
+  who.className = "bid-next-paddle";
+  who.textContent = ui.paddle ? `panneau ${ui.paddle}` : "tapez le numéro du panneau";
+  bidNext.append(amount, who);
+  bidNext.disabled = !active || !ui.paddle || minimum === null;
+  $("bid-custom").disabled = !active || !ui.paddle;
+}
+
+function renderHammerDialogGuard(bid, lot) {
+  const dialog = $("hammer-dialog");
+  const snap = ui.hammerSnapshot;
+  if (!dialog.open || !snap) return;
+  if (!bid || !lot || lot.id !== snap.lotId || bid.amount_cents !== snap.amount || bid.paddle !== snap.paddle) {
+    dialog.close("changed");
+    showError({ message: "L'enchère a changé pendant la confirmation : vérifiez avant d'adjuger." });
+  }
+}
+
+// --- messages --------------------------------------------------------------------------------
+
+let alertAction = null;
+
+function showError(error, action = null) {
+  $("room-alert-text").textContent = error.message || "L'action a échoué.";
+  const button = $("room-alert-action");
+  alertAction = action;
+  button.hidden = !action;
+  if (action) button.textContent = action.label;
+  $("room-alert").hidden = false;
+}
+
+function clearError() {
+  $("room-alert").hidden = true;
+  $("room-alert-text").textContent = "";
+  alertAction = null;
+}
+
+function notify(text) {
+  $("room-notice").textContent = text;
+}
+
+$("room-alert-close").addEventListener("click", clearError);
+$("room-alert-action").addEventListener("click", () => {
+  const action = alertAction;
+  clearError();
+  if (action) action.run();
+});
+
+// --- commands --------------------------------------------------------------------------------
+
+async function run(name, args = {}, { success } = {}) {
+  if (ui.busy) return null;
+  ui.busy = true;
+  render();
+  try {
+    const ack = await socket.sendCommand(name, args);
+    clearError();
+    if (success) notify(success);
+    return ack;
+  } catch (error) {
+    showError(error, overrideFor(error, name, args));
+    return null;
+  } finally {
+    ui.busy = false;
+    render();
+  }
+}
+
+/** The officer's way past a refusal, when the law allows one (with a written reason). */
+function overrideFor(error, name, args) {
+  if (!isOfficer) return null;
+  if (error.code === "hammer_needs_calls" && name === "hammer") {
+    return {
+      label: "Adjuger maintenant (motif)",
+      run: () => askReason({
+        title: "Adjuger avant la troisième criée",
+        text: "L'adjudication se fait normalement après trois criées (CPCE R221-38). Indiquez pourquoi vous adjugez maintenant.",
+        confirm: "Adjuger maintenant",
+      }).then((reason) => reason && run("hammer", { reason }, { success: "Lot adjugé." })),
+    };
+  }
+  if (error.code === "stop_rule_reached" && name === "open_lot") {
+    return {
+      label: "Ouvrir quand même (motif)",
+      run: () => askReason({
+        title: "Poursuivre au-delà du seuil d'arrêt",
+        text: "Le produit de ce dossier couvre déjà les créances (CPCE L221-4). Indiquez pourquoi la vente de ce lot se poursuit.",
+        confirm: "Ouvrir le lot",
+      }).then((reason) => reason && run("open_lot", { ...args, override_stop_rule: true, reason })),
+    };
+  }
+  return null;
+}
+
+function openLot(lot) {
+  run("open_lot", { lot_id: lot.id });
+}
+
+function bidAt(amountCents) {
+  const paddle = Number(ui.paddle);
+  if (!ui.paddle || !Number.isInteger(paddle)) {
+    showError({ message: "Tapez d'abord le numéro du panneau." });
+    return;
+  }
+  const source = ui.source;
+  run("bid", { paddle, amount_cents: amountCents, source },
+    { success: `Enchère de ${euros(amountCents)} enregistrée pour le panneau ${paddle}.` })
+    .then((ack) => {
+      if (ack) {
+        ui.paddle = "";
+        ui.source = "room";
+        $("custom-amount").value = "";
+        render();
+      }
+    });
+}
+
+function bidNext() {
+  const v = ui.view;
+  if (!v || !v.lot || $("bid-next").disabled) return;
+  bidAt(v.next_minimum_cents);
+}
+
+function bidCustom() {
+  const v = ui.view;
+  if (!v || !v.lot || $("bid-custom").disabled) return;
+  const cents = parseEuros($("custom-amount").value);
+  if (cents === null || cents <= 0) {
+    showError({ message: "Montant illisible : écrivez par exemple 2 500 ou 2500,50." });
+    return;
+  }
+  $("custom-amount").blur();   // back to the keyboard shortcuts
+  bidAt(cents);
+}
+
+function retract() {
+  if ($("retract-bid").disabled) return;
+  const current = ui.view && ui.view.current_bid;
+  run("retract_bid", current ? { bid_seq: current.seq } : {}, { success: "Dernière enchère retirée." });
+}
+
+function call() {
+  const v = ui.view;
+  if (!v || $("call-button").disabled) return;
+  run("call", { number: v.calls + 1 }, { success: `${CALL_LABELS[v.calls]} faite.` });
+}
+
+function pass() {
+  if ($("pass-button").disabled) return;
+  run("pass_lot", {}, { success: "Lot passé : invendu." });
+}
+
+function goNext() {
+  const next = nextLot();
+  if (next && !$("next-lot").disabled) openLot(next);
+}
+
+function hammer() {
+  const v = ui.view;
+  if (!v || !v.lot || !v.current_bid || $("hammer-button").disabled) return;
+  const bid = v.current_bid;
+  ui.hammerSnapshot = { lotId: v.lot.id, amount: bid.amount_cents, paddle: bid.paddle, seq: bid.seq };
+  $("hammer-lot").textContent = v.lot.label;
+  $("hammer-amount").textContent = euros(bid.amount_cents);
+  $("hammer-paddle").textContent = String(bid.paddle);
+  $("hammer-name").textContent = v.leader ? v.leader.name : "—";
+  $("hammer-address").textContent = v.leader ? v.leader.address : "—";
+  const warning = $("hammer-calls-warning");
+  warning.hidden = v.calls >= 3;
+  warning.textContent = `${v.calls} criée${v.calls > 1 ? "s" : ""} sur 3 : l'adjudication se fait après trois criées (CPCE R221-38).`;
+  const dialog = $("hammer-dialog");
+  dialog.returnValue = "";
+  dialog.showModal();
+  $("hammer-confirm").focus();
+}
+
+$("hammer-dialog").addEventListener("close", () => {
+  const dialog = $("hammer-dialog");
+  const snap = ui.hammerSnapshot;
+  ui.hammerSnapshot = null;
+  if (dialog.returnValue !== "confirm" || !snap) return;
+  const v = ui.view;
+  const bid = v && v.current_bid;
+  if (!bid || !v.lot || v.lot.id !== snap.lotId || bid.amount_cents !== snap.amount || bid.paddle !== snap.paddle) {
+    showError({ message: "L'enchère a changé pendant la confirmation : vérifiez avant d'adjuger." });
+    return;
+  }
+  // The server refuses the hammer if another bid arrived since this confirmation (stale_command).
+  run("hammer", { expected_bid_seq: snap.seq }, { success: `Lot ${v.lot.label} adjugé ${euros(snap.amount)} au panneau ${snap.paddle}.` });
+});
+
+/** Ask for a written reason in a dialog; resolves with it, or null when cancelled. */
+function askReason({ title, text, confirm }) {
+  const dialog = $("reason-dialog");
+  $("reason-dialog-title").textContent = title;
+  $("reason-dialog-text").textContent = text;
+  $("reason-confirm").textContent = confirm;
+  $("reason-input").value = "";
+  $("reason-error").hidden = true;
+  dialog.returnValue = "";
+  dialog.showModal();
+  $("reason-input").focus();
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => {
+      const reason = $("reason-input").value.trim();
+      resolve(dialog.returnValue === "confirm" && reason ? reason : null);
+    }, { once: true });
+  });
+}
+
+$("reason-input").addEventListener("input", () => { $("reason-error").hidden = true; });
+$("reason-confirm").addEventListener("click", (event) => {
+  if (!$("reason-input").value.trim()) {
+    event.preventDefault();
+    $("reason-error").hidden = false;
+    $("reason-input").focus();
+  }
+});
+
+function askConfirm({ title, text, confirm }) {
+  const dialog = $("confirm-dialog");
+  $("confirm-dialog-title").textContent = title;
+  $("confirm-dialog-text").textContent = text;
+  $("confirm-dialog-ok").textContent = confirm;
+  dialog.returnValue = "";
+  dialog.showModal();
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => resolve(dialog.returnValue === "confirm"), { once: true });
+  });
+}
+
+function reofferLot(hammerInfo) {
+  askReason({
+    title: `Remettre en vente le lot ${hammerInfo.label}`,
+    text: "Une contestation à l'adjudication permet de remettre aussitôt le lot aux enchères. Indiquez le motif.",
+    confirm: "Remettre en vente",
+  }).then((reason) => reason && run("reoffer_lot", { lot_id: hammerInfo.lot_id, reason },
+    { success: `Lot ${hammerInfo.label} remis en vente.` }));
+}
+
+// --- paddle entry ----------------------------------------------------------------------------
+
+function typeKey(key) {
+  if (key === "back") ui.paddle = ui.paddle.slice(0, -1);
+  else if (key === "clear") ui.paddle = "";
+  else if (/^[0-9]$/.test(key) && ui.paddle.length < MAX_PADDLE_DIGITS) {
+    ui.paddle = ui.paddle === "0" ? key : ui.paddle + key;
+  }
+  render();
+}
+
+$("keypad").addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-key]");
+  if (button) typeKey(button.dataset.key);
+});
+
+for (const button of document.querySelectorAll(".source")) {
+  button.addEventListener("click", () => {
+    ui.source = button.dataset.source;
+    render();
+  });
+}
+
+// A USB card scanner types the card's content then Enter. For now a card holds the paddle number.
+$("scan-input").addEventListener("keydown", (event) => {
+  if (event.key !== "Enter") return;
+  event.preventDefault();
+  const input = event.currentTarget;
+  const value = input.value.trim();
+  input.value = "";
+  if (/^\d{1,6}$/.test(value)) {
+    ui.paddle = String(Number(value));
+    notify(`Carte lue : panneau ${ui.paddle}.`);
+    render();
+  } else if (value) {
+    showError({ message: `Carte non reconnue (« ${value.slice(0, 40)} ») : tapez le numéro du panneau.` });
+  }
+});
+
+// --- buttons ---------------------------------------------------------------------------------
+
+$("open-sale").addEventListener("click", () => run("open_sale", {}, { success: "Vente ouverte." }));
+$("pause-sale").addEventListener("click", () => {
+  if (ui.view && ui.view.status === "paused") run("resume", {}, { success: "Vente reprise." });
+  else run("pause", {}, { success: "Vente suspendue." });
+});
+$("close-sale").addEventListener("click", () => {
+  askConfirm({
+    title: "Clore la vente ?",
+    text: "Plus aucun lot ne pourra être ouvert. Les lots non présentés resteront invendus.",
+    confirm: "Clore la vente",
+  }).then((ok) => ok && run("close_sale", {}, { success: "Vente close." }));
+});
+$("next-lot").addEventListener("click", goNext);
+$("lot-list").addEventListener("click", (event) => {
+  const button = event.target.closest(".open-lot");
+  if (!button || button.disabled) return;
+  const lot = lots.get(Number(button.closest(".lot-row").dataset.lotId));
+  if (lot) openLot(lot);
+});
+$("bid-next").addEventListener("click", bidNext);
+$("custom-bid").addEventListener("submit", (event) => {
+  event.preventDefault();
+  bidCustom();
+});
+$("retract-bid").addEventListener("click", retract);
+$("call-button").addEventListener("click", call);
+$("hammer-button").addEventListener("click", hammer);
+$("pass-button").addEventListener("click", pass);
+
+// A tap must not leave the focus on the button, so that Enter stays "bid" on a laptop.
+root.addEventListener("mousedown", (event) => {
+  if (event.target.closest("button.touch") && !event.target.closest("dialog")) event.preventDefault();
+});
+
+// --- keyboard shortcuts (laptop) -------------------------------------------------------------
+
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+  if (document.querySelector("dialog[open]")) return;
+  const target = event.target;
+  if (target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
+  const onButton = target.closest && target.closest("button, a");
+  const key = event.key;
+  if (/^[0-9]$/.test(key)) {
+    event.preventDefault();
+    typeKey(key);
+    return;
+  }
+  switch (key) {
+    case "Backspace":
+      event.preventDefault();
+      typeKey("back");
+      return;
+    case "Delete":
+    case "Escape":
+      typeKey("clear");
+      return;
+    case "Enter":
+      // Enter on a focused button (keyboard navigation) keeps its usual meaning.
+      if (onButton && !target.closest("#keypad") && target.id !== "bid-next") return;
+      event.preventDefault();
+      bidNext();
+      return;
+    default:
+      break;
+  }
+  const shortcuts = { r: retract, c: call, a: hammer, p: pass, n: goNext };
+  const action = shortcuts[key.toLowerCase()];
+  if (action && key.length === 1) {
+    event.preventDefault();
+    action();
+  }
+});
+
+render();
+window.crieeRoom = socket;   // for the browser console and the browser tests
+socket.start();

@@ -1,0 +1,304 @@
+"""The live room in a real browser: the clerk's tablet conducts a lot, the room display follows it,
+and the display comes back by itself after the server restarts.
+
+Both tests use the module's demo server (tests/browser/conftest.py). The sale moves forward as the
+tests run, so each test brings the room to the state it needs instead of assuming one.
+"""
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from auction.domain.increments import DEFAULT_INCREMENTS
+from auction.domain.money import format_euros
+from auction.domain.roles import Role
+from auction.services.demo import DEMO_LOGINS, WORKSHOP_LOTS
+
+pytestmark = pytest.mark.browser
+
+CLERK = next(login for login in DEMO_LOGINS if login.role is Role.CLERK)
+SALE_ID = 1
+TABLET = {"viewport": {"width": 1024, "height": 768}, "has_touch": True}
+SCREEN = {"viewport": {"width": 1920, "height": 1080}}
+RESTART_TIMEOUT = 20.0    # seconds for the restarted server to answer /sante
+RECONNECT_TIMEOUT = 15_000  # ms: the socket client retries every 0.5 s … 5 s
+
+
+def euros(cents: int) -> str:
+    return format_euros(cents, with_cents=False)
+
+
+def next_minimum(current_cents: int | None, opening_cents: int) -> int:
+    return DEFAULT_INCREMENTS.next_minimum(current_cents, opening_cents)
+
+
+LOT_1_TITLE, _, _, LOT_1_LOW, _ = WORKSHOP_LOTS[0]
+LOT_1_OPENING = (LOT_1_LOW // 2) * 100   # the demo's opening bid: half the low estimate
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+def log_in(page: Page) -> None:
+    page.goto("/connexion")
+    page.get_by_label("Adresse électronique").fill(CLERK.email)
+    page.get_by_label("Mot de passe").fill(CLERK.password)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(re.compile(r"/bureau$"))
+
+
+def watch_errors(page: Page, errors: list[str]) -> Page:
+    """Collect the page's uncaught script errors (a broken script would leave a stale screen)."""
+    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+    return page
+
+
+def open_tablet(new_context, errors: list[str]) -> Page:
+    page = watch_errors(new_context(**TABLET).new_page(), errors)
+    log_in(page)
+    page.goto(f"/bureau/ventes/{SALE_ID}/salle")
+    expect(page.locator("#connection-state")).to_have_text("Connecté")
+    expect(page.locator("#clerk")).to_have_attribute("data-state", "ready")
+    return page
+
+
+def open_display(new_context, errors: list[str]) -> Page:
+    page = watch_errors(new_context(**SCREEN).new_page(), errors)
+    page.goto(f"/salle/{SALE_ID}")
+    expect(page.locator("#connection-state")).to_have_attribute("data-state", "connected")
+    return page
+
+
+def type_paddle(tablet: Page, paddle: int) -> None:
+    keypad = tablet.locator("#keypad")
+    keypad.get_by_role("button", name="Effacer le panneau").click()
+    for digit in str(paddle):
+        keypad.get_by_role("button", name=digit, exact=True).click()
+    expect(tablet.locator("#paddle-display")).to_have_text(str(paddle))
+
+
+def bid_at_next_minimum(tablet: Page, paddle: int, amount_cents: int) -> None:
+    type_paddle(tablet, paddle)
+    button = tablet.locator("#bid-next")
+    expect(button).to_contain_text(f"Enchère à {euros(amount_cents)}")
+    expect(button).to_contain_text(f"panneau {paddle}")
+    button.click()
+    expect(tablet.locator("#current-amount")).to_have_text(euros(amount_cents))
+    expect(tablet.locator("#leader-paddle")).to_have_text(f"Panneau {paddle}")
+    expect(tablet.locator("#paddle-display")).to_have_text("—")   # cleared for the next bidder
+
+
+# --- the tests -----------------------------------------------------------------------------------
+
+def test_clerk_sells_a_lot_and_the_display_follows(new_context):
+    errors: list[str] = []
+    tablet = open_tablet(new_context, errors)
+    display = open_display(new_context, errors)
+
+    # Before the sale: the display announces it and shows the first lot at its opening bid.
+    expect(display.locator("#display-message")).to_have_text("La vente va commencer")
+    expect(display.locator("#display-lot")).to_have_text("Lot 1")
+    expect(display.locator("#display-amount")).to_have_text(euros(LOT_1_OPENING))
+    expect(tablet.locator("#sale-status")).to_have_text("Vente pas encore ouverte")
+    expect(tablet.locator("#bid-next")).to_be_disabled()
+
+    tablet.get_by_role("button", name="Ouvrir la vente").click()
+    expect(tablet.locator("#sale-status")).to_have_text("Vente ouverte")
+    expect(display.locator("#display-message")).to_be_hidden()
+
+    tablet.get_by_role("button", name="Ouvrir ce lot (lot 1)").click()
+    expect(tablet.locator("#current-lot-label")).to_have_text("Lot 1")
+    expect(tablet.locator("#current-lot-title")).to_have_text(LOT_1_TITLE)
+    expect(display.locator("#display-lot")).to_have_text("Lot 1")
+    expect(display.get_by_role("heading", level=1)).to_have_text(LOT_1_TITLE)
+    expect(display.locator("#display-caption")).to_have_text("Mise à prix")
+    expect(display.locator("#display-amount")).to_have_text(euros(LOT_1_OPENING))
+    expect(display.locator("#display-paddle")).to_be_hidden()
+
+    # Paddle 1 at the opening bid, then paddle 2 at the next minimum.
+    first = next_minimum(None, LOT_1_OPENING)
+    assert first == LOT_1_OPENING
+    bid_at_next_minimum(tablet, 1, first)
+    expect(tablet.locator("#leader-name")).to_have_text("Marc BERTIN")
+    expect(display.locator("#display-amount")).to_have_text(euros(first))
+    expect(display.locator("#display-caption")).to_have_text("Enchère en cours")
+    expect(display.locator("#display-paddle")).to_have_text("Panneau 1")
+    second = next_minimum(first, LOT_1_OPENING)
+    expect(display.locator("#display-next")).to_have_text(f"Prochaine enchère : {euros(second)}")
+
+    bid_at_next_minimum(tablet, 2, second)
+    expect(tablet.locator("#leader-name")).to_have_text("Nadia HADDAD")
+    expect(tablet.locator("#leader-address")).to_have_text("21 rue de Marseille, 69007 Lyon")
+    expect(display.locator("#display-amount")).to_have_text(euros(second))
+    expect(display.locator("#display-paddle")).to_have_text("Panneau 2")
+    expect(tablet.locator("#bid-list tr")).to_have_count(2)
+    expect(tablet.locator("#bid-list tr").first).to_contain_text("Panneau 2")
+    # The room never sees a bidder's name.
+    expect(display.locator("body")).not_to_contain_text("HADDAD")
+
+    # A bid below the next minimum: the server's French message, nothing recorded.
+    type_paddle(tablet, 3)
+    tablet.get_by_label("Montant de l'enchère libre, en euros").fill("1")
+    tablet.get_by_role("button", name="Enchère libre").click()
+    alert = tablet.get_by_role("alert")
+    expect(alert).to_contain_text("Enchère trop basse")
+    expect(display.locator("#display-amount")).to_have_text(euros(second))
+
+    # The hammer before three calls is refused, and a clerk is offered no way around it.
+    tablet.get_by_role("button", name="Adjugé", exact=True).click()
+    dialog = tablet.get_by_role("dialog")
+    expect(dialog).to_contain_text("0 criée sur 3")
+    dialog.get_by_role("button", name="Confirmer l'adjudication").click()
+    expect(alert).to_contain_text("Adjudication après trois criées")
+    expect(tablet.locator("#room-alert-action")).to_be_hidden()
+
+    # Three calls, then the hammer with the buyer's declared identity confirmed.
+    call = tablet.locator("#call-button")
+    for done, label in ((1, "2e criée"), (2, "3e criée"), (3, "Criées faites")):
+        call.click()
+        expect(call).to_have_text(label)
+        expect(display.locator("#display-calls li.done")).to_have_count(done)
+    expect(call).to_be_disabled()
+
+    tablet.get_by_role("button", name="Adjugé", exact=True).click()
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text(euros(second))
+    expect(dialog).to_contain_text("Nadia HADDAD")
+    expect(dialog).to_contain_text("21 rue de Marseille, 69007 Lyon")
+    expect(tablet.locator("#hammer-paddle")).to_have_text("2")
+    expect(tablet.locator("#hammer-calls-warning")).to_be_hidden()
+    dialog.get_by_role("button", name="Confirmer l'adjudication").click()
+
+    overlay = display.locator("#display-overlay")
+    expect(overlay).to_contain_text("Adjugé")
+    expect(overlay).to_contain_text(euros(second))
+    expect(overlay).to_contain_text("Panneau 2")
+    expect(display.locator("#display-last")).to_have_text(
+        f"Dernière adjudication : lot 1, {euros(second)}, panneau 2")
+
+    expect(tablet.locator("#room-alert")).to_be_hidden()   # the earlier refusals are cleared
+    expect(tablet.locator("#lots-progress")).to_have_text("1 lot adjugé sur 40")
+    row = tablet.locator('.lot-row[data-lot-id]').first
+    expect(row).to_contain_text(f"Adjugé {euros(second)} au panneau 2")
+    expect(row.get_by_role("button", name="Ouvrir ce lot (lot 1)")).to_be_disabled()
+    expect(tablet.get_by_role("button", name=re.compile(r"^Lot suivant"))).to_have_text("Lot suivant (2)")
+    assert errors == []
+
+
+def test_display_recovers_after_a_server_restart(new_context, restart_server):
+    errors: list[str] = []
+    tablet = open_tablet(new_context, errors)
+    display = open_display(new_context, errors)
+    put_a_lot_on_the_block(tablet)
+
+    # The display is not reloaded: a marker set now must survive the restart.
+    display.evaluate("window.__sameDocument = true")
+
+    def while_down() -> None:
+        expect(display.locator("#connection-state")).not_to_have_attribute("data-state", "connected")
+        expect(display.locator("#display")).to_have_attribute("data-stale", "true")   # the bid greyed out
+        expect(tablet.locator("#connection-state")).not_to_have_text("Connecté")
+        expect(tablet.locator("#bid-next")).to_be_disabled()
+
+    restart_server(while_down=while_down)
+
+    expect(display.locator("#connection-state")).to_have_attribute("data-state", "connected",
+                                                                   timeout=RECONNECT_TIMEOUT)
+    expect(display.locator("#display")).to_have_attribute("data-stale", "false")
+    expect(tablet.locator("#connection-state")).to_have_text("Connecté", timeout=RECONNECT_TIMEOUT)
+
+    # A bid made after the restart reaches the same display document.
+    view = tablet.evaluate("""() => ({
+        amount: document.getElementById('next-minimum').textContent,
+        leader: document.getElementById('leader-paddle')?.textContent ?? null })""")
+    paddle = 3 if view["leader"] != "Panneau 3" else 1
+    type_paddle(tablet, paddle)
+    tablet.locator("#bid-next").click()
+    expect(tablet.locator("#leader-paddle")).to_have_text(f"Panneau {paddle}")
+    expect(display.locator("#display-paddle")).to_have_text(f"Panneau {paddle}")
+    expect(display.locator("#display-amount")).to_have_text(view["amount"])
+    assert display.evaluate("window.__sameDocument === true")
+    assert errors == []
+
+
+def put_a_lot_on_the_block(tablet: Page) -> None:
+    """Open the sale and the next lot unless a lot is already on the block."""
+    status = tablet.locator("#sale-status")
+    if status.get_attribute("data-status") == "ready":
+        tablet.get_by_role("button", name="Ouvrir la vente").click()
+        expect(status).to_have_attribute("data-status", "open")
+    expect(status).to_have_attribute("data-status", "open")
+    if tablet.locator("#lot-picker").is_visible():
+        tablet.get_by_role("button", name=re.compile(r"^Lot suivant")).click()
+    expect(tablet.locator("#current-lot")).to_be_visible()
+
+
+# --- restarting the module's server --------------------------------------------------------------
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _environment_of(pid: int) -> dict[str, str]:
+    """The exact environment the running server was started with (database, data dir, secret key)."""
+    raw = Path(f"/proc/{pid}/environ").read_bytes()
+    return dict(item.split("=", 1) for item in raw.decode(errors="replace").split("\0") if "=" in item)
+
+
+def _terminate(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def restart_server(live_server) -> Iterator[Callable[..., None]]:
+    """Stops the module's `criee serve` and starts it again on the same port, same environment.
+
+    The new process replaces `live_server.process` for the module's next tests; live_server stops
+    only the process it started, so the processes started here are stopped here.
+    """
+    started: list[subprocess.Popen] = []
+
+    def restart(while_down: Callable[[], None] | None = None) -> None:
+        old = live_server.process
+        env = _environment_of(old.pid)
+        command = [str(Path(sys.executable).parent / "criee"), "serve", "--host", "127.0.0.1",
+                   "--port", live_server.base_url.rsplit(":", 1)[1]]
+        _terminate(old)
+        if while_down is not None:
+            while_down()
+        with open(live_server.log_path, "ab") as log:
+            process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                       stdin=subprocess.DEVNULL)
+        started.append(process)
+        live_server.process = process
+        deadline = time.monotonic() + RESTART_TIMEOUT
+        while not _answers(f"{live_server.base_url}/sante"):
+            if process.poll() is not None:
+                pytest.fail(f"the restarted server exited ({process.returncode}):\n{live_server.log()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"the restarted server did not answer within {RESTART_TIMEOUT:.0f} s:\n{live_server.log()}")
+            time.sleep(0.1)
+
+    yield restart
+    for process in started:
+        _terminate(process)
