@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-export CRIEE_TEST_POSTGRES_URL ?= postgresql+asyncpg://criee:criee@127.0.0.1:5432/criee
 
 .PHONY: demo demo-live test install serve clean
 
