@@ -101,7 +101,12 @@ class Hub:
 
     def broadcast(self, event: Event) -> None:
         public = staff = None
-        for client in list(self.clients):
+        # Staff tablets first: each client's sender task is woken in this order, so the tablet that
+        # sent the command writes its event, and the ack queued right after this returns, before
+        # the room displays' sends run — the ack does not wait for the whole fan-out.
+        clients = list(self.clients)
+        clients.sort(key=lambda client: not client.staff)
+        for client in clients:
             if client.staff:
                 staff = staff or encode(self.event_message(event, True))
                 ok = client.send(staff)

@@ -13,7 +13,7 @@ import pytest
 from auction.domain.bidlog import chain
 from auction.domain.room import RoomState, decide
 from auction.services.room import Room
-from auction.web.live import CATCH_UP_LIMIT, CLOSE_LAGGING, QUEUE_LIMIT, Client, Hub
+from auction.web.live import CATCH_UP_LIMIT, CLOSE_LAGGING, QUEUE_LIMIT, Client, Hub, encode
 
 from ..domain.room_fixtures import CLERK, SETUP, T0
 
@@ -141,6 +141,38 @@ async def test_many_stalled_clients_cost_the_room_nothing():
     await asyncio.wait_for(asyncio.gather(*tasks[:-1]), 5)
     assert all(c.websocket.closed == CLOSE_LAGGING for c in stalled)
     await stop(healthy, tasks[-1])
+
+
+class RecordingSocket(FakeSocket):
+    """Notes, across all sockets, who was sent what in which order."""
+
+    def __init__(self, order: list, name: str):
+        super().__init__()
+        self.order, self.name = order, name
+
+    async def send_text(self, text: str) -> None:
+        await super().send_text(text)
+        self.order.append((self.name, self.sent[-1]["type"]))
+
+
+async def test_the_tablet_gets_its_event_and_ack_before_the_fan_out_to_the_displays():
+    room = new_room()
+    hub = Hub(room)
+    order: list[tuple[str, str]] = []
+    displays = [Client(RecordingSocket(order, f"display{i}"), staff=False) for i in range(30)]
+    tablet = Client(RecordingSocket(order, "tablet"), staff=True)
+    clients = [*displays, tablet]
+    for client in clients:
+        hub.join(client, None)
+    tasks = [asyncio.create_task(c.run()) for c in clients]
+    await settle(lambda: len(order) == len(clients))     # the snapshots
+    order.clear()
+    append(room, "open_sale")
+    tablet.send(encode({"type": "ack", "seq": 1, "command_id": "c" * 8, "event_seq": 1, "duplicate": False}))
+    await settle(lambda: len(order) == len(clients) + 1)
+    assert order[:2] == [("tablet", "event"), ("tablet", "ack")]
+    for client, task in zip(clients, tasks):
+        await stop(client, task)
 
 
 def queued(client: Client) -> list[dict]:

@@ -1,0 +1,823 @@
+"""Benchmark of the live room: acknowledgement and fan-out latency against their floors, in one run.
+
+    python bench/live.py [--database-url URL] [--viewers N] [--bids B] [--rate R] [--json]
+
+What it does, all on this machine:
+  1. makes a fresh database (on the loopback PostgreSQL server `make test` uses, unless told
+     otherwise), migrates and seeds it with `criee demo`, and starts `criee serve` on a free port;
+  2. connects N room displays to /ws/salle/1 from separate client processes (a minimal websocket
+     client on asyncio protocols, so that the clients cost as little CPU as possible: the machine
+     has 2 cores and the server needs one);
+  3. measures the commit floor: bare `BEGIN; INSERT; COMMIT` round trips on the same database
+     server (asyncpg; aiosqlite for SQLite), with the displays connected;
+  4. logs in as the officer, opens the sale and a lot, and issues B bids at a steady pace (R per
+     second, alternating paddles at the next minimum; after a number of bids a lot gets three
+     calls and the hammer, and the next lot opens), measuring per bid the time from sending the
+     command to its ack, and to the event's arrival at EVERY display (max over the displays);
+  5. stops the server and measures the broadcast floor: a bare `websockets` server calling
+     `broadcast()` with messages of the same size to the same N clients at the same pace.
+
+Times are taken with time.monotonic_ns() in every process (CLOCK_MONOTONIC is system-wide on
+Linux). With --json, the last line of stdout is one JSON object with the figures; progress, and a
+health line (deliveries missing, gaps, resyncs, CPU used by the server and by the clients, as a
+fraction of one core), go to stderr. Everything it starts (processes, database, temporary
+directory) is removed at the end.
+
+The server's CPU is the limit: one core delivers about 20 000 display messages per second at best
+(1 000 displays at 20 bids/s is at capacity); for 5 000 displays use --rate 2. --deflate makes the
+displays ask for permessage-deflate as browsers do; --profile samples the server with py-spy.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import contextlib
+import json
+import math
+import multiprocessing
+import os
+import re
+import resource
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+import zlib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_POSTGRES_URL = "postgresql+asyncpg://criee:criee@127.0.0.1:5432/criee"
+OFFICER_EMAIL, OFFICER_PASSWORD = "officier@etude-demo.fr", "demo-officier"
+SALE_ID = 1
+PADDLES = (1, 2, 3)
+CSRF_INPUT = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
+EVENT_PREFIX = b'{"type":"event","seq":'
+KEYS = ("commit_floor_p50_ms", "commit_floor_p99_ms", "broadcast_floor_p50_ms", "broadcast_floor_p99_ms",
+        "ack_p50_ms", "ack_p99_ms", "display_p50_ms", "display_p99_ms")
+
+
+def say(*parts) -> None:
+    print("bench:", *parts, file=sys.stderr, flush=True)
+
+
+def raise_fd_limit() -> int:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        target = hard if hard != resource.RLIM_INFINITY else 1 << 20
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1))]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- display clients: a minimal websocket client, run in worker processes ---------------------------
+
+def masked_frame(opcode: int, payload: bytes) -> bytes:
+    mask = os.urandom(4)
+    n = len(payload)
+    header = bytes([0x80 | opcode])
+    if n < 126:
+        header += bytes([0x80 | n])
+    elif n < 1 << 16:
+        header += bytes([0x80 | 126]) + n.to_bytes(2, "big")
+    else:
+        header += bytes([0x80 | 127]) + n.to_bytes(8, "big")
+    masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    return header + mask + masked
+
+
+class Display(asyncio.Protocol):
+    """One screen: handshake, hello, then record the arrival of every event message (by seq)."""
+
+    def __init__(self, stats: "Stats", host: str, port: int, path: str, deflate: bool):
+        self.stats, self.host, self.port, self.path, self.deflate = stats, host, port, path, deflate
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.handshaken = False
+        self.inflater = None
+        self.fragments: list[bytes] = []
+        self.fragment_compressed = False
+        self.last_seq = 0
+        self.ready = asyncio.get_running_loop().create_future()
+        self.closed = False
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+        key = base64.b64encode(os.urandom(16)).decode()
+        extension = "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n" if self.deflate else ""
+        transport.write((f"GET {self.path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nUpgrade: websocket\r\n"
+                         f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                         f"{extension}\r\n").encode())
+
+    def connection_lost(self, exc) -> None:
+        self.closed = True
+        self.stats.closed += 1
+        if not self.ready.done():
+            self.ready.set_exception(ConnectionError("closed before the first message"))
+
+    def data_received(self, data: bytes) -> None:
+        now = time.monotonic_ns()
+        self.buffer += data
+        if not self.handshaken:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            head = bytes(self.buffer[:end]).decode("latin-1").lower()
+            del self.buffer[:end + 4]
+            if not head.startswith("http/1.1 101"):
+                self.stats.refused += 1
+                self.ready.set_exception(ConnectionError(head.splitlines()[0]))
+                self.transport.close()
+                return
+            self.handshaken = True
+            if "permessage-deflate" in head:
+                self.inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+            self.transport.write(masked_frame(0x1, b'{"type":"hello","last_seq":0}'))
+        buffer, pos, size = self.buffer, 0, len(self.buffer)
+        while size - pos >= 2:
+            b0, b1 = buffer[pos], buffer[pos + 1]
+            length, start = b1 & 0x7F, pos + 2
+            if length == 126:
+                if size - pos < 4:
+                    break
+                length, start = int.from_bytes(buffer[pos + 2:pos + 4], "big"), pos + 4
+            elif length == 127:
+                if size - pos < 10:
+                    break
+                length, start = int.from_bytes(buffer[pos + 2:pos + 10], "big"), pos + 10
+            if size < start + length:
+                break
+            payload = bytes(buffer[start:start + length])
+            pos = start + length
+            opcode = b0 & 0x0F
+            if opcode in (0x1, 0x2, 0x0):
+                if opcode != 0x0:
+                    self.fragment_compressed = bool(b0 & 0x40)
+                self.fragments.append(payload)
+                if b0 & 0x80:
+                    message = b"".join(self.fragments)
+                    self.fragments = []
+                    if self.fragment_compressed:
+                        message = self.inflater.decompress(message + b"\x00\x00\xff\xff")
+                    self.on_message(message, now)
+            elif opcode == 0x9:
+                self.transport.write(masked_frame(0xA, payload))
+            elif opcode == 0x8:
+                with contextlib.suppress(Exception):
+                    self.transport.write(masked_frame(0x8, payload[:2]))
+                self.transport.close()
+                break
+        del buffer[:pos]
+
+    def on_message(self, message: bytes, now: int) -> None:
+        stats = self.stats
+        if message.startswith(EVENT_PREFIX):
+            end = message.index(b",", len(EVENT_PREFIX))
+            seq = int(message[len(EVENT_PREFIX):end])
+            if self.last_seq and seq != self.last_seq + 1:
+                stats.gaps += 1
+            self.last_seq = seq
+            if now > stats.arrival.get(seq, 0):
+                stats.arrival[seq] = now
+            stats.count[seq] = stats.count.get(seq, 0) + 1
+            stats.sizes[seq] = len(message)
+        elif b'"resync"' in message[:40]:
+            stats.resyncs += 1
+        elif not self.ready.done():
+            # the snapshot (or the floor server's welcome)
+            seq = re.search(rb'"seq":(\d+)', message)
+            self.last_seq = int(seq.group(1)) if seq else 0
+            self.ready.set_result(None)
+
+
+class Stats:
+    def __init__(self):
+        self.arrival: dict[int, int] = {}   # seq -> latest arrival over this process's displays
+        self.count: dict[int, int] = {}     # seq -> how many displays got it
+        self.sizes: dict[int, int] = {}    # seq -> message length (uncompressed)
+        self.gaps = self.resyncs = self.closed = self.refused = 0
+        self.cpu_started = time.process_time()
+
+    def result(self) -> dict:
+        return {"arrival": self.arrival, "count": self.count, "sizes": self.sizes, "gaps": self.gaps,
+                "resyncs": self.resyncs, "closed": self.closed, "refused": self.refused,
+                "cpu": time.process_time() - self.cpu_started}
+
+
+def display_worker(conn, index: int) -> None:
+    """A client process: obeys commands from the pipe while its displays run on its event loop."""
+    raise_fd_limit()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        stats = Stats()
+        displays: list[Display] = []
+        while True:
+            command, *args = await loop.run_in_executor(None, conn.recv)
+            if command == "connect":
+                host, port, path, count, deflate = args
+                stats = Stats()
+                displays = []
+                limit = asyncio.Semaphore(64)
+                failures: list[str] = []
+
+                async def one():
+                    async with limit:
+                        try:
+                            _, display = await asyncio.wait_for(loop.create_connection(
+                                lambda: Display(stats, host, port, path, deflate), host, port), 30)
+                            displays.append(display)
+                            await asyncio.wait_for(display.ready, 60)
+                        except Exception as exc:  # noqa: BLE001 - counted and reported
+                            failures.append(repr(exc))
+                started = time.monotonic()
+                await asyncio.gather(*(one() for _ in range(count)))
+                conn.send({"connected": count - len(failures), "failures": failures[:5],
+                           "seconds": time.monotonic() - started})
+            elif command == "reset":
+                for key in ("arrival", "count"):
+                    getattr(stats, key).clear()
+                stats.sizes.clear()
+                stats.gaps = stats.resyncs = 0
+                stats.cpu_started = time.process_time()
+                conn.send("ok")
+            elif command == "collect":
+                conn.send(stats.result())
+            elif command == "close":
+                for display in displays:
+                    if display.transport is not None:
+                        display.transport.close()
+                await asyncio.sleep(0.2)
+                displays = []
+                conn.send("ok")
+            elif command == "exit":
+                conn.send("bye")
+                return
+
+    try:
+        import uvloop
+        uvloop.run(main())
+    except ImportError:
+        asyncio.run(main())
+
+
+class Displays:
+    """N displays spread over a few client processes."""
+
+    def __init__(self, processes: int):
+        context = multiprocessing.get_context("spawn")
+        self.pipes, self.processes = [], []
+        for index in range(processes):
+            parent, child = context.Pipe()
+            process = context.Process(target=display_worker, args=(child, index), daemon=True)
+            process.start()
+            self.pipes.append(parent)
+            self.processes.append(process)
+
+    def _all(self, command: tuple, timeout: float = 120) -> list:
+        for pipe in self.pipes:
+            pipe.send(command)
+        replies = []
+        for pipe in self.pipes:
+            if not pipe.poll(timeout):
+                raise TimeoutError(f"client process did not answer {command[0]!r} within {timeout} s")
+            replies.append(pipe.recv())
+        return replies
+
+    def connect(self, port: int, path: str, count: int, deflate: bool) -> None:
+        shares = [count // len(self.pipes) + (1 if i < count % len(self.pipes) else 0) for i in range(len(self.pipes))]
+        for pipe, share in zip(self.pipes, shares):
+            pipe.send(("connect", "127.0.0.1", port, path, share, deflate))
+        replies = []
+        for pipe in self.pipes:
+            if not pipe.poll(300):
+                raise TimeoutError("displays did not connect within 300 s")
+            replies.append(pipe.recv())
+        connected = sum(r["connected"] for r in replies)
+        say(f"{connected}/{count} displays connected to {path} in {max(r['seconds'] for r in replies):.1f} s")
+        if connected != count:
+            raise RuntimeError(f"only {connected} of {count} displays connected: {replies[0]['failures']}")
+
+    def reset(self) -> None:
+        self._all(("reset",))
+
+    def collect(self) -> dict:
+        merged = {"arrival": {}, "count": {}, "sizes": {}, "gaps": 0, "resyncs": 0, "closed": 0, "refused": 0,
+                  "cpu": 0.0}
+        for part in self._all(("collect",)):
+            for seq, at in part["arrival"].items():
+                merged["arrival"][seq] = max(at, merged["arrival"].get(seq, 0))
+            for seq, n in part["count"].items():
+                merged["count"][seq] = merged["count"].get(seq, 0) + n
+            merged["sizes"].update(part["sizes"])
+            for key in ("gaps", "resyncs", "closed", "refused", "cpu"):
+                merged[key] += part[key]
+        return merged
+
+    def wait_for(self, seq: int, viewers: int, timeout: float = 15) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            stats = self.collect()
+            if stats["count"].get(seq, 0) >= viewers or time.monotonic() > deadline:
+                return stats
+            time.sleep(0.2)
+
+    def close_all(self) -> None:
+        self._all(("close",))
+
+    def stop(self) -> None:
+        for pipe in self.pipes:
+            with contextlib.suppress(Exception):
+                pipe.send(("exit",))
+        for process in self.processes:
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+                process.join(5)
+
+
+# --- the bare websockets server of the broadcast floor -------------------------------------------
+
+def floor_server(conn, port: int, deflate: bool) -> None:
+    raise_fd_limit()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from websockets.asyncio.server import broadcast, serve
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        clients = set()
+
+        async def handler(ws):
+            await ws.recv()                                          # hello
+            await ws.send('{"type":"snapshot","seq":0}')
+            clients.add(ws)
+            try:
+                await ws.wait_closed()
+            finally:
+                clients.discard(ws)
+
+        async with serve(handler, "127.0.0.1", port, compression="deflate" if deflate else None,
+                         max_size=None, backlog=4096):
+            conn.send("ready")
+            while True:
+                command, *args = await loop.run_in_executor(None, conn.recv)
+                if command == "run":
+                    count, rate, size = args
+                    sent: dict[int, int] = {}
+                    interval = 1 / rate
+                    next_at = time.monotonic()
+                    for seq in range(1, count + 1):
+                        delay = next_at - time.monotonic()
+                        if delay > 0:
+                            await asyncio.sleep(delay)
+                        next_at += interval
+                        head = f'{{"type":"event","seq":{seq},"t":{time.monotonic_ns()},"pad":"'
+                        message = head + "x" * max(0, size - len(head) - 2) + '"}'
+                        sent[seq] = time.monotonic_ns()
+                        broadcast(clients, message)
+                    conn.send(sent)
+                elif command == "exit":
+                    conn.send("bye")
+                    return
+
+    try:
+        import uvloop
+        uvloop.run(main())
+    except ImportError:
+        asyncio.run(main())
+
+
+# --- database: a fresh one for the run, and the commit floor -------------------------------------
+
+def asyncpg_dsn(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+async def _postgres_execute(url: str, statement: str) -> None:
+    import asyncpg
+    conn = await asyncpg.connect(asyncpg_dsn(url), timeout=10)
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+def prepare_database(url: str | None, tmp: Path):
+    """The database URL to use and a function that removes it afterwards."""
+    from sqlalchemy.engine import make_url
+
+    from auction.config import normalise_database_url
+    if url in (None, ""):
+        url = DEFAULT_POSTGRES_URL
+        try:
+            asyncio.run(_postgres_execute(url, "SELECT 1"))
+        except Exception:  # noqa: BLE001 - start it the way `make test` does
+            say("PostgreSQL not answering: running scripts/ensure-postgres.sh")
+            subprocess.run([str(ROOT / "scripts" / "ensure-postgres.sh")], check=True, timeout=300)
+    if url == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp / 'bench.sqlite3'}", lambda: None
+    url = normalise_database_url(url)
+    if url.startswith("sqlite"):
+        return url, lambda: None
+    name = f"criee_bench_{secrets.token_hex(4)}"
+    asyncio.run(_postgres_execute(url, f'CREATE DATABASE "{name}"'))
+    bench_url = make_url(url).set(database=name).render_as_string(hide_password=False)
+
+    def drop():
+        asyncio.run(_postgres_execute(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        say(f"dropped database {name}")
+    say(f"database {name} on {make_url(url).render_as_string(hide_password=True)}")
+    return bench_url, drop
+
+
+async def commit_floor(url: str, samples: int) -> list[float]:
+    """Milliseconds of BEGIN; INSERT (a row like a bid event); COMMIT, each."""
+    payload = json.dumps({"lot_id": 1, "paddle": 2, "amount_cents": 220000, "source": "room"})
+    times = []
+    if url.startswith("postgresql"):
+        import asyncpg
+        conn = await asyncpg.connect(asyncpg_dsn(url), timeout=10)
+        try:
+            await conn.execute("CREATE TABLE bench_commit_floor (id bigserial PRIMARY KEY, seq integer NOT NULL, "
+                               "kind text NOT NULL, payload json NOT NULL, at timestamptz NOT NULL, "
+                               "command_id text UNIQUE, hash text NOT NULL)")
+            for seq in range(samples):
+                started = time.perf_counter()
+                async with conn.transaction():
+                    await conn.execute("INSERT INTO bench_commit_floor (seq, kind, payload, at, command_id, hash) "
+                                       "VALUES ($1, 'bid', $2, now(), $3, $4)", seq, payload, uuid.uuid4().hex,
+                                       secrets.token_hex(32))
+                times.append((time.perf_counter() - started) * 1000)
+            await conn.execute("DROP TABLE bench_commit_floor")
+        finally:
+            await conn.close()
+    else:
+        import aiosqlite
+        from sqlalchemy.engine import make_url
+        async with aiosqlite.connect(make_url(url).database, isolation_level=None) as conn:
+            for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000"):
+                await conn.execute(f"PRAGMA {pragma}")
+            await conn.execute("CREATE TABLE bench_commit_floor (id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, "
+                               "kind TEXT NOT NULL, payload TEXT NOT NULL, at TEXT NOT NULL, command_id TEXT UNIQUE, "
+                               "hash TEXT NOT NULL)")
+            for seq in range(samples):
+                started = time.perf_counter()
+                await conn.execute("BEGIN")
+                await conn.execute("INSERT INTO bench_commit_floor (seq, kind, payload, at, command_id, hash) "
+                                   "VALUES (?, 'bid', ?, datetime('now'), ?, ?)",
+                                   (seq, payload, uuid.uuid4().hex, secrets.token_hex(32)))
+                await conn.execute("COMMIT")
+                times.append((time.perf_counter() - started) * 1000)
+            await conn.execute("DROP TABLE bench_commit_floor")
+    return times
+
+
+# --- the server under test, and the clerk --------------------------------------------------------
+
+def cli_env(database_url: str, data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CRIEE_", "DATABASE_URL"))}
+    env.update({"DATABASE_URL": database_url, "CRIEE_DATA_DIR": str(data_dir), "CRIEE_LOG_LEVEL": "WARNING",
+                "PYTHONUNBUFFERED": "1"})
+    return env
+
+
+def start_server(database_url: str, data_dir: Path, port: int) -> subprocess.Popen:
+    import httpx
+    log = open(data_dir / "server.log", "ab")
+    process = subprocess.Popen([sys.executable, "-m", "auction.cli", "serve", "--host", "127.0.0.1",
+                                "--port", str(port)], env=cli_env(database_url, data_dir), stdout=log,
+                               stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT)
+    log.close()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {(data_dir / 'server.log').read_text()[-2000:]}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"http://127.0.0.1:{port}/sante", timeout=2).status_code == 200:
+                return process
+        time.sleep(0.1)
+    stop_process(process)
+    raise RuntimeError("server not ready within 60 s")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def stop_process(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)
+
+
+async def log_in(port: int) -> str:
+    import httpx
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+        page = await http.get("/connexion")
+        token = CSRF_INPUT.search(page.text).group(1)
+        response = await http.post("/connexion", data={"email": OFFICER_EMAIL, "password": OFFICER_PASSWORD,
+                                                       "csrf_token": token})
+        if response.status_code != 303:
+            raise RuntimeError(f"login failed ({response.status_code})")
+        return response.cookies["criee_session"]
+
+
+class Refused(RuntimeError):
+    def __init__(self, code: str | None, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+MAX_LOT_ID = 400
+
+
+async def run_clerk(port: int, bids: int, rate: float, per_lot: int) -> list[tuple[int, int, int]]:
+    """Drive the sale at a steady pace; returns (event_seq, sent_ns, ack_ns) for each bid."""
+    import orjson
+    from websockets.asyncio.client import connect
+
+    cookie = await log_in(port)
+    ws = await connect(f"ws://127.0.0.1:{port}/ws/bureau/ventes/{SALE_ID}",
+                       additional_headers={"Cookie": f"criee_session={cookie}"}, open_timeout=30,
+                       ping_interval=None, max_size=None, compression=None)
+    state: dict = {}
+    replies: dict[str, asyncio.Future] = {}
+    first = asyncio.get_running_loop().create_future()
+
+    async def read():
+        async for raw in ws:
+            now = time.monotonic_ns()
+            message = orjson.loads(raw)
+            if message.get("state") is not None:
+                state.update(message["state"])
+                if not first.done():
+                    first.set_result(None)
+            future = replies.pop(message.get("command_id"), None)
+            if future is not None and not future.done():
+                future.set_result((message, now))
+
+    reader = asyncio.create_task(read())
+    try:
+        await ws.send('{"type":"hello","last_seq":0}')
+        await asyncio.wait_for(first, 30)
+
+        async def command(name: str, **args) -> tuple[dict, int, int]:
+            command_id = uuid.uuid4().hex
+            future = asyncio.get_running_loop().create_future()
+            replies[command_id] = future
+            sent = time.monotonic_ns()
+            await ws.send(orjson.dumps({"type": "command", "command_id": command_id, "name": name,
+                                        "args": args}).decode())
+            reply, received = await asyncio.wait_for(future, 30)
+            if reply["type"] != "ack":
+                raise Refused(reply.get("code"), f"{name} refused: {reply.get('code')} {reply.get('message')}")
+            return reply, sent, received
+
+        if state["status"] == "ready":
+            await command("open_sale")
+        next_lot = 1
+        records: list[tuple[int, int, int]] = []
+        interval, next_at = 1 / rate, time.monotonic()
+        while len(records) < bids:
+            delay = next_at - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            next_at = max(next_at + interval, time.monotonic() - interval)   # steady, without bursts
+            if state["lot"] is None:
+                while True:
+                    if next_lot > MAX_LOT_ID:
+                        raise RuntimeError("out of lots: use fewer bids or more per lot")
+                    next_lot += 1
+                    try:
+                        # the officer may go past the stop rule (CPCE L221-4) for the benchmark
+                        await command("open_lot", lot_id=next_lot - 1, override_stop_rule=True,
+                                      reason="banc d'essai")
+                        break
+                    except Refused as exc:
+                        if exc.code not in ("unknown_lot", "lot_withdrawn", "lot_already_sold"):
+                            raise
+            elif state["bid_count"] >= per_lot:
+                await command("call" if state["calls"] < 3 else "hammer")
+            else:
+                leader = (state["current_bid"] or {}).get("paddle")
+                paddle = next(p for p in PADDLES if p != leader)
+                reply, sent, received = await command("bid", paddle=paddle, amount_cents=state["next_minimum_cents"])
+                records.append((reply["event_seq"], sent, received))
+        return records
+    finally:
+        reader.cancel()
+        await asyncio.gather(reader, return_exceptions=True)
+        await ws.close()
+
+
+def start_profiler(path: str, pid: int) -> subprocess.Popen:
+    """py-spy (if installed) samples the server during the bids: .txt gives collapsed stacks,
+    .json a speedscope profile, anything else a flame graph (SVG)."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    if not Path(spy).exists():
+        raise SystemExit("bench: --profile needs py-spy (pip install py-spy)")
+    fmt = {".txt": "raw", ".json": "speedscope"}.get(Path(path).suffix, "flamegraph")
+    process = subprocess.Popen([spy, "record", "--pid", str(pid), "--output", path, "--format", fmt,
+                                "--rate", "250"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    time.sleep(1)
+    return process
+
+
+def stop_profiler(process: subprocess.Popen | None) -> None:
+    if process is None:
+        return
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(5)
+
+
+def seed(database_url: str, data_dir: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "auction.cli", "demo"], env=cli_env(database_url, data_dir),
+                            capture_output=True, text=True, timeout=300, cwd=ROOT)
+    if result.returncode != 0:
+        raise RuntimeError(f"criee demo failed: {result.stderr.strip()[-2000:]}")
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+def run(args) -> dict:
+    fds = raise_fd_limit()
+    if fds < args.viewers + 200:
+        raise SystemExit(f"bench: the file-descriptor limit ({fds}) is too low for {args.viewers} viewers")
+    processes = args.client_processes or (1 if args.viewers <= 1000 else 2)
+    per_lot = args.bids_per_lot or max(10, math.ceil(args.bids / 38))
+    with contextlib.ExitStack() as cleanup:
+        tmp = Path(tempfile.mkdtemp(prefix="criee-bench-"))
+        cleanup.callback(shutil.rmtree, tmp, ignore_errors=True)
+        database_url, drop = prepare_database(args.database_url, tmp)
+        cleanup.callback(drop)
+        say("migrating and seeding (criee demo)")
+        seed(database_url, tmp)
+        port = free_port()
+        server = start_server(database_url, tmp, port)
+        cleanup.callback(stop_process, server)
+        displays = Displays(processes)
+        cleanup.callback(displays.stop)
+
+        displays.connect(port, f"/ws/salle/{SALE_ID}", args.viewers, args.deflate)
+        say(f"commit floor: {args.commit_samples} samples")
+        commits = asyncio.run(commit_floor(database_url, args.commit_samples))
+        displays.reset()
+        say(f"{args.bids} bids at {args.rate}/s ({per_lot} per lot), {args.viewers} displays")
+        profiler = start_profiler(args.profile, server.pid) if args.profile else None
+        server_cpu, started = cpu_seconds(server.pid), time.monotonic()
+        try:
+            records = asyncio.run(asyncio.wait_for(run_clerk(port, args.bids, args.rate, per_lot),
+                                                   args.bids / args.rate * 3 + 60))
+        finally:
+            stop_profiler(profiler)
+        elapsed = time.monotonic() - started
+        server_cpu = (cpu_seconds(server.pid) - server_cpu) / elapsed
+        stats = displays.wait_for(records[-1][0], args.viewers)
+        measured = records[args.warmup:]
+        acks = [(received - sent) / 1e6 for _, sent, received in measured]
+        shown, missing = [], 0
+        for seq, sent, _ in measured:
+            if stats["count"].get(seq, 0) < args.viewers:
+                missing += args.viewers - stats["count"].get(seq, 0)
+            if seq in stats["arrival"]:
+                shown.append((stats["arrival"][seq] - sent) / 1e6)
+        sizes = sorted(stats["sizes"][seq] for seq, _, _ in measured if seq in stats["sizes"]) or [600]
+        size = sizes[len(sizes) // 2]
+        health = {"missing_deliveries": missing, "gaps": stats["gaps"], "resyncs": stats["resyncs"],
+                  "closed": stats["closed"], "event_bytes": size, "server_cpu": round(server_cpu, 2),
+                  "clients_cpu": round(stats["cpu"] / elapsed, 2)}
+        if "client dropped for lagging" in (tmp / "server.log").read_text(errors="replace"):
+            health["server_dropped_lagging_clients"] = True
+        displays.close_all()
+        stop_process(server)
+        if args.server_log:
+            shutil.copyfile(tmp / "server.log", args.server_log)
+
+        floor_port = free_port()
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        floor = context.Process(target=floor_server, args=(child, floor_port, args.deflate), daemon=True)
+        floor.start()
+
+        def stop_floor():
+            with contextlib.suppress(Exception):
+                parent.send(("exit",))
+            floor.join(5)
+            if floor.is_alive():
+                floor.kill()
+                floor.join(5)
+        cleanup.callback(stop_floor)
+        if not parent.poll(60) or parent.recv() != "ready":
+            raise RuntimeError("broadcast floor server did not start")
+        displays.connect(floor_port, "/", args.viewers, args.deflate)
+        displays.reset()
+        count = min(len(measured) + args.warmup, args.floor_messages)
+        say(f"broadcast floor: {count} messages of {size} bytes at {args.rate}/s to {args.viewers} clients")
+        floor_cpu, started = cpu_seconds(floor.pid), time.monotonic()
+        parent.send(("run", count, args.rate, size))
+        if not parent.poll(count / args.rate * 3 + 60):
+            raise TimeoutError("broadcast floor did not finish")
+        sent = parent.recv()
+        health["floor_server_cpu"] = round((cpu_seconds(floor.pid) - floor_cpu) / (time.monotonic() - started), 2)
+        floor_stats = displays.wait_for(count, args.viewers)
+        health["floor_clients_cpu"] = round(floor_stats["cpu"] / (count / args.rate), 2)
+        broadcasts = [(floor_stats["arrival"][seq] - at) / 1e6 for seq, at in sent.items()
+                      if seq > args.warmup and seq in floor_stats["arrival"]]
+        health["floor_missing_deliveries"] = sum(args.viewers - floor_stats["count"].get(seq, 0) for seq in sent)
+
+    result = {
+        "commit_floor_p50_ms": percentile(commits, 50), "commit_floor_p99_ms": percentile(commits, 99),
+        "broadcast_floor_p50_ms": percentile(broadcasts, 50), "broadcast_floor_p99_ms": percentile(broadcasts, 99),
+        "ack_p50_ms": percentile(acks, 50), "ack_p99_ms": percentile(acks, 99),
+        "display_p50_ms": percentile(shown, 50), "display_p99_ms": percentile(shown, 99),
+    }
+    result = {key: round(value, 2) for key, value in result.items()}
+    result.update(viewers=args.viewers, bids=args.bids)
+    return result | {"_health": health}
+
+
+def print_table(result: dict, health: dict) -> None:
+    rows = [("commit floor (BEGIN; INSERT; COMMIT)", "commit_floor"),
+            ("broadcast floor (bare websockets broadcast)", "broadcast_floor"),
+            ("ack (command sent -> ack received)", "ack"),
+            ("display (command sent -> event at every display)", "display")]
+    print(f"Live room, {result['viewers']} displays, {result['bids']} bids")
+    print(f"{'':50} {'p50 ms':>8} {'p99 ms':>8}")
+    for label, key in rows:
+        print(f"{label:50} {result[key + '_p50_ms']:8.2f} {result[key + '_p99_ms']:8.2f}")
+    ack_goal = 2 * result["commit_floor_p99_ms"]
+    print(f"goal ack p99 <= 2 x commit floor p99 ({ack_goal:.2f} ms): "
+          f"{'met' if result['ack_p99_ms'] <= ack_goal else 'MISSED'}")
+    if result["viewers"] >= 1000:
+        print(f"goal display p99 <= 50 ms at 1000 displays: {'met' if result['display_p99_ms'] <= 50 else 'MISSED'}")
+    print("health: " + ", ".join(f"{k}={v}" for k, v in health.items()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", help="PostgreSQL server to make a fresh bench database on (default: "
+                        f"{DEFAULT_POSTGRES_URL}), an SQLite URL to use as is, or 'sqlite' for a temporary file")
+    parser.add_argument("--viewers", type=int, default=100, help="room displays connected (default 100)")
+    parser.add_argument("--bids", type=int, default=400, help="bids to issue (default 400)")
+    parser.add_argument("--rate", type=float, default=20, help="commands per second (default 20)")
+    parser.add_argument("--warmup", type=int, default=10, help="first bids left out of the figures (default 10)")
+    parser.add_argument("--bids-per-lot", type=int, help="bids before calls and hammer (default: bids/38, >= 10)")
+    parser.add_argument("--commit-samples", type=int, default=500)
+    parser.add_argument("--floor-messages", type=int, default=400, help="broadcasts of the floor (default 400)")
+    parser.add_argument("--client-processes", type=int, help="display client processes (default 1, 2 above 1000)")
+    parser.add_argument("--deflate", action="store_true", help="displays ask for permessage-deflate, as browsers do")
+    parser.add_argument("--profile", metavar="FILE", help="sample the server with py-spy during the bids "
+                        "(FILE.txt: collapsed stacks, FILE.json: speedscope, else a flame graph SVG)")
+    parser.add_argument("--server-log", metavar="FILE", help="keep a copy of the server's log")
+    parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
+    args = parser.parse_args(argv)
+    if args.bids <= args.warmup:
+        parser.error("--bids must be larger than --warmup")
+    sys.path.insert(0, str(ROOT))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))   # clean up (processes, database) on SIGTERM
+    started = time.monotonic()
+    result = run(args)
+    health = result.pop("_health")
+    say(f"done in {time.monotonic() - started:.0f} s")
+    if args.json:
+        say("health: " + json.dumps(health))
+        print(json.dumps(result))
+    else:
+        print_table(result, health)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
