@@ -20,11 +20,12 @@ def render_html(template: str, context: dict[str, Any]) -> str:
     return _env.get_template(template).render(**context)
 
 
-def _pdf(html: str) -> bytes:
+def write_pdf(html: str) -> bytes:
+    """The PDF of a rendered document, synchronously: run it in a thread or another process."""
     from weasyprint import HTML   # imported lazily: it loads Pango
     return HTML(string=html, base_url=str(DOCUMENTS)).write_pdf()
 
 
 async def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     html = render_html(template, context)
-    return await asyncio.to_thread(_pdf, html)
+    return await asyncio.to_thread(write_pdf, html)

@@ -7,6 +7,7 @@ from .errors import InvalidValue
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"  # French thousands separator
+MAX_EUROS = Decimal(10) ** 12   # no amount typed in this trade comes near a thousand billion euros
 
 
 def round_cents(amount: Decimal) -> int:
@@ -40,6 +41,8 @@ def parse_euros(text: str, *, field: str | None = None) -> int:
         raise InvalidValue(f"Montant illisible : « {text} ». Écrivez par exemple 1234,50.", field=field) from None
     if not value.is_finite() or value < 0:
         raise InvalidValue("Le montant doit être positif.", field=field)
+    if value >= MAX_EUROS:   # also keeps `1e999` away from quantize(), which cannot represent it
+        raise InvalidValue("Montant trop élevé.", field=field)
     if value != value.quantize(Decimal("0.01")):
         raise InvalidValue("Le montant ne peut pas avoir plus de deux décimales.", field=field)
     return int(value * 100)

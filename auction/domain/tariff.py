@@ -40,9 +40,25 @@ class Tariff:
         """Buyer's fees excl. VAT on one lot, rounded to the cent."""
         return apply_rate(hammer_cents, self.buyer_fee_rate)
 
+    def buyer_cost(self, hammer_cents: int) -> "BuyerCost":
+        """What a buyer pays for one lot: hammer price, fees excl. VAT, VAT on the fees (each rounded)."""
+        fees = self.buyer_fees_cents(hammer_cents)
+        return BuyerCost(hammer_cents, fees, apply_rate(fees, self.vat_rate))
+
     def term_has_passed(self, day: date) -> bool:
         """True when `day` is after the decree's stated term: the office should confirm the rates."""
         return self.term_ends is not None and day > self.term_ends
+
+
+@dataclass(frozen=True)
+class BuyerCost:
+    hammer_cents: int
+    fees_cents: int       # buyer's fees excl. VAT
+    vat_cents: int        # VAT on the fees
+
+    @property
+    def total_cents(self) -> int:
+        return self.hammer_cents + self.fees_cents + self.vat_cents
 
 
 DEFAULT_TARIFF: tuple[Tariff, ...] = (

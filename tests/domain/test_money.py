@@ -36,7 +36,7 @@ def test_parse_euros(text, cents):
     assert parse_euros(text) == cents
 
 
-@pytest.mark.parametrize("text", ["", "abc", "1,2,3", "-5", "1,234", "NaN", "Infinity"])
+@pytest.mark.parametrize("text", ["", "abc", "1,2,3", "-5", "1,234", "NaN", "Infinity", "1e999", "1e-999"])
 def test_parse_euros_refuses_nonsense_with_a_french_message(text):
     with pytest.raises(InvalidValue) as error:
         parse_euros(text, field="amount")

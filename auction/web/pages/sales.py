@@ -1,4 +1,6 @@
-"""Sale pages: the staff's views, the public catalogue and the room display."""
+"""Sale pages: the list of public sales, the staff's views, the bidder's space.
+
+A sale's public catalogue (search, lot pages, PDF) and the staff's preview of it are in catalogue.py."""
 from __future__ import annotations
 
 from starlette.requests import Request
@@ -26,15 +28,6 @@ async def _sale(request: Request, *, public: bool):
 
 async def home(request: Request) -> Response:
     return render(request, "public/home.html", {"sales": await catalogue.public_sales(request.app.state.db.sessions)})
-
-
-async def public_sale(request: Request) -> Response:
-    try:
-        sale = await _sale(request, public=True)
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    lots = [lot for lot in sale.lots]
-    return render(request, "public/sale.html", {"sale": sale, "lots": lots})
 
 
 async def dashboard(request: Request) -> Response:
@@ -75,7 +68,6 @@ async def bidder_space(request: Request) -> Response:
 
 routes = [
     page("/", home, access=PUBLIC),
-    page("/ventes/{sale_id}", public_sale, access=PUBLIC),
     page("/bureau", dashboard, access=STAFF),
     page("/bureau/ventes/{sale_id}", staff_sale, access=STAFF),
     page("/bureau/dossiers/{case_id}", case_detail, access=STAFF),

@@ -1,0 +1,143 @@
+"""The public catalogue of a sale: its lots searched, filtered and paginated in SQL, one lot with
+its neighbours in the results, and everything the printable catalogue needs.
+
+`preview=True` is the staff's view of a sale not yet announced; otherwise only public sales exist.
+Nothing read here touches the case (debtor, creditors, reference): public pages must not show it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
+
+from auction.domain.catalogue import PAGE_SIZE, CatalogueQuery, Pagination, fold_text, page_of, paginate
+from auction.domain.tariff import NoTariff, Tariff
+from auction.formats import to_paris
+from auction.models import Lot, Office, Sale
+
+from .catalogue import NotFound
+from .office import tariff_for
+
+
+@dataclass
+class SaleCatalogue:
+    sale: Sale
+    tariff: Tariff | None            # None when no tariff covers the sale's date
+    categories: list[str]
+    lots: list[Lot]                  # the page shown, photos loaded
+    pagination: Pagination
+    page_message: str | None         # the requested page did not exist
+
+
+@dataclass
+class LotView:
+    sale: Sale
+    tariff: Tariff | None
+    lot: Lot                         # photos loaded
+    previous: Lot | None             # neighbours within the search, in catalogue order
+    next: Lot | None
+    page: int                        # the results page that lists this lot
+    in_results: bool                 # False when the lot does not match the search (then ignored)
+
+
+async def _visible_sale(session: AsyncSession, sale_id: int, preview: bool) -> Sale:
+    sale = await session.get(Sale, sale_id)
+    if sale is None or not (preview or sale.is_public):
+        raise NotFound()
+    return sale
+
+
+async def sale_tariff(sessions: async_sessionmaker[AsyncSession], sale: Sale) -> Tariff | None:
+    """The tariff in force on the day of the sale (Paris time); None if no period covers it."""
+    day: date = to_paris(sale.starts_at).date()
+    try:
+        return await tariff_for(sessions, day)
+    except NoTariff:
+        return None
+
+
+def _conditions(sale_id: int, query: CatalogueQuery) -> list:
+    """The WHERE clause of a search: every word in the title or description (folded), the category,
+    and an estimate range that overlaps the one asked. Withdrawn lots stay in (R444-47)."""
+    conditions = [Lot.sale_id == sale_id]
+    words = [Lot.search_text.contains(word, autoescape=True) for word in query.words]
+    if words:
+        text = and_(*words)
+        number = query.lot_number
+        conditions.append(or_(Lot.number == number, text) if number is not None else text)
+    if query.category:
+        conditions.append(Lot.category == query.category)
+    if query.min_cents is not None:
+        conditions.append(Lot.estimate_high_cents >= query.min_cents)
+    if query.max_cents is not None:
+        conditions.append(Lot.estimate_low_cents <= query.max_cents)
+    return conditions
+
+
+def _ordered(statement: Select) -> Select:
+    return statement.order_by(Lot.position, Lot.id)
+
+
+async def search_lots(session: AsyncSession, sale_id: int, query: CatalogueQuery,
+                      size: int = PAGE_SIZE) -> tuple[list[Lot], Pagination, str | None]:
+    """One page of the lots matching `query`, in catalogue order, with their photos."""
+    conditions = _conditions(sale_id, query)
+    total = await session.scalar(select(func.count()).select_from(Lot).where(*conditions)) or 0
+    pagination, message = paginate(total, query.page, size)
+    lots = list(await session.scalars(
+        _ordered(select(Lot).where(*conditions)).limit(size).offset(pagination.offset)
+        .options(selectinload(Lot.photos))))
+    return lots, pagination, message
+
+
+async def sale_catalogue(sessions: async_sessionmaker[AsyncSession], sale_id: int, query: CatalogueQuery,
+                         *, preview: bool = False, size: int = PAGE_SIZE) -> SaleCatalogue:
+    async with sessions() as session:
+        sale = await _visible_sale(session, sale_id, preview)
+        categories = sorted(await session.scalars(
+            select(Lot.category).where(Lot.sale_id == sale_id, Lot.category != "").distinct()), key=fold_text)
+        lots, pagination, message = await search_lots(session, sale_id, query, size)
+    return SaleCatalogue(sale, await sale_tariff(sessions, sale), categories, lots, pagination, message)
+
+
+def _before(lot: Lot):
+    return or_(Lot.position < lot.position, and_(Lot.position == lot.position, Lot.id < lot.id))
+
+
+def _after(lot: Lot):
+    return or_(Lot.position > lot.position, and_(Lot.position == lot.position, Lot.id > lot.id))
+
+
+async def lot_view(sessions: async_sessionmaker[AsyncSession], sale_id: int, lot_id: int, query: CatalogueQuery,
+                   *, preview: bool = False, size: int = PAGE_SIZE) -> LotView:
+    """A lot of a visible sale, with the previous and next lots of the same search."""
+    async with sessions() as session:
+        sale = await _visible_sale(session, sale_id, preview)
+        lot = await session.scalar(select(Lot).where(Lot.id == lot_id, Lot.sale_id == sale_id)
+                                   .options(selectinload(Lot.photos)))
+        if lot is None:
+            raise NotFound()
+        conditions = _conditions(sale_id, query)
+        in_results = True
+        if query.is_filtered:
+            in_results = await session.scalar(select(Lot.id).where(*conditions, Lot.id == lot.id)) is not None
+            if not in_results:
+                conditions = _conditions(sale_id, CatalogueQuery())
+        previous = await session.scalar(
+            select(Lot).where(*conditions, _before(lot)).order_by(Lot.position.desc(), Lot.id.desc()).limit(1))
+        following = await session.scalar(_ordered(select(Lot).where(*conditions, _after(lot))).limit(1))
+        rank = await session.scalar(select(func.count()).select_from(Lot).where(*conditions, _before(lot))) or 0
+    return LotView(sale, await sale_tariff(sessions, sale), lot, previous, following, page_of(rank, size), in_results)
+
+
+async def printable_catalogue(sessions: async_sessionmaker[AsyncSession], sale_id: int, *,
+                              preview: bool = False) -> tuple[Sale, Tariff | None, list[Lot], Office | None]:
+    """Everything the catalogue PDF shows: the sale, its tariff, all its lots, the office."""
+    async with sessions() as session:
+        sale = await _visible_sale(session, sale_id, preview)
+        lots = list(await session.scalars(_ordered(select(Lot).where(Lot.sale_id == sale_id))))
+        office = await session.scalar(select(Office).order_by(Office.id).limit(1))
+    return sale, await sale_tariff(sessions, sale), lots, office

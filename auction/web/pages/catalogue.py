@@ -1,0 +1,146 @@
+"""The public catalogue: a sale's page with search and filters, a page per lot, the printable PDF.
+
+The same pages, under /bureau/ventes/{id}/apercu, are the staff's preview of a sale not yet
+announced (a banner says so). Public URLs answer 404 until the sale is announced.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from auction.domain.catalogue import CatalogueQuery, parse_query
+from auction.services import public_catalogue
+from auction.services.catalogue import NotFound
+from auction.services.catalogue_pdf import CatalogueCache, catalogue_pdf
+from auction.services.photos import thumbnail_of
+
+from ..access import PUBLIC, STAFF, page
+from ..errors import error_page
+from ..templates import render
+
+
+RESULTS = "#lots-titre"   # pages of results open on the results, not on the sale's details
+
+
+def _id(request: Request, name: str) -> int:
+    value = request.path_params[name]
+    if not (value.isdigit() and len(value) < 12):
+        raise NotFound()
+    return int(value)
+
+
+def _base(sale_id: int, preview: bool) -> str:
+    return f"/bureau/ventes/{sale_id}/apercu" if preview else f"/ventes/{sale_id}"
+
+
+def _link(path: str, query: CatalogueQuery, **extra) -> str:
+    """`path` with the visitor's filters (and `extra`, e.g. the page) as its query string."""
+    params = query.params()
+    params.update({key: str(value) for key, value in extra.items() if value is not None})
+    return f"{path}?{urlencode(params)}" if params else path
+
+
+def _thumbnail(request: Request):
+    media_dir = request.app.state.settings.media_dir
+
+    def thumbnail(path: str) -> str:
+        """The photo's thumbnail when the upload made one (demo photos have none)."""
+        small = thumbnail_of(path)
+        return small if small != path and (media_dir / small).is_file() else path
+    return thumbnail
+
+
+async def _sale_page(request: Request, preview: bool) -> Response:
+    query, messages = parse_query(request.query_params)
+    try:
+        sale_id = _id(request, "sale_id")
+        view = await public_catalogue.sale_catalogue(request.app.state.db.sessions, sale_id, query, preview=preview)
+    except NotFound:
+        return error_page(request, 404)
+    if view.page_message:
+        messages.append(view.page_message)
+    base = _base(sale_id, preview)
+    pagination = view.pagination
+    return render(request, "public/sale.html", {
+        "sale": view.sale, "tariff": view.tariff, "categories": view.categories, "lots": view.lots,
+        "pagination": pagination, "query": query, "messages": messages, "preview": preview, "base": base,
+        "lot_link": lambda lot: _link(f"{base}/lots/{lot.id}", query),
+        "previous_link": _link(base, query, page=pagination.page - 1) + RESULTS if pagination.has_previous else None,
+        "next_link": _link(base, query, page=pagination.page + 1) + RESULTS if pagination.has_next else None,
+        "thumbnail": _thumbnail(request),
+    })
+
+
+async def _lot_page(request: Request, preview: bool) -> Response:
+    query, _messages = parse_query(request.query_params)   # a bad filter here is simply left out
+    try:
+        sale_id, lot_id = _id(request, "sale_id"), _id(request, "lot_id")
+        view = await public_catalogue.lot_view(request.app.state.db.sessions, sale_id, lot_id, query,
+                                               preview=preview)
+    except NotFound:
+        return error_page(request, 404)
+    base = _base(sale_id, preview)
+    if not view.in_results:
+        query = CatalogueQuery()
+    example = view.tariff.buyer_cost(view.lot.estimate_low_cents) if view.tariff else None
+    return render(request, "public/lot.html", {
+        "sale": view.sale, "tariff": view.tariff, "lot": view.lot, "example": example, "preview": preview,
+        "base": base, "query": query,
+        "back_link": _link(base, query, page=view.page if view.page > 1 else None) + f"#lot-{view.lot.id}",
+        "previous": view.previous, "next": view.next,
+        "lot_link": lambda lot: _link(f"{base}/lots/{lot.id}", query),
+    })
+
+
+def _pdf_cache(request: Request) -> CatalogueCache:
+    """One cache per app, under the data directory (made on first use)."""
+    state = request.app.state
+    if getattr(state, "catalogue_pdfs", None) is None:
+        state.catalogue_pdfs = CatalogueCache(state.settings.data_dir / "cache" / "catalogues")
+    return state.catalogue_pdfs
+
+
+async def _catalogue_pdf(request: Request, preview: bool) -> Response:
+    try:
+        pdf, filename = await catalogue_pdf(request.app.state.db.sessions, _pdf_cache(request),
+                                            _id(request, "sale_id"), preview=preview)
+    except NotFound:
+        return error_page(request, 404)
+    return Response(pdf, media_type="application/pdf",
+                    headers={"content-disposition": f'inline; filename="{filename}"'})
+
+
+async def public_sale(request: Request) -> Response:
+    return await _sale_page(request, preview=False)
+
+
+async def public_lot(request: Request) -> Response:
+    return await _lot_page(request, preview=False)
+
+
+async def public_catalogue_pdf(request: Request) -> Response:
+    return await _catalogue_pdf(request, preview=False)
+
+
+async def preview_sale(request: Request) -> Response:
+    return await _sale_page(request, preview=True)
+
+
+async def preview_lot(request: Request) -> Response:
+    return await _lot_page(request, preview=True)
+
+
+async def preview_catalogue_pdf(request: Request) -> Response:
+    return await _catalogue_pdf(request, preview=True)
+
+
+routes = [
+    page("/ventes/{sale_id}", public_sale, access=PUBLIC),
+    page("/ventes/{sale_id}/lots/{lot_id}", public_lot, access=PUBLIC),
+    page("/ventes/{sale_id}/catalogue.pdf", public_catalogue_pdf, access=PUBLIC),
+    page("/bureau/ventes/{sale_id}/apercu", preview_sale, access=STAFF),
+    page("/bureau/ventes/{sale_id}/apercu/lots/{lot_id}", preview_lot, access=STAFF),
+    page("/bureau/ventes/{sale_id}/apercu/catalogue.pdf", preview_catalogue_pdf, access=STAFF),
+]
