@@ -142,7 +142,8 @@ def cmd_demo(args, settings):
     _migrate(settings)
 
     async def seed(db):
-        return await seed_demo(db.sessions, settings.media_dir, utcnow().astimezone(PARIS).date())
+        return await seed_demo(db.sessions, settings.media_dir, utcnow().astimezone(PARIS).date(),
+                               settings.private_dir)
     created = _run(seed, settings)
     base = f"http://{args.host}:{args.port}"
     print("Données de démonstration " + ("créées." if created else "déjà présentes."))
@@ -168,6 +169,23 @@ def cmd_verify_log(args, settings):
     if broken is not None:
         raise CommandError(f"Journal de la vente {args.sale} ROMPU à l'événement {broken.seq} : {broken.reason}.")
     print(f"Journal de la vente {args.sale} intègre : {count} événement{'s' if count != 1 else ''}, chaîne vérifiée.")
+
+
+def cmd_purge_scans(args, settings):
+    from auction.models import utcnow
+    from auction.services.registration import purge_scans
+
+    months = settings.scan_retention_months if args.months is None else args.months
+    if months < 0:
+        raise CommandError("--months: a number of months, 0 or more.")
+
+    async def purge(db):
+        return await purge_scans(db.sessions, settings.private_dir, months, utcnow())
+    _preflight(settings)
+    count = _run(purge, settings)
+    done = ("Aucune copie de pièce d'identité à supprimer" if count == 0 else
+            f"{count} copie{'s' if count > 1 else ''} de pièce d'identité supprimée{'s' if count > 1 else ''}")
+    print(f"{done} (conservation : {months} mois après le règlement de la vente).")
 
 
 def cmd_secret(args, settings):
@@ -215,6 +233,11 @@ def build_parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify-log", help="recompute the hash chain of a sale's bid log")
     verify.add_argument("sale", type=int, help="sale id")
     verify.set_defaults(func=cmd_verify_log)
+
+    purge = sub.add_parser("purge-scans", help="delete the identity scans of sales settled more than "
+                                                "CRIEE_SCAN_RETENTION_MONTHS months ago, and say how many")
+    purge.add_argument("--months", type=int, help="retention in months (default: CRIEE_SCAN_RETENTION_MONTHS)")
+    purge.set_defaults(func=cmd_purge_scans)
 
     sub.add_parser("secret", help="print a new secret key").set_defaults(func=cmd_secret)
     return parser

@@ -11,6 +11,11 @@ from pathlib import Path
 
 ENVIRONMENTS = ("development", "production")
 MIN_SECRET_LENGTH = 32
+SMTP_SECURITY = ("starttls", "ssl", "none")
+# Identity scans are kept this many months after a sale is settled, then `criee purge-scans` deletes
+# them. Five years by default: the anti-money-laundering rules (CMF L561-12) keep identification
+# records that long. The office sets its own period.
+DEFAULT_SCAN_RETENTION_MONTHS = 60
 
 
 class ConfigError(Exception):
@@ -24,6 +29,14 @@ class Settings:
     data_dir: Path
     secret_key: str
     log_level: str = "INFO"
+    smtp_host: str = ""           # no host: e-mails are written to the log instead of sent
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    smtp_security: str = "starttls"
+    scan_retention_months: int = DEFAULT_SCAN_RETENTION_MONTHS
+    public_url: str = ""          # e.g. https://ventes.etude.fr: links in e-mails (else the request's own host)
 
     @property
     def production(self) -> bool:
@@ -67,8 +80,37 @@ class Settings:
                 )
             secret_key = _development_secret(data_dir)
         log_level = environ.get("CRIEE_LOG_LEVEL", "INFO").upper()
+        smtp_security = environ.get("CRIEE_SMTP_SECURITY", "starttls").strip().lower()
+        if smtp_security not in SMTP_SECURITY:
+            raise ConfigError(f"CRIEE_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)} (got {smtp_security!r}).")
+        smtp_host = environ.get("CRIEE_SMTP_HOST", "").strip()
         return cls(env=env, database_url=database_url, data_dir=data_dir,
-                   secret_key=secret_key, log_level=log_level)
+                   secret_key=secret_key, log_level=log_level,
+                   smtp_host=smtp_host,
+                   smtp_port=_int_setting(environ, "CRIEE_SMTP_PORT", 465 if smtp_security == "ssl" else 587, 1, 65535),
+                   smtp_user=environ.get("CRIEE_SMTP_USER", ""),
+                   smtp_password=environ.get("CRIEE_SMTP_PASSWORD", ""),
+                   smtp_from=environ.get("CRIEE_SMTP_FROM", "").strip() or (f"criee@{smtp_host}" if smtp_host else ""),
+                   smtp_security=smtp_security,
+                   scan_retention_months=_int_setting(environ, "CRIEE_SCAN_RETENTION_MONTHS",
+                                                      DEFAULT_SCAN_RETENTION_MONTHS, 0, 1200),
+                   public_url=_public_url(environ.get("CRIEE_PUBLIC_URL", "")))
+
+
+def _public_url(raw: str) -> str:
+    url = raw.strip().rstrip("/")
+    if url and not url.startswith(("https://", "http://")):
+        raise ConfigError(f"CRIEE_PUBLIC_URL must start with https:// (got {url!r}).")
+    return url
+
+
+def _int_setting(environ, name: str, default: int, low: int, high: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high} (got {raw!r}).")
+    return int(raw)
 
 
 def normalise_database_url(url: str) -> str:

@@ -143,3 +143,43 @@ def test_verify_log_reports_the_first_broken_link(fresh_database_url, tmp_path):
     asyncio.run(tamper())
     line = one_line_error(criee("verify-log", "1", env=env))
     assert "événement 3" in line
+
+
+def test_purge_scans_deletes_the_scans_of_sales_settled_long_ago(fresh_database_url, tmp_path):
+    import asyncio
+    from datetime import date, timedelta
+
+    from sqlalchemy import update
+
+    from auction.db import Database
+    from auction.migrations import upgrade
+    from auction.models import Sale, utcnow
+    from auction.services.demo import seed_demo
+
+    upgrade(fresh_database_url)
+    private = tmp_path / "private"
+
+    async def seed(settled_days_ago):
+        db = Database.connect(fresh_database_url)
+        try:
+            if settled_days_ago is None:
+                await seed_demo(db.sessions, tmp_path / "media", date(2026, 11, 22), private)
+            else:
+                async with db.sessions() as session, session.begin():
+                    await session.execute(update(Sale).values(
+                        status="settled", settled_at=utcnow() - timedelta(days=settled_days_ago)))
+        finally:
+            await db.dispose()
+
+    asyncio.run(seed(None))
+    env = {"DATABASE_URL": fresh_database_url, "CRIEE_DATA_DIR": str(tmp_path), "CRIEE_SCAN_RETENTION_MONTHS": "6"}
+    scans = list((private / "pieces-identite").iterdir())
+    assert len(scans) == 1                                   # the demo's pending registration
+    kept = criee("purge-scans", env=env)
+    assert kept.returncode == 0 and "Aucune copie" in kept.stdout and "6 mois" in kept.stdout
+    asyncio.run(seed(200))
+    purged = criee("purge-scans", env=env)
+    assert purged.returncode == 0, purged.stderr
+    assert "1 copie de pièce d'identité supprimée" in purged.stdout
+    assert not scans[0].exists()
+    assert "Aucune copie" in criee("purge-scans", "--months", "1", env=env).stdout

@@ -47,3 +47,24 @@ def test_production_needs_a_secret(tmp_path):
 def test_unknown_environment_is_refused():
     with pytest.raises(ConfigError, match="CRIEE_ENV"):
         Settings.from_env({"CRIEE_ENV": "staging"})
+
+
+def test_mail_retention_and_public_url_settings(tmp_path):
+    settings = Settings.from_env({"CRIEE_DATA_DIR": str(tmp_path)})
+    assert (settings.smtp_host, settings.scan_retention_months, settings.public_url) == ("", 60, "")
+    settings = Settings.from_env({"CRIEE_DATA_DIR": str(tmp_path), "CRIEE_SMTP_HOST": "smtp.etude.fr",
+                                  "CRIEE_SMTP_SECURITY": "ssl", "CRIEE_SCAN_RETENTION_MONTHS": "12",
+                                  "CRIEE_PUBLIC_URL": "https://ventes.etude.fr/"})
+    assert (settings.smtp_port, settings.smtp_from, settings.scan_retention_months) == (465, "criee@smtp.etude.fr", 12)
+    assert settings.public_url == "https://ventes.etude.fr"
+
+
+@pytest.mark.parametrize("name, value, words", [
+    ("CRIEE_SMTP_SECURITY", "tls13", "starttls, ssl, none"),
+    ("CRIEE_SMTP_PORT", "port", "whole number"),
+    ("CRIEE_SCAN_RETENTION_MONTHS", "-1", "whole number"),
+    ("CRIEE_PUBLIC_URL", "ventes.etude.fr", "https://"),
+])
+def test_bad_mail_and_retention_settings_say_what_to_do(tmp_path, name, value, words):
+    with pytest.raises(ConfigError, match=words):
+        Settings.from_env({"CRIEE_DATA_DIR": str(tmp_path), name: value})

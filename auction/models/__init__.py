@@ -1,6 +1,7 @@
 """SQLAlchemy models: the storage of the domain. Import from here so Alembic sees every table."""
 from .base import Base, UTCDateTime, utcnow
-from .bidder import Bidder, Registration
+from .bidder import (BarredPerson, BidRequest, Bidder, PersonalDataAccess, Registration, RegistrationCheck,
+                     RegistrationRules)
 from .bidlog import SaleEvent
 from .case import Case, Claim, Creditor
 from .inventory import InventoryAct, InventoryItem
@@ -8,6 +9,7 @@ from .office import Office, TariffPeriod, User, UserSession
 from .sale import Lot, LotItem, LotPhoto, Sale
 
 __all__ = [
-    "Base", "UTCDateTime", "utcnow", "Bidder", "Registration", "Case", "Claim", "Creditor",
+    "Base", "UTCDateTime", "utcnow", "Bidder", "Registration", "RegistrationCheck", "RegistrationRules", "BidRequest",
+    "BarredPerson", "PersonalDataAccess", "Case", "Claim", "Creditor",
     "Office", "TariffPeriod", "User", "UserSession", "Lot", "LotItem", "LotPhoto", "Sale", "SaleEvent", "InventoryAct", "InventoryItem",
 ]

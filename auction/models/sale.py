@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from auction.domain.catalogue import lot_search_text
 
 from .base import Base, Cents, UTCDateTime, utcnow
 
@@ -31,6 +33,8 @@ class Sale(Base):
     increments: Mapped[list[list[int]] | None] = mapped_column(JSON)
     # Currencies the room display converts the current bid into: [{"code": "USD", "rate": "1.0842"}].
     display_currencies: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
+    # When the sale was settled (paid out): identity scans are deleted a set number of months later.
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     lots: Mapped[list["Lot"]] = relationship(
@@ -62,6 +66,9 @@ class Lot(Base):
     estimate_high_cents: Mapped[int] = mapped_column(Cents)
     opening_bid_cents: Mapped[int] = mapped_column(Cents)
     status: Mapped[str] = mapped_column(String(20), default="listed")
+    # Title and description folded (lower case, no accents) for the public catalogue's search; kept
+    # up to date by the flush hook below (a bulk INSERT/UPDATE must fill it with `lot_search_text`).
+    search_text: Mapped[str] = mapped_column(Text, default="")
 
     sale: Mapped[Sale] = relationship(back_populates="lots")
     photos: Mapped[list["LotPhoto"]] = relationship(
@@ -73,11 +80,19 @@ class Lot(Base):
         CheckConstraint("0 <= estimate_low_cents AND estimate_low_cents <= estimate_high_cents",
                         name="estimate_range"),
         CheckConstraint("opening_bid_cents >= 0", name="opening_bid_not_negative"),
+        Index("ix_lots_sale_id_position", "sale_id", "position"),   # the catalogue's order, paginated
+        Index("ix_lots_sale_id_category", "sale_id", "category"),   # the category filter and its list
     )
 
     @property
     def label(self) -> str:
         return f"{self.number} {self.number_suffix}".strip()
+
+
+@event.listens_for(Lot, "before_insert")
+@event.listens_for(Lot, "before_update")
+def _refresh_search_text(_mapper, _connection, lot: Lot) -> None:
+    lot.search_text = lot_search_text(lot.title, lot.description)
 
 
 class LotItem(Base):

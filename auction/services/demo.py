@@ -17,12 +17,14 @@ from auction.domain.office import OfficeDetails
 from auction.domain.roles import Role
 from auction.formats import PARIS
 from auction.domain.inventory import AMICABLE_SALE_NOTICE, CUSTODY_NOTICE, check_can_sign
-from auction.models import (Bidder, Case, Claim, Creditor, InventoryAct, InventoryItem, Lot, LotItem, LotPhoto, Office,
-                            Registration, Sale, utcnow)
+from auction.domain.registration import SolvencyRule, run_checks
+from auction.models import (BarredPerson, BidRequest, Bidder, Case, Claim, Creditor, InventoryAct, InventoryItem, Lot,
+                            LotItem, LotPhoto, Office, Registration, RegistrationCheck, RegistrationRules, Sale, utcnow)
 
 from .accounts import NewUser, add_user
 from .inventory import content_of
 from .passwords import hash_password
+from .registration import SCAN_DIR, facts_for
 
 
 @dataclass(frozen=True)
@@ -115,8 +117,11 @@ def _lot_image(path: Path, number: int, title: str, category: str) -> None:
     image.save(path, "JPEG", quality=80)
 
 
-async def seed_demo(sessions: async_sessionmaker[AsyncSession], media_dir: Path, today: date) -> bool:
-    """Seed the demo office once; returns False when the installation already has an office."""
+async def seed_demo(sessions: async_sessionmaker[AsyncSession], media_dir: Path, today: date,
+                    private_dir: Path | None = None) -> bool:
+    """Seed the demo office once; returns False when the installation already has an office.
+
+    With `private_dir`, the pending online registration gets a specimen identity scan there."""
     hashes = {login.email: await hash_password(login.password) for login in DEMO_LOGINS}
     async with sessions() as session, session.begin():
         if await session.scalar(select(Office.id).limit(1)) is not None:
@@ -151,7 +156,7 @@ async def seed_demo(sessions: async_sessionmaker[AsyncSession], media_dir: Path,
             await session.flush()
             session.add(LotItem(lot_id=lot.id, item_id=acts[case.id].items[index].id))
 
-        await _bidders(session, sale, users[Role.BIDDER].id, users[Role.CLERK].id)
+        await _bidders(session, sale, users[Role.BIDDER].id, users[Role.CLERK].id, today, private_dir)
     return True
 
 
@@ -231,24 +236,95 @@ def _sale(today: date) -> Sale:
     )
 
 
-async def _bidders(session: AsyncSession, sale: Sale, bidder_user_id: int, clerk_id: int) -> None:
-    people = [
-        ("Sophie", "Durand", date(1984, 5, 17), "encherisseur@exemple.fr", "06 12 34 56 78",
-         "15 rue Mercière", "69002", "Lyon", "online", bidder_user_id),
-        ("Marc", "Bertin", date(1971, 11, 2), "marc.bertin@exemple.fr", "06 98 76 54 32",
-         "3 avenue Jean-Jaurès", "69007", "Lyon", "room", None),
-        ("Nadia", "Haddad", date(1990, 2, 24), "n.haddad@exemple.fr", "07 11 22 33 44",
-         "21 rue de Marseille", "69007", "Lyon", "room", None),
-        ("Louis", "Perrin", date(1966, 8, 9), "louis.perrin@exemple.fr", "06 55 44 33 22",
-         "8 place Carnot", "69002", "Lyon", "room", None),
-    ]
+# (first, last, born, email, phone, address, postcode, city, channel, account?, document type, number, deposit ref)
+DEMO_BIDDERS = [
+    ("Sophie", "Durand", date(1984, 5, 17), "encherisseur@exemple.fr", "06 12 34 56 78",
+     "15 rue Mercière", "69002", "Lyon", "online", True, "id_card", "X4RTBPFW4", "VIR-2026-0412"),
+    ("Marc", "Bertin", date(1971, 11, 2), "marc.bertin@exemple.fr", "06 98 76 54 32",
+     "3 avenue Jean-Jaurès", "69007", "Lyon", "room", False, "passport", "18CV42817", "CHQ-0087311"),
+    ("Nadia", "Haddad", date(1990, 2, 24), "n.haddad@exemple.fr", "07 11 22 33 44",
+     "21 rue de Marseille", "69007", "Lyon", "room", False, "id_card", "T7K2MW9LQ", "VIR-2026-0415"),
+    ("Louis", "Perrin", date(1966, 8, 9), "louis.perrin@exemple.fr", "06 55 44 33 22",
+     "8 place Carnot", "69002", "Lyon", "room", False, "id_card", "P3HZ8RX2N", "REC-2026-0031"),
+]
+DEMO_DEPOSIT_CENTS = 300_00
+
+
+def _specimen_scan(private_dir: Path, first: str, last: str) -> str:
+    """A made-up identity document, clearly marked as a specimen, for the demo's pending registration."""
+    relative = f"{SCAN_DIR}/demo-{last.lower()}.jpg"
+    image = Image.new("RGB", (1000, 630), (214, 226, 240))
+    draw = ImageDraw.Draw(image)
+    big, small = ImageFont.load_default(size=54), ImageFont.load_default(size=34)
+    draw.rectangle((20, 20, 980, 610), outline=(40, 60, 120), width=6)
+    draw.text((500, 90), "SPÉCIMEN — DÉMONSTRATION", font=big, fill=(160, 20, 20), anchor="mm")
+    draw.rectangle((60, 170, 330, 520), fill=(180, 190, 205))
+    for i, line in enumerate((f"Nom : {last.upper()}", f"Prénoms : {first}", "Passeport n° 19AB12345",
+                              "Pièce fictive, sans valeur")):
+        draw.text((380, 210 + 70 * i), line, font=small, fill="black")
+    target = private_dir / relative
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    image.save(target, "JPEG", quality=80)
+    return relative
+
+
+async def _bidders(session: AsyncSession, sale: Sale, bidder_user_id: int, clerk_id: int, today: date,
+                   private_dir: Path | None) -> None:
+    """Four verified bidders (paddles 1, 2, 3 in the room, 501 online) with their documents, deposits and
+    recorded checks; one online registration waiting for the clerk, with an absentee order and a phone bid."""
+    rules = RegistrationRules(sale_id=sale.id, solvency_rule="any", deposit_minimum_cents=DEMO_DEPOSIT_CENTS)
+    session.add(rules)
+    household = await session.scalar(select(Case).where(Case.reference == "SV-2026-0187"))
+    session.add(BarredPerson(case_id=household.id, full_name="Julien ROCHE", birth_date=date(1979, 3, 30),
+                             reason="débiteur saisi : ne peut se porter adjudicataire de ses propres biens (règle de l'étude)",
+                             created_by_id=clerk_id))
     next_paddle = {"room": 1, "online": 501}
     now = utcnow()
-    for first, last, born, email, phone, address, postcode, city, channel, user_id in people:
+    for (first, last, born, email, phone, address, postcode, city, channel, account, doc_type, doc_number,
+         deposit_ref) in DEMO_BIDDERS:
         bidder = Bidder(first_name=first, last_name=last, birth_date=born, email=email, phone=phone,
-                        address=address, postcode=postcode, city=city, user_id=user_id)
+                        address=address, postcode=postcode, city=city, user_id=bidder_user_id if account else None,
+                        email_confirmed_at=now if account else None)
         session.add(bidder)
         await session.flush()
-        session.add(Registration(sale_id=sale.id, bidder_id=bidder.id, channel=channel,
-                                 paddle_number=next_paddle[channel], verified_at=now, verified_by_id=clerk_id))
+        registration = Registration(
+            sale_id=sale.id, bidder_id=bidder.id, channel=channel, registered_via="web" if account else "desk",
+            paddle_number=next_paddle[channel], verified_at=now, verified_by_id=clerk_id, conditions_accepted_at=now,
+            document_type=doc_type, document_number=doc_number, document_expires_on=today + timedelta(days=1500),
+            document_country="FR", document_seen=True, document_first_names=first, document_last_name=last.upper(),
+            solvency_kind="deposit", solvency_amount_cents=DEMO_DEPOSIT_CENTS,
+            solvency_method="transfer" if deposit_ref.startswith("VIR") else "cheque" if deposit_ref.startswith("CHQ")
+            else "card", solvency_reference=deposit_ref)
+        session.add(registration)
         next_paddle[channel] += 1
+    await session.flush()
+    for registration in await session.scalars(select(Registration).where(Registration.sale_id == sale.id)):
+        for result in run_checks(await facts_for(session, sale, registration, rules_of(rules))):
+            session.add(RegistrationCheck(registration_id=registration.id, kind=result.kind, passed=result.passed,
+                                          detail=result.detail, checked_at=now, checked_by_id=clerk_id))
+
+    # Waiting for the clerk: registered online, e-mail confirmed, document to check, deposit to record.
+    pending = Bidder(first_name="Camille", last_name="Roux", birth_date=date(1988, 9, 12),
+                     email="camille.roux@exemple.fr", phone="06 40 50 60 70", address="5 rue Sainte-Catherine",
+                     postcode="69001", city="Lyon", email_confirmed_at=now)
+    session.add(pending)
+    await session.flush()
+    scan = _specimen_scan(private_dir, "Camille", "Roux") if private_dir is not None else None
+    registration = Registration(
+        sale_id=sale.id, bidder_id=pending.id, channel="online", registered_via="web", conditions_accepted_at=now,
+        document_type="passport", document_number="19AB12345", document_expires_on=today + timedelta(days=2000),
+        document_country="FR", scan_path=scan, scan_content_type="image/jpeg" if scan else None,
+        scan_uploaded_at=now if scan else None)
+    session.add(registration)
+    await session.flush()
+    lots = {lot.number: lot for lot in await session.scalars(select(Lot).where(Lot.sale_id == sale.id))}
+    session.add_all([
+        BidRequest(registration_id=registration.id, lot_id=lots[3].id, kind="absentee", max_amount_cents=1_400_00,
+                   received_at=now),
+        BidRequest(registration_id=registration.id, lot_id=lots[16].id, kind="phone", phone="06 40 50 60 70",
+                   received_at=now),
+    ])
+
+
+def rules_of(rules: RegistrationRules) -> SolvencyRule:
+    return SolvencyRule(rules.solvency_rule, rules.deposit_minimum_cents)

@@ -21,7 +21,8 @@ from auction.services.simulation import simulate_sale as simulate_sale_task
 from . import errors
 from .access import PUBLIC, Access, page, public_mount
 from .live import Hubs
-from .pages import auth, cases, inventory, lots, office, room, room_settings, sale_forms, sales
+from .pages import (auth, cases, catalogue, inventory, lots, office, registration, room, room_settings, sale_forms,
+                    sales)
 from .templates import FRONTEND
 
 log = logging.getLogger("criee.web")
@@ -39,9 +40,11 @@ def build_routes(settings: Settings) -> list:
         *cases.routes,        # before sales.routes: /bureau/dossiers/nouveau is not a case id
         *sale_forms.routes,   # likewise /bureau/ventes/nouvelle
         *sales.routes,
+        *catalogue.routes,
         *office.routes,
         *inventory.routes,
         *lots.routes,
+        *registration.routes,
         *room.routes,
         *room_settings.routes,
         page("/sante", health, access=PUBLIC),

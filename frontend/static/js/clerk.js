@@ -541,21 +541,87 @@ for (const button of document.querySelectorAll(".source")) {
   });
 }
 
-// A USB card scanner types the card's content then Enter. For now a card holds the paddle number.
+// A USB card scanner types the card's content then Enter: a paddle card's signed token, which the
+// server checks (signature, sale, expiry, paddle still valid), or a bare paddle number typed by hand.
+async function readCard(value) {
+  if (/^\d{1,6}$/.test(value)) {
+    ui.paddle = String(Number(value));
+    notify(`Carte lue : panneau ${ui.paddle}.`);
+    render();
+    return;
+  }
+  let answer = null;
+  try {
+    const response = await fetch(root.dataset.cardReader, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "content-type": "application/json", "x-csrf-token": root.dataset.csrf },
+      body: JSON.stringify({ token: value }),
+    });
+    const type = response.headers.get("content-type") || "";
+    answer = type.includes("application/json") ? await response.json() : null;
+    if (!response.ok || !answer || !Number.isInteger(answer.paddle)) {
+      const fallback = response.status === 401 || response.status === 403
+        ? "Session expirée : reconnectez-vous pour lire les cartes."
+        : "Carte non reconnue : tapez le numéro du panneau.";
+      showError({ message: (answer && answer.message) || fallback });
+      return;
+    }
+  } catch (error) {
+    showError({ message: "Lecture de la carte impossible (réseau) : tapez le numéro du panneau." });
+    return;
+  }
+  clearError();
+  ui.paddle = String(answer.paddle);
+  notify(`Carte lue : panneau ${answer.paddle} (${answer.name}).`);
+  render();
+}
+
 $("scan-input").addEventListener("keydown", (event) => {
   if (event.key !== "Enter") return;
   event.preventDefault();
   const input = event.currentTarget;
   const value = input.value.trim();
   input.value = "";
-  if (/^\d{1,6}$/.test(value)) {
-    ui.paddle = String(Number(value));
-    notify(`Carte lue : panneau ${ui.paddle}.`);
-    render();
-  } else if (value) {
-    showError({ message: `Carte non reconnue (« ${value.slice(0, 40)} ») : tapez le numéro du panneau.` });
-  }
+  if (value) readCard(value);
 });
+
+// The tablet's camera, where the browser can read QR codes itself (BarcodeDetector).
+const cameraButton = $("scan-camera");
+if ("BarcodeDetector" in window && navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+  cameraButton.hidden = false;
+  cameraButton.addEventListener("click", async () => {
+    const dialog = $("camera-dialog");
+    const video = $("camera-video");
+    let stream = null;
+    let stopped = false;
+    const stop = () => {
+      stopped = true;
+      if (stream) for (const track of stream.getTracks()) track.stop();
+      if (dialog.open) dialog.close();
+    };
+    dialog.addEventListener("close", stop, { once: true });
+    try {
+      const detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+      video.srcObject = stream;
+      dialog.showModal();
+      await video.play();
+      while (!stopped) {
+        const codes = await detector.detect(video);
+        if (codes.length) {
+          stop();
+          readCard(codes[0].rawValue.trim());
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    } catch (error) {
+      stop();
+      showError({ message: "Caméra indisponible : utilisez le lecteur ou tapez le numéro du panneau." });
+    }
+  });
+}
 
 // --- buttons ---------------------------------------------------------------------------------
 

@@ -1,0 +1,101 @@
+"""The paddle card: the paddle number in very large type, the bidder's name, the sale, and a QR
+code holding the signed card token (auction.domain.signing). As a PNG (Pillow) and a PDF."""
+from __future__ import annotations
+
+import asyncio
+import base64
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import qrcode
+from PIL import Image, ImageDraw, ImageFont
+from qrcode.constants import ERROR_CORRECT_M
+
+from auction.documents import render_pdf
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+CARD_SIZE = (1240, 1748)        # A6 portrait at 300 dpi
+MARGIN = 70
+
+
+@dataclass(frozen=True)
+class Card:
+    paddle: int
+    bidder_name: str
+    channel_label: str
+    sale_reference: str
+    sale_title: str
+    sale_when: str
+    office_name: str
+    token: str
+
+
+def qr_image(token: str, box_size: int = 12) -> Image.Image:
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box_size, border=4)
+    qr.add_data(token)
+    qr.make(fit=True)
+    return qr.make_image(fill_color="black", back_color="white").get_image().convert("RGB")
+
+
+def qr_png(token: str) -> bytes:
+    buffer = io.BytesIO()
+    qr_image(token).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    path = FONT_DIR / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
+    try:
+        return ImageFont.truetype(str(path), size)
+    except OSError:
+        return ImageFont.load_default(size=size)
+
+
+def _fit(draw: ImageDraw.ImageDraw, text: str, width: int, size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    """The largest font up to `size` in which `text` fits `width`."""
+    while size > 12:
+        font = _font(size, bold)
+        if draw.textlength(text, font=font) <= width:
+            return font
+        size = int(size * 0.9)
+    return _font(12, bold)
+
+
+def _card_png(card: Card) -> bytes:
+    image = Image.new("RGB", CARD_SIZE, "white")
+    draw = ImageDraw.Draw(image)
+    width = CARD_SIZE[0] - 2 * MARGIN
+    centre = CARD_SIZE[0] // 2
+    draw.rectangle((20, 20, CARD_SIZE[0] - 20, CARD_SIZE[1] - 20), outline="black", width=6)
+    y = MARGIN
+    for text, size, bold in ((card.office_name, 34, False), (f"Vente {card.sale_reference} · {card.sale_when}", 34, False)):
+        draw.text((centre, y), text, font=_fit(draw, text, width, size, bold), fill="black", anchor="mt")
+        y += 50
+    draw.text((centre, y + 30), "PANNEAU", font=_font(56, True), fill="black", anchor="mt")
+    number = str(card.paddle)
+    number_font = _fit(draw, number, width, 520, True)
+    top = y + 130
+    box = draw.textbbox((centre, top), number, font=number_font, anchor="ms")   # from the baseline
+    height = box[3] - box[1]
+    draw.text((centre, top + height), number, font=number_font, fill="black", anchor="ms")
+    y = top + height + 90
+    draw.text((centre, y), card.bidder_name, font=_fit(draw, card.bidder_name, width, 64, True), fill="black",
+              anchor="mt")
+    draw.text((centre, y + 85), card.channel_label, font=_font(40), fill="black", anchor="mt")
+    qr = qr_image(card.token, box_size=10)
+    side = min(560, CARD_SIZE[1] - (y + 160) - MARGIN)
+    qr = qr.resize((side, side), Image.NEAREST)
+    image.paste(qr, (centre - side // 2, CARD_SIZE[1] - MARGIN - side))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", dpi=(300, 300))
+    return buffer.getvalue()
+
+
+async def card_png(card: Card) -> bytes:
+    return await asyncio.to_thread(_card_png, card)
+
+
+async def card_pdf(card: Card) -> bytes:
+    qr = base64.b64encode(await asyncio.to_thread(qr_png, card.token)).decode()
+    return await render_pdf("paddle_card.html", {"card": card, "qr_data_uri": f"data:image/png;base64,{qr}"})

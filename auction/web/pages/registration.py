@@ -1,0 +1,551 @@
+"""Bidder registration pages: the public form, the e-mail confirmation, the clerk's list, desk form and
+checks, paddle cards, the tablet's card reader, identity scans, the sale's rules, the bidder's data."""
+from __future__ import annotations
+
+from datetime import date
+
+import orjson
+from starlette.background import BackgroundTask
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from auction.domain.countries import COUNTRIES
+from auction.domain.errors import DomainError, InvalidValue
+from auction.domain.registration import (BUYER_TYPES, CHANNELS, CHECK_KINDS, DEPOSIT_METHODS, DOCUMENT_TYPES,
+                                         MAX_SCAN_BYTES, REQUEST_KINDS, REQUEST_ROWS, SOLVENCY_KINDS, SOLVENCY_RULES,
+                                         TAX_RESIDENCES, clean_attestation,
+                                         clean_registration, clean_rules, parse_date, sniff_scan)
+from auction.domain.signing import TokenRefused
+from auction.mail import Mail, deliver
+from auction.models import utcnow
+from auction.services import catalogue
+from auction.services import registration as service
+from auction.services.cards import card_pdf, card_png
+
+from ..access import BIDDER, OFFICER, PUBLIC, STAFF, CSRF_FIELD, page, safe_next
+from ..errors import error_page
+from ..forms import form_dict
+from ..templates import render
+
+LABELS = {
+    "first_name": "Prénom", "last_name": "Nom", "birth_date": "Date de naissance", "nationality": "Nationalité",
+    "email": "Adresse électronique", "phone": "Téléphone", "address": "Adresse", "postcode": "Code postal",
+    "city": "Commune", "country": "Pays de résidence", "tax_residence": "Résidence fiscale",
+    "buyer_type": "Vous achetez", "company_name": "Raison sociale", "company_number": "SIREN ou SIRET",
+    "representative_capacity": "Qualité du représentant", "document_type": "Type de pièce",
+    "document_number": "Numéro de la pièce", "document_expires_on": "Date d'expiration",
+    "document_country": "Pays de délivrance", "scan": "Copie de la pièce", "channel": "Vous enchérirez",
+    "conditions": "Conditions de la vente", "document_first_names": "Prénoms sur la pièce",
+    "document_last_name": "Nom sur la pièce", "solvency_kind": "Garantie", "solvency_amount": "Montant",
+    "solvency_method": "Mode de versement", "solvency_reference": "Référence",
+    **{f"request_{part}_{row}": f"Demande {row}" for part in ("lot", "kind", "max", "phone")
+       for row in range(1, REQUEST_ROWS + 1)},
+}
+CHOICES = {"countries": COUNTRIES, "channels": CHANNELS, "tax_residences": TAX_RESIDENCES, "buyer_types": BUYER_TYPES,
+           "document_types": DOCUMENT_TYPES, "request_kinds": REQUEST_KINDS, "request_rows": REQUEST_ROWS,
+           "solvency_kinds": SOLVENCY_KINDS, "deposit_methods": DEPOSIT_METHODS, "solvency_rules": SOLVENCY_RULES,
+           "check_kinds": CHECK_KINDS, "labels": LABELS}
+REGISTRATION_DEFAULTS = {"nationality": "FR", "country": "FR", "document_country": "FR", "tax_residence": "france",
+                         "buyer_type": "person", "document_type": "id_card"}
+
+
+def _id(request: Request, name: str) -> int:
+    value = request.path_params[name]
+    if not value.isdigit() or len(value) > 11:
+        raise catalogue.NotFound()
+    return int(value)
+
+
+def _secret(request: Request) -> bytes:
+    return request.app.state.settings.secret_key.encode()
+
+
+def _is_bidder(request: Request) -> bool:
+    user = getattr(request.state, "user", None)
+    return user is not None and user.role == "bidder"
+
+
+async def _form_with_scan(request: Request) -> tuple[dict[str, str], bytes | None]:
+    """The form's text fields, and the identity scan's first bytes (read up to the size limit + 1)."""
+    form = await request.form()
+    values = {key: str(value).strip() for key, value in form.items()
+              if key != CSRF_FIELD and isinstance(value, str)}
+    upload = form.get("scan")
+    content = await upload.read(MAX_SCAN_BYTES + 1) if isinstance(upload, UploadFile) else None
+    return values, content or None
+
+
+# --- public: the online pre-registration -----------------------------------------------------------
+
+async def _public_form(request: Request, *, values=None, errors=None, status_code=200) -> Response:
+    try:
+        sale, rule = await service.registration_sale(request.app.state.db.sessions, _id(request, "sale_id"))
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    return render(request, "registration/form.html", {
+        **CHOICES, "sale": sale, "rule": rule, "values": {**REGISTRATION_DEFAULTS, **(values or {})},
+        "errors": errors or {}, "open": sale.status in service.REGISTRATION_OPEN_STATUSES,
+        "scan_required": True,
+    }, status_code=status_code)
+
+
+async def public_form(request: Request) -> Response:
+    return await _public_form(request)
+
+
+async def public_register(request: Request) -> Response:
+    sessions, settings = request.app.state.db.sessions, request.app.state.settings
+    values, content = await _form_with_scan(request)
+    try:
+        sale_id = _id(request, "sale_id")
+        sale, _ = await service.registration_sale(sessions, sale_id)
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    data, errors = clean_registration(values, service.sale_day(sale))
+    try:
+        sniff_scan(content or b"")
+    except InvalidValue as exc:
+        errors["scan"] = exc.message
+    if errors:
+        if "scan" not in errors:
+            errors["scan"] = "Joignez de nouveau la copie de la pièce (le navigateur ne la garde pas)."
+        return await _public_form(request, values=values, errors=errors, status_code=400)
+    now = utcnow()
+    try:
+        scan = await service.store_scan(content, settings.private_dir)
+    except InvalidValue as exc:
+        return await _public_form(request, values=values, errors={"scan": exc.message}, status_code=400)
+    try:
+        registration = await service.register(
+            sessions, sale_id, data, via="web", now=now, scan=scan,
+            user_id=request.state.user.id if _is_bidder(request) else None)
+    except (InvalidValue, service.RegistrationRefused) as exc:
+        service.remove_scan(settings.private_dir, scan.path)
+        return await _public_form(request, values=values, errors={exc.field or "form": exc.message}, status_code=400)
+    except catalogue.NotFound:
+        service.remove_scan(settings.private_dir, scan.path)
+        return error_page(request, 404)
+    except BaseException:
+        service.remove_scan(settings.private_dir, scan.path)   # nothing half-saved
+        raise
+    base_url = settings.public_url or str(request.base_url)   # behind a proxy, set CRIEE_PUBLIC_URL
+    link = service.confirmation_link(_secret(request), base_url, registration, data.bidder.email, now)
+    mail = Mail(data.bidder.email, f"Confirmez votre inscription à la vente {sale.reference}",
+                f"Bonjour {data.bidder.first_name} {data.bidder.last_name.upper()},\n\n"
+                f"Nous avons bien reçu votre demande d'inscription à la vente « {sale.title} » ({sale.reference}).\n"
+                f"Confirmez votre adresse électronique en ouvrant ce lien (valable 7 jours) :\n\n{link}\n\n"
+                "L'étude vérifiera ensuite votre pièce d'identité et, si la vente l'exige, votre garantie ; "
+                "votre numéro de panneau vous sera remis une fois ces contrôles faits.\n")
+    response = RedirectResponse(f"/ventes/{sale_id}/inscription/envoyee", status_code=303)
+    response.background = BackgroundTask(deliver, settings, mail)
+    return response
+
+
+async def public_sent(request: Request) -> Response:
+    try:
+        sale, _ = await service.registration_sale(request.app.state.db.sessions, _id(request, "sale_id"))
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    return render(request, "registration/sent.html", {"sale": sale})
+
+
+async def confirm_email(request: Request) -> Response:
+    try:
+        _, sale = await service.confirm_email(request.app.state.db.sessions, _secret(request),
+                                              request.path_params["token"], utcnow())
+    except TokenRefused as exc:
+        return error_page(request, 400, exc.message)
+    return render(request, "registration/confirmed.html", {"sale": sale})
+
+
+# --- staff: list, desk form, checks --------------------------------------------------------------------
+
+async def registrations_list(request: Request) -> Response:
+    sessions = request.app.state.db.sessions
+    try:
+        sale_id = _id(request, "sale_id")
+        sale, _ = await service.registration_sale(sessions, sale_id, public=False)
+        rows = await service.sale_registrations(sessions, sale_id)
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    ranges, rule = await service.sale_rules(sessions, sale_id)
+    return render(request, "staff/registrations.html", {**CHOICES, "sale": sale, "rows": rows, "ranges": ranges,
+                                                        "rule": rule})
+
+
+def _bidder_values(bidder, latest) -> dict[str, str]:
+    values = {name: str(getattr(bidder, name) or "") for name in (
+        "first_name", "last_name", "nationality", "email", "phone", "address", "postcode", "city", "country",
+        "tax_residence", "buyer_type", "company_name", "company_number", "representative_capacity")}
+    values["birth_date"] = bidder.birth_date.isoformat() if bidder.birth_date else ""
+    values["bidder_id"] = str(bidder.id)
+    if latest is not None:
+        values.update(document_type=latest.document_type, document_number=latest.document_number,
+                      document_country=latest.document_country, channel=latest.channel,
+                      document_expires_on=latest.document_expires_on.isoformat() if latest.document_expires_on else "")
+    return values
+
+
+async def _desk_form(request: Request, *, values=None, errors=None, status_code=200) -> Response:
+    sessions = request.app.state.db.sessions
+    try:
+        sale_id = _id(request, "sale_id")
+        sale, rule = await service.registration_sale(sessions, sale_id, public=False)
+        query = request.query_params.get("q", "").strip()[:100]
+        found = await service.find_bidders(sessions, query, _secret(request)) if query else []
+        if values is None:
+            values = {"channel": "room"}
+            chosen = request.query_params.get("encherisseur", "")
+            if chosen.isdigit() and len(chosen) < 12:
+                values = _bidder_values(*await service.returning_bidder(sessions, int(chosen)))
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    return render(request, "staff/registration_new.html", {
+        **CHOICES, "sale": sale, "rule": rule, "query": query, "found": found,
+        "values": {**REGISTRATION_DEFAULTS, "channel": "room", **values}, "errors": errors or {},
+        "open": sale.status in service.REGISTRATION_OPEN_STATUSES,
+        "scan_required": False,
+    }, status_code=status_code)
+
+
+async def desk_form(request: Request) -> Response:
+    return await _desk_form(request)
+
+
+async def desk_register(request: Request) -> Response:
+    """The clerk's fast path: the same data and the same checks; all passed, a paddle at once."""
+    sessions, settings = request.app.state.db.sessions, request.app.state.settings
+    values, content = await _form_with_scan(request)
+    try:
+        sale_id = _id(request, "sale_id")
+        sale, _ = await service.registration_sale(sessions, sale_id, public=False)
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    data, errors = clean_registration(values, service.sale_day(sale))
+    attestation, attestation_errors = clean_attestation(values)
+    errors.update({k: v for k, v in attestation_errors.items() if k not in errors})
+    if content:
+        try:
+            sniff_scan(content)
+        except InvalidValue as exc:
+            errors["scan"] = exc.message
+    bidder_id = int(values["bidder_id"]) if values.get("bidder_id", "").isdigit() else None
+    if errors:
+        return await _desk_form(request, values=values, errors=errors, status_code=400)
+    now = utcnow()
+    scan = None
+    try:
+        if content:
+            scan = await service.store_scan(content, settings.private_dir)
+        registration = await service.register(sessions, sale_id, data, via="desk", now=now, scan=scan,
+                                              bidder_id=bidder_id)
+    except (InvalidValue, service.RegistrationRefused) as exc:
+        service.remove_scan(settings.private_dir, scan.path if scan else None)
+        return await _desk_form(request, values=values, errors={exc.field or "form": exc.message}, status_code=400)
+    except catalogue.NotFound:
+        service.remove_scan(settings.private_dir, scan.path if scan else None)
+        return error_page(request, 404)
+    except BaseException:
+        service.remove_scan(settings.private_dir, scan.path if scan else None)
+        raise
+    target = f"/bureau/ventes/{sale_id}/inscriptions/{registration.id}"
+    try:
+        outcome = await service.verify(sessions, sale_id, registration.id, attestation, request.state.user.id, now)
+    except DomainError as exc:   # e.g. no paddle number left: the registration stays, to be checked again
+        return RedirectResponse(f"{target}?ok=inscrit&erreur={exc.code}", status_code=303)
+    return RedirectResponse(f"{target}?ok={'panneau' if outcome.paddle else 'controles'}", status_code=303)
+
+
+def _attestation_values(registration) -> dict[str, str]:
+    values = {
+        "document_type": registration.document_type, "document_number": registration.document_number,
+        "document_expires_on": registration.document_expires_on.isoformat() if registration.document_expires_on else "",
+        "document_country": registration.document_country or "FR",
+        "document_first_names": registration.document_first_names,
+        "document_last_name": registration.document_last_name,
+        "document_seen": "1" if registration.document_seen else "",
+        "solvency_kind": registration.solvency_kind or "", "solvency_method": registration.solvency_method or "",
+        "solvency_reference": registration.solvency_reference,
+        "solvency_amount": (f"{registration.solvency_amount_cents / 100:.2f}".replace(".", ",")
+                            if registration.solvency_amount_cents else ""),
+    }
+    return values
+
+
+async def _detail(request: Request, *, values=None, errors=None, status_code=200, results=None) -> Response:
+    try:
+        detail = await service.registration_detail(request.app.state.db.sessions, _id(request, "sale_id"),
+                                                   _id(request, "registration_id"))
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    return render(request, "staff/registration.html", {
+        **CHOICES, "d": detail, "sale": detail.sale, "rule": detail.rule, "r": detail.registration, "bidder": detail.bidder,
+        "values": values or _attestation_values(detail.registration), "errors": errors or {},
+        "results": results or detail.preview, "notice": request.query_params.get("ok"),
+        "failure": request.query_params.get("erreur"),
+        "open": detail.sale.status in service.REGISTRATION_OPEN_STATUSES,
+    }, status_code=status_code)
+
+
+async def registration_page(request: Request) -> Response:
+    return await _detail(request)
+
+
+async def verify_registration(request: Request) -> Response:
+    form = await form_dict(request)
+    attestation, errors = clean_attestation(form)
+    if errors:
+        return await _detail(request, values=form, errors=errors, status_code=400)
+    try:
+        sale_id, registration_id = _id(request, "sale_id"), _id(request, "registration_id")
+        outcome = await service.verify(request.app.state.db.sessions, sale_id, registration_id, attestation,
+                                       request.state.user.id, utcnow())
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    except (service.AlreadyVerified, service.RegistrationRefused) as exc:
+        return error_page(request, 409, exc.message)
+    except DomainError as exc:
+        return await _detail(request, values=form, errors={"form": exc.message}, status_code=409)
+    if outcome.paddle is None:
+        return await _detail(request, values=form, results=outcome.results, status_code=400,
+                             errors={"form": "Contrôles non satisfaits : aucun panneau n'a été attribué."})
+    return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions/{registration_id}?ok=panneau", status_code=303)
+
+
+async def cancel_registration(request: Request) -> Response:
+    try:
+        sale_id = _id(request, "sale_id")
+        await service.cancel_registration(request.app.state.db.sessions, request.app.state.settings.private_dir,
+                                          sale_id, _id(request, "registration_id"))
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    except service.AlreadyVerified as exc:
+        return error_page(request, 409, exc.message)
+    return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions", status_code=303)
+
+
+# --- identity scans -----------------------------------------------------------------------------------
+
+async def view_scan(request: Request) -> Response:
+    settings = request.app.state.settings
+    try:
+        path, content_type = await service.scan_for_staff(
+            request.app.state.db.sessions, _id(request, "sale_id"), _id(request, "registration_id"),
+            request.state.user.id, utcnow())
+        file = service.scan_file(settings.private_dir, path)
+        content = file.read_bytes()
+    except (catalogue.NotFound, FileNotFoundError):
+        return error_page(request, 404, "Aucune copie de pièce d'identité n'est conservée pour cette inscription.")
+    return Response(content, media_type=content_type, headers={
+        "cache-control": "no-store, private", "x-content-type-options": "nosniff",
+        "content-disposition": f'inline; filename="piece-{request.path_params["registration_id"]}.'
+                               f'{file.suffix.lstrip(".")}"',
+        "referrer-policy": "no-referrer"})
+
+
+async def upload_scan(request: Request) -> Response:
+    settings = request.app.state.settings
+    _, content = await _form_with_scan(request)
+    try:
+        sale_id, registration_id = _id(request, "sale_id"), _id(request, "registration_id")
+        scan = await service.store_scan(content or b"", settings.private_dir)
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    except InvalidValue as exc:
+        return await _detail(request, errors={"scan": exc.message}, status_code=400)
+    try:
+        previous = await service.attach_scan(request.app.state.db.sessions, sale_id, registration_id, scan, utcnow())
+    except BaseException:
+        service.remove_scan(settings.private_dir, scan.path)
+        raise
+    service.remove_scan(settings.private_dir, previous)
+    return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions/{registration_id}?ok=copie", status_code=303)
+
+
+# --- paddle cards and the tablet's reader ---------------------------------------------------------------
+
+async def _card(request: Request):
+    data = await service.card_data(request.app.state.db.sessions, _id(request, "sale_id"),
+                                   _id(request, "registration_id"), _secret(request))
+    return service.card_of(data)
+
+
+async def card_as_pdf(request: Request) -> Response:
+    try:
+        card = await _card(request)
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    except service.RegistrationRefused as exc:
+        return error_page(request, 409, exc.message)
+    return Response(await card_pdf(card), media_type="application/pdf", headers={
+        "content-disposition": f'inline; filename="panneau-{card.paddle}-{card.sale_reference}.pdf"'})
+
+
+async def card_as_png(request: Request) -> Response:
+    try:
+        card = await _card(request)
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    except service.RegistrationRefused as exc:
+        return error_page(request, 409, exc.message)
+    return Response(await card_png(card), media_type="image/png", headers={
+        "content-disposition": f'inline; filename="panneau-{card.paddle}-{card.sale_reference}.png"'})
+
+
+async def read_card(request: Request) -> Response:
+    """The tablet's scanner: a card token in, the paddle out (JSON), or the refusal in French."""
+    try:
+        sale_id = _id(request, "sale_id")
+        body = orjson.loads(await request.body())
+        token = body.get("token") if isinstance(body, dict) else None
+        if not isinstance(token, str) or len(token) > 200:
+            raise orjson.JSONDecodeError("no token", "", 0)
+        card = await service.read_card(request.app.state.db.sessions, sale_id, token, _secret(request), utcnow())
+    except catalogue.NotFound:
+        return JSONResponse({"message": "Vente introuvable."}, status_code=404)
+    except orjson.JSONDecodeError:
+        return JSONResponse({"message": "Carte illisible : scannez-la de nouveau."}, status_code=400)
+    except TokenRefused as exc:
+        return JSONResponse({"code": exc.code, "message": exc.message}, status_code=400)
+    return JSONResponse({"paddle": card.paddle, "name": card.name, "channel": card.channel})
+
+
+# --- the sale's rules, barred persons, blocking -----------------------------------------------------------
+
+async def _rules_page(request: Request, *, values=None, errors=None, status_code=200) -> Response:
+    sessions = request.app.state.db.sessions
+    try:
+        sale_id = _id(request, "sale_id")
+        sale = await catalogue.sale_with_lots(sessions, sale_id, public=False)
+        ranges, rule = await service.sale_rules(sessions, sale_id)
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    case_ids = sorted({lot.case_id for lot in sale.lots})
+    cases = {case.id: case for case in await catalogue.cases(sessions) if case.id in case_ids}
+    if values is None:
+        values = {"room_first": ranges.room_first, "room_last": ranges.room_last,
+                  "online_first": ranges.online_first, "online_last": ranges.online_last,
+                  "solvency_rule": rule.kind,
+                  "deposit_minimum": f"{rule.deposit_minimum_cents / 100:.2f}".replace(".", ",")
+                  if rule.deposit_minimum_cents else ""}
+    return render(request, "staff/registration_rules.html", {
+        **CHOICES, "sale": sale, "values": values, "errors": errors or {}, "cases": cases,
+        "barred": await service.barred_persons(sessions, sale_id), "notice": request.query_params.get("ok"),
+    }, status_code=status_code)
+
+
+async def rules_page(request: Request) -> Response:
+    return await _rules_page(request)
+
+
+async def save_rules(request: Request) -> Response:
+    form = await form_dict(request)
+    parsed, errors = clean_rules(form)
+    if errors:
+        return await _rules_page(request, values=form, errors=errors, status_code=400)
+    ranges, rule = parsed
+    try:
+        sale_id = _id(request, "sale_id")
+        await service.save_rules(request.app.state.db.sessions, sale_id, ranges, rule, request.state.user.id)
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    except InvalidValue as exc:
+        return await _rules_page(request, values=form, errors={exc.field or "form": exc.message}, status_code=400)
+    return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions/regles?ok=regles", status_code=303)
+
+
+async def add_barred(request: Request) -> Response:
+    form = await form_dict(request)
+    errors: dict[str, str] = {}
+    name = " ".join(form.get("full_name", "").split())
+    reason = " ".join(form.get("reason", "").split())
+    if not name or len(name) > 200:
+        errors["full_name"] = "Nom et prénom de la personne exclue (200 caractères au plus)."
+    if not reason or len(reason) > 300:
+        errors["reason"] = "Motif de l'exclusion (300 caractères au plus)."
+    birth_date: date | None = None
+    if form.get("birth_date"):
+        try:
+            birth_date = parse_date(form["birth_date"], "birth_date", "Date de naissance")
+        except InvalidValue as exc:
+            errors["birth_date"] = exc.message
+    case = form.get("case_id", "")
+    case_id = int(case) if case.isdigit() and len(case) < 12 else None
+    try:
+        sale_id = _id(request, "sale_id")
+        if not errors:
+            await service.add_barred_person(request.app.state.db.sessions, sale_id, case_id, name, birth_date, reason,
+                                            request.state.user.id)
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    except InvalidValue as exc:
+        errors[exc.field or "full_name"] = exc.message
+    if errors:
+        return await _rules_page(request, errors=errors, status_code=400)
+    return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions/regles?ok=exclusion#exclusions", status_code=303)
+
+
+async def remove_barred(request: Request) -> Response:
+    try:
+        sale_id = _id(request, "sale_id")
+        await service.remove_barred_person(request.app.state.db.sessions, _id(request, "barred_id"))
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions/regles?ok=retire#exclusions", status_code=303)
+
+
+async def block_bidder(request: Request) -> Response:
+    form = await form_dict(request)
+    reason = " ".join(form.get("reason", "").split())[:300]
+    unblock = form.get("unblock") == "1"
+    if not unblock and not reason:
+        return error_page(request, 400, "Indiquez le motif du blocage (défaut de paiement, vente, lot).")
+    try:
+        await service.set_blocked(request.app.state.db.sessions, _id(request, "bidder_id"),
+                                  "" if unblock else reason, utcnow())
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    return RedirectResponse(safe_next(form.get("suite"), "/bureau"), status_code=303)
+
+
+# --- the bidder's own data -------------------------------------------------------------------------------
+
+async def my_data(request: Request) -> Response:
+    try:
+        data = await service.bidder_export(request.app.state.db.sessions, request.state.user.id,
+                                           request.app.state.settings.private_dir, utcnow())
+    except catalogue.NotFound:
+        return error_page(request, 404, "Aucune fiche d'enchérisseur n'est rattachée à ce compte.")
+    return Response(orjson.dumps(data, option=orjson.OPT_INDENT_2), media_type="application/json", headers={
+        "content-disposition": 'attachment; filename="mes-donnees-criee.json"', "cache-control": "no-store, private"})
+
+
+routes = [
+    page("/ventes/{sale_id}/inscription", public_form, access=PUBLIC),
+    page("/ventes/{sale_id}/inscription", public_register, access=PUBLIC, methods=("POST",)),
+    page("/ventes/{sale_id}/inscription/envoyee", public_sent, access=PUBLIC),
+    page("/inscription/confirmer/{token}", confirm_email, access=PUBLIC),
+    # Specific paths before /inscriptions/{registration_id}.
+    page("/bureau/ventes/{sale_id}/inscriptions", registrations_list, access=STAFF),
+    page("/bureau/ventes/{sale_id}/inscriptions", desk_register, access=STAFF, methods=("POST",)),
+    page("/bureau/ventes/{sale_id}/inscriptions/nouvelle", desk_form, access=STAFF),
+    page("/bureau/ventes/{sale_id}/inscriptions/regles", rules_page, access=STAFF),
+    page("/bureau/ventes/{sale_id}/inscriptions/regles", save_rules, access=OFFICER, methods=("POST",)),
+    page("/bureau/ventes/{sale_id}/inscriptions/exclusions", add_barred, access=OFFICER, methods=("POST",)),
+    page("/bureau/ventes/{sale_id}/inscriptions/exclusions/{barred_id}/supprimer", remove_barred, access=OFFICER,
+         methods=("POST",)),
+    page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}", registration_page, access=STAFF),
+    page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/verifier", verify_registration, access=STAFF,
+         methods=("POST",)),
+    page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/annuler", cancel_registration, access=STAFF,
+         methods=("POST",)),
+    page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/piece", view_scan, access=STAFF),
+    page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/piece", upload_scan, access=STAFF,
+         methods=("POST",)),
+    page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/carte.pdf", card_as_pdf, access=STAFF),
+    page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/carte.png", card_as_png, access=STAFF),
+    page("/bureau/ventes/{sale_id}/panneaux/lire", read_card, access=STAFF, methods=("POST",)),
+    page("/bureau/encherisseurs/{bidder_id}/blocage", block_bidder, access=OFFICER, methods=("POST",)),
+    page("/mon-espace/mes-donnees", my_data, access=BIDDER),
+]

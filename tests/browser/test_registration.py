@@ -1,0 +1,131 @@
+"""In Chromium: a bidder registers online from a phone and confirms the e-mail address; the clerk checks
+the registration, gives a paddle and prints its card; then the clerk selects that bidder on the tablet
+by scanning the card, the way a USB scanner does (it types the QR code's content, then Enter)."""
+from __future__ import annotations
+
+import io
+import re
+import time
+
+import pytest
+import zxingcpp
+from PIL import Image
+from playwright.sync_api import Page, expect
+
+from auction.domain.roles import Role
+from auction.services.demo import DEMO_LOGINS
+
+pytestmark = pytest.mark.browser
+
+CLERK = next(login for login in DEMO_LOGINS if login.role is Role.CLERK)
+SALE_ID = 1
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+TABLET = {"viewport": {"width": 1024, "height": 768}, "has_touch": True}
+CONFIRMATION = re.compile(r"/inscription/confirmer/(\d+\.\d+\.[A-Za-z0-9_-]{43})")
+
+
+def scan_image() -> dict:
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 400), (210, 220, 235)).save(buffer, "JPEG")
+    return {"name": "ma-piece.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
+
+
+def confirmation_link(live_server, email: str, timeout: float = 10.0) -> str:
+    """Development mode writes the confirmation e-mail to the server's log instead of sending it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        lines = [line for line in live_server.log().splitlines() if email in line and "criee.mail" in line]
+        if lines and (match := CONFIRMATION.search(lines[-1])):
+            return f"/inscription/confirmer/{match.group(1)}"
+        time.sleep(0.2)
+    raise AssertionError(f"no confirmation e-mail for {email} in the server log")
+
+
+def log_in(page: Page) -> None:
+    page.goto("/connexion")
+    page.get_by_label("Adresse électronique").fill(CLERK.email)
+    page.get_by_label("Mot de passe").fill(CLERK.password)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(re.compile(r"/bureau$"))
+
+
+def register_online(page: Page) -> None:
+    page.goto(f"/ventes/{SALE_ID}/inscription")
+    expect(page.get_by_role("heading", level=1)).to_have_text("S'inscrire pour enchérir")
+    for name, value in (("first_name", "Élodie"), ("last_name", "Fontaine"), ("birth_date", "1988-06-03"),
+                        ("email", "elodie.fontaine@exemple.fr"), ("phone", "06 77 88 99 00"),
+                        ("address", "12 rue Auguste-Comte"), ("postcode", "69002"), ("city", "Lyon"),
+                        ("document_number", "F8K3LQ2ZP"), ("document_expires_on", "2032-03-01")):
+        page.locator(f"#f-{name}").fill(value)
+    page.get_by_label("Copie de la pièce (photo ou PDF)").set_input_files(scan_image())
+    page.get_by_label("En salle").check()
+    page.get_by_text("Ordres d'achat et enchères par téléphone").click()
+    page.locator("#f-request_lot_1").fill("5")
+    page.locator("#f-request_max_1").fill("450")
+    page.get_by_label("J'ai lu et j'accepte les conditions de la vente.").check()
+    page.get_by_role("button", name="Envoyer mon inscription").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inscription envoyée")
+
+
+def test_online_registration_verified_at_the_desk_then_selected_on_the_tablet_by_scan(new_context, live_server):
+    errors: list[str] = []
+
+    # The bidder, on a phone.
+    phone = new_context(**PHONE).new_page()
+    phone.on("pageerror", lambda error: errors.append(str(error)))
+    register_online(phone)
+    phone.goto(confirmation_link(live_server, "elodie.fontaine@exemple.fr"))
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Adresse confirmée")
+
+    # The clerk checks the registration and gives a paddle.
+    clerk_context = new_context(**TABLET)
+    clerk = clerk_context.new_page()
+    clerk.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(clerk)
+    clerk.goto(f"/bureau/ventes/{SALE_ID}/inscriptions")
+    row = clerk.locator("tr", has_text="Élodie FONTAINE")
+    expect(row).to_contain_text("••••••Q2ZP")            # the list masks the document number
+    expect(row).to_contain_text("À vérifier")
+    row.get_by_role("link", name="Élodie FONTAINE").click()
+    expect(clerk.locator("#checks li[data-kind='identity']")).to_have_class(re.compile("check-ko"))
+    clerk.get_by_label("Pièce d'identité vue").check()
+    clerk.get_by_label("Prénoms, tels qu'écrits sur la pièce").fill("Élodie")
+    clerk.get_by_label("Nom, tel qu'écrit sur la pièce").fill("FONTAINE")
+    clerk.get_by_label("Garantie reçue").select_option("deposit")
+    clerk.get_by_label("Montant (€)").fill("300")
+    clerk.get_by_label("Mode de versement du dépôt").select_option("transfer")
+    clerk.get_by_label("Référence (reçu").fill("VIR-2026-0999")
+    clerk.get_by_role("button", name="Vérifier et attribuer un panneau").click()
+    expect(clerk.get_by_role("status")).to_contain_text("attribué")
+    paddle = clerk.locator("#paddle-number").inner_text().strip()
+    assert paddle == "4", "room paddles 1 to 3 are the demo's: the next one"
+    expect(clerk.locator("#checks li.check-ko")).to_have_count(0)
+
+    # The card prints: the PDF and the PNG answer; a real decoder reads the PNG's QR code.
+    pdf = clerk_context.request.get(clerk.locator("#card-pdf").get_attribute("href"))
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf" and pdf.body()[:5] == b"%PDF-"
+    png = clerk_context.request.get(clerk.locator("#card-png").get_attribute("href"))
+    assert png.status == 200 and png.headers["content-type"] == "image/png"
+    (code,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(png.body())).convert("RGB"))
+    token = code.text
+    assert token.startswith(f"P1-{SALE_ID}-")
+
+    # The tablet: the USB scanner types the card's token and Enter.
+    clerk.goto(f"/bureau/ventes/{SALE_ID}/salle")
+    expect(clerk.locator("#clerk")).to_have_attribute("data-state", "ready")
+    scan = clerk.locator("#scan-input")
+    scan.click()
+    clerk.keyboard.type(token)
+    clerk.keyboard.press("Enter")
+    expect(clerk.locator("#paddle-display")).to_have_text(paddle)
+    expect(clerk.locator("#room-notice")).to_contain_text(f"Carte lue : panneau {paddle} (Élodie FONTAINE)")
+    expect(scan).to_have_value("")
+
+    # An altered card is refused with the server's message, and the paddle is not changed.
+    clerk.locator("[data-key='clear']").click()
+    scan.click()
+    clerk.keyboard.type(token.replace(f"-{paddle}-", "-3-"))
+    clerk.keyboard.press("Enter")
+    expect(clerk.locator("#room-alert-text")).to_contain_text("signature est invalide")
+    expect(clerk.locator("#paddle-display")).to_have_text("—")
+    assert errors == []
