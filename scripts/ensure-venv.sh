@@ -4,7 +4,7 @@ set -euo pipefail
 python=${1:-python3}
 venv=${2:-.venv}
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+if [ -x "$venv/bin/python" ] && [ -x "$venv/bin/pip" ] && "$venv/bin/python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
   exit 0
 fi
 "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Criée needs Python 3.11 or newer ($python is older)." >&2; exit 1; }

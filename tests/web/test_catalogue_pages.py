@@ -58,6 +58,7 @@ async def test_sale_page_shows_the_sale_the_fees_and_the_first_page(client, demo
     assert lot_labels(page.text) == [str(n) for n in range(1, 25)]
     assert 'rel="next"' in page.text and 'rel="prev"' not in page.text
     assert f'href="/ventes/{sale.id}/catalogue.pdf"' in page.text
+    assert f'href="/ventes/{sale.id}/inscription">S\'inscrire pour enchérir</a>' in page.text
     for control in ("f-q", "f-categorie", "f-min", "f-max"):      # every filter has its label
         assert f'<label for="{control}">' in page.text and f'id="{control}"' in page.text
 
@@ -213,6 +214,8 @@ async def test_a_draft_sale_is_not_public_but_staff_preview_it(client, db, demo,
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/connexion")
 
     await login(client, users[Role.CLERK])
+    staff_page = await client.get(f"/bureau/ventes/{sale.id}")
+    assert f'href="{preview}">Aperçu du catalogue</a>' in staff_page.text
     page = await client.get(preview, params={"q": "altendorf"})
     assert page.status_code == 200
     assert "Aperçu — vente non publiée." in page.text and FEES in page.text
@@ -223,6 +226,7 @@ async def test_a_draft_sale_is_not_public_but_staff_preview_it(client, db, demo,
     assert lot.status_code == 200 and "Aperçu — vente non publiée." in lot.text and "Scie à format Altendorf F45" in lot.text
     pdf = await client.get(f"{preview}/catalogue.pdf")
     assert pdf.status_code == 200 and "Aperçu — vente non publiée" in flat(pdf_text(pdf.content))
+    assert "S'inscrire pour enchérir" not in page.text               # no registration before announcement
     assert (await client.get(f"/ventes/{sale.id}")).status_code == 404            # still not public, even to staff
 
 
