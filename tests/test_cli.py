@@ -3,7 +3,6 @@ import os
 import subprocess
 import sys
 
-import pytest
 
 
 def criee(*args, env=None, input=None, timeout=60):

@@ -48,7 +48,7 @@ def parse_currencies(rows: list[tuple[str, str]]) -> tuple[DisplayCurrency, ...]
             raise InvalidValue(f"{code} figure deux fois.", field=field)
         currencies.append(DisplayCurrency(code, value.normalize()))
     if len(currencies) > MAX_CURRENCIES:
-        raise InvalidValue(f"Trois devises au plus.", field="currency_0")
+        raise InvalidValue("Trois devises au plus.", field="currency_0")
     return tuple(currencies)
 
 

@@ -15,3 +15,10 @@ class InvalidValue(DomainError):
     """A value given by a user is not acceptable; `field` names the form field."""
 
     code = "invalid_value"
+
+
+class CheckFailed(DomainError):
+    """A check before a paddle refused; `kind` says which (identity, age, names, solvency, ...)."""
+
+    code = "check_failed"
+    kind = ""

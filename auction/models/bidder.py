@@ -8,7 +8,7 @@ from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Index, Integ
                         event, false)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from auction.domain.registration import name_key
+from auction.domain.identity import name_key
 
 from .base import Base, Cents, UTCDateTime, utcnow
 

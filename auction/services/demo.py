@@ -17,7 +17,8 @@ from auction.domain.office import OfficeDetails
 from auction.domain.roles import Role
 from auction.formats import PARIS
 from auction.domain.inventory import AMICABLE_SALE_NOTICE, CUSTODY_NOTICE, check_can_sign
-from auction.domain.registration import SolvencyRule, run_checks
+from auction.domain.bidder_checks import run_checks
+from auction.domain.solvency import SolvencyRule
 from auction.models import (BarredPerson, BidRequest, Bidder, Case, Claim, Creditor, InventoryAct, InventoryItem, Lot,
                             LotItem, LotPhoto, Office, Registration, RegistrationCheck, RegistrationRules, Sale, utcnow)
 

@@ -21,11 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.domain.errors import DomainError, InvalidValue
 from auction.domain.lots import LotNumber
-from auction.domain.registration import (CHANNELS, DOCUMENT_TYPES, Attestation, BarredEntry, CheckFacts,
-                                         CheckResult, IdentityDocument, LotFacts, OtherRegistration, PaddleRanges,
-                                         RegistrationInput, SolvencyProof, SolvencyRule, check_bid_request,
-                                         check_paddle_ranges, check_solvency_rule, fold_name, mask_document_number,
-                                         next_paddle, run_checks, scan_due_for_deletion, sniff_scan)
+from auction.domain.bidder_checks import BarredEntry, CheckFacts, CheckResult, OtherRegistration, run_checks
+from auction.domain.id_scans import scan_due_for_deletion, sniff_scan
+from auction.domain.identity import DOCUMENT_TYPES, IdentityDocument, fold_name, mask_document_number
+from auction.domain.registration import CHANNELS, Attestation, LotFacts, RegistrationInput, check_bid_request
+from auction.domain.registration_rules import PaddleRanges, check_paddle_ranges, next_paddle
+from auction.domain.solvency import SolvencyProof, SolvencyRule, check_solvency_rule
 from auction.domain.signing import (EMAIL_LINK_VALIDITY, TokenForged, TokenRefused, email_confirmation_registration,
                                     paddle_card_expiry, read_paddle_token, sign_email_confirmation,
                                     sign_paddle_token, verify_email_confirmation, verify_paddle_token)

@@ -8,7 +8,7 @@ Create Date: 2026-11-22
 from alembic import op
 import sqlalchemy as sa
 
-from auction.domain.registration import name_key
+from auction.domain.identity import name_key
 
 
 revision = '0006'

@@ -8,7 +8,7 @@ from auction.domain.room import (AlreadyLeading, BidTooLow, CallsComplete, Hamme
 from auction.domain.roles import Role
 from auction.domain.room import Actor
 
-from .room_fixtures import CLERK, OFFICER, Room
+from .room_fixtures import OFFICER, Room
 
 
 @pytest.fixture

@@ -71,7 +71,6 @@ async def test_public_catalogue_of_the_demo_shows_lots_but_no_debtor(client, db,
 
 
 async def test_demo_lots_come_from_signed_inventories(db, tmp_path):
-    from auction.domain.bidlog import GENESIS_HASH  # noqa: F401 - keeps the import graph honest
     from auction.models import InventoryAct, LotItem
     from auction.services.inventory import content_of, get_act
     await seed_demo(db.sessions, tmp_path, TODAY)

@@ -9,8 +9,10 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from auction.domain.errors import InvalidValue
-from auction.domain.registration import (Attestation, IdentityDocument, PaddleRanges, PaddlesExhausted, SolvencyProof,
-                                         SolvencyRule, clean_registration)
+from auction.domain.identity import IdentityDocument
+from auction.domain.registration import Attestation, clean_registration
+from auction.domain.registration_rules import PaddleRanges, PaddlesExhausted
+from auction.domain.solvency import SolvencyProof, SolvencyRule
 from auction.domain.roles import Role
 from auction.domain.signing import TokenForged, TokenRefused
 from auction.models import (BarredPerson, BidRequest, Bidder, Case, Lot, PersonalDataAccess, Registration,

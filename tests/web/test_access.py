@@ -132,7 +132,6 @@ def sockets(app):
 
 
 async def test_websockets_declare_access_and_refuse_the_wrong_people(app, client, users, login):
-    from sqlalchemy import select
     assert sockets(app), "no websocket routes found"
     for route in sockets(app):
         assert isinstance(getattr(route, "access", None), Access)

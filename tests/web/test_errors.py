@@ -1,6 +1,4 @@
 """Users never see a stack trace: French error pages instead."""
-import pytest
-from starlette.routing import Route
 
 from auction.web.access import PUBLIC, page
 

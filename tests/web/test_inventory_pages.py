@@ -127,7 +127,6 @@ async def test_signing_needs_the_mentions_then_freezes_the_act(client, db, users
 
     # every edit is now refused over HTTP, and nothing changes
     csrf = await csrf_from(client, act_path)
-    item_id = (await client.get(act_path)).text
     for path, data in [(act_path, {"place": "ailleurs"}), (f"{act_path}/biens", {"description": "ajout", "condition": "x"}),
                        (f"{act_path}/signer", {})]:
         response = await client.post(path, data={"csrf_token": csrf, **data})

@@ -12,10 +12,13 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from auction.domain.countries import COUNTRIES
 from auction.domain.errors import DomainError, InvalidValue
-from auction.domain.registration import (BUYER_TYPES, CHANNELS, CHECK_KINDS, DEPOSIT_METHODS, DOCUMENT_TYPES,
-                                         MAX_SCAN_BYTES, REQUEST_KINDS, REQUEST_ROWS, SOLVENCY_KINDS, SOLVENCY_RULES,
-                                         TAX_RESIDENCES, clean_attestation,
-                                         clean_registration, clean_rules, parse_date, sniff_scan)
+from auction.domain.bidder_checks import CHECK_KINDS
+from auction.domain.id_scans import MAX_SCAN_BYTES, sniff_scan
+from auction.domain.identity import DOCUMENT_TYPES
+from auction.domain.registration import (BUYER_TYPES, CHANNELS, REQUEST_KINDS, REQUEST_ROWS, TAX_RESIDENCES,
+                                         clean_attestation, clean_registration, parse_date)
+from auction.domain.registration_rules import clean_rules
+from auction.domain.solvency import DEPOSIT_METHODS, SOLVENCY_KINDS, SOLVENCY_RULES
 from auction.domain.signing import TokenRefused
 from auction.mail import Mail, deliver
 from auction.models import utcnow

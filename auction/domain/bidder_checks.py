@@ -1,0 +1,186 @@
+"""The checks before a bidder gets a paddle, run together: identity, age, names, solvency, not barred
+(C. civ. 1596, blocked after a default), no duplicate in the sale.
+
+`run_checks` turns each named `CheckFailed` into a result the clerk sees and the database records.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from .errors import CheckFailed
+from .identity import (DOCUMENT_TYPES, IdentityDocument, age_on, check_identity, check_names_match, check_of_age,
+                       fold_name, mask_document_number, normalise_document_number)
+from .money import format_euros
+from .solvency import (DEPOSIT_METHODS, SOLVENCY_KINDS, SolvencyProof, SolvencyRule, cash_ceiling_cents,
+                       check_solvency)
+
+CHECK_KINDS = {
+    "identity": "Pièce d'identité vue et valide le jour de la vente",
+    "age": "Majeur le jour de la vente",
+    "names": "Noms conformes à la pièce d'identité",
+    "solvency": "Garantie de solvabilité",
+    "not_barred": "Ni exclu (C. civ. 1596) ni bloqué après un défaut de paiement",
+    "duplicates": "Pas de doublon dans la vente",
+}
+
+
+class PersonBarred(CheckFailed):
+    kind = "not_barred"
+
+
+class BlockedBidder(CheckFailed):
+    kind = "not_barred"
+
+
+class DuplicateDocument(CheckFailed):
+    kind = "duplicates"
+
+
+class DuplicatePerson(CheckFailed):
+    kind = "duplicates"
+
+
+@dataclass(frozen=True)
+class BarredEntry:
+    """Someone who may not buy in this sale (C. civ. 1596), or a bidder blocked after a default."""
+
+    name: str
+    reason: str
+    birth_date: date | None = None
+    email: str = ""
+    document_number: str = ""
+
+
+def _tokens(text: str) -> set[str]:
+    return set(fold_name(text).split())
+
+
+def _matches(entry: BarredEntry, first_name: str, last_name: str, birth_date: date | None, email: str,
+             document_number: str) -> bool:
+    if entry.email and email and entry.email.strip().lower() == email.strip().lower():
+        return True
+    if entry.document_number and document_number and \
+            normalise_document_number(entry.document_number) == normalise_document_number(document_number):
+        return True
+    person = _tokens(first_name) | _tokens(last_name)
+    if not _tokens(last_name) or not person <= _tokens(entry.name):
+        return False
+    return entry.birth_date is None or birth_date is None or entry.birth_date == birth_date
+
+
+def check_not_barred(first_name: str, last_name: str, birth_date: date | None, email: str, document_number: str,
+                     barred: Iterable[BarredEntry], blocked_reason: str = "") -> None:
+    if blocked_reason:
+        raise BlockedBidder(f"Enchérisseur bloqué : {blocked_reason}")
+    for entry in barred:
+        if _matches(entry, first_name, last_name, birth_date, email, document_number):
+            raise PersonBarred(f"Ne peut pas enchérir dans cette vente : {entry.name} — {entry.reason}.")
+
+
+@dataclass(frozen=True)
+class OtherRegistration:
+    registration_id: int
+    paddle: int | None
+    first_name: str
+    last_name: str
+    birth_date: date | None
+    document_number: str
+
+    @property
+    def label(self) -> str:
+        return f"panneau {self.paddle}" if self.paddle else f"inscription n° {self.registration_id} en attente"
+
+
+def check_no_duplicate(registration_id: int, first_name: str, last_name: str, birth_date: date | None,
+                       document_number: str, others: Iterable[OtherRegistration]) -> None:
+    number = normalise_document_number(document_number)
+    for other in others:
+        if other.registration_id == registration_id:
+            continue
+        if number and normalise_document_number(other.document_number) == number:
+            raise DuplicateDocument(f"La même pièce d'identité est déjà inscrite à cette vente ({other.label}).")
+        same_name = (fold_name(other.first_name) == fold_name(first_name)
+                     and fold_name(other.last_name) == fold_name(last_name))
+        if same_name and (other.birth_date is None or birth_date is None or other.birth_date == birth_date):
+            raise DuplicatePerson(f"{first_name} {last_name.upper()} est déjà inscrit à cette vente ({other.label}).")
+
+
+@dataclass(frozen=True)
+class CheckFacts:
+    """Everything the checks of one registration look at."""
+
+    registration_id: int
+    sale_day: date
+    first_name: str
+    last_name: str
+    birth_date: date | None
+    email: str
+    tax_residence: str
+    buyer_type: str
+    document: IdentityDocument | None
+    document_seen: bool
+    document_first_names: str
+    document_last_name: str
+    solvency_rule: SolvencyRule
+    solvency: SolvencyProof | None
+    barred: tuple[BarredEntry, ...] = ()
+    blocked_reason: str = ""
+    others: tuple[OtherRegistration, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    kind: str
+    passed: bool
+    detail: str
+
+    @property
+    def label(self) -> str:
+        return CHECK_KINDS[self.kind]
+
+
+def run_checks(facts: CheckFacts) -> list[CheckResult]:
+    """Every check, in order; each passes or says why not."""
+    number = facts.document.number if facts.document else ""
+    ceiling = cash_ceiling_cents(facts.tax_residence, facts.buyer_type, facts.sale_day)
+    checks = {
+        "identity": (lambda: check_identity(facts.document, facts.document_seen, facts.sale_day, facts.birth_date),
+                     lambda: f"{DOCUMENT_TYPES.get(facts.document.type, 'Pièce')} n° {mask_document_number(number)}, "
+                             f"valable le jour de la vente."),
+        "age": (lambda: check_of_age(facts.birth_date, facts.sale_day),
+                lambda: f"{age_on(facts.birth_date, facts.sale_day)} ans le jour de la vente."),
+        "names": (lambda: check_names_match(facts.first_name, facts.last_name, facts.document_first_names,
+                                            facts.document_last_name),
+                  lambda: f"{facts.document_first_names} {facts.document_last_name.upper()}, comme déclaré."),
+        "solvency": (lambda: check_solvency(facts.solvency_rule, facts.solvency, ceiling),
+                     lambda: _solvency_detail(facts.solvency_rule, facts.solvency)),
+        "not_barred": (lambda: check_not_barred(facts.first_name, facts.last_name, facts.birth_date, facts.email,
+                                                number, facts.barred, facts.blocked_reason),
+                       lambda: "Aucune exclusion ni blocage."),
+        "duplicates": (lambda: check_no_duplicate(facts.registration_id, facts.first_name, facts.last_name,
+                                                  facts.birth_date, number, facts.others),
+                       lambda: "Ni la même personne ni la même pièce sous un autre panneau."),
+    }
+    results = []
+    for kind, (run, detail) in checks.items():
+        try:
+            run()
+        except CheckFailed as exc:
+            results.append(CheckResult(kind, False, exc.message))
+        else:
+            results.append(CheckResult(kind, True, detail()))
+    return results
+
+
+def _solvency_detail(rule: SolvencyRule, proof: SolvencyProof | None) -> str:
+    if rule.kind == "none" or proof is None:
+        return "Aucune garantie exigée pour cette vente."
+    parts = [SOLVENCY_KINDS[proof.kind]]
+    if proof.amount_cents:
+        parts.append(format_euros(proof.amount_cents))
+    if proof.kind == "deposit" and proof.method:
+        parts.append(DEPOSIT_METHODS[proof.method].lower())
+    parts.append(f"réf. {proof.reference.strip()}")
+    return ", ".join(parts) + "."

@@ -1,0 +1,40 @@
+"""Identity scans: what an upload may be (checked by content), and when a kept scan is deleted."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from .errors import InvalidValue
+
+MAX_SCAN_BYTES = 10 * 1024 * 1024
+SCAN_TYPES = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
+
+
+def sniff_scan(content: bytes) -> str:
+    """The type of an uploaded identity scan, from its first bytes (never from its name)."""
+    if not content:
+        raise InvalidValue("Joignez la copie de votre pièce d'identité.", field="scan")
+    if len(content) > MAX_SCAN_BYTES:
+        raise InvalidValue("Copie trop lourde : 10 Mo au plus.", field="scan")
+    if content.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if content.startswith(b"%PDF-") and b"%%EOF" in content[-2048:]:
+        return "application/pdf"
+    raise InvalidValue("Format refusé : la copie doit être une photo JPEG ou PNG, ou un PDF.", field="scan")
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    for day in (moment.day, 30, 29, 28):
+        try:
+            return moment.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def scan_due_for_deletion(settled_at: datetime | None, retention_months: int, now: datetime) -> bool:
+    """Scans are kept `retention_months` after the sale is settled, then deleted."""
+    return settled_at is not None and now >= add_months(settled_at, retention_months)
