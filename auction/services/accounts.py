@@ -89,14 +89,20 @@ async def log_in(sessions: async_sessionmaker[AsyncSession], email: str, passwor
     ok = await verify_password(user.password_hash if user else None, password or "")
     if not ok or user is None or not user.active:
         raise LoginFailed()
-    token = secrets.token_urlsafe(32)
     async with sessions() as session, session.begin():
-        session.add(UserSession(token_hash=_token_hash(token), user_id=user.id,
-                                created_at=now, expires_at=now + SESSION_LIFETIME))
-        await session.execute(delete(UserSession).where(UserSession.expires_at < now))
-        db_user = await session.get(User, user.id)
-        db_user.last_login_at = now
+        token = await open_session(session, user.id, now)
     return token, user
+
+
+async def open_session(session: AsyncSession, user_id: int, now: datetime) -> str:
+    """Open a session for the user inside the caller's transaction; returns the cookie token."""
+    token = secrets.token_urlsafe(32)
+    session.add(UserSession(token_hash=_token_hash(token), user_id=user_id,
+                            created_at=now, expires_at=now + SESSION_LIFETIME))
+    await session.execute(delete(UserSession).where(UserSession.expires_at < now))
+    db_user = await session.get(User, user_id)
+    db_user.last_login_at = now
+    return token
 
 
 async def session_user(sessions: async_sessionmaker[AsyncSession], token: str, now: datetime) -> User | None:

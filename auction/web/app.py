@@ -21,8 +21,8 @@ from auction.services.simulation import simulate_sale as simulate_sale_task
 from . import errors
 from .access import PUBLIC, Access, page, public_mount
 from .live import Hubs
-from .pages import (auth, cases, catalogue, inventory, lots, office, registration, room, room_settings, sale_forms,
-                    sales)
+from .pages import (auth, bidder_accounts, cases, catalogue, inventory, lots, office, registration, room, room_settings,
+                    sale_forms, sales)
 from .templates import FRONTEND
 
 log = logging.getLogger("criee.web")
@@ -45,6 +45,7 @@ def build_routes(settings: Settings) -> list:
         *inventory.routes,
         *lots.routes,
         *registration.routes,
+        *bidder_accounts.routes,
         *room.routes,
         *room_settings.routes,
         page("/sante", health, access=PUBLIC),

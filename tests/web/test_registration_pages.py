@@ -75,6 +75,22 @@ async def test_a_bidder_registers_online_and_confirms_the_email(client, db, sale
     forged = await client.get(link[:-3] + "abc")
     assert forged.status_code == 400 and "Lien de confirmation invalide" in text(forged)
 
+    # The confirmation page offers the bidder's account; a bad password re-renders it and makes nothing.
+    assert "Créer votre compte" in text(confirmed) and f'action="{link}/compte"' in confirmed.text
+    token = await csrf_from(client, link)
+    refused = await client.post(f"{link}/compte", data={"csrf_token": token, "password": "une phrase de passe",
+                                                         "confirmation": "une autre phrase"})
+    assert refused.status_code == 400 and "Les deux saisies du mot de passe diffèrent" in text(refused)
+    assert "Aucun compte n'a été créé" in text(refused)
+    async with db.sessions() as session:
+        assert (await session.scalar(select(Bidder))).user_id is None
+    made = await client.post(f"{link}/compte", data={"csrf_token": token, "password": "une phrase de passe",
+                                                      "confirmation": "une phrase de passe"})
+    assert made.status_code == 303 and made.headers["location"] == "/mon-espace?compte=cree"
+    space = await client.get(made.headers["location"])                # logged in by the cookie just set
+    assert space.status_code == 200 and "Votre compte est créé" in text(space) and "Vente de test" in text(space)
+    assert "Créer votre compte" not in text(await client.get(link))    # offered once
+
 
 async def test_bad_input_is_refused_in_french_and_creates_nothing(client, db, sale, settings):  # noqa: F811
     response = await register_online(client, sale.id, birth_date="2012-01-01", email="pas-une-adresse",

@@ -153,15 +153,6 @@ async def public_sent(request: Request) -> Response:
     return render(request, "registration/sent.html", {"sale": sale})
 
 
-async def confirm_email(request: Request) -> Response:
-    try:
-        _, sale = await service.confirm_email(request.app.state.db.sessions, _secret(request),
-                                              request.path_params["token"], utcnow())
-    except TokenRefused as exc:
-        return error_page(request, 400, exc.message)
-    return render(request, "registration/confirmed.html", {"sale": sale})
-
-
 # --- staff: list, desk form, checks --------------------------------------------------------------------
 
 async def registrations_list(request: Request) -> Response:
@@ -528,7 +519,6 @@ routes = [
     page("/ventes/{sale_id}/inscription", public_form, access=PUBLIC),
     page("/ventes/{sale_id}/inscription", public_register, access=PUBLIC, methods=("POST",)),
     page("/ventes/{sale_id}/inscription/envoyee", public_sent, access=PUBLIC),
-    page("/inscription/confirmer/{token}", confirm_email, access=PUBLIC),
     # Specific paths before /inscriptions/{registration_id}.
     page("/bureau/ventes/{sale_id}/inscriptions", registrations_list, access=STAFF),
     page("/bureau/ventes/{sale_id}/inscriptions", desk_register, access=STAFF, methods=("POST",)),
