@@ -1,4 +1,5 @@
 // The clerk's tablet: conducts the sale through the staff socket (docs/protocol.md).
+import { cameraAvailable, scanCard } from "./card-camera.js";
 import { CALL_LABELS, RoomSocket, SOURCE_LABELS, euros, parseEuros, socketUrl } from "./room-socket.js";
 
 const root = document.getElementById("clerk");
@@ -586,38 +587,15 @@ $("scan-input").addEventListener("keydown", (event) => {
   if (value) readCard(value);
 });
 
-// The tablet's camera, where the browser can read QR codes itself (BarcodeDetector).
+// The tablet's camera reads the card's QR code (card-camera.js), then the same check as a scanner.
 const cameraButton = $("scan-camera");
-if ("BarcodeDetector" in window && navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+if (cameraAvailable()) {
   cameraButton.hidden = false;
   cameraButton.addEventListener("click", async () => {
-    const dialog = $("camera-dialog");
-    const video = $("camera-video");
-    let stream = null;
-    let stopped = false;
-    const stop = () => {
-      stopped = true;
-      if (stream) for (const track of stream.getTracks()) track.stop();
-      if (dialog.open) dialog.close();
-    };
-    dialog.addEventListener("close", stop, { once: true });
     try {
-      const detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
-      video.srcObject = stream;
-      dialog.showModal();
-      await video.play();
-      while (!stopped) {
-        const codes = await detector.detect(video);
-        if (codes.length) {
-          stop();
-          readCard(codes[0].rawValue.trim());
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
+      const text = await scanCard($("camera-dialog"), $("camera-video"));
+      if (text) readCard(text);
     } catch (error) {
-      stop();
       showError({ message: "Caméra indisponible : utilisez le lecteur ou tapez le numéro du panneau." });
     }
   });
