@@ -5,7 +5,7 @@
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -27,7 +27,13 @@ CHECK_KINDS = {
 
 
 class PersonBarred(CheckFailed):
+    """The bidder matches an entry of the barred list; `entry_name` says which."""
+
     kind = "not_barred"
+
+    def __init__(self, message: str, entry_name: str):
+        super().__init__(message)
+        self.entry_name = entry_name
 
 
 class BlockedBidder(CheckFailed):
@@ -71,12 +77,14 @@ def _matches(entry: BarredEntry, first_name: str, last_name: str, birth_date: da
 
 
 def check_not_barred(first_name: str, last_name: str, birth_date: date | None, email: str, document_number: str,
-                     barred: Iterable[BarredEntry], blocked_reason: str = "") -> None:
+                     barred: Iterable[BarredEntry], blocked_reason: str = "", cleared: Collection[str] = ()) -> None:
+    """Refuses a blocked bidder, or one matching a barred entry — except the entries named in `cleared`,
+    which the officer has found to be homonyms of this bidder (a block after a default is never cleared here)."""
     if blocked_reason:
         raise BlockedBidder(f"Enchérisseur bloqué : {blocked_reason}")
     for entry in barred:
-        if _matches(entry, first_name, last_name, birth_date, email, document_number):
-            raise PersonBarred(f"Ne peut pas enchérir dans cette vente : {entry.name} — {entry.reason}.")
+        if entry.name not in cleared and _matches(entry, first_name, last_name, birth_date, email, document_number):
+            raise PersonBarred(f"Ne peut pas enchérir dans cette vente : {entry.name} — {entry.reason}.", entry.name)
 
 
 @dataclass(frozen=True)
@@ -128,6 +136,7 @@ class CheckFacts:
     barred: tuple[BarredEntry, ...] = ()
     blocked_reason: str = ""
     others: tuple[OtherRegistration, ...] = field(default_factory=tuple)
+    cleared_homonyms: tuple[str, ...] = ()     # barred entries the officer found to be someone else
 
 
 @dataclass(frozen=True)
@@ -157,8 +166,10 @@ def run_checks(facts: CheckFacts) -> list[CheckResult]:
         "solvency": (lambda: check_solvency(facts.solvency_rule, facts.solvency, ceiling),
                      lambda: _solvency_detail(facts.solvency_rule, facts.solvency)),
         "not_barred": (lambda: check_not_barred(facts.first_name, facts.last_name, facts.birth_date, facts.email,
-                                                number, facts.barred, facts.blocked_reason),
-                       lambda: "Aucune exclusion ni blocage."),
+                                                number, facts.barred, facts.blocked_reason, facts.cleared_homonyms),
+                       lambda: "Aucune exclusion ni blocage." + (
+                           f" Homonymie levée par le commissaire de justice : {', '.join(facts.cleared_homonyms)}."
+                           if facts.cleared_homonyms else "")),
         "duplicates": (lambda: check_no_duplicate(facts.registration_id, facts.first_name, facts.last_name,
                                                   facts.birth_date, number, facts.others),
                        lambda: "Ni la même personne ni la même pièce sous un autre panneau."),

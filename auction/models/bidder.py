@@ -128,6 +128,22 @@ class RegistrationCheck(Base):
     )
 
 
+class BarredClearance(Base):
+    """The officer's finding that a bidder is not the barred person they match by name (a homonym),
+    with the reason; that entry no longer refuses this registration. Kept as a record, never edited."""
+
+    __tablename__ = "barred_clearances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    entry_name: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    cleared_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    cleared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    __table_args__ = (UniqueConstraint("registration_id", "entry_name"),)
+
+
 class BidRequest(Base):
     """An absentee order (maximum amount) or a phone-bid request for one lot, taken at registration.
 

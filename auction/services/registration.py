@@ -31,8 +31,8 @@ from auction.domain.signing import (EMAIL_LINK_VALIDITY, TokenForged, TokenRefus
                                     paddle_card_expiry, read_paddle_token, sign_email_confirmation,
                                     sign_paddle_token, verify_email_confirmation, verify_paddle_token)
 from auction.formats import long_datetime, to_paris
-from auction.models import (BarredPerson, BidRequest, Bidder, Lot, Office, PersonalDataAccess, Registration,
-                            RegistrationCheck, RegistrationRules, Sale, User)
+from auction.models import (BarredClearance, BarredPerson, BidRequest, Bidder, Lot, Office, PersonalDataAccess,
+                            Registration, RegistrationCheck, RegistrationRules, Sale, User)
 
 from .catalogue import NotFound
 
@@ -102,7 +102,7 @@ def scan_file(private_dir: Path, relative: str) -> Path:
 
 # --- the sale's rules --------------------------------------------------------------------------------
 
-async def _rules(session: AsyncSession, sale_id: int) -> tuple[PaddleRanges, SolvencyRule]:
+async def rules_in_session(session: AsyncSession, sale_id: int) -> tuple[PaddleRanges, SolvencyRule]:
     row = await session.get(RegistrationRules, sale_id)
     if row is None:
         return PaddleRanges(), SolvencyRule()
@@ -114,7 +114,7 @@ async def sale_rules(sessions: async_sessionmaker[AsyncSession], sale_id: int) -
     async with sessions() as session:
         if await session.get(Sale, sale_id) is None:
             raise NotFound()
-        return await _rules(session, sale_id)
+        return await rules_in_session(session, sale_id)
 
 
 async def save_rules(sessions: async_sessionmaker[AsyncSession], sale_id: int, ranges: PaddleRanges,
@@ -149,7 +149,7 @@ async def registration_sale(sessions: async_sessionmaker[AsyncSession], sale_id:
         sale = await session.get(Sale, sale_id)
         if sale is None or (public and not sale.is_public):
             raise NotFound()
-        _, rule = await _rules(session, sale_id)
+        _, rule = await rules_in_session(session, sale_id)
     return sale, rule
 
 
@@ -346,7 +346,7 @@ class RegistrationDetail:
         return all(result.passed for result in self.preview)
 
 
-async def _registration(session: AsyncSession, sale_id: int, registration_id: int, *, lock: bool = False
+async def registration_in_sale(session: AsyncSession, sale_id: int, registration_id: int, *, lock: bool = False
                         ) -> Registration:
     statement = select(Registration).where(Registration.id == registration_id, Registration.sale_id == sale_id)
     registration = await session.scalar(statement.with_for_update(of=Registration) if lock else statement)
@@ -399,7 +399,9 @@ async def facts_for(session: AsyncSession, sale: Sale, registration: Registratio
         document_seen=registration.document_seen, document_first_names=registration.document_first_names,
         document_last_name=registration.document_last_name, solvency_rule=rule, solvency=_solvency(registration),
         barred=await _barred_entries(session, sale.id, bidder.id), blocked_reason=bidder.blocked_reason,
-        others=await _others(session, sale.id, registration.id))
+        others=await _others(session, sale.id, registration.id),
+        cleared_homonyms=tuple(await session.scalars(select(BarredClearance.entry_name).where(
+            BarredClearance.registration_id == registration.id).order_by(BarredClearance.id))))
 
 
 async def registration_detail(sessions: async_sessionmaker[AsyncSession], sale_id: int, registration_id: int
@@ -408,8 +410,8 @@ async def registration_detail(sessions: async_sessionmaker[AsyncSession], sale_i
         sale = await session.get(Sale, sale_id)
         if sale is None:
             raise NotFound()
-        registration = await _registration(session, sale_id, registration_id)
-        ranges, rule = await _rules(session, sale_id)
+        registration = await registration_in_sale(session, sale_id, registration_id)
+        ranges, rule = await rules_in_session(session, sale_id)
         preview = run_checks(await facts_for(session, sale, registration, rule))
         names = dict((await session.execute(select(User.id, User.full_name))).all())
         history = [CheckRecord(c, names.get(c.checked_by_id, "—")) for c in await session.scalars(
@@ -442,7 +444,7 @@ async def verify(sessions: async_sessionmaker[AsyncSession], sale_id: int, regis
         sale = await session.scalar(select(Sale).where(Sale.id == sale_id).with_for_update())   # one paddle at a time
         if sale is None:
             raise NotFound()
-        registration = await _registration(session, sale_id, registration_id, lock=True)
+        registration = await registration_in_sale(session, sale_id, registration_id, lock=True)
         if registration.paddle_number is not None:
             raise AlreadyVerified(f"Inscription déjà vérifiée : panneau {registration.paddle_number}.")
         if sale.status not in REGISTRATION_OPEN_STATUSES:
@@ -458,7 +460,7 @@ async def verify(sessions: async_sessionmaker[AsyncSession], sale_id: int, regis
         registration.solvency_method = solvency.method if solvency else None
         registration.solvency_reference = solvency.reference if solvency else ""
         await session.flush()
-        ranges, rule = await _rules(session, sale_id)
+        ranges, rule = await rules_in_session(session, sale_id)
         results = run_checks(await facts_for(session, sale, registration, rule))
         session.add_all([RegistrationCheck(registration_id=registration.id, kind=r.kind, passed=r.passed,
                                            detail=r.detail, checked_at=now, checked_by_id=user_id)
@@ -481,7 +483,7 @@ async def attach_scan(sessions: async_sessionmaker[AsyncSession], sale_id: int, 
                       scan: StoredScan, now: datetime) -> str | None:
     """Give a registration its scan (the clerk's photo of the document); returns the replaced file."""
     async with sessions() as session, session.begin():
-        registration = await _registration(session, sale_id, registration_id, lock=True)
+        registration = await registration_in_sale(session, sale_id, registration_id, lock=True)
         previous = registration.scan_path
         registration.scan_path, registration.scan_content_type = scan.path, scan.content_type
         registration.scan_uploaded_at, registration.scan_deleted_at = now, None
@@ -492,7 +494,7 @@ async def cancel_registration(sessions: async_sessionmaker[AsyncSession], privat
                               registration_id: int) -> None:
     """Withdraw a registration that has no paddle yet (a duplicate, a mistake), with its requests and scan."""
     async with sessions() as session, session.begin():
-        registration = await _registration(session, sale_id, registration_id, lock=True)
+        registration = await registration_in_sale(session, sale_id, registration_id, lock=True)
         if registration.paddle_number is not None:
             raise AlreadyVerified(f"Le panneau {registration.paddle_number} est attribué : l'inscription reste.")
         scan = registration.scan_path
@@ -552,7 +554,7 @@ async def card_data(sessions: async_sessionmaker[AsyncSession], sale_id: int, re
         sale = await session.get(Sale, sale_id)
         if sale is None:
             raise NotFound()
-        registration = await _registration(session, sale_id, registration_id)
+        registration = await registration_in_sale(session, sale_id, registration_id)
         if registration.paddle_number is None or registration.verified_at is None:
             raise RegistrationRefused("Pas encore de panneau : vérifiez d'abord l'inscription.")
         office = await session.scalar(select(Office).limit(1))
@@ -596,7 +598,7 @@ async def scan_for_staff(sessions: async_sessionmaker[AsyncSession], sale_id: in
                          user_id: int, now: datetime) -> tuple[str, str]:
     """The scan's path and type; the access is logged (committed) before the file is served."""
     async with sessions() as session, session.begin():
-        registration = await _registration(session, sale_id, registration_id)
+        registration = await registration_in_sale(session, sale_id, registration_id)
         if not registration.scan_path:
             raise NotFound()
         session.add(PersonalDataAccess(at=now, user_id=user_id, action="view_scan", bidder_id=registration.bidder_id,

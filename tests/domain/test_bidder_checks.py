@@ -42,6 +42,21 @@ def test_barred_persons_and_blocked_bidders_get_no_paddle():
         check_not_barred("Léa", "Martin", None, "lea@exemple.fr", "X1", [], "défaut de paiement, vente VJ-1")
 
 
+def test_the_officer_clears_a_homonym_and_nothing_else():
+    with pytest.raises(PersonBarred) as refused:                      # a namesake of the office's officer
+        check_not_barred("Claire", "Lefèvre", date(1985, 2, 2), "claire@perso.fr", "X1", [STAFF])
+    assert refused.value.entry_name == "Me Claire LEFÈVRE"
+    check_not_barred("Claire", "Lefèvre", date(1985, 2, 2), "claire@perso.fr", "X1", [STAFF],
+                     cleared=["Me Claire LEFÈVRE"])
+    roche = BarredEntry("Claire ROCHE LEFÈVRE", "débitrice saisie")
+    with pytest.raises(PersonBarred, match="Claire ROCHE LEFÈVRE"):    # another entry stays in force
+        check_not_barred("Claire", "Lefèvre", None, "claire@perso.fr", "X1", [STAFF, roche],
+                         cleared=["Me Claire LEFÈVRE"])
+    with pytest.raises(BlockedBidder):                                # a block after a default is not a homonym
+        check_not_barred("Claire", "Lefèvre", None, "claire@perso.fr", "X1", [STAFF], "défaut, vente VJ-1",
+                         cleared=["Me Claire LEFÈVRE"])
+
+
 OTHERS = [OtherRegistration(7, 3, "Marc", "Bertin", date(1971, 11, 2), "18CV42817"),
           OtherRegistration(8, None, "Nadia", "Haddad", None, "T7K2MW9LQ")]
 
@@ -83,6 +98,14 @@ def test_each_failing_check_is_reported_with_its_reason():
     assert not any(r.passed for r in results.values() if r.kind != "duplicates")
     assert "pièce vue" in results["identity"].detail
     assert "ans" in results["age"].detail and "C. civ. 1596" in results["not_barred"].detail
+
+
+def test_a_cleared_homonym_passes_and_says_so():
+    namesake = replace(FACTS, first_name="Claire", last_name="Lefèvre", document_first_names="Claire",
+                       document_last_name="LEFÈVRE")
+    assert not {r.kind: r for r in run_checks(namesake)}["not_barred"].passed
+    cleared = {r.kind: r for r in run_checks(replace(namesake, cleared_homonyms=("Me Claire LEFÈVRE",)))}
+    assert cleared["not_barred"].passed and "Homonymie levée" in cleared["not_barred"].detail
 
 
 def test_a_cash_deposit_is_judged_against_the_bidders_own_ceiling():

@@ -27,7 +27,7 @@ async def registered(db, sale, **changes):  # noqa: F811
     return registration, token.rsplit("/", 1)[1]
 
 
-async def users(db) -> int:
+async def user_count(db) -> int:
     async with db.sessions() as session:
         return await session.scalar(select(func.count()).select_from(User))
 
@@ -45,7 +45,7 @@ async def test_the_account_is_linked_to_the_bidder_and_logged_in(db, sale):  # n
 
     with pytest.raises(AccountRefused, match="existe déjà"):          # the same link, twice
         await create_bidder_account(db.sessions, SECRET, token, PASSWORD, PASSWORD, NOW)
-    assert await users(db) == 1
+    assert await user_count(db) == 1
 
 
 async def test_an_address_that_has_an_account_is_never_taken_over(db, sale):  # noqa: F811
@@ -56,7 +56,7 @@ async def test_an_address_that_has_an_account_is_never_taken_over(db, sale):  # 
     async with db.sessions() as session:
         assert (await session.scalar(select(Bidder))).user_id is None
         assert await session.scalar(select(func.count()).select_from(UserSession)) == 0
-    assert await users(db) == 1
+    assert await user_count(db) == 1
 
 
 @pytest.mark.parametrize("password, confirmation, field", [
@@ -68,7 +68,7 @@ async def test_a_bad_password_makes_no_account(db, sale, password, confirmation,
     with pytest.raises(InvalidValue) as refused:
         await create_bidder_account(db.sessions, SECRET, token, password, confirmation, NOW)
     assert refused.value.field == field
-    assert await users(db) == 0
+    assert await user_count(db) == 0
 
 
 async def test_an_altered_expired_or_foreign_link_makes_no_account(db, sale):  # noqa: F811
@@ -81,4 +81,4 @@ async def test_an_altered_expired_or_foreign_link_makes_no_account(db, sale):  #
         await create_bidder_account(db.sessions, SECRET, "pas-un-lien", PASSWORD, PASSWORD, NOW)
     with pytest.raises(TokenExpired):
         await create_bidder_account(db.sessions, SECRET, token, PASSWORD, PASSWORD, NOW + timedelta(days=8))
-    assert await users(db) == 0
+    assert await user_count(db) == 0

@@ -11,9 +11,9 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from auction.domain.roles import Role
-from auction.models import BidRequest, Bidder, PersonalDataAccess, Registration, RegistrationCheck, Sale
+from auction.models import BarredClearance, BidRequest, Bidder, PersonalDataAccess, Registration, RegistrationCheck, Sale
 
-from ..conftest import csrf_from
+from ..conftest import add_user, csrf_from
 from ..domain.test_registration import form
 from ..services.test_registration import png_bytes, sale  # noqa: F401 - fixture
 
@@ -209,6 +209,34 @@ async def test_identity_scans_are_for_staff_and_every_look_is_logged(client, db,
     assert [(e.action, e.user_id) for e in log] == [("view_scan", users[Role.OFFICER].id)]
     page = await client.get(f"/bureau/ventes/{sale.id}/inscriptions/{registration.id}")
     assert "Consultations de la copie" in text(page) and "Test Commissaire de justice" in text(page)
+
+
+async def test_only_the_officer_clears_a_homonym_with_a_reason(client, db, sale, users, login):  # noqa: F811
+    await add_user(db, Role.CLERK, "lea.martin@etude.fr", "Léa MARTIN")
+    await register_online(client, sale.id, last_name="Martin")
+    async with db.sessions() as session:
+        registration = await session.scalar(select(Registration))
+    path = f"/bureau/ventes/{sale.id}/inscriptions/{registration.id}"
+
+    await login(client, users[Role.CLERK])
+    page = await client.get(path)
+    assert "Ne peut pas enchérir dans cette vente : Léa MARTIN" in text(page)
+    assert "Seul le commissaire de justice peut lever" in text(page) and f'action="{path}/homonyme"' not in page.text
+    token = await csrf_from(client, path)
+    assert (await client.post(f"{path}/homonyme", data={"csrf_token": token, "reason": "x" * 20})).status_code == 403
+
+    client.cookies.clear()
+    await login(client, users[Role.OFFICER])
+    token = await csrf_from(client, path)
+    short = await client.post(f"{path}/homonyme", data={"csrf_token": token, "reason": "autre"})
+    assert short.status_code == 400 and "pourquoi il s'agit d'une autre personne" in text(short)
+    assert await count(db, BarredClearance) == 0
+    done = await client.post(f"{path}/homonyme", data={"csrf_token": token,
+                                                       "reason": "Née en 1990 à Lyon ; la clerc est née en 1978."})
+    assert done.status_code == 303 and done.headers["location"] == f"{path}?ok=homonyme"
+    page = await client.get(done.headers["location"])
+    assert "Homonymie enregistrée" in text(page) and "n'est pas « Léa MARTIN » — Née en 1990" in text(page)
+    assert "Homonymie levée par le commissaire de justice : Léa MARTIN" in text(page)
 
 
 async def test_the_officer_sets_the_sales_rules_and_barred_persons(client, db, sale, users, login):  # noqa: F811

@@ -23,6 +23,7 @@ from auction.domain.signing import TokenRefused
 from auction.mail import Mail, deliver
 from auction.models import utcnow
 from auction.services import catalogue
+from auction.services import barred_clearances
 from auction.services import registration as service
 from auction.services.cards import card_pdf, card_png
 
@@ -273,8 +274,10 @@ async def _detail(request: Request, *, values=None, errors=None, status_code=200
                                                    _id(request, "registration_id"))
     except catalogue.NotFound:
         return error_page(request, 404)
+    cleared = await barred_clearances.clearances(request.app.state.db.sessions, detail.registration.id)
     return render(request, "staff/registration.html", {
         **CHOICES, "d": detail, "sale": detail.sale, "rule": detail.rule, "r": detail.registration, "bidder": detail.bidder,
+        "clearances": cleared,
         "values": values or _attestation_values(detail.registration), "errors": errors or {},
         "results": results or detail.preview, "notice": request.query_params.get("ok"),
         "failure": request.query_params.get("erreur"),
@@ -305,6 +308,22 @@ async def verify_registration(request: Request) -> Response:
         return await _detail(request, values=form, results=outcome.results, status_code=400,
                              errors={"form": "Contrôles non satisfaits : aucun panneau n'a été attribué."})
     return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions/{registration_id}?ok=panneau", status_code=303)
+
+
+async def clear_homonym(request: Request) -> Response:
+    """The officer finds that the barred person this bidder matches is someone else."""
+    form = await form_dict(request)
+    try:
+        sale_id, registration_id = _id(request, "sale_id"), _id(request, "registration_id")
+        await barred_clearances.clear_homonym(request.app.state.db.sessions, sale_id, registration_id,
+                                              form.get("reason", ""), request.state.user.id, utcnow())
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    except (service.AlreadyVerified, service.RegistrationRefused) as exc:
+        return error_page(request, 409, exc.message)
+    except InvalidValue as exc:
+        return await _detail(request, errors={"homonym_reason": exc.message}, status_code=400)
+    return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions/{registration_id}?ok=homonyme", status_code=303)
 
 
 async def cancel_registration(request: Request) -> Response:
@@ -529,6 +548,8 @@ routes = [
     page("/bureau/ventes/{sale_id}/inscriptions/exclusions/{barred_id}/supprimer", remove_barred, access=OFFICER,
          methods=("POST",)),
     page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}", registration_page, access=STAFF),
+    page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/homonyme", clear_homonym, access=OFFICER,
+         methods=("POST",)),
     page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/verifier", verify_registration, access=STAFF,
          methods=("POST",)),
     page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/annuler", cancel_registration, access=STAFF,
