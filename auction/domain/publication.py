@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from .errors import DomainError, InvalidValue
 from .roles import Role
+from .room import RoomError
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -362,3 +363,30 @@ def check_act_moment(done_at: datetime, now: datetime, *, field_name: str = "don
 def check_day_not_future(day: date, now: datetime, field_name: str, label: str) -> None:
     if day > paris_day(now):
         raise InvalidValue(f"{label} : la date ne peut pas être à venir.", field=field_name)
+
+
+# --- the go-live gate, and proofs -------------------------------------------------------------
+
+class PublicityIncomplete(RoomError):
+    """Opening the sale is refused: a publicity check is not satisfied and the officer did not override it."""
+
+    code = "publicity_incomplete"
+
+
+MAX_PROOF_BYTES = 10 * 1024 * 1024
+
+
+def sniff_proof(content: bytes) -> str:
+    """The type of an uploaded proof (a photo of the poster, a scan of the newspaper or of the receipt),
+    from its first bytes, never from its name."""
+    if not content:
+        raise InvalidValue("Joignez la preuve : une photo (JPEG, PNG) ou un PDF.", field="proof")
+    if len(content) > MAX_PROOF_BYTES:
+        raise InvalidValue("Preuve trop lourde : 10 Mo au plus.", field="proof")
+    if content.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if content.startswith(b"%PDF-") and b"%%EOF" in content[-2048:]:
+        return "application/pdf"
+    raise InvalidValue("Format refusé : la preuve doit être une photo JPEG ou PNG, ou un PDF.", field="proof")
