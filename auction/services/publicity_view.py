@@ -18,7 +18,8 @@ from auction.models import (Case, DebtorNotice, Lot, Office, PublicationAct, Pub
 
 from .catalogue import NotFound
 from .office import tariff_for
-from .publication import (current_notice, draft_summary, facts_for, sale_cases, snapshot_of, snapshot_of_notice)
+from .publication import (case_facts, current_notice, draft_summary, facts_for, sale_cases, snapshot_of,
+                          snapshot_of_notice)
 from .public_catalogue import sale_tariff
 
 
@@ -105,7 +106,7 @@ async def publicity_view(sessions: async_sessionmaker[AsyncSession], sale_id: in
         told = list((await session.scalars(select(DebtorNotice).where(DebtorNotice.sale_id == sale.id)
                                            .order_by(DebtorNotice.told_on))).unique())
     overridden = {o.check_key for o in overrides}
-    communes = rules.required_communes(rules.Commune(c.debtor_postcode, c.debtor_city) for c in cases)
+    communes = rules.required_communes(case_facts(c) for c in cases)
     return PublicityView(sale=sale, text=text, notice=notice, notices=notices, cases=cases, communes=communes,
                          results=results, overrides=overrides, all_overrides=all_overrides, acts=acts, debtor_notices=told,
                          tariff=await sale_tariff(sessions, sale),
