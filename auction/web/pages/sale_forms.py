@@ -40,7 +40,8 @@ def _parse(form: dict[str, str]) -> tuple[sales.SaleDetails | None, dict[str, st
         "reference": text("reference", "Référence", 40), "title": text("title", "Intitulé"),
         "place_name": text("place_name", "Lieu"), "address": text("address", "Adresse"),
         "postcode": text("postcode", "Code postal", 10), "city": text("city", "Commune", 100),
-        "viewing": text("viewing", "Exposition", required=False), "conditions": text("conditions", "Conditions"),
+        "viewing": text("viewing", "Exposition", required=False),
+        "conditions": text("conditions", "Conditions", 4000),   # the default text alone is over 200 characters
     }
     starts_at = None
     try:
