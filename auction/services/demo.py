@@ -158,8 +158,7 @@ async def seed_demo(sessions: async_sessionmaker[AsyncSession], media_dir: Path,
             session.add(LotItem(lot_id=lot.id, item_id=acts[case.id].items[index].id))
 
         await _bidders(session, sale, users[Role.BIDDER].id, users[Role.CLERK].id, today, private_dir)
-        await seed_publicity(session, sale, [workshop, household], users[Role.CLERK].id, officer.id, today,
-                             private_dir)
+        await seed_publicity(session, sale, [workshop, household], users[Role.CLERK].id, today, private_dir)
     return True
 
 

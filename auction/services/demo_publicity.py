@@ -41,8 +41,8 @@ def _poster_photo(private_dir: Path, name: str, where: str, day: date) -> tuple[
     return relative, hashlib.sha256(target.read_bytes()).hexdigest()
 
 
-async def seed_publicity(session: AsyncSession, sale: Sale, cases: list[Case], clerk_id: int, officer_id: int,
-                         today: date, private_dir: Path | None) -> None:
+async def seed_publicity(session: AsyncSession, sale: Sale, cases: list[Case], clerk_id: int, today: date,
+                         private_dir: Path | None) -> None:
     for case in cases:
         case.seizure_notified_on = case.seizure_date          # the debtor was there: the act was handed over
     household = cases[-1]

@@ -19,7 +19,7 @@ from auction.domain.publication import (ANNOUNCE, GO_LIVE, CheckResult, Publicit
 from auction.domain.room import Actor
 from auction.domain.sale_notice import NoticeSnapshot, clean_goods_summary, goods_summary
 from auction.formats import long_datetime
-from auction.models import (AmicableOffer, Case, Creditor, DebtorNotice, Lot, PublicationAct, PublicityOverride, Sale,
+from auction.models import (AmicableOffer, Case, DebtorNotice, Lot, PublicationAct, PublicityOverride, Sale,
                             SaleNotice)
 
 from . import audit
