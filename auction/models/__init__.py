@@ -1,15 +1,18 @@
 """SQLAlchemy models: the storage of the domain. Import from here so Alembic sees every table."""
 from .base import Base, UTCDateTime, utcnow
+from .audit import AuditEntry
 from .bidder import (BarredClearance, BarredPerson, BidRequest, Bidder, PersonalDataAccess, Registration,
                      RegistrationCheck, RegistrationRules)
 from .bidlog import SaleEvent
-from .case import Case, Claim, Creditor
+from .case import AmicableOffer, Case, Claim, Creditor, OfferLetter
 from .inventory import InventoryAct, InventoryItem
 from .office import Office, TariffPeriod, User, UserSession
+from .publication import DebtorNotice, PublicationAct, PublicityOverride, SaleNotice
 from .sale import Lot, LotItem, LotPhoto, Sale
 
 __all__ = [
     "Base", "UTCDateTime", "utcnow", "Bidder", "Registration", "RegistrationCheck", "RegistrationRules", "BidRequest",
     "BarredPerson", "BarredClearance", "PersonalDataAccess", "Case", "Claim", "Creditor",
     "Office", "TariffPeriod", "User", "UserSession", "Lot", "LotItem", "LotPhoto", "Sale", "SaleEvent", "InventoryAct", "InventoryItem",
+    "AuditEntry", "AmicableOffer", "OfferLetter", "SaleNotice", "PublicationAct", "DebtorNotice", "PublicityOverride",
 ]

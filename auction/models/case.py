@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Cents, UTCDateTime, utcnow
@@ -23,10 +23,14 @@ class Case(Base):
     title_court: Mapped[str] = mapped_column(String(200))
     title_date: Mapped[date] = mapped_column(Date)
     seizure_date: Mapped[date] = mapped_column(Date)
+    # When the seizure act was notified to the debtor: the amicable-sale month runs from it (L221-3).
+    seizure_notified_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     creditors: Mapped[list["Creditor"]] = relationship(
         back_populates="case", order_by="Creditor.id", cascade="all, delete-orphan")
+    offers: Mapped[list["AmicableOffer"]] = relationship(
+        back_populates="case", order_by="AmicableOffer.id", cascade="all, delete-orphan")
 
 
 class Creditor(Base):
@@ -70,3 +74,40 @@ class Claim(Base):
     @property
     def total_cents(self) -> int:
         return self.principal_cents + self.interest_cents + self.costs_cents
+
+
+class AmicableOffer(Base):
+    """An offer the debtor reported to sell the goods himself (L221-3, R221-30): the officer sends it to
+    every creditor by registered letter; each has fifteen days from receipt to answer (R221-31)."""
+
+    __tablename__ = "amicable_offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    reported_on: Mapped[date] = mapped_column(Date)
+    offeror: Mapped[str] = mapped_column(String(200))
+    amount_cents: Mapped[int] = mapped_column(Cents)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="offers")
+    letters: Mapped[list["OfferLetter"]] = relationship(
+        back_populates="offer", order_by="OfferLetter.id", cascade="all, delete-orphan")
+
+    __table_args__ = (CheckConstraint("amount_cents >= 0", name="amount_not_negative"),)
+
+
+class OfferLetter(Base):
+    """The registered letter telling one creditor of an amicable-sale offer, and when it was received."""
+
+    __tablename__ = "offer_letters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("amicable_offers.id", ondelete="CASCADE"), index=True)
+    creditor_id: Mapped[int] = mapped_column(ForeignKey("creditors.id", ondelete="CASCADE"), index=True)
+    sent_on: Mapped[date] = mapped_column(Date)
+    received_on: Mapped[date | None] = mapped_column(Date)
+
+    offer: Mapped[AmicableOffer] = relationship(back_populates="letters")
+
+    __table_args__ = (UniqueConstraint("offer_id", "creditor_id"),)

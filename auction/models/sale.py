@@ -28,6 +28,8 @@ class Sale(Base):
     city: Mapped[str] = mapped_column(String(100))
     viewing: Mapped[str] = mapped_column(Text, default="")
     conditions: Mapped[str] = mapped_column(Text, default="")
+    # The nature of the goods, as the notice and the posters give it (R221-34); empty: drawn from the lots.
+    goods_summary: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="draft")
     # The sale's own increment table, [[from_cents, step_cents], ...]; None means the house default.
     increments: Mapped[list[list[int]] | None] = mapped_column(JSON)

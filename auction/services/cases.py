@@ -25,6 +25,7 @@ class CaseDetails:
     title_court: str
     title_date: date
     seizure_date: date
+    seizure_notified_on: date | None = None   # notification of the seizure act (L221-3), may come later
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class CreditorClaim:
 def check_case(details: CaseDetails) -> None:
     if details.title_date > details.seizure_date:
         raise InvalidValue("La saisie ne peut pas précéder le titre exécutoire.", field="seizure_date")
+    if details.seizure_notified_on is not None and details.seizure_notified_on < details.seizure_date:
+        raise InvalidValue("La signification ne peut pas précéder la saisie.", field="seizure_notified_on")
 
 
 async def create_case(sessions: async_sessionmaker[AsyncSession], details: CaseDetails) -> Case:

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
-from auction.models import Bidder, Case, Creditor, Lot, Registration, Sale
+from auction.models import AmicableOffer, Bidder, Case, Creditor, Lot, Registration, Sale
 from auction.models.sale import PUBLIC_SALE_STATUSES
 
 
@@ -55,7 +55,8 @@ async def case_detail(sessions: async_sessionmaker[AsyncSession], case_id: int) 
     async with sessions() as session:
         case = await session.scalar(
             select(Case).where(Case.id == case_id)
-            .options(selectinload(Case.creditors).selectinload(Creditor.claims)))
+            .options(selectinload(Case.creditors).selectinload(Creditor.claims),
+                     selectinload(Case.offers).selectinload(AmicableOffer.letters)))
         if case is None:
             raise NotFound()
         lots = list(await session.scalars(select(Lot).where(Lot.case_id == case_id).order_by(Lot.sale_id, Lot.position)))

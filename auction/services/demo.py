@@ -23,6 +23,7 @@ from auction.models import (BarredPerson, BidRequest, Bidder, Case, Claim, Credi
                             LotItem, LotPhoto, Office, Registration, RegistrationCheck, RegistrationRules, Sale, utcnow)
 
 from .accounts import NewUser, add_user
+from .demo_publicity import seed_publicity
 from .inventory import content_of
 from .passwords import hash_password
 from .registration import SCAN_DIR, facts_for
@@ -158,6 +159,7 @@ async def seed_demo(sessions: async_sessionmaker[AsyncSession], media_dir: Path,
             session.add(LotItem(lot_id=lot.id, item_id=acts[case.id].items[index].id))
 
         await _bidders(session, sale, users[Role.BIDDER].id, users[Role.CLERK].id, today, private_dir)
+        await seed_publicity(session, sale, [workshop, household], users[Role.CLERK].id, today, private_dir)
     return True
 
 

@@ -25,6 +25,7 @@ from auction.formats import to_paris
 from auction.models import Bidder, Case, Claim, Creditor, Lot, Registration, Sale, SaleEvent
 
 from .office import tariff_for
+from .publication import require_publicity_before_opening
 
 SALE_STATUS_AFTER = {"sale_opened": "live", "sale_closed": "closed", "sale_stopped": "closed"}
 
@@ -142,6 +143,9 @@ async def submit(sessions: async_sessionmaker[AsyncSession], room: Room, command
     async with room.lock:
         if command_id in room.command_ids:
             return Outcome(room.events[room.command_ids[command_id] - 1], duplicate=True)
+        if command == "open_sale" and room.state.status == "ready":
+            # CPCE R221-34/35, L221-3: the publicity checks again; refused with code publicity_incomplete.
+            await require_publicity_before_opening(sessions, room.sale_id, actor.user_id, now)
         if command == "bid" and args.get("paddle") not in room.setup.paddles:
             await _refresh_paddles(sessions, room)   # a bidder verified since the room was loaded
         kind, payload = decide(room.state, room.setup, command, args, actor)

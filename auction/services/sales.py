@@ -9,9 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.domain.errors import InvalidValue
 from auction.domain.lots import require_editable
+from auction.domain.publication import PublicityError
+from auction.domain.room import Actor
 from auction.models import Sale
 
-from .catalogue import NotFound
+from . import audit, publication
 
 
 @dataclass(frozen=True)
@@ -46,15 +48,22 @@ async def create_sale(sessions: async_sessionmaker[AsyncSession], details: SaleD
 
 
 async def update_sale(sessions: async_sessionmaker[AsyncSession], sale_id: int, details: SaleDetails,
-                      now: datetime) -> None:
+                      now: datetime, *, actor: Actor, base_url: str, override_reason: str | None = None) -> None:
+    """Change a sale not yet live. Once announced, a change of what the notice says (date, place,
+    conditions…) issues a new notice and runs the publicity checks again (publication.reissue_if_changed):
+    a failed check refuses the change unless the officer overrides it in writing."""
     _check(details, now)
-    async with sessions() as session, session.begin():
-        sale = await session.get(Sale, sale_id)
-        if sale is None:
-            raise NotFound()
-        require_editable(sale.status)
-        if details.reference != sale.reference and await session.scalar(
-                select(Sale.id).where(Sale.reference == details.reference)):
-            raise InvalidValue("Une vente porte déjà cette référence.", field="reference")
-        for key, value in asdict(details).items():
-            setattr(sale, key, value)
+    try:
+        async with sessions() as session, session.begin():
+            sale = await publication.sale_for_update(session, sale_id)
+            require_editable(sale.status)
+            if details.reference != sale.reference and await session.scalar(
+                    select(Sale.id).where(Sale.reference == details.reference)):
+                raise InvalidValue("Une vente porte déjà cette référence.", field="reference")
+            for key, value in asdict(details).items():
+                setattr(sale, key, value)
+            await publication.reissue_if_changed(session, sale, actor, now, base_url, override_reason)
+    except PublicityError as exc:
+        await audit.record_alone(sessions, at=now, user_id=actor.user_id, sale_id=sale_id, action="step_refused",
+                                 summary=f"Modification de la vente refusée : {exc.message}")
+        raise

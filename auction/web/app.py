@@ -21,8 +21,8 @@ from auction.services.simulation import simulate_sale as simulate_sale_task
 from . import errors
 from .access import PUBLIC, Access, page, public_mount
 from .live import Hubs
-from .pages import (auth, bidder_accounts, cases, catalogue, inventory, lots, office, registration, room, room_settings,
-                    sale_forms, sales)
+from .pages import (audit, auth, bidder_accounts, cases, catalogue, feed, inventory, lots, office, publicity,
+                    registration, room, room_settings, sale_forms, sales)
 from .templates import FRONTEND
 
 log = logging.getLogger("criee.web")
@@ -48,6 +48,9 @@ def build_routes(settings: Settings) -> list:
         *bidder_accounts.routes,
         *room.routes,
         *room_settings.routes,
+        *publicity.routes,
+        *feed.routes,
+        *audit.routes,
         page("/sante", health, access=PUBLIC),
         public_mount("/static", StaticFiles(directory=FRONTEND / "static"), name="static"),
         public_mount("/medias", StaticFiles(directory=settings.media_dir), name="media"),

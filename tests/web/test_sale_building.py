@@ -1,7 +1,7 @@
 """From two seizure cases to a public catalogue, through the staff pages only."""
 import re
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from auction.domain.roles import Role
 from auction.models import Case, Creditor, InventoryItem, Lot, Sale
@@ -22,7 +22,8 @@ async def make_case(client, reference, debtor, csv_text) -> int:
     created = await client.post("/bureau/dossiers", data={
         "csrf_token": token, "reference": reference, "debtor_name": debtor, "debtor_address": "3 rue des Lilas",
         "debtor_postcode": "69003", "debtor_city": "Lyon", "title_nature": "Jugement",
-        "title_court": "Tribunal judiciaire de Lyon", "title_date": "2026-03-02", "seizure_date": "2026-09-10"})
+        "title_court": "Tribunal judiciaire de Lyon", "title_date": "2026-03-02", "seizure_date": "2026-09-10",
+        "seizure_notified_on": "2026-09-10"})
     assert created.status_code == 303, created.text
     case_path = created.headers["location"]
     added = await client.post(f"{case_path}/creanciers", data={
@@ -66,8 +67,11 @@ async def test_a_sale_with_lots_from_two_cases_is_built_from_csv_and_published(c
         cases = {c.id for c in await session.scalars(select(Case))}
     assert [lot.label for lot in lots] == ["1", "2", "3"] and {lot.case_id for lot in lots} == cases
     assert (await client.get(f"/ventes/{sale_id}")).status_code == 404      # a draft is not public
-    async with db.sessions() as session, session.begin():
-        await session.execute(update(Sale).where(Sale.id == sale_id).values(status="announced"))
+    announced = await client.post(f"{sale_path}/publicite/annoncer", data={
+        "csrf_token": await csrf_from(client, f"{sale_path}/publicite")})
+    assert announced.status_code == 303, announced.text
+    async with db.sessions() as session:
+        assert (await session.get(Sale, sale_id)).status == "announced"
     client.cookies.clear()
     public = await client.get(f"/ventes/{sale_id}")
     assert public.status_code == 200

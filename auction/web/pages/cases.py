@@ -10,7 +10,9 @@ from auction.domain.errors import InvalidValue
 from auction.domain.money import parse_euros
 from auction.domain.office import required_text
 from auction.domain.inventory import ACT_KINDS
-from auction.services import cases, catalogue, inventory
+from auction.domain.room import Actor
+from auction.models import utcnow
+from auction.services import cases, catalogue, inventory, publication_acts
 
 from ..access import STAFF, page
 from ..errors import error_page
@@ -51,6 +53,7 @@ async def create_case(request: Request) -> Response:
         "title_court": _text(form, "title_court", "Juridiction", errors),
         "title_date": _day(form, "title_date", errors),
         "seizure_date": _day(form, "seizure_date", errors),
+        "seizure_notified_on": _day(form, "seizure_notified_on", errors) if form.get("seizure_notified_on") else None,
     }
     if not errors:
         try:
@@ -92,7 +95,8 @@ async def add_creditor(request: Request) -> Response:
     return await case_page(request, creditor_values=form, creditor_errors=errors, status_code=400)
 
 
-async def case_page(request: Request, *, creditor_values=None, creditor_errors=None, status_code=200) -> Response:
+async def case_page(request: Request, *, creditor_values=None, creditor_errors=None, status_code=200,
+                    form: str | None = None, values=None, errors=None) -> Response:
     case_id = request.path_params["case_id"]
     try:
         if not case_id.isdigit() or len(case_id) > 11:
@@ -105,6 +109,8 @@ async def case_page(request: Request, *, creditor_values=None, creditor_errors=N
         "case": case, "lots": lots, "acts": acts, "act_kinds": ACT_KINDS,
         "values": creditor_values or {"role": "opposing" if case.creditors else "seizing"},
         "errors": creditor_errors or {},
+        "form": form, "form_values": values or {}, "form_errors": errors or {},
+        "ok": CASE_NOTICES.get(request.query_params.get("ok", "")),
     }, status_code=status_code)
 
 
@@ -112,9 +118,73 @@ async def show_case(request: Request) -> Response:
     return await case_page(request)
 
 
+# --- the amicable-sale window: notification of the seizure act, offers and their letters ------------
+
+CASE_NOTICES = {"signification": "Date de signification enregistrée.", "offre": "Offre de vente amiable enregistrée.",
+                "courrier": "Courrier au créancier enregistré."}
+
+
+def _actor(request: Request) -> Actor:
+    return Actor(request.state.user.id, request.state.user.role_enum)
+
+
+async def _case_step(request: Request, form_name: str, form: dict, errors: dict, call, ok: str) -> Response:
+    case_id = request.path_params["case_id"]
+    if not case_id.isdigit() or len(case_id) > 11:
+        return error_page(request, 404)
+    if not errors:
+        try:
+            await call(int(case_id))
+            return RedirectResponse(f"/bureau/dossiers/{case_id}?ok={ok}#vente-amiable", status_code=303)
+        except catalogue.NotFound:
+            return error_page(request, 404)
+        except InvalidValue as exc:
+            errors[exc.field or form_name] = exc.message
+    return await case_page(request, form=form_name, values=form, errors=errors, status_code=400)
+
+
+async def set_notification(request: Request) -> Response:
+    form = await form_dict(request)
+    errors: dict[str, str] = {}
+    day = _day(form, "seizure_notified_on", errors)
+    return await _case_step(request, "notification", form, errors, lambda case_id: publication_acts.set_seizure_notified(
+        request.app.state.db.sessions, case_id, day, _actor(request), utcnow()), "signification")
+
+
+async def add_offer(request: Request) -> Response:
+    form = await form_dict(request)
+    errors: dict[str, str] = {}
+    day = _day(form, "reported_on", errors)
+    amount = 0
+    try:
+        amount = parse_euros(form.get("amount") or "0", field="amount")
+    except InvalidValue as exc:
+        errors["amount"] = exc.message
+    return await _case_step(request, "offer", form, errors, lambda case_id: publication_acts.add_offer(
+        request.app.state.db.sessions, case_id, day, form.get("offeror", ""), amount, form.get("description", ""),
+        _actor(request), utcnow()), "offre")
+
+
+async def record_letter(request: Request) -> Response:
+    form = await form_dict(request)
+    errors: dict[str, str] = {}
+    offer_id, creditor_id = request.path_params["offer_id"], form.get("creditor_id", "")
+    sent_on = _day(form, "sent_on", errors)
+    received_on = _day(form, "received_on", errors) if form.get("received_on") else None
+    if not (offer_id.isdigit() and len(offer_id) < 12 and creditor_id.isdigit() and len(creditor_id) < 12):
+        return error_page(request, 404)
+    return await _case_step(request, f"letter-{offer_id}-{creditor_id}", form, errors,
+                            lambda case_id: publication_acts.record_offer_letter(
+                                request.app.state.db.sessions, case_id, int(offer_id), int(creditor_id), sent_on,
+                                received_on, _actor(request), utcnow()), "courrier")
+
+
 routes = [
     page("/bureau/dossiers/nouveau", new_case, access=STAFF),
     page("/bureau/dossiers", create_case, access=STAFF, methods=("POST",)),
     page("/bureau/dossiers/{case_id}", show_case, access=STAFF),
     page("/bureau/dossiers/{case_id}/creanciers", add_creditor, access=STAFF, methods=("POST",)),
+    page("/bureau/dossiers/{case_id}/signification", set_notification, access=STAFF, methods=("POST",)),
+    page("/bureau/dossiers/{case_id}/offres", add_offer, access=STAFF, methods=("POST",)),
+    page("/bureau/dossiers/{case_id}/offres/{offer_id}/courriers", record_letter, access=STAFF, methods=("POST",)),
 ]

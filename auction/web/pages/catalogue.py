@@ -16,9 +16,13 @@ from auction.services.catalogue import NotFound
 from auction.services.catalogue_pdf import CatalogueCache, catalogue_pdf
 from auction.services.photos import thumbnail_of
 
+from auction.services.publicity_view import public_notice
+
 from ..access import PUBLIC, STAFF, page
+from ..feeds import event_json_ld, json_ld_script
 from ..errors import error_page
 from ..templates import render
+from .publicity import base_url
 
 
 RESULTS = "#lots-titre"   # pages of results open on the results, not on the sale's details
@@ -63,7 +67,9 @@ async def _sale_page(request: Request, preview: bool) -> Response:
         messages.append(view.page_message)
     base = _base(sale_id, preview)
     pagination = view.pagination
+    notice = await public_notice(request.app.state.db.sessions, view.sale, base_url(request))
     return render(request, "public/sale.html", {
+        "notice": notice, "json_ld": json_ld_script(event_json_ld(view.sale, notice)),
         "sale": view.sale, "tariff": view.tariff, "categories": view.categories, "lots": view.lots,
         "pagination": pagination, "query": query, "messages": messages, "preview": preview, "base": base,
         "lot_link": lambda lot: _link(f"{base}/lots/{lot.id}", query),

@@ -9,6 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from auction.domain.errors import InvalidValue
 from auction.domain.lots import LotsFrozen
 from auction.domain.office import required_text
+from auction.domain.publication import ChecksFailed, PublicityError
 from auction.formats import PARIS, to_paris
 from auction.models import Sale, utcnow
 from auction.services import catalogue, sales
@@ -17,6 +18,7 @@ from ..access import STAFF, page
 from ..errors import error_page
 from ..forms import form_dict
 from ..templates import render
+from .publicity import actor_of, base_url
 
 DEFAULT_CONDITIONS = (
     "Vente aux enchères publiques après saisie-vente (CPCE R221-30 et suivants). Le prix est payable "
@@ -38,7 +40,8 @@ def _parse(form: dict[str, str]) -> tuple[sales.SaleDetails | None, dict[str, st
         "reference": text("reference", "Référence", 40), "title": text("title", "Intitulé"),
         "place_name": text("place_name", "Lieu"), "address": text("address", "Adresse"),
         "postcode": text("postcode", "Code postal", 10), "city": text("city", "Commune", 100),
-        "viewing": text("viewing", "Exposition", required=False), "conditions": text("conditions", "Conditions"),
+        "viewing": text("viewing", "Exposition", required=False),
+        "conditions": text("conditions", "Conditions", 4000),   # the default text alone is over 200 characters
     }
     starts_at = None
     try:
@@ -91,22 +94,35 @@ async def edit_sale(request: Request) -> Response:
 
 async def save_sale(request: Request) -> Response:
     sale_id = request.path_params["sale_id"]
-    if not sale_id.isdigit():
+    if not sale_id.isdigit() or len(sale_id) > 11:
         return error_page(request, 404)
     form = await form_dict(request)
     details, errors = _parse(form)
+    failures = None
     if details is not None:
         try:
-            await sales.update_sale(request.app.state.db.sessions, int(sale_id), details, utcnow())
+            # Once announced, a change of the notice's content issues a new notice and runs the checks again.
+            await sales.update_sale(request.app.state.db.sessions, int(sale_id), details, utcnow(),
+                                    actor=actor_of(request), base_url=base_url(request),
+                                    override_reason=form.get("override_reason") or None)
             return RedirectResponse(f"/bureau/ventes/{sale_id}", status_code=303)
         except catalogue.NotFound:
             return error_page(request, 404)
         except LotsFrozen as exc:
             return error_page(request, 409, exc.message)
+        except ChecksFailed as exc:
+            errors["publicity"], failures = exc.message, exc.results
+        except PublicityError as exc:
+            errors["publicity"] = exc.message
         except InvalidValue as exc:
             errors[exc.field or "reference"] = exc.message
-    sale = await catalogue.sale_with_lots(request.app.state.db.sessions, int(sale_id), public=False)
-    return render(request, "staff/sale_form.html", {"sale": sale, "values": form, "errors": errors}, status_code=400)
+    try:
+        sale = await catalogue.sale_with_lots(request.app.state.db.sessions, int(sale_id), public=False)
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    return render(request, "staff/sale_form.html", {"sale": sale, "values": form, "errors": errors,
+                                                     "failures": failures},
+                  status_code=409 if failures or "publicity" in errors else 400)
 
 
 routes = [

@@ -1,0 +1,392 @@
+"""The legal delays of a sale's publicity, checked when the clerk announces the sale and again before
+it goes live. Each check names its article; days are calendar days in Europe/Paris.
+
+- CPCE L221-3, R221-30, R221-31 — the amicable-sale window: the debtor has one month from the
+  notification of the seizure act to sell the goods himself. When he reported an offer, the creditors
+  have fifteen days from the receipt of the officer's letter to answer, and the month is extended by
+  those fifteen days. We read it the cautious way: the window ends on the later of (the month plus
+  fifteen days) and (the last letter's receipt plus fifteen days). A month ends on the day of the
+  same number in the next month, or on that month's last day (CPC 641); a delay in days does not
+  count its first day (CPC 640). The forced sale may take place from the day after the window.
+- CPCE R221-34 — posters at the town hall of each debtor's commune and at the place of sale, put up
+  at least eight days before the sale: the sale's date less the poster's date is eight or more.
+- CPCE R221-35 — each debtor told the place, day and time at least eight days before, likewise.
+
+A check is `passed`, `pending` (not done yet, and there is still time: its last day is not past) or
+`failed`. Announcing is blocked by a failed check; going live by any check not passed. Only the
+officer overrides, with a written reason (see `blocking`).
+"""
+from __future__ import annotations
+
+import calendar
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from .errors import DomainError, InvalidValue
+from .roles import Role
+from .room import RoomError
+
+PARIS = ZoneInfo("Europe/Paris")
+
+AMICABLE_SALE_MONTHS = 1          # L221-3
+CREDITORS_ANSWER_DAYS = 15        # R221-31
+POSTER_DAYS_BEFORE = 8            # R221-34
+DEBTOR_NOTICE_DAYS_BEFORE = 8     # R221-35
+
+ARTICLE_AMICABLE = "CPCE L221-3, R221-30 et R221-31"
+ARTICLE_POSTERS = "CPCE R221-34"
+ARTICLE_DEBTOR = "CPCE R221-35"
+
+PASSED, PENDING, FAILED = "passed", "pending", "failed"
+STATUS_LABELS = {PASSED: "Satisfait", PENDING: "À faire", FAILED: "Non satisfait"}
+
+ACT_KINDS = {
+    "poster_town_hall": "Affiche en mairie",
+    "poster_sale_place": "Affiche au lieu de la vente",
+    "press": "Insertion dans la presse",
+    "web": "Publication sur le site",
+}
+DEBTOR_NOTICE_MEANS = {
+    "served_act": "Acte de commissaire de justice (signification)",
+    "registered_letter": "Lettre recommandée avec avis de réception",
+    "hand_delivery": "Remise en main propre contre récépissé",
+}
+
+
+class PublicityError(DomainError):
+    code = "publicity_error"
+
+
+class ChecksFailed(PublicityError):
+    """The legal checks block the step; `results` are the blocking ones."""
+
+    code = "publicity_checks_failed"
+
+    def __init__(self, message: str, results: Sequence["CheckResult"]):
+        super().__init__(message)
+        self.results = tuple(results)
+
+
+class OverrideRefused(PublicityError):
+    code = "override_refused"
+
+
+# --- dates ------------------------------------------------------------------------------------------
+
+def paris_day(moment: datetime) -> date:
+    """The calendar day in Paris of an aware instant (whatever the daylight-saving time in force)."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime")
+    return moment.astimezone(PARIS).date()
+
+
+def add_months(day: date, months: int) -> date:
+    """CPC 641: the day of the same number `months` later, or the last day of that month."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def days_between(earlier: date, later: date) -> int:
+    return (later - earlier).days
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, single spaces, hyphens as spaces: `Villeurbanne` = `VILLEURBANNE`."""
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("-", " ").replace("'", " ")
+    return " ".join(text.split())
+
+
+# --- facts --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OfferLetter:
+    creditor_id: int
+    received_on: date | None
+
+
+@dataclass(frozen=True)
+class AmicableOffer:
+    reported_on: date
+    letters: tuple[OfferLetter, ...] = ()
+
+
+@dataclass(frozen=True)
+class Commune:
+    postcode: str
+    city: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.postcode.strip()} {fold(self.city)}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.city} ({self.postcode})"
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    id: int
+    reference: str
+    commune: Commune                      # the debtor's
+    notified_on: date | None              # notification of the seizure act to the debtor
+    creditor_ids: tuple[int, ...] = ()
+    creditor_names: Mapping[int, str] = field(default_factory=dict)
+    offers: tuple[AmicableOffer, ...] = ()
+
+
+@dataclass(frozen=True)
+class NoticeContent:
+    """What the law asks a poster (R221-34) and the debtor's notice (R221-35) to carry."""
+    starts_at: datetime
+    place: str                            # name, address, postcode and city of the place of sale
+    goods_summary: str
+
+    @property
+    def debtor_terms(self) -> tuple:
+        return (self.starts_at, fold(self.place))
+
+    @property
+    def poster_terms(self) -> tuple:
+        return (self.starts_at, fold(self.place), fold(self.goods_summary))
+
+
+@dataclass(frozen=True)
+class PosterFact:
+    kind: str                             # poster_town_hall or poster_sale_place
+    done_at: datetime
+    content: NoticeContent                # of the notice the poster displayed
+    commune: Commune | None = None        # the town hall's, for poster_town_hall
+
+
+@dataclass(frozen=True)
+class DebtorNoticeFact:
+    case_id: int
+    told_on: date
+    content: NoticeContent                # of the notice the debtor was told
+
+
+@dataclass(frozen=True)
+class PublicityFacts:
+    sale_place_label: str
+    notice: NoticeContent                 # the notice to be published, or the current one
+    cases: tuple[CaseFacts, ...]
+    posters: tuple[PosterFact, ...] = ()
+    debtor_notices: tuple[DebtorNoticeFact, ...] = ()
+
+    @property
+    def sale_day(self) -> date:
+        return paris_day(self.notice.starts_at)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    key: str                              # stable name of the check, the key of an override
+    article: str
+    label: str                            # what is checked, in French
+    status: str                           # passed, pending or failed
+    message: str                          # French, names the article
+    last_day: date | None = None          # the last day the act may be done (or the window's last day)
+
+    @property
+    def passed(self) -> bool:
+        return self.status == PASSED
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+# --- L221-3, R221-30, R221-31: the amicable-sale window ------------------------------------------
+
+def amicable_window_end(notified_on: date, offers: Iterable[AmicableOffer]) -> date:
+    """The last day of the window; the forced sale may take place from the next day on.
+    Letters without a receipt date are ignored here: `check_amicable_window` refuses them."""
+    end = add_months(notified_on, AMICABLE_SALE_MONTHS)
+    offers = list(offers)
+    if offers:
+        end = end + timedelta(days=CREDITORS_ANSWER_DAYS)
+        receipts = [letter.received_on for offer in offers for letter in offer.letters if letter.received_on]
+        if receipts:
+            end = max(end, max(receipts) + timedelta(days=CREDITORS_ANSWER_DAYS))
+    return end
+
+
+def check_amicable_window(case: CaseFacts, sale_day: date) -> CheckResult:
+    key, label = f"amicable_window:{case.id}", f"Délai de vente amiable — dossier {case.reference}"
+
+    def result(status: str, message: str, last_day: date | None = None) -> CheckResult:
+        return CheckResult(key, ARTICLE_AMICABLE, label, status, message, last_day)
+
+    if case.notified_on is None:
+        return result(FAILED, f"{ARTICLE_AMICABLE} : la date de signification de l'acte de saisie du dossier "
+                              f"{case.reference} n'est pas enregistrée ; le délai d'un mois ne peut être calculé.")
+    for offer in case.offers:
+        letters = {letter.creditor_id: letter for letter in offer.letters}
+        for creditor_id in case.creditor_ids:
+            name = case.creditor_names.get(creditor_id, f"n° {creditor_id}")
+            letter = letters.get(creditor_id)
+            if letter is None:
+                return result(FAILED, f"{ARTICLE_AMICABLE} : l'offre de vente amiable du {offer.reported_on:%d/%m/%Y} "
+                                      f"n'a pas été communiquée au créancier {name} (dossier {case.reference}).")
+            if letter.received_on is None:
+                return result(FAILED, f"{ARTICLE_AMICABLE} : la date de réception du courrier au créancier {name} "
+                                      f"(offre du {offer.reported_on:%d/%m/%Y}, dossier {case.reference}) n'est pas "
+                                      "enregistrée ; son délai de quinze jours ne peut être calculé.")
+    end = amicable_window_end(case.notified_on, case.offers)
+    extended = " augmenté des quinze jours des créanciers" if case.offers else ""
+    if sale_day > end:
+        return result(PASSED, f"{ARTICLE_AMICABLE} : délai d'un mois{extended} expiré le {end:%d/%m/%Y} "
+                              f"(dossier {case.reference}).", end)
+    return result(FAILED, f"{ARTICLE_AMICABLE} : le délai de vente amiable du dossier {case.reference} court "
+                          f"jusqu'au {end:%d/%m/%Y} inclus (un mois{extended}) ; la vente forcée ne peut avoir lieu "
+                          f"avant le {end + timedelta(days=1):%d/%m/%Y}.", end)
+
+
+# --- R221-34 and R221-35: posters and the debtors' notice, eight days before ---------------------
+
+def _by_deadline(key: str, article: str, label: str, done: Sequence[date], sale_day: date, days: int,
+                 today: date, what: str) -> CheckResult:
+    last_day = sale_day - timedelta(days=days)
+    if done:
+        first = min(done)
+        if days_between(first, sale_day) >= days:
+            return CheckResult(key, article, label, PASSED,
+                               f"{article} : {what} le {first:%d/%m/%Y}, {days_between(first, sale_day)} jours "
+                               f"avant la vente.", last_day)
+        return CheckResult(key, article, label, FAILED,
+                           f"{article} : {what} le {first:%d/%m/%Y}, {days_between(first, sale_day)} jours "
+                           f"seulement avant la vente ; il fallait le faire au plus tard le {last_day:%d/%m/%Y}.",
+                           last_day)
+    if today <= last_day:
+        return CheckResult(key, article, label, PENDING,
+                           f"{article} : à faire au plus tard le {last_day:%d/%m/%Y} ({days} jours avant la vente).",
+                           last_day)
+    return CheckResult(key, article, label, FAILED,
+                       f"{article} : non fait, et le dernier jour possible était le {last_day:%d/%m/%Y} "
+                       f"({days} jours avant la vente).", last_day)
+
+
+def required_communes(cases: Iterable[CaseFacts]) -> list[Commune]:
+    """The debtors' communes, each once (two debtors of one commune need one poster at its town hall)."""
+    seen: dict[str, Commune] = {}
+    for case in cases:
+        seen.setdefault(case.commune.key, case.commune)
+    return list(seen.values())
+
+
+def check_posters(facts: PublicityFacts, now: datetime) -> list[CheckResult]:
+    """A poster counts when the notice it displayed gave the same place, day, time and goods as the
+    notice to be published now (a poster of an earlier date or place does not)."""
+    today = paris_day(now)
+    terms = facts.notice.poster_terms
+    valid = [p for p in facts.posters if p.content.poster_terms == terms]
+    results = []
+    for commune in required_communes(facts.cases):
+        done = [paris_day(p.done_at) for p in valid
+                if p.kind == "poster_town_hall" and p.commune is not None and p.commune.key == commune.key]
+        results.append(_by_deadline(f"poster_town_hall:{commune.key}", ARTICLE_POSTERS,
+                                    f"Affiche à la mairie de {commune.label}", done, facts.sale_day,
+                                    POSTER_DAYS_BEFORE, today, f"affiche apposée à la mairie de {commune.label}"))
+    done = [paris_day(p.done_at) for p in valid if p.kind == "poster_sale_place"]
+    results.append(_by_deadline("poster_sale_place", ARTICLE_POSTERS, "Affiche au lieu de la vente", done,
+                                facts.sale_day, POSTER_DAYS_BEFORE, today,
+                                f"affiche apposée au lieu de la vente ({facts.sale_place_label})"))
+    return results
+
+
+def check_debtor_notices(facts: PublicityFacts, now: datetime) -> list[CheckResult]:
+    """Each debtor told the place, day and time now published, eight days before."""
+    today = paris_day(now)
+    terms = facts.notice.debtor_terms
+    results = []
+    for case in facts.cases:
+        done = [n.told_on for n in facts.debtor_notices if n.case_id == case.id and n.content.debtor_terms == terms]
+        results.append(_by_deadline(f"debtor_notice:{case.id}", ARTICLE_DEBTOR,
+                                    f"Information du débiteur — dossier {case.reference}", done, facts.sale_day,
+                                    DEBTOR_NOTICE_DAYS_BEFORE, today,
+                                    f"débiteur du dossier {case.reference} informé"))
+    return results
+
+
+def evaluate(facts: PublicityFacts, now: datetime) -> list[CheckResult]:
+    """Every check, in the order of the procedure."""
+    return ([check_amicable_window(case, facts.sale_day) for case in facts.cases]
+            + check_posters(facts, now) + check_debtor_notices(facts, now))
+
+
+# --- blocking and overrides ---------------------------------------------------------------------
+
+ANNOUNCE, GO_LIVE = "announce", "go_live"
+
+
+def blocking(results: Iterable[CheckResult], overridden: Iterable[str], step: str) -> list[CheckResult]:
+    """The checks that stop `step`: failed ones to announce; any not passed to go live; less those
+    the officer overrode (by key)."""
+    overridden = set(overridden)
+    stop = {FAILED} if step == ANNOUNCE else {FAILED, PENDING}
+    return [r for r in results if r.status in stop and r.key not in overridden]
+
+
+def require_clear(results: Iterable[CheckResult], overridden: Iterable[str], step: str) -> None:
+    stopping = blocking(results, overridden, step)
+    if stopping:
+        what = "annoncée" if step == ANNOUNCE else "ouverte"
+        raise ChecksFailed(f"La vente ne peut pas être {what} : "
+                           + " ".join(r.message for r in stopping)
+                           + " Seul le commissaire de justice peut passer outre, par écrit et motivé.", stopping)
+
+
+def clean_override_reason(role: Role, reason: str) -> str:
+    """The officer alone overrides a failed check, and says why in writing."""
+    if role is not Role.OFFICER:
+        raise OverrideRefused("Seul le commissaire de justice peut passer outre un contrôle légal.")
+    reason = " ".join((reason or "").split())
+    if len(reason) < 10:
+        raise InvalidValue("Motif de la dérogation : écrivez-le (dix caractères au moins).", field="reason")
+    if len(reason) > 2000:
+        raise InvalidValue("Motif de la dérogation : 2 000 caractères au plus.", field="reason")
+    return reason
+
+
+def check_act_moment(done_at: datetime, now: datetime, *, field_name: str = "done_on") -> None:
+    """A publication act is recorded once done: never in the future."""
+    if paris_day(done_at) > paris_day(now) or done_at > now + timedelta(minutes=5):
+        raise InvalidValue("Cette date est à venir : enregistrez l'affichage une fois fait.", field=field_name)
+
+
+def check_day_not_future(day: date, now: datetime, field_name: str, label: str) -> None:
+    if day > paris_day(now):
+        raise InvalidValue(f"{label} : la date ne peut pas être à venir.", field=field_name)
+
+
+# --- the go-live gate, and proofs -------------------------------------------------------------
+
+class PublicityIncomplete(RoomError):
+    """Opening the sale is refused: a publicity check is not satisfied and the officer did not override it."""
+
+    code = "publicity_incomplete"
+
+
+MAX_PROOF_BYTES = 10 * 1024 * 1024
+
+
+def sniff_proof(content: bytes) -> str:
+    """The type of an uploaded proof (a photo of the poster, a scan of the newspaper or of the receipt),
+    from its first bytes, never from its name."""
+    if not content:
+        raise InvalidValue("Joignez la preuve : une photo (JPEG, PNG) ou un PDF.", field="proof")
+    if len(content) > MAX_PROOF_BYTES:
+        raise InvalidValue("Preuve trop lourde : 10 Mo au plus.", field="proof")
+    if content.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if content.startswith(b"%PDF-") and b"%%EOF" in content[-2048:]:
+        return "application/pdf"
+    raise InvalidValue("Format refusé : la preuve doit être une photo JPEG ou PNG, ou un PDF.", field="proof")
