@@ -13,7 +13,7 @@ from datetime import date, datetime
 from .catalogue import fold_text
 from .errors import InvalidValue
 from .money import format_euros, format_rate
-from .registration import SolvencyRule, cash_ceiling
+from .solvency import SolvencyRule, cash_ceiling
 from .tariff import Tariff
 
 LEGAL_BASIS = ("Vente forcée aux enchères publiques de biens saisis, après saisie-vente (Code des procédures "

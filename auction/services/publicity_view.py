@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.domain import publication as rules
 from auction.domain.publication import ANNOUNCE, GO_LIVE, CheckResult
-from auction.domain.registration import SolvencyRule
+from auction.domain.solvency import SolvencyRule
 from auction.domain.sale_notice import LEGAL_BASIS, NoticeSnapshot, conditions_lines
 from auction.domain.tariff import NoTariff, Tariff
 from auction.models import (Case, DebtorNotice, Lot, Office, PublicationAct, PublicityOverride, RegistrationRules, Sale,

@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from auction.domain.errors import InvalidValue
-from auction.domain.registration import SolvencyRule
+from auction.domain.solvency import SolvencyRule
 from auction.domain.sale_notice import NoticeSnapshot, clean_goods_summary, conditions_lines, goods_summary
 from auction.domain.tariff import DEFAULT_TARIFF
 
