@@ -46,6 +46,8 @@ class PaddleInfo:
     channel: str
     name: str = ""       # staff only: shown to confirm the buyer at the hammer
     address: str = ""
+    user_id: int | None = None   # the bidder's account, if any (an online bidder bids from it)
+    blocked: bool = False        # blocked after a default: may not bid
 
 
 @dataclass(frozen=True)
@@ -396,6 +398,8 @@ def _check_bid(state, setup, args, lot_id: int, paddle: int, amount: int, source
                      {"current_bid": {"seq": current.seq, "amount_cents": current.amount_cents,
                                       "paddle": current.paddle, "source": current.source},
                       "next_minimum_cents": minimum})
+    if setup.paddles[paddle].blocked:
+        raise PaddleNotValid(f"Le panneau {paddle} est bloqué (défaut de paiement) : il ne peut pas enchérir.")
     if current is not None and current.paddle == paddle:
         raise AlreadyLeading(f"Le panneau {paddle} est déjà le plus offrant.")
     if amount < minimum:
