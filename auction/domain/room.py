@@ -393,8 +393,8 @@ def _check_bid(state, setup, args, lot_id: int, paddle: int, amount: int, source
         if current is None:
             raise Outbid("L'enchère que vous couvriez a été retirée : vérifiez le montant.",
                          {"current_bid": None, "next_minimum_cents": minimum})
-        raise Outbid(f"Surenchéri : l'enchère est maintenant de {format_euros(current.amount_cents)} "
-                     f"(panneau {current.paddle}). Prochaine enchère : {format_euros(minimum)}.",
+        raise Outbid(f"Surenchéri : l'enchère est maintenant de {format_euros(current.amount_cents, with_cents=False)} "
+                     f"(panneau {current.paddle}). Prochaine enchère : {format_euros(minimum, with_cents=False)}.",
                      {"current_bid": {"seq": current.seq, "amount_cents": current.amount_cents,
                                       "paddle": current.paddle, "source": current.source},
                       "next_minimum_cents": minimum})

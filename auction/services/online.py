@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.domain.roles import Role
 from auction.domain.room import Actor, InvalidCommand, PaddleNotValid
-from auction.models import Bidder, Registration
+from auction.models import BidRequest, Bidder, Registration
 
 from .room import Outcome, Room, submit
 
@@ -129,3 +129,19 @@ def _paddle_in_room(room: Room, user_id: int) -> int | None:
 def _refused(room: Room, user_id: int, reason: str | None, lot_id: int | None) -> None:
     log.warning("online bid refused", extra={"sale_id": room.sale_id, "user_id": user_id, "reason": reason,
                                              "lot_id": lot_id})
+
+
+async def request_book(sessions: async_sessionmaker[AsyncSession], sale_id: int) -> list[dict[str, Any]]:
+    """The absentee orders and phone requests of the sale's verified paddles, for the clerk's tablet."""
+    async with sessions() as session:
+        rows = await session.execute(
+            select(BidRequest, Registration.paddle_number, Bidder)
+            .join(Registration, Registration.id == BidRequest.registration_id)
+            .join(Bidder, Bidder.id == Registration.bidder_id)
+            .where(Registration.sale_id == sale_id, Registration.paddle_number.is_not(None),
+                   Registration.verified_at.is_not(None))
+            .order_by(BidRequest.lot_id, BidRequest.received_at, BidRequest.id))
+        return [{"kind": request.kind, "lot_id": request.lot_id, "paddle": paddle, "name": bidder.full_name,
+                 "phone": request.phone, "max_amount_cents": request.max_amount_cents,
+                 "received_at": request.received_at.isoformat(), "blocked": bidder.blocked_at is not None}
+                for request, paddle, bidder in rows]

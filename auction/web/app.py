@@ -21,8 +21,8 @@ from auction.services.simulation import simulate_sale as simulate_sale_task
 from . import errors
 from .access import PUBLIC, Access, page, public_mount
 from .live import Hubs
-from .pages import (auth, cases, catalogue, inventory, lots, office, registration, room, room_settings, sale_forms,
-                    sales)
+from .pages import (auth, cases, catalogue, inventory, lots, office, online, registration, room, room_settings,
+                    sale_forms, sales)
 from .templates import FRONTEND
 
 log = logging.getLogger("criee.web")
@@ -46,6 +46,7 @@ def build_routes(settings: Settings) -> list:
         *lots.routes,
         *registration.routes,
         *room.routes,
+        *online.routes,
         *room_settings.routes,
         page("/sante", health, access=PUBLIC),
         public_mount("/static", StaticFiles(directory=FRONTEND / "static"), name="static"),
