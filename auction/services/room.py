@@ -11,8 +11,8 @@ log never shows a lot open or a bid without the orders' answer.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 

@@ -104,7 +104,12 @@ def read_log(database_url: str) -> list:
 
 # Click `selector` at the given time (ms since the epoch) without waiting: the two pages of the race
 # share the browser's clock, so both commands leave within a millisecond or two of each other.
-CLICK_AT = """([selector, at]) => { setTimeout(() => document.querySelector(selector).click(), at - Date.now()); }"""
+CLICK_AT = """([selector, at]) => {
+  window.__clicked = false;
+  setTimeout(() => { document.querySelector(selector).click(); window.__clicked = true; }, at - Date.now());
+}"""
+# Both the click made and its command answered (acknowledged or refused).
+ANSWERED = "() => window.__clicked === true && window.crieeRoom.pendingCount === 0"
 
 
 def test_an_online_bidder_and_the_room_bid_against_each_other(new_context, live_server):
@@ -160,26 +165,37 @@ def test_an_online_bidder_and_the_room_bid_against_each_other(new_context, live_
     at = phone.evaluate("Date.now()") + 600
     tablet.evaluate(CLICK_AT, ["#bid-next", at])
     phone.evaluate(CLICK_AT, ["#bid-button", at])
-    expect(tablet.locator("#current-amount")).to_have_text(euros(third))
-    phone.wait_for_function("""() => document.querySelector('#bid-status').textContent.includes('enregistrée')
-                                     || !document.querySelector('#bid-alert').hidden""")
-    tablet.wait_for_function("""() => document.querySelector('#clerk').getAttribute('aria-busy') === 'false'""")
-    race_winner = int(tablet.locator("#leader-paddle").inner_text().removeprefix("Panneau "))
+    phone.wait_for_function(ANSWERED)
+    tablet.wait_for_function(ANSWERED)
+    # Exactly one bid took the step. Usually both taps name it and the loser is told at once; a
+    # tap that fires after its page already showed the winner's bid names the next step instead.
+    bids = tablet.evaluate("window.crieeRoom.state.bids")
+    at_third = [b for b in bids if b["amount_cents"] == third]
+    assert len(at_third) == 1, bids
+    race_winner = at_third[0]["paddle"]
     assert race_winner in (1, 501)
+    tablet_refused = tablet.locator("#room-alert").is_visible()
+    phone_refused = "panneau 1)" in (phone.locator("#bid-alert").text_content() or "")
     if race_winner == 501:
         # The room lost the step: the clerk is told who took it, nothing recorded for paddle 1.
+        assert tablet_refused
         expect(tablet.locator("#room-alert-text")).to_contain_text(
             f"Surenchéri : l'enchère est maintenant de {euros(third)} (panneau 501)")
+    elif phone_refused:
+        expect(phone.locator("#bid-alert")).to_contain_text(
+            f"Surenchéri : l'enchère est maintenant de {euros(third)} (panneau 1)")
+        expect(tablet.locator("#room-alert")).to_be_hidden()
+    else:
+        # The phone's tap came after the room's bid reached it: it covered it, one step above.
+        assert [b["paddle"] for b in bids[-2:]] == [1, 501], bids
+        assert bids[-1]["amount_cents"] == step_above(third)
+    if tablet.evaluate("window.crieeRoom.state.current_bid.paddle") == 501:
+        # the room comes back once more; the phone is told at once
         expect(phone.locator("#live-leader")).to_have_text("Vous êtes en tête (panneau 501)")
-        # the room comes back once more, then the phone answers
         type_paddle(tablet, 1)
         tablet.locator("#bid-next").click()
         expect(tablet.locator("#leader-paddle")).to_have_text("Panneau 1")
         expect(phone.locator("#bid-alert")).to_contain_text("Surenchéri")
-    else:
-        expect(phone.locator("#bid-alert")).to_contain_text(
-            f"Surenchéri : l'enchère est maintenant de {euros(third)} (panneau 1)")
-        expect(tablet.locator("#room-alert")).to_be_hidden()
 
     # 4. The online bidder answers the room's last bid and nobody covers it.
     current = tablet.evaluate("window.crieeRoom.state.current_bid.amount_cents")
@@ -252,3 +268,77 @@ def test_a_visitor_watches_without_a_bid_button(new_context):
     expect(page.get_by_role("button", name=re.compile("Enchérir"))).to_have_count(0)
     expect(page.get_by_role("link", name="connectez-vous")).to_be_visible()
     fits_the_phone(page)
+
+
+def add_requests(database_url: str, lot_number: int, requests: list[dict]) -> int:
+    """Absentee orders and phone requests for verified demo paddles, as the desk would take them;
+    returns the lot's id."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from auction.models import BidRequest, Lot, Registration, utcnow
+
+    async def add():
+        db = Database.connect(database_url)
+        try:
+            async with db.sessions() as session, session.begin():
+                lot = await session.scalar(select(Lot).where(Lot.sale_id == SALE_ID, Lot.number == lot_number))
+                for request in requests:
+                    registration = await session.scalar(select(Registration).where(
+                        Registration.sale_id == SALE_ID, Registration.paddle_number == request["paddle"]))
+                    session.add(BidRequest(registration_id=registration.id, lot_id=lot.id, kind=request["kind"],
+                                           max_amount_cents=request.get("max"), phone=request.get("phone", ""),
+                                           received_at=utcnow() - timedelta(days=2)))
+                return lot.id
+        finally:
+            await db.dispose()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, add()).result()
+
+
+def test_an_absentee_order_and_a_phone_line_on_the_tablet(new_context, live_server):
+    """The clerk sees the order bid by itself ("Ordre d'achat", panneau 3) and takes a phone line."""
+    lot_2_opening = (WORKSHOP_LOTS[1][3] // 2) * 100
+    ceiling = step_above(step_above(lot_2_opening))
+    add_requests(live_server.database_url, 2, [{"kind": "absentee", "paddle": 3, "max": ceiling},
+                                                {"kind": "phone", "paddle": 2, "phone": "07 11 22 33 44"}])
+    errors: list[str] = []
+    tablet = open_tablet(new_context, errors)
+    display = open_display(new_context, errors)
+    if tablet.get_by_role("button", name="Ouvrir la vente").is_visible():
+        tablet.get_by_role("button", name="Ouvrir la vente").click()
+    tablet.get_by_role("button", name="Ouvrir ce lot (lot 2)").click()
+
+    # The order opens the bidding by itself at the opening bid.
+    expect(tablet.locator("#leader-paddle")).to_have_text("Panneau 3")
+    expect(tablet.locator("#leader")).to_contain_text("(Ordre d'achat)")
+    first_row = tablet.locator("#bid-list tr").first
+    expect(first_row).to_contain_text("Panneau 3")
+    expect(first_row).to_contain_text("Ordre d'achat")
+    expect(first_row).to_contain_text(euros(lot_2_opening))
+    expect(tablet.locator("#order-list")).to_contain_text(
+        f"Ordre d'achat, panneau 3 (Louis PERRIN) : jusqu'à {euros(ceiling)}")
+    expect(display.locator("#display-paddle")).to_have_text("Panneau 3")
+
+    # The clerk takes the phone line of paddle 2 and bids for it: the order answers a step above.
+    tablet.get_by_role("button", name="Prendre la ligne du panneau 2").click()
+    expect(tablet.locator("#phone-line-active")).to_contain_text("En ligne avec le panneau 2 (Nadia HADDAD)")
+    expect(tablet.locator("#paddle-display")).to_have_text("2")
+    second = step_above(lot_2_opening)
+    tablet.locator("#bid-next").click()
+    rows = tablet.locator("#bid-list tr")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(1)).to_contain_text("Panneau 2")
+    expect(rows.nth(1)).to_contain_text("Téléphone")
+    expect(rows.nth(0)).to_contain_text("Ordre d'achat")
+    expect(tablet.locator("#current-amount")).to_have_text(euros(ceiling))   # one step above, its maximum
+    # Still on the line: one more tap bids for paddle 2 again, beyond the order's maximum.
+    expect(tablet.locator("#paddle-display")).to_have_text("2")
+    tablet.locator("#bid-next").click()
+    expect(tablet.locator("#leader-paddle")).to_have_text("Panneau 2")
+    expect(tablet.locator("#leader")).to_contain_text("(Téléphone)")
+    expect(rows).to_have_count(4)
+    assert second < ceiling
+    assert errors == []
