@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,9 @@ from .money import apply_rate, format_euros
 from .roles import Role
 
 BID_SOURCES = ("room", "online", "phone", "absentee")
+# Who makes a bid of each source: the clerk enters room and phone bids; online bids come from the
+# bidder's own screen; absentee bids are made by the room for the orders (auction/domain/absentee.py).
+STAFF_SOURCES = ("room", "phone")
 CALLS_BEFORE_HAMMER = 3  # CPCE R221-38: adjudication after three calls
 
 
@@ -42,6 +46,8 @@ class PaddleInfo:
     channel: str
     name: str = ""       # staff only: shown to confirm the buyer at the hammer
     address: str = ""
+    user_id: int | None = None   # the bidder's account, if any (an online bidder bids from it)
+    blocked: bool = False        # blocked after a default: may not bid
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,7 @@ class SaleSetup:
     lots: dict[int, LotInfo]           # in catalogue order
     paddles: dict[int, PaddleInfo]     # verified paddles of this sale
     cases: dict[int, CaseInfo]
+    phone_paddles: frozenset[int] = frozenset()   # verified paddles that asked to bid by phone
     increments: IncrementTable = DEFAULT_INCREMENTS
     seller_fee_rate_incl_vat: Decimal = Decimal(0)
     currencies: tuple[DisplayCurrency, ...] = ()
@@ -76,6 +83,7 @@ class Bid:
     paddle: int
     amount_cents: int
     source: str
+    at: datetime | None = None   # when it was made: of two equal bids the earlier wins
 
 
 @dataclass(frozen=True)
@@ -228,6 +236,24 @@ class StaleCommand(RoomError):
     code = "stale_command"
 
 
+class Outbid(RoomError):
+    """A bid made against a step that another bid took first: the first valid bid for a step wins.
+
+    `data` gives the bid that won and the new minimum, for the loser's screen."""
+
+    code = "outbid"
+
+    def __init__(self, message: str, data: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.data = data or {}
+
+
+class OnlineBidPending(RoomError):
+    """An online bid received for the lot is not decided yet: the hammer waits for the log."""
+
+    code = "online_bid_pending"
+
+
 def _expect(args: dict[str, Any], key: str, actual: int | None, message: str) -> None:
     """Commands may say which step they act on; a mismatch means the screen was out of date."""
     if key in args and args[key] is not None and args[key] != actual:
@@ -276,6 +302,8 @@ def decide(state: RoomState, setup: SaleSetup, command: str, args: dict[str, Any
     handler = _COMMANDS.get(command)
     if handler is None:
         raise InvalidCommand(f"Commande inconnue : {command}.")
+    if actor.role is Role.BIDDER and command == "bid":
+        return _online_bid(state, setup, args, actor)
     if actor.role not in (Role.OFFICER, Role.CLERK):
         raise OfficerRequired("Seuls le commissaire de justice et ses clercs conduisent la vente.")
     return handler(state, setup, args, actor)
@@ -317,21 +345,66 @@ def _open_lot(state, setup, args, actor) -> Decision:
 
 
 def _bid(state, setup, args, actor) -> Decision:
-    lot_id = _require_lot(state)
-    paddle = _int(args, "paddle", "Numéro de panneau")
-    amount = _int(args, "amount_cents", "Montant")
+    """A bid entered by the clerk: in the room, or for a bidder on the phone."""
     source = args.get("source", "room")
     if source not in BID_SOURCES:
         raise InvalidCommand("Origine de l'enchère inconnue.")
+    if source == "online":
+        raise InvalidCommand("Les enchères en ligne viennent de l'écran de l'enchérisseur connecté.")
+    if source == "absentee":
+        raise InvalidCommand("Les ordres d'achat sont exécutés automatiquement par la salle.")
+    lot_id = _bid_lot(state, args)
+    paddle = _int(args, "paddle", "Numéro de panneau")
+    amount = _int(args, "amount_cents", "Montant")
     if paddle not in setup.paddles:
         raise PaddleNotValid(f"Le panneau {paddle} n'est pas un panneau vérifié de cette vente.")
+    if source == "phone" and paddle not in setup.phone_paddles:
+        raise PaddleNotValid(f"Le panneau {paddle} n'a pas demandé à enchérir par téléphone dans cette vente.")
+    return "bid", _check_bid(state, setup, args, lot_id, paddle, amount, source)
+
+
+def _online_bid(state, setup, args, actor) -> Decision:
+    """A bid from a bidder's own screen: the paddle is the one the bidder's session holds (the
+    service puts it in `args`), of the online channel."""
+    lot_id = _bid_lot(state, args)
+    paddle = _int(args, "paddle", "Numéro de panneau")
+    amount = _int(args, "amount_cents", "Montant")
+    info = setup.paddles.get(paddle)
+    if info is None or info.channel != "online":
+        raise PaddleNotValid("Vous n'avez pas de panneau vérifié pour enchérir en ligne dans cette vente.")
+    return "bid", _check_bid(state, setup, args, lot_id, paddle, amount, "online")
+
+
+def _bid_lot(state: RoomState, args: dict[str, Any]) -> int:
+    """The lot on the block; a bid that names another lot (`lot_id`) came too late for it."""
+    _require_open(state)
+    expected = args.get("lot_id")
+    if expected is not None and expected != state.lot_id:
+        raise LotNotOpen("Trop tard : ce lot n'est plus en vente.")
+    return _require_lot(state)
+
+
+def _check_bid(state, setup, args, lot_id: int, paddle: int, amount: int, source: str) -> dict[str, Any]:
+    """The rules every bid passes. A bid may name the bid it was made against (`expected_bid_seq`,
+    null for the first bid of the lot): when another bid took that step first, it is outbid."""
     current = state.current_bid
+    minimum = state.next_minimum(setup)
+    if "expected_bid_seq" in args and args["expected_bid_seq"] != (current.seq if current else None):
+        if current is None:
+            raise Outbid("L'enchère que vous couvriez a été retirée : vérifiez le montant.",
+                         {"current_bid": None, "next_minimum_cents": minimum})
+        raise Outbid(f"Surenchéri : l'enchère est maintenant de {format_euros(current.amount_cents, with_cents=False)} "
+                     f"(panneau {current.paddle}). Prochaine enchère : {format_euros(minimum, with_cents=False)}.",
+                     {"current_bid": {"seq": current.seq, "amount_cents": current.amount_cents,
+                                      "paddle": current.paddle, "source": current.source},
+                      "next_minimum_cents": minimum})
+    if setup.paddles[paddle].blocked:
+        raise PaddleNotValid(f"Le panneau {paddle} est bloqué (défaut de paiement) : il ne peut pas enchérir.")
     if current is not None and current.paddle == paddle:
         raise AlreadyLeading(f"Le panneau {paddle} est déjà le plus offrant.")
-    minimum = state.next_minimum(setup)
     if amount < minimum:
         raise BidTooLow(f"Enchère trop basse : le minimum est {format_euros(minimum)}.")
-    return "bid", {"lot_id": lot_id, "paddle": paddle, "amount_cents": amount, "source": source}
+    return {"lot_id": lot_id, "paddle": paddle, "amount_cents": amount, "source": source}
 
 
 def _retract(state, setup, args, actor) -> Decision:
@@ -435,7 +508,7 @@ def apply(state: RoomState, event: Event) -> RoomState:
         if p["lot_id"] in state.results:    # an unsold lot offered again: it is back on the block
             state.results = {k: v for k, v in state.results.items() if k != p["lot_id"]}
     elif kind == "bid":
-        state.bids = [*state.bids, Bid(event.seq, p["paddle"], p["amount_cents"], p["source"])]
+        state.bids = [*state.bids, Bid(event.seq, p["paddle"], p["amount_cents"], p["source"], event.at)]
         state.calls = 0
     elif kind == "bid_retracted":
         state.bids = [b for b in state.bids if b.seq != p["bid_seq"]]

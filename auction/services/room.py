@@ -3,10 +3,15 @@
 A command is checked by the domain against the in-memory state, appended to the log in its own
 transaction, and only then applied and acknowledged. One asyncio lock per sale orders the commands
 of this process; the (sale, seq) unique constraint stops two processes appending the same step.
+
+The absentee orders of the lot on the block answer in the same transaction as the event that
+triggers them (the lot opening, a competing bid): their bids are appended right after it, so the
+log never shows a lot open or a bid without the orders' answer.
 """
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -16,18 +21,22 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
+from auction.domain.absentee import TRIGGERS as ORDER_TRIGGERS
+from auction.domain.absentee import AbsenteeOrder, respond
 from auction.domain.bidlog import BrokenLink, Event, chain, verify_chain
 from auction.domain.currencies import from_json as currencies_from_json
 from auction.domain.increments import DEFAULT_INCREMENTS, IncrementTable
-from auction.domain.room import (Actor, CaseInfo, LotInfo, PaddleInfo, RoomError, RoomState, SaleSetup,
-                                 apply, decide, replay)
+from auction.domain.room import (Actor, CaseInfo, LotInfo, OnlineBidPending, PaddleInfo, RoomError, RoomState,
+                                 SaleSetup, apply, decide, replay)
 from auction.formats import to_paris
-from auction.models import Bidder, Case, Claim, Creditor, Lot, Registration, Sale, SaleEvent
+from auction.models import BidRequest, Bidder, Case, Claim, Creditor, Lot, Registration, Sale, SaleEvent
 
 from .office import tariff_for
 from .publication import require_publicity_before_opening
 
 SALE_STATUS_AFTER = {"sale_opened": "live", "sale_closed": "closed", "sale_stopped": "closed"}
+# Commands that end a lot: held while an online bid received for that lot is undecided.
+HELD_BY_ONLINE_BIDS = ("hammer", "pass_lot")
 
 
 class SaleNotFound(Exception):
@@ -50,17 +59,27 @@ Listener = Callable[[Event], None]
 class Room:
     """One sale's live state in this process."""
 
-    def __init__(self, setup: SaleSetup, state: RoomState, command_ids: dict[str, int], events: list[Event]):
+    def __init__(self, setup: SaleSetup, state: RoomState, command_ids: dict[str, int], events: list[Event],
+                 orders: list[AbsenteeOrder] | None = None):
         self.setup = setup
         self.state = state
         self.command_ids = command_ids
         self.events = events           # the whole log, for clients catching up and for verify
         self.lock = asyncio.Lock()
         self.listeners: list[Listener] = []
+        self.orders = orders or []     # the absentee orders of verified paddles (the order book)
+        # Online bids received by this process and not yet decided, per lot they name. The hammer
+        # (and passing the lot) waits while the lot on the block has one: the log decides, not the
+        # network. Per process: across processes, the order of commits in the log is the truth.
+        self.online_pending: Counter[int] = Counter()
 
     @property
     def sale_id(self) -> int:
         return self.setup.sale_id
+
+    def paddle_of_user(self, user_id: int) -> PaddleInfo | None:
+        """The verified paddle of this sale held by a bidder's account, as the room last loaded it."""
+        return next((p for p in self.setup.paddles.values() if p.user_id == user_id), None)
 
     def _apply(self, event: Event, command_id: str | None) -> None:
         apply(self.state, event)
@@ -83,13 +102,36 @@ async def load_events(sessions: async_sessionmaker[AsyncSession], sale_id: int, 
         return [(to_event(row), row.command_id) for row in rows]
 
 
+async def load_orders(session: AsyncSession, sale_id: int) -> list[AbsenteeOrder]:
+    """The absentee orders of the sale's verified, unblocked paddles."""
+    rows = await session.execute(
+        select(BidRequest, Registration.paddle_number)
+        .join(Registration, Registration.id == BidRequest.registration_id)
+        .join(Bidder, Bidder.id == Registration.bidder_id)
+        .where(Registration.sale_id == sale_id, BidRequest.kind == "absentee",
+               Registration.paddle_number.is_not(None), Registration.verified_at.is_not(None),
+               Bidder.blocked_at.is_(None)))
+    return [AbsenteeOrder(request.id, request.lot_id, paddle, request.max_amount_cents, request.received_at)
+            for request, paddle in rows]
+
+
+async def load_phone_paddles(session: AsyncSession, sale_id: int) -> frozenset[int]:
+    """Verified paddles that asked to bid by phone in this sale (for any of its lots)."""
+    rows = await session.scalars(
+        select(Registration.paddle_number).join(BidRequest, BidRequest.registration_id == Registration.id)
+        .where(Registration.sale_id == sale_id, BidRequest.kind == "phone",
+               Registration.paddle_number.is_not(None), Registration.verified_at.is_not(None)))
+    return frozenset(rows)
+
+
 async def load_paddles(session: AsyncSession, sale_id: int) -> dict[int, PaddleInfo]:
     rows = await session.execute(
         select(Registration, Bidder).join(Bidder, Bidder.id == Registration.bidder_id)
         .where(Registration.sale_id == sale_id, Registration.paddle_number.is_not(None),
                Registration.verified_at.is_not(None)))
     return {reg.paddle_number: PaddleInfo(reg.paddle_number, reg.id, reg.channel, bidder.full_name,
-                                          f"{bidder.address}, {bidder.postcode} {bidder.city}")
+                                          f"{bidder.address}, {bidder.postcode} {bidder.city}",
+                                          bidder.user_id, bidder.blocked_at is not None)
             for reg, bidder in rows}
 
 
@@ -111,12 +153,13 @@ async def load_setup(sessions: async_sessionmaker[AsyncSession], sale_id: int) -
         references = dict((await session.execute(select(Case.id, Case.reference).where(Case.id.in_(case_ids)))).all())
         cases = {case_id: CaseInfo(case_id, references[case_id], totals[case_id]) for case_id in sorted(case_ids)}
         paddles = await load_paddles(session, sale_id)
+        phone_paddles = await load_phone_paddles(session, sale_id)
     tariff = await tariff_for(sessions, to_paris(sale.starts_at).date())
     return SaleSetup(
         sale_id=sale_id,
         lots={lot.id: LotInfo(lot.id, lot.label, lot.title, lot.case_id, lot.opening_bid_cents,
                               lot.status == "withdrawn", photos[lot.id]) for lot in lots},
-        paddles=paddles, cases=cases,
+        paddles=paddles, cases=cases, phone_paddles=phone_paddles,
         increments=IncrementTable.from_json(sale.increments) if sale.increments else DEFAULT_INCREMENTS,
         seller_fee_rate_incl_vat=tariff.seller_fee_rate * (1 + tariff.vat_rate),
         currencies=currencies_from_json(sale.display_currencies),
@@ -129,7 +172,9 @@ async def open_room(sessions: async_sessionmaker[AsyncSession], sale_id: int) ->
     rows = await load_events(sessions, sale_id)
     events = [event for event, _ in rows]
     state = replay(sale_id, events)
-    return Room(setup, state, {cid: event.seq for event, cid in rows if cid}, events)
+    async with sessions() as session:
+        orders = await load_orders(session, sale_id)
+    return Room(setup, state, {cid: event.seq for event, cid in rows if cid}, events, orders)
 
 
 async def _catch_up(sessions, room: Room) -> None:
@@ -146,15 +191,25 @@ async def submit(sessions: async_sessionmaker[AsyncSession], room: Room, command
         if command == "open_sale" and room.state.status == "ready":
             # CPCE R221-34/35, L221-3: the publicity checks again; refused with code publicity_incomplete.
             await require_publicity_before_opening(sessions, room.sale_id, actor.user_id, now)
-        if command == "bid" and args.get("paddle") not in room.setup.paddles:
+        if command == "bid" and (args.get("paddle") not in room.setup.paddles or (
+                args.get("source") == "phone" and args.get("paddle") not in room.setup.phone_paddles)):
             await _refresh_paddles(sessions, room)   # a bidder verified since the room was loaded
+        if command in ("open_lot", "reoffer_lot"):
+            await _refresh_paddles(sessions, room)   # orders taken since: the lot's book as it opens
+        if (command in HELD_BY_ONLINE_BIDS and room.state.lot_id is not None
+                and room.online_pending[room.state.lot_id] > 0):
+            raise OnlineBidPending("Une enchère en ligne est arrivée pour ce lot et n'est pas encore enregistrée : "
+                                   "attendez qu'elle s'affiche avant d'adjuger.")
         kind, payload = decide(room.state, room.setup, command, args, actor)
         event = chain(room.sale_id, room.state.seq + 1, kind, payload, now, actor.user_id, room.state.last_hash)
+        events = [event, *_orders_answer(room, event, now)]
         try:
             async with sessions() as session, session.begin():
-                session.add(SaleEvent(sale_id=event.sale_id, seq=event.seq, kind=event.kind, payload=event.payload,
-                                      at=event.at, user_id=event.user_id, command_id=command_id,
-                                      prev_hash=event.prev_hash, hash=event.hash))
+                for appended in events:
+                    session.add(SaleEvent(sale_id=appended.sale_id, seq=appended.seq, kind=appended.kind,
+                                          payload=appended.payload, at=appended.at, user_id=appended.user_id,
+                                          command_id=command_id if appended is event else None,
+                                          prev_hash=appended.prev_hash, hash=appended.hash))
                 if kind in SALE_STATUS_AFTER:
                     await session.execute(update(Sale).where(Sale.id == room.sale_id)
                                           .values(status=SALE_STATUS_AFTER[kind]))
@@ -163,16 +218,39 @@ async def submit(sessions: async_sessionmaker[AsyncSession], room: Room, command
             await _catch_up(sessions, room)
             if command_id in room.command_ids:
                 return Outcome(room.events[room.command_ids[command_id] - 1], duplicate=True)
+            if command == "bid":
+                # A bid that lost its step to another process is told so, with the amount that beat
+                # it (Outbid, BidTooLow…); any other command: the screen checks and tries again.
+                decide(room.state, room.setup, command, args, actor)
             raise ConcurrentAppend("Un autre poste a enregistré une action au même moment : "
                                    "l'écran est à jour, vérifiez et recommencez.") from None
         room._apply(event, command_id)
+        for answer in events[1:]:
+            room._apply(answer, None)
         return Outcome(event)
 
 
+def _orders_answer(room: Room, event: Event, now: datetime) -> list[Event]:
+    """The absentee orders' bids after `event` (none unless it opened a lot or was a bid), chained
+    after it. Made by the room, so without a user."""
+    if event.kind not in ORDER_TRIGGERS or not room.orders:
+        return []
+    projected = apply(replace(room.state), event)    # a shallow copy: apply() replaces, never mutates, its lists
+    answers = []
+    for bid in respond(projected, room.setup, room.orders):
+        answer = chain(room.sale_id, projected.seq + 1, "bid", bid.payload(), now, None, projected.last_hash)
+        apply(projected, answer)
+        answers.append(answer)
+    return answers
+
+
 async def _refresh_paddles(sessions, room: Room) -> None:
+    """Verified paddles, phone requests and absentee orders as they are now in the database."""
     async with sessions() as session:
         paddles = await load_paddles(session, room.sale_id)
-    room.setup = replace(room.setup, paddles=paddles)
+        phone_paddles = await load_phone_paddles(session, room.sale_id)
+        room.orders = await load_orders(session, room.sale_id)
+    room.setup = replace(room.setup, paddles=paddles, phone_paddles=phone_paddles)
 
 
 class RoomRegistry:
@@ -198,6 +276,14 @@ class RoomRegistry:
         if room is not None:
             async with room.lock:
                 room.setup = await load_setup(self.sessions, sale_id)
+                async with self.sessions() as session:
+                    room.orders = await load_orders(session, sale_id)
+
+    async def refresh_paddles(self) -> None:
+        """After a paddle changed (a bidder blocked or unblocked): every loaded room reloads its paddles."""
+        for room in list(self.rooms.values()):
+            async with room.lock:
+                await _refresh_paddles(self.sessions, room)
 
     async def load_live_sales(self) -> list[int]:
         async with self.sessions() as session:

@@ -21,8 +21,8 @@ from auction.services.simulation import simulate_sale as simulate_sale_task
 from . import errors
 from .access import PUBLIC, Access, page, public_mount
 from .live import Hubs
-from .pages import (audit, auth, bidder_accounts, cases, catalogue, feed, inventory, lots, office, publicity,
-                    registration, room, room_settings, sale_forms, sales)
+from .pages import (audit, auth, bidder_accounts, cases, catalogue, feed, inventory, lots, office, online,
+                    publicity, registration, room, room_settings, sale_forms, sales)
 from .templates import FRONTEND
 
 log = logging.getLogger("criee.web")
@@ -47,6 +47,7 @@ def build_routes(settings: Settings) -> list:
         *registration.routes,
         *bidder_accounts.routes,
         *room.routes,
+        *online.routes,
         *room_settings.routes,
         *publicity.routes,
         *feed.routes,

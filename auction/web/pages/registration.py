@@ -519,6 +519,7 @@ async def block_bidder(request: Request) -> Response:
                                   "" if unblock else reason, utcnow())
     except catalogue.NotFound:
         return error_page(request, 404)
+    await request.app.state.rooms.refresh_paddles()   # a live room refuses the blocked paddle at once
     return RedirectResponse(safe_next(form.get("suite"), "/bureau"), status_code=303)
 
 

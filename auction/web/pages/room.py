@@ -12,12 +12,13 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from auction.domain.room import Actor, RoomError
 from auction.models import utcnow
-from auction.services import catalogue
+from auction.services import catalogue, online
 from auction.services import room as room_service
 
 from ..access import PUBLIC, STAFF, page, socket
 from ..errors import error_page
 from ..live import Client, encode
+from ..presence import presence_of
 from ..templates import render
 
 log = logging.getLogger("criee.live")
@@ -39,7 +40,8 @@ async def clerk_tablet(request: Request) -> Response:
         sale = await catalogue.sale_with_lots(request.app.state.db.sessions, sale_id, public=False)
     except catalogue.NotFound:
         return error_page(request, 404)
-    return render(request, "room/clerk.html", {"sale": sale})
+    requests = await online.request_book(request.app.state.db.sessions, sale.id)
+    return render(request, "room/clerk.html", {"sale": sale, "bid_requests": requests})
 
 
 async def room_display(request: Request) -> Response:
@@ -53,7 +55,12 @@ async def room_display(request: Request) -> Response:
     return render(request, "room/display.html", {"sale": sale})
 
 
-async def _serve(websocket: WebSocket, *, staff: bool) -> None:
+async def _serve(websocket: WebSocket, *, staff: bool, handle=None, joined=None, left=None) -> None:
+    """Accept a screen, sync it (hello → snapshot or catch-up), then read its messages.
+
+    `handle(app, room, client, user, text, staff)` answers each message (the staff commands by
+    default); `joined(room, hub, client)` and `left(hub, client)` run as the screen comes and goes."""
+    handle = handle or _handle
     sale_id = sale_id_param(websocket.path_params)
     try:
         if sale_id is None:
@@ -79,17 +86,32 @@ async def _serve(websocket: WebSocket, *, staff: bool) -> None:
     hub = websocket.app.state.hubs.for_room(room)
     client = Client(websocket, staff=staff)
     hub.join(client, last_seq)
+    if staff:
+        presence_of(websocket.app).greet(hub, client)   # how many online bidders are connected
+    if joined is not None:
+        joined(room, hub, client)
     sender = asyncio.create_task(client.run())
     user = getattr(websocket.state, "user", None)
     try:
         while True:
             text = await websocket.receive_text()
-            await _handle(websocket.app, room, client, user, text, staff)
+            await handle(websocket.app, room, client, user, text, staff)
     except WebSocketDisconnect:
         pass
     finally:
         hub.leave(client)
+        if left is not None:
+            left(hub, client)
         sender.cancel()
+
+
+def refusal(exc: RoomError, command_id) -> dict:
+    """The error message of a refused command; an outbid bid also gets the bid that beat it."""
+    message = {"type": "error", "code": exc.code, "message": exc.message, "command_id": command_id}
+    data = getattr(exc, "data", None)
+    if data:
+        message["details"] = data
+    return message
 
 
 async def _handle(app, room, client: Client, user, text: str, staff: bool) -> None:
@@ -127,7 +149,7 @@ async def _handle(app, room, client: Client, user, text: str, staff: bool) -> No
         outcome = await room_service.submit(app.state.db.sessions, room, command_id, name, args,
                                             Actor(user.id, user.role_enum), utcnow())
     except RoomError as exc:
-        reply({"type": "error", "code": exc.code, "message": exc.message, "command_id": command_id})
+        reply(refusal(exc, command_id))
         return
     except Exception:
         log.exception("command failed", extra={"sale_id": room.sale_id, "command": name})

@@ -32,12 +32,17 @@ const lots = new Map(lotRows.map((row) => [Number(row.dataset.lotId), {
   row,
 }]));
 
+// Absentee orders and phone requests of the sale's verified paddles (from the page).
+const bidRequests = JSON.parse($("bid-requests").textContent);
+
 const ui = {
   view: null,          // the staff view of the room (docs/protocol.md, "The state view")
   results: {},
   connection: "connecting",
   paddle: "",
   source: "room",
+  phoneLine: null,     // the paddle of the phone bidder the clerk is on the line with
+  onlineBidders: 0,
   busy: false,         // a command is waiting for its ack: no double taps
   hammerSnapshot: null,
 };
@@ -46,7 +51,11 @@ const socket = new RoomSocket(socketUrl(root.dataset.socket), {
   onUpdate({ state, results }) {
     const before = ui.view && ui.view.lot ? ui.view.lot.id : null;
     const after = state && state.lot ? state.lot.id : null;
-    if (ui.view && before !== after) ui.paddle = "";   // a paddle typed for the previous lot
+    if (ui.view && before !== after) {   // a paddle typed, a line taken, for the previous lot
+      ui.paddle = "";
+      ui.source = "room";
+      ui.phoneLine = null;
+    }
     ui.view = state;
     ui.results = results;
     root.dataset.state = "ready";
@@ -58,6 +67,10 @@ const socket = new RoomSocket(socketUrl(root.dataset.socket), {
   },
   onNotice(error) {
     showError(error);
+  },
+  onPresence({ online_bidders: count }) {
+    ui.onlineBidders = count;
+    render();
   },
 });
 
@@ -81,6 +94,8 @@ function render() {
   badge.dataset.state = ui.connection;
   badge.textContent = v === null && ui.connection === "connecting" ? "Connexion…" : CONNECTION_LABELS[ui.connection];
   root.classList.toggle("is-offline", !online);
+  const n = ui.onlineBidders;
+  $("online-bidders").textContent = `En ligne : ${n} enchérisseur${n > 1 ? "s" : ""} connecté${n > 1 ? "s" : ""}`;
   root.setAttribute("aria-busy", ui.busy ? "true" : "false");
 
   // Sale.
@@ -109,6 +124,7 @@ function render() {
   renderPicker(v, can && running && !lot);
   renderCases(v);
   renderEntry(v, can && running && !!lot);
+  renderBook(v, can && running && !!lot);
   renderHammerDialogGuard(bid, lot);
 }
 
@@ -287,6 +303,59 @@ function renderEntry(v, active) {
   $("bid-custom").disabled = !active || !ui.paddle;
 }
 
+function renderBook(v, active) {
+  const lotId = v && v.lot ? v.lot.id : null;
+  const phones = bidRequests.filter((r) => r.kind === "phone" && r.lot_id === lotId);
+  const orders = bidRequests.filter((r) => r.kind === "absentee" && r.lot_id === lotId);
+  $("phone-lines").hidden = lotId === null || (phones.length === 0 && ui.phoneLine === null);
+  $("lot-orders").hidden = orders.length === 0;
+
+  const activeLine = $("phone-line-active");
+  activeLine.hidden = ui.phoneLine === null;
+  activeLine.replaceChildren();
+  if (ui.phoneLine !== null) {
+    const request = phones.find((r) => r.paddle === ui.phoneLine);
+    activeLine.append(`En ligne avec le panneau ${ui.phoneLine}${request ? ` (${request.name})` : ""}`);
+    const release = document.createElement("button");
+    release.type = "button";
+    release.className = "touch quiet";
+    release.id = "release-line";
+    release.textContent = "Libérer la ligne";
+    release.addEventListener("click", () => {
+      ui.phoneLine = null;
+      ui.paddle = "";
+      ui.source = "room";
+      render();
+    });
+    activeLine.append(release);
+  }
+  $("phone-list").replaceChildren(...phones.map((r) => {
+    const li = document.createElement("li");
+    const text = document.createElement("span");
+    text.textContent = `Panneau ${r.paddle} · ${r.name} · ${r.phone}`;
+    const take = document.createElement("button");
+    take.type = "button";
+    take.className = "touch";
+    take.textContent = ui.phoneLine === r.paddle ? "Ligne prise" : "Prendre la ligne";
+    take.setAttribute("aria-label", `Prendre la ligne du panneau ${r.paddle}`);
+    take.disabled = !active || r.blocked || ui.phoneLine === r.paddle;
+    take.addEventListener("click", () => {
+      ui.phoneLine = r.paddle;
+      ui.paddle = String(r.paddle);
+      ui.source = "phone";
+      notify(`Ligne téléphonique : panneau ${r.paddle} (${r.name}, ${r.phone}).`);
+      render();
+    });
+    li.append(text, take);
+    return li;
+  }));
+  $("order-list").replaceChildren(...orders.map((r) => {
+    const li = document.createElement("li");
+    li.textContent = `Ordre d'achat, panneau ${r.paddle} (${r.name}) : jusqu'à ${euros(r.max_amount_cents)}`;
+    return li;
+  }));
+}
+
 function renderHammerDialogGuard(bid, lot) {
   const dialog = $("hammer-dialog");
   const snap = ui.hammerSnapshot;
@@ -332,9 +401,10 @@ $("room-alert-action").addEventListener("click", () => {
 async function run(name, args = {}, { success } = {}) {
   if (ui.busy) return null;
   ui.busy = true;
-  render();
+  const answer = socket.sendCommand(name, args);   // on the wire before the screen redraws: a bid
+  render();                                        // racing an online bid must not wait for layout
   try {
-    const ack = await socket.sendCommand(name, args);
+    const ack = await answer;
     clearError();
     if (success) notify(success);
     return ack;
@@ -384,12 +454,18 @@ function bidAt(amountCents) {
     return;
   }
   const source = ui.source;
-  run("bid", { paddle, amount_cents: amountCents, source },
-    { success: `Enchère de ${euros(amountCents)} enregistrée pour le panneau ${paddle}.` })
+  const current = ui.view && ui.view.current_bid;
+  // The bid names the bid it covers: if another (online, another tablet) took this step first,
+  // the server answers "outbid" with the amount to beat instead of recording a bid nobody saw.
+  run("bid", { paddle, amount_cents: amountCents, source, expected_bid_seq: current ? current.seq : null },
+    { success: `Enchère de ${euros(amountCents)} enregistrée pour le panneau ${paddle}${source === "phone" ? " (téléphone)" : ""}.` })
     .then((ack) => {
       if (ack) {
-        ui.paddle = "";
-        ui.source = "room";
+        // On a phone line the next bid is for the same bidder: keep the paddle and the source.
+        if (ui.phoneLine === null || ui.phoneLine !== paddle) {
+          ui.paddle = "";
+          ui.source = "room";
+        }
         $("custom-amount").value = "";
         render();
       }
@@ -522,6 +598,11 @@ function reofferLot(hammerInfo) {
 // --- paddle entry ----------------------------------------------------------------------------
 
 function typeKey(key) {
+  if (ui.phoneLine !== null) {   // typing a paddle: a bidder in the room, the phone line is set aside
+    ui.phoneLine = null;
+    ui.paddle = "";
+    ui.source = "room";
+  }
   if (key === "back") ui.paddle = ui.paddle.slice(0, -1);
   else if (key === "clear") ui.paddle = "";
   else if (/^[0-9]$/.test(key) && ui.paddle.length < MAX_PADDLE_DIGITS) {
@@ -538,6 +619,7 @@ $("keypad").addEventListener("click", (event) => {
 for (const button of document.querySelectorAll(".source")) {
   button.addEventListener("click", () => {
     ui.source = button.dataset.source;
+    if (ui.source === "room") ui.phoneLine = null;
     render();
   });
 }

@@ -57,6 +57,7 @@ const REFUSALS = {
  *       catch-up (`synced`), and after each live event (`event` set, `live` true).
  *   onConnection(status, info) — "connecting" | "connected" | "disconnected".
  *   onNotice({code, message}) — an error the server sent without a command_id.
+ *   onPresence({online_bidders}) — staff screens: how many online bidders are connected.
  */
 export class RoomSocket {
   constructor(url, callbacks = {}) {
@@ -279,13 +280,17 @@ export class RoomSocket {
       case "error":
         if (!this.checkSeq(data)) return;
         if (data.command_id && this.pending.has(data.command_id)) {
-          this.settle(data.command_id, false, { code: data.code, message: data.message });
+          this.settle(data.command_id, false, { code: data.code, message: data.message, details: data.details });
         } else if (this.callbacks.onNotice) {
           this.callbacks.onNotice({ code: data.code, message: data.message });
         }
         return;
       case "pong":
         this.checkSeq(data);
+        return;
+      case "presence":
+        // Not an event of the log: who is connected now (staff screens only).
+        if (this.callbacks.onPresence) this.callbacks.onPresence({ online_bidders: data.online_bidders });
         return;
       case "resync":
         // The server closes with 1013; reconnect with our last seq without waiting for it.

@@ -1,0 +1,132 @@
+"""The public live page of a sale (phone-first) and the online bidder's websocket (docs/protocol.md).
+
+Anyone may watch: the page follows the room through the public socket. A signed-in bidder holding
+a verified online paddle for the sale connects to the bidder socket instead, which carries the same
+public view and accepts one command, `bid`, for that bidder's own paddle.
+"""
+from __future__ import annotations
+
+import logging
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+
+from auction.domain.roles import Role
+from auction.domain.room import RoomError
+from auction.models import utcnow
+from auction.services import catalogue, online
+
+from ..access import BIDDER, PUBLIC, page, socket
+from ..errors import error_page
+from ..live import Client, encode
+from ..presence import presence_of
+from ..ratelimit import BidLimits
+from ..templates import render
+from .room import _serve, refusal, sale_id_param
+
+log = logging.getLogger("criee.online")
+
+RATE_LIMITED = "Trop d'enchères en peu de temps : patientez un instant avant d'enchérir de nouveau."
+
+
+def bid_limits(app) -> BidLimits:
+    limits = getattr(app.state, "bid_limits", None)
+    if limits is None:
+        limits = app.state.bid_limits = BidLimits()
+    return limits
+
+
+async def live_page(request: Request) -> Response:
+    sale_id = sale_id_param(request.path_params)
+    try:
+        if sale_id is None:
+            raise catalogue.NotFound()
+        sale = await catalogue.sale_with_lots(request.app.state.db.sessions, sale_id, public=True)
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    user = request.state.user
+    standing = None
+    if user is not None and user.role_enum is Role.BIDDER:
+        standing = await online.online_standing(request.app.state.db.sessions, sale.id, user.id)
+    bidding = standing is not None and standing.paddle is not None
+    return render(request, "public/live.html", {
+        "sale": sale, "standing": standing,
+        "socket_path": f"/ws/direct/{sale.id}" if bidding else f"/ws/salle/{sale.id}",
+    })
+
+
+async def bidder_socket(websocket: WebSocket) -> None:
+    """The public view, plus bids for the session's own verified online paddle."""
+    user = websocket.state.user
+    sale_id = sale_id_param(websocket.path_params)
+    standing = (await online.online_standing(websocket.app.state.db.sessions, sale_id, user.id)
+                if sale_id is not None else online.OnlineStanding(None, "not_registered"))
+    presence = presence_of(websocket.app)
+
+    def joined(room, hub, client: Client) -> None:
+        if standing.paddle is not None:
+            presence.arrive(hub, standing.paddle)
+
+    def left(hub, client: Client) -> None:
+        if standing.paddle is not None:
+            presence.leave(hub, standing.paddle)
+
+    await _serve(websocket, staff=False, handle=_handle_bid, joined=joined, left=left)
+
+
+async def _handle_bid(app, room, client: Client, user, text: str, staff: bool) -> None:
+    def reply(message: dict) -> None:
+        client.send(encode({**message, "seq": room.state.seq}))
+
+    try:
+        message = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        message = None
+    if not isinstance(message, dict):
+        reply({"type": "error", "code": "bad_message", "message": "Message illisible.", "command_id": None})
+        return
+    if message.get("type") == "ping":
+        reply({"type": "pong"})
+        return
+    command_id = message.get("command_id")
+    if message.get("type") != "command":
+        reply({"type": "error", "code": "bad_message", "message": "Type de message inconnu.", "command_id": command_id})
+        return
+    if not isinstance(command_id, str) or not 8 <= len(command_id) <= 64:
+        reply({"type": "error", "code": "bad_message", "message": "Identifiant de commande manquant.",
+               "command_id": None})
+        return
+    args = message.get("args") or {}
+    if message.get("name") != "bid" or not isinstance(args, dict):
+        reply({"type": "error", "code": "forbidden", "message": "Depuis cet écran, on ne peut qu'enchérir.",
+               "command_id": command_id})
+        return
+
+    mine = room.paddle_of_user(user.id)
+    paddle_key = mine.number if mine is not None else ("user", user.id)
+    address = client.websocket.client.host if client.websocket.client else None
+    limited = bid_limits(app).check(room.sale_id, paddle_key, address)
+    if limited is not None:
+        log.warning("online bid refused", extra={"sale_id": room.sale_id, "user_id": user.id,
+                                                 "reason": f"rate_limited_{limited}", "address": address})
+        reply({"type": "error", "code": "rate_limited", "message": RATE_LIMITED, "command_id": command_id})
+        return
+    try:
+        outcome = await online.submit_online_bid(app.state.db.sessions, room, command_id, user.id, args, utcnow())
+    except RoomError as exc:
+        reply(refusal(exc, command_id))
+        return
+    except Exception:
+        log.exception("online bid failed", extra={"sale_id": room.sale_id, "user_id": user.id})
+        reply({"type": "error", "code": "server_error", "command_id": command_id,
+               "message": "Erreur du serveur : votre enchère n'a pas été enregistrée. Réessayez."})
+        return
+    reply({"type": "ack", "command_id": command_id, "event_seq": outcome.event.seq, "duplicate": outcome.duplicate})
+
+
+routes = [
+    page("/ventes/{sale_id}/direct", live_page, access=PUBLIC),
+    socket("/ws/direct/{sale_id}", bidder_socket, access=BIDDER),
+]

@@ -1,0 +1,170 @@
+// The public live page of a sale, phone first: the room as it happens, and for a verified online
+// bidder a button that bids the next minimum (docs/protocol.md, the bidder socket).
+import { RoomSocket, euros, socketUrl } from "./room-socket.js";
+
+const root = document.getElementById("live");
+const $ = (id) => document.getElementById(id);
+const catalogue = JSON.parse($("sale-lots").textContent);
+const lotsById = new Map(catalogue.map((lot) => [lot.id, lot]));
+const myPaddle = root.dataset.paddle ? Number(root.dataset.paddle) : null;
+
+const MESSAGES = {
+  ready: "La vente va commencer",
+  paused: "Vente suspendue",
+  stopped: "Vente terminée",
+  closed: "Vente terminée",
+};
+const CONNECTION_TEXT = { connecting: "Reconnexion…", connected: "En direct", disconnected: "Hors ligne" };
+
+const ui = {
+  view: null,
+  connection: "connecting",
+  busy: false,          // our bid is waiting for its answer
+  seenLive: false,
+};
+
+function setText(id, text) {
+  const element = $(id);
+  if (element && element.textContent !== text) element.textContent = text;
+}
+
+function show(element, visible) {
+  if (element) element.hidden = !visible;
+}
+
+function leading(view) {
+  return myPaddle !== null && !!view && !!view.current_bid && view.current_bid.paddle === myPaddle;
+}
+
+function render() {
+  const v = ui.view;
+  const status = v ? v.status : "ready";
+  root.dataset.status = status;
+  root.dataset.connection = ui.connection;
+  root.dataset.stale = ui.seenLive && ui.connection !== "connected" ? "true" : "false";
+  const lot = v ? v.lot : null;
+  const bid = v ? v.current_bid : null;
+  const onBlock = !!lot && (status === "open" || status === "paused");
+
+  let message = MESSAGES[status] || "";
+  if (status === "open" && !lot) message = "Entre deux lots : le prochain va être présenté";
+  setText("live-message", message);
+  show($("live-message"), !!message);
+
+  show($("live-stage"), onBlock);
+  if (onBlock) {
+    const info = lotsById.get(lot.id);
+    const photo = $("live-photo");
+    const src = lot.photo ? `/medias/${lot.photo}` : "";
+    if (photo.getAttribute("src") !== src) photo.setAttribute("src", src);
+    photo.alt = info && info.alt ? info.alt : `Photo du lot ${lot.label}`;
+    show(photo, !!lot.photo);
+    setText("live-lot", `Lot ${lot.label}`);
+    setText("live-title", lot.title);
+    setText("live-caption", bid ? "Enchère en cours" : "Mise à prix");
+    setText("live-amount", euros(bid ? bid.amount_cents : lot.opening_bid_cents));
+    const leader = $("live-leader");
+    show(leader, !!bid);
+    leader.dataset.mine = leading(v) ? "true" : "false";
+    setText("live-leader", bid ? (leading(v) ? `Vous êtes en tête (panneau ${bid.paddle})` : `Panneau ${bid.paddle}`) : "");
+    show($("live-next"), status === "open");
+    setText("live-next", `Prochaine enchère : ${euros(v.next_minimum_cents)}`);
+    const calls = $("live-calls");
+    show(calls, !!bid && v.calls > 0);
+    for (const item of calls.querySelectorAll("li")) {
+      item.classList.toggle("done", Number(item.dataset.call) <= v.calls);
+    }
+  }
+
+  const last = v ? v.last_hammer : null;
+  setText("live-last", last
+    ? `Dernière adjudication : lot ${last.label}, ${euros(last.amount_cents)}, panneau ${last.paddle}` : "");
+
+  const button = $("bid-button");
+  if (button) {
+    const canBid = ui.connection === "connected" && !ui.busy && onBlock && status === "open" && !leading(v);
+    button.disabled = !canBid;
+    button.textContent = onBlock && status === "open" ? `Enchérir ${euros(v.next_minimum_cents)}` : "Enchérir";
+  }
+}
+
+function say(text) {
+  setText("bid-status", text);
+}
+
+function alarm(text) {
+  const alert = $("bid-alert");
+  if (!alert) return;
+  alert.textContent = text || "";
+  alert.hidden = !text;
+}
+
+function onEvent(event, before) {
+  const p = event.payload || {};
+  if (myPaddle === null) return;
+  if (event.kind === "bid" && p.paddle !== myPaddle && before && before.current_bid
+      && before.current_bid.paddle === myPaddle) {
+    alarm(`Surenchéri : l'enchère est maintenant de ${euros(p.amount_cents)} (panneau ${p.paddle}).`);
+    say("");
+  } else if (event.kind === "bid" && p.paddle === myPaddle) {
+    alarm("");
+  } else if (event.kind === "hammer") {
+    const lot = lotsById.get(p.lot_id);
+    const label = lot ? lot.label : p.lot_id;
+    alarm("");
+    say(p.paddle === myPaddle
+      ? `Adjugé ! Vous remportez le lot ${label} pour ${euros(p.amount_cents)}.`
+      : `Lot ${label} adjugé ${euros(p.amount_cents)} au panneau ${p.paddle}.`);
+  } else if (event.kind === "lot_opened" || event.kind === "lot_reoffered") {
+    alarm("");
+    say("");
+  }
+}
+
+async function placeBid() {
+  const v = ui.view;
+  if (!v || !v.lot || ui.busy || $("bid-button").disabled) return;
+  const amount = v.next_minimum_cents;
+  const current = v.current_bid;
+  ui.busy = true;
+  alarm("");
+  say(`Enchère de ${euros(amount)} envoyée…`);
+  render();
+  try {
+    await socket.sendCommand("bid", {
+      lot_id: v.lot.id, amount_cents: amount, expected_bid_seq: current ? current.seq : null,
+    });
+    say(`Votre enchère de ${euros(amount)} est enregistrée.`);
+  } catch (error) {
+    say("");
+    alarm(error.message || "Votre enchère n'a pas été enregistrée.");
+  } finally {
+    ui.busy = false;
+    render();
+  }
+}
+
+const socket = new RoomSocket(socketUrl(root.dataset.socket), {
+  onUpdate({ state, event, live }) {
+    const before = ui.view;
+    ui.view = state;
+    render();
+    if (event && live) onEvent(event, before);
+  },
+  onConnection(status) {
+    ui.connection = status;
+    if (status === "connected") ui.seenLive = true;
+    const indicator = $("connection-state");
+    indicator.dataset.state = status;
+    indicator.textContent = CONNECTION_TEXT[status];
+    render();
+  },
+  onNotice(error) {
+    alarm(error.message);
+  },
+});
+
+if ($("bid-button")) $("bid-button").addEventListener("click", placeBid);
+render();
+window.crieeRoom = socket;   // for the browser console and the browser tests
+socket.start();

@@ -1,0 +1,214 @@
+"""The bidder socket (/ws/direct/{sale}) and the live page, in process: bids for the session's own
+paddle, presence on the tablet, rate limits, refusals, and what the page shows to whom."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from datetime import date
+
+import orjson
+import pytest
+from sqlalchemy import select
+
+from auction.models import Lot, Sale
+from auction.services.demo import DEMO_LOGINS, seed_demo
+from auction.web.ratelimit import BidLimits, TokenBucket
+
+from ..conftest import PASSWORD, add_user, log_in
+
+CLERK = next(login for login in DEMO_LOGINS if login.role.value == "clerk")
+BIDDER = next(login for login in DEMO_LOGINS if login.role.value == "bidder")
+
+
+@pytest.fixture
+async def sale_id(db, settings):
+    await seed_demo(db.sessions, settings.media_dir, date(2026, 11, 22))
+    async with db.sessions() as session:
+        return await session.scalar(select(Sale.id))
+
+
+class Ws:
+    """A websocket to the ASGI app, in process."""
+
+    def __init__(self, app, path: str, cookie: str | None = None, address: str = "192.0.2.10"):
+        headers = [(b"host", b"testserver")]
+        if cookie:
+            headers.append((b"cookie", f"criee_session={cookie}".encode()))
+        scope = {"type": "websocket", "path": path, "raw_path": path.encode(), "query_string": b"",
+                 "headers": headers, "scheme": "ws", "server": ("testserver", 80), "client": (address, 5000),
+                 "subprotocols": [], "asgi": {"version": "3.0"}, "app": app}
+        self.incoming: asyncio.Queue = asyncio.Queue()
+        self.outgoing: asyncio.Queue = asyncio.Queue()
+        self.incoming.put_nowait({"type": "websocket.connect"})
+        self.task = asyncio.create_task(app(scope, self.incoming.get, self.outgoing.put))
+
+    async def open(self, last_seq: int = 0) -> dict:
+        accepted = await self.next_raw()
+        assert accepted["type"] == "websocket.accept", accepted
+        self.send({"type": "hello", "last_seq": last_seq})
+        return await self.receive()
+
+    def send(self, message: dict) -> None:
+        self.incoming.put_nowait({"type": "websocket.receive", "text": orjson.dumps(message).decode()})
+
+    async def next_raw(self) -> dict:
+        return await asyncio.wait_for(self.outgoing.get(), 10)
+
+    async def receive(self, *types: str) -> dict:
+        """The next message (of one of `types`, skipping others)."""
+        while True:
+            raw = await self.next_raw()
+            if raw["type"] == "websocket.close":
+                return {"type": "closed", "code": raw.get("code")}
+            message = orjson.loads(raw["text"])
+            if not types or message["type"] in types:
+                return message
+
+    async def command(self, name: str, **args) -> dict:
+        command_id = uuid.uuid4().hex
+        self.send({"type": "command", "command_id": command_id, "name": name, "args": args})
+        while True:
+            message = await self.receive("ack", "error")
+            if message.get("command_id") == command_id:
+                return message
+
+    async def close(self) -> None:
+        self.incoming.put_nowait({"type": "websocket.disconnect", "code": 1000})
+        await asyncio.wait_for(self.task, 10)
+
+
+async def session_cookie(client, email: str, password: str) -> str:
+    client.cookies.clear()
+    response = await log_in(client, email, password)
+    assert response.status_code == 303, response.text
+    return client.cookies.get("criee_session")
+
+
+async def test_an_online_bid_over_the_socket_and_the_tablet_counting_bidders(app, client, sale_id):
+    staff = Ws(app, f"/ws/bureau/ventes/{sale_id}", await session_cookie(client, CLERK.email, CLERK.password))
+    assert (await staff.open())["type"] == "snapshot"
+    assert (await staff.receive("presence"))["online_bidders"] == 0
+
+    bidder_cookie = await session_cookie(client, BIDDER.email, BIDDER.password)
+    phone = Ws(app, f"/ws/direct/{sale_id}", bidder_cookie)
+    snapshot = await phone.open()
+    assert snapshot["type"] == "snapshot" and "leader" not in snapshot["state"]     # the public view
+    assert (await staff.receive("presence"))["online_bidders"] == 1
+    second_tab = Ws(app, f"/ws/direct/{sale_id}", bidder_cookie)
+    await second_tab.open()
+
+    assert (await staff.command("open_sale"))["type"] == "ack"
+    async with app.state.db.sessions() as session:
+        lot_id = await session.scalar(select(Lot.id).where(Lot.sale_id == sale_id).order_by(Lot.position))
+    assert (await staff.command("open_lot", lot_id=lot_id))["type"] == "ack"
+    await phone.receive("event")
+    opened = await phone.receive("event")
+    amount = opened["state"]["next_minimum_cents"]
+
+    # The bid: the event first, then the ack; the tablet sees its source.
+    ack = await phone.command("bid", lot_id=lot_id, amount_cents=amount, expected_bid_seq=None)
+    assert ack["type"] == "ack" and not ack["duplicate"]
+    event = await staff.receive("event")
+    while event["event"]["kind"] != "bid":
+        event = await staff.receive("event")
+    assert event["event"]["payload"]["source"] == "online" and event["event"]["payload"]["paddle"] == 501
+    assert event["state"]["leader"]["name"] == "Sophie DURAND"
+
+    # A bid against a step already taken: outbid, to this bidder only, with the bid that won.
+    await staff.command("bid", paddle=2, amount_cents=event["state"]["next_minimum_cents"])
+    stale = await phone.command("bid", lot_id=lot_id, amount_cents=event["state"]["next_minimum_cents"],
+                                expected_bid_seq=event["event"]["seq"])
+    assert stale["code"] == "outbid" and stale["message"].startswith("Surenchéri")
+    assert stale["details"]["current_bid"]["paddle"] == 2
+    # Only bids from this screen; never with another paddle.
+    assert (await phone.command("open_lot", lot_id=lot_id))["code"] == "forbidden"
+    assert (await phone.command("bid", lot_id=lot_id, amount_cents=10_000_00, expected_bid_seq=stale["details"]
+                                ["current_bid"]["seq"], paddle=3))["code"] == "paddle_not_valid"
+
+    await second_tab.close()
+    await phone.close()
+    assert (await staff.receive("presence"))["online_bidders"] == 0
+    await staff.close()
+
+
+async def test_online_bids_are_rate_limited_per_paddle(app, client, sale_id, caplog):
+    now = [1000.0]
+    app.state.bid_limits = BidLimits(clock=lambda: now[0])
+    phone = Ws(app, f"/ws/direct/{sale_id}", await session_cookie(client, BIDDER.email, BIDDER.password))
+    await phone.open()
+    capacity, rate = BidLimits.PADDLE
+    with caplog.at_level(logging.WARNING, logger="criee.online"):
+        codes = [(await phone.command("bid", lot_id=1, amount_cents=100, expected_bid_seq=None))["code"]
+                 for _ in range(capacity + 2)]
+    # The sale is not open: each bid is refused by the room, until the bucket is empty.
+    assert codes[:capacity] == ["sale_not_open"] * capacity
+    assert codes[capacity:] == ["rate_limited", "rate_limited"]
+    assert any(getattr(r, "reason", "") == "rate_limited_paddle" for r in caplog.records)
+    now[0] += 1 / rate                     # one second later: one more bid
+    assert (await phone.command("bid", lot_id=1, amount_cents=100, expected_bid_seq=None))["code"] == "sale_not_open"
+    await phone.close()
+
+
+async def test_a_bidder_without_a_paddle_can_watch_but_not_bid(app, client, db, sale_id, caplog):
+    from auction.domain.roles import Role
+    user = await add_user(db, Role.BIDDER, email="sans.panneau@exemple.fr")
+    phone = Ws(app, f"/ws/direct/{sale_id}", await session_cookie(client, user.email, PASSWORD))
+    assert (await phone.open())["type"] == "snapshot"
+    with caplog.at_level(logging.WARNING, logger="criee.online"):
+        refused = await phone.command("bid", lot_id=1, amount_cents=100, expected_bid_seq=None)
+    assert refused["code"] == "paddle_not_valid"
+    assert "pas inscrit" in refused["message"]
+    assert any(getattr(r, "reason", "") == "not_registered" for r in caplog.records)
+    await phone.close()
+
+    # The live page shows no bid button, and says why.
+    page = await client.get(f"/ventes/{sale_id}/direct")
+    assert page.status_code == 200
+    assert 'id="bid-button"' not in page.text and "pas inscrit" in page.text
+    assert f'data-socket="/ws/salle/{sale_id}"' in page.text
+
+
+async def test_the_live_page_shows_the_bid_button_only_to_a_verified_online_bidder(app, client, sale_id):
+    anonymous = await client.get(f"/ventes/{sale_id}/direct")
+    assert anonymous.status_code == 200 and 'id="bid-button"' not in anonymous.text
+    assert "connectez-vous" in anonymous.text
+    await session_cookie(client, BIDDER.email, BIDDER.password)
+    page = await client.get(f"/ventes/{sale_id}/direct")
+    assert 'id="bid-button"' in page.text and f'data-socket="/ws/direct/{sale_id}"' in page.text
+    assert 'data-paddle="501"' in page.text
+    await session_cookie(client, CLERK.email, CLERK.password)
+    staff = await client.get(f"/ventes/{sale_id}/direct")
+    assert 'id="bid-button"' not in staff.text
+    assert (await client.get("/ventes/424242/direct")).status_code == 404
+
+
+async def test_the_tablet_lists_phone_lines_and_absentee_orders_of_verified_paddles(app, client, db, sale_id):
+    from auction.models import BidRequest, Registration, utcnow
+    async with db.sessions() as session, session.begin():
+        registration = await session.scalar(select(Registration).where(Registration.paddle_number == 2))
+        lot_id = await session.scalar(select(Lot.id).where(Lot.sale_id == sale_id).order_by(Lot.position))
+        session.add_all([BidRequest(registration_id=registration.id, lot_id=lot_id, kind="phone",
+                                    phone="07 11 22 33 44", received_at=utcnow())])
+    await session_cookie(client, CLERK.email, CLERK.password)
+    page = await client.get(f"/bureau/ventes/{sale_id}/salle")
+    book = orjson.loads(page.text.split('id="bid-requests">')[1].split("</script>")[0])
+    assert [(r["kind"], r["paddle"], r["phone"]) for r in book] == [("phone", 2, "07 11 22 33 44")]
+    # The demo's pending registration (Camille Roux, no paddle yet) has requests too: not listed.
+    assert all(r["name"] != "Camille ROUX" for r in book)
+
+
+def test_token_buckets():
+    now = [0.0]
+    bucket = TokenBucket(2, 0.5, clock=lambda: now[0], max_keys=3)
+    assert [bucket.allow("a") for _ in range(3)] == [True, True, False]
+    now[0] = 2.0
+    assert bucket.allow("a") and not bucket.allow("a")
+    for key in ("b", "c", "d", "e"):           # more keys than kept: full buckets are forgotten
+        assert bucket.allow(key)
+    assert len(bucket.buckets) <= 3
+    limits = BidLimits(clock=lambda: now[0])
+    capacity, _ = BidLimits.ADDRESS
+    refusals = [limits.check(1, paddle, "198.51.100.7") for paddle in range(capacity + 1)]
+    assert refusals[:capacity] == [None] * capacity and refusals[capacity] == "address"
+    assert limits.check(1, "x", "198.51.100.8") is None      # another address
