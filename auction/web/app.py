@@ -15,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 from auction.config import Settings
 from auction.db import Database, check_reachable
 from auction.migrations import check_at_head
+from auction.services.relay import Relay
 from auction.services.room import RoomRegistry
 from auction.services.simulation import simulate_sale as simulate_sale_task
 
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     async def lifespan(app: Starlette):
         own = database is None
         db = database or Database.connect(settings.database_url)
+        relay = app.state.relay = None
         try:
             if own:
                 await check_reachable(db.engine)
@@ -81,6 +83,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             app.state.db = db
             app.state.rooms = RoomRegistry(db.sessions)
             app.state.hubs = Hubs()
+            if db.dialect == "postgresql":       # other server processes may share the database
+                relay = app.state.relay = Relay(db.engine.url, app.state.rooms)
+                await relay.start()              # listening before any log is replayed
             live = await app.state.rooms.load_live_sales()   # replay the log of every sale in progress
             log.info("ready", extra={"database": db.dialect, "live_sales": live})
             simulation = (asyncio.create_task(simulate_sale_task(app.state.rooms, simulate_sale))
@@ -89,6 +94,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             if simulation is not None:
                 simulation.cancel()
         finally:
+            if relay is not None:
+                await relay.close()
             if own:
                 await db.dispose()
 
