@@ -8,6 +8,7 @@ import os
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.staticfiles import StaticFiles
@@ -21,7 +22,7 @@ from auction.services.simulation import simulate_sale as simulate_sale_task
 
 from . import errors
 from .access import PUBLIC, Access, page, public_mount
-from .live import Hubs
+from .live import DirectWrites, Hubs
 from .pages import (auth, cases, catalogue, inventory, lots, office, registration, room, room_settings, sale_forms,
                     sales)
 from .templates import FRONTEND
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app = Starlette(
         debug=False,
         routes=build_routes(settings),
+        middleware=[Middleware(DirectWrites)],   # the room's fan-out writes frames to uvicorn's sockets
         exception_handlers={HTTPException: errors.http_exception, Exception: errors.server_error},
         lifespan=lifespan,
     )
