@@ -531,10 +531,18 @@ def start_server(database_url: str, data_dir: Path, port: int, log_name: str = "
     raise RuntimeError("server not ready within 60 s")
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far."""
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def cpu_seconds(pid: int, system_only: bool = False) -> float:
+    """User + system (or system only: the kernel's share, sockets) CPU time of a process so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return ((0 if system_only else int(fields[11])) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def stop_process(process: subprocess.Popen | None) -> None:
@@ -713,8 +721,8 @@ def run(args) -> dict:
         say(f"{args.bids} bids at {args.rate}/s ({per_lot} per lot), {args.viewers} displays over "
             f"{args.processes} server process{'es' if args.processes > 1 else ''}")
         profiler = start_profiler(args.profile, servers[0].pid) if args.profile else None
-        server_cpu, clients_cpu_started = [cpu_seconds(server.pid) for server in servers], time.monotonic()
-        started = clients_cpu_started
+        server_cpu, started = [cpu_seconds(server.pid) for server in servers], time.monotonic()
+        server_sys = [cpu_seconds(server.pid, system_only=True) for server in servers]
         try:
             records = asyncio.run(asyncio.wait_for(run_clerk(ports[0], args.bids, args.rate, per_lot),
                                                    args.bids / args.rate * 3 + 60))
@@ -722,6 +730,7 @@ def run(args) -> dict:
             stop_profiler(profiler)
         elapsed = time.monotonic() - started
         server_cpu = [(cpu_seconds(server.pid) - before) / elapsed for server, before in zip(servers, server_cpu)]
+        server_sys = [(cpu_seconds(server.pid, True) - before) / elapsed for server, before in zip(servers, server_sys)]
         stats = displays.wait_for(records[-1][0], args.viewers)
         measured = records[args.warmup:]
         acks = [(received - sent) / 1e6 for _, sent, received in measured]
@@ -738,6 +747,8 @@ def run(args) -> dict:
                   "server_cpu": round(sum(server_cpu), 2), "clients_cpu": round(stats["cpu"] / elapsed, 2)}
         if args.processes > 1:
             health["server_cpu_per_process"] = [round(cpu, 2) for cpu in server_cpu]
+        health["server_kernel_share"] = round(sum(server_sys) / max(sum(server_cpu), 1e-9), 2)
+        health["server_rss_mb"] = [rss_mb(server.pid) for server in servers]
         logs = "".join((tmp / f"server-{index}.log").read_text(errors="replace") for index in range(len(servers)))
         if "client dropped for lagging" in logs:
             health["server_dropped_lagging_clients"] = True

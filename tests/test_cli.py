@@ -191,3 +191,4 @@ def test_serve_refuses_several_processes_on_sqlite(tmp_path):
     assert "SQLite runs a single server process" in line and "--workers" in line
     assert not (tmp_path / "criee.sqlite3").exists()      # refused before touching anything
     assert "1 or more" in one_line_error(criee("serve", "--workers", "0", env=env))
+    assert "SQLite runs a single server process" in one_line_error(criee("serve", env={**env, "CRIEE_WORKERS": "3"}))

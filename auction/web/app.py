@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 
@@ -88,6 +89,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
                 relay = app.state.relay = Relay(db.engine.url, app.state.rooms)
                 await relay.start()              # listening before any log is replayed
             live = await app.state.rooms.load_live_sales()   # replay the log of every sale in progress
+            if own:
+                # What start-up made lives as long as the process: keep it out of every later full
+                # collection (about 100 000 objects, ~0.1 s per collection on this hardware).
+                gc.collect()
+                gc.freeze()
             log.info("ready", extra={"database": db.dialect, "live_sales": live})
             simulation = (asyncio.create_task(simulate_sale_task(app.state.rooms, simulate_sale))
                           if simulate_sale else None)

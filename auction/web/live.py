@@ -10,9 +10,10 @@ is told to resync, closed with code 1013, and comes back with the last sequence 
 by its own task instead, QUEUE_LIMIT messages long. Either way a slow or stalled screen never slows
 the room or the other screens.
 
-Tablets get each event at once; displays get it on the next turn of the event loop (the hub's
-outbox), so the tablet that sent a command has its acknowledgement without waiting for the whole
-fan-out. A message for one display (its snapshot, a pong, an error) first empties the outbox, so
+Tablets get each event at once; displays get it from the hub's outbox on the next turns of the
+event loop, FLUSH_SLICE at a time, so the tablet that sent a command has its acknowledgement without
+waiting for the whole fan-out, and commands keep being served while thousands of screens are
+written to. A message for one display (its snapshot, a pong, an error) first empties the outbox, so
 every client receives its messages in sequence order.
 """
 from __future__ import annotations
@@ -37,6 +38,7 @@ BUFFER_LIMIT = 256 * 1024  # bytes a (direct) client's transport may hold unsent
 CATCH_UP_LIMIT = 200       # a reconnecting client missing more than this gets a snapshot instead
 CLOSE_LAGGING = 1013       # "try again later": the client reconnects and resyncs
 LAG_GRACE = 10             # seconds a dropped client has to take its resync and close before it is cut
+FLUSH_SLICE = 500          # display deliveries per turn of the event loop (a few ms)
 TRANSPORT_EXTENSION = "criee.websocket_protocol"
 RESYNC = '{"type":"resync","reason":"lagging"}'
 
@@ -184,7 +186,8 @@ class Hub:
     def __init__(self, room: Room):
         self.room = room
         self.clients: set[Client] = set()
-        self.outbox: deque[tuple[str, bytes, list[Client]]] = deque()   # display messages not yet written
+        # display messages not yet written: (text, frame, displays, how many of them have it)
+        self.outbox: deque[tuple[str, bytes, list[Client], int]] = deque()
         self._flush: asyncio.Handle | None = None
         room.listeners.append(self.broadcast)
 
@@ -232,24 +235,40 @@ class Hub:
         if not displays:
             return
         public_text = encode(self.event_message(event, False))
-        self.outbox.append((public_text, text_frame(public_text), displays))
+        self.outbox.append((public_text, text_frame(public_text), displays, 0))
         if self._flush is None:
-            try:
-                self._flush = asyncio.get_running_loop().call_soon(self.flush)
-            except RuntimeError:            # no loop running (a script, a unit test): at once
-                self.flush()
+            self._schedule()
 
-    def flush(self) -> None:
-        """Write the displays' pending messages, in order."""
+    def flush(self, limit: int | None = None) -> None:
+        """Write the displays' pending messages, in order: all of them, or `limit` deliveries and the
+        rest on the next turn of the loop (commands and notifications are served in between)."""
         if self._flush is not None:
             self._flush.cancel()
             self._flush = None
-        clients = self.clients
+        clients, budget = self.clients, limit
         while self.outbox:
-            text, frame, displays = self.outbox.popleft()
-            for client in displays:
+            text, frame, displays, start = self.outbox[0]
+            end = len(displays) if budget is None else min(len(displays), start + budget)
+            for index in range(start, end):
+                client = displays[index]
                 if client in clients and not client.deliver(text, frame):
                     self._dropped(client)
+            if end == len(displays):
+                self.outbox.popleft()
+            else:
+                self.outbox[0] = (text, frame, displays, end)
+            if budget is not None:
+                budget -= end - start
+                if budget <= 0:
+                    if self.outbox:
+                        self._schedule()
+                    return
+
+    def _schedule(self) -> None:
+        try:
+            self._flush = asyncio.get_running_loop().call_soon(self.flush, FLUSH_SLICE)
+        except RuntimeError:                # no loop running (a script, a unit test): at once
+            self.flush()
 
     def _dropped(self, client: Client) -> None:
         self.clients.discard(client)

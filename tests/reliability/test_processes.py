@@ -11,6 +11,7 @@ import json
 import time
 import uuid
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -18,10 +19,11 @@ from auction.db import Database
 from auction.domain.bidlog import chain
 from auction.models import SaleEvent, User, utcnow
 
-from .harness import (LiveServer, RoomClient, challenger, connect_clerks, connect_display, drive_bids,
-                      ensure_lot_open, log_in, relay_backends, seed_demo, stored_events, terminate_backend)
+from .harness import (CSRF_INPUT, SALE_ID, LiveServer, RoomClient, challenger, connect_clerks, connect_display,
+                      drive_bids, ensure_lot_open, log_in, relay_backends, seed_demo, stored_events, terminate_backend)
 
 PUBLIC_HIDDEN = ("registration_id", "reason")
+OFFICER_EMAIL, OFFICER_PASSWORD = "officier@etude-demo.fr", "demo-officier"
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +104,13 @@ async def test_a_viewer_on_one_process_sees_the_bids_made_on_the_other(servers):
         from_b = {by_command[c] for c in clerk_b.sent_at if c in by_command}
         assert len(from_a) >= 20 and len(from_b) == 20
         assert from_a <= {m["seq"] for m in display_b.events} and from_b <= {m["seq"] for m in display_a.events}
+        # A tablet retrying on the other process (after a network blip) bids once.
+        last = max(clerk_a.sent_at, key=clerk_a.sent_at.get)
+        seq = by_command[last]
+        again = await clerk_b.command("bid", command_id=last, paddle=rows[seq - 1].payload["paddle"],
+                                      amount_cents=rows[seq - 1].payload["amount_cents"])
+        assert (again["type"], again["event_seq"], again["duplicate"]) == ("ack", seq, True)
+        assert len(await stored_events(a.database_url)) == len(rows)
     finally:
         for client in clients:
             await client.close()
@@ -153,6 +162,29 @@ async def test_racing_bids_on_two_processes_give_one_winner_per_step(servers):
     amounts = [bid["amount_cents"] for bid in bids]
     assert len(amounts) == len(set(amounts)), "two bids at the same amount on one lot"
     assert amounts == sorted(amounts)
+
+
+async def test_a_settings_change_on_one_process_reaches_the_other(servers):
+    a, b = servers
+    async with httpx.AsyncClient(base_url=a.base, timeout=15) as http:
+        page = await http.get("/connexion")
+        await http.post("/connexion", data={"email": OFFICER_EMAIL, "password": OFFICER_PASSWORD,
+                                            "csrf_token": CSRF_INPUT.search(page.text).group(1)})
+        page = await http.get(f"/bureau/ventes/{SALE_ID}/reglages")
+        response = await http.post(f"/bureau/ventes/{SALE_ID}/paliers", data={
+            "csrf_token": CSRF_INPUT.search(page.text).group(1), "from_0": "0", "step_0": "7"})
+        assert response.status_code == 303, response.text[:300]
+    # A screen opening on b now sees the next minimum under the new table (a step of 7 €).
+    deadline = time.monotonic() + 10
+    while True:
+        display = await connect_display(b)
+        state = display.state
+        await display.close()
+        current = (state["current_bid"] or {}).get("amount_cents")
+        if current is not None and state["next_minimum_cents"] == current + 700:
+            break
+        assert time.monotonic() < deadline, state
+        await asyncio.sleep(0.1)
 
 
 async def append_silently(url: str, sale_id: int = 1) -> int:

@@ -443,3 +443,27 @@ async def test_direct_writes_find_uvicorns_websocket_protocol():
     await DirectWrites(app)({"type": "websocket", "extensions": {}}, None, FakeSocket().send_text)
     await DirectWrites(app)({"type": "http"}, None, protocol.send)
     assert seen == {}
+
+
+async def test_a_large_fan_out_goes_out_in_slices_each_screen_in_order(monkeypatch):
+    monkeypatch.setattr("auction.web.live.FLUSH_SLICE", 3)
+    room = new_room()
+    hub = Hub(room)
+    sockets = [DirectFakeSocket() for _ in range(8)]
+    for socket in sockets:
+        hub.join(Client(socket, staff=False), None)
+
+    def seqs(socket):
+        return [m["seq"] for m in socket.transport.messages()[1:]]
+    append(room, "open_sale")
+    append(room, "open_lot", lot_id=3)
+    await asyncio.sleep(0)                                   # a turn of the loop: three screens
+    assert sum(seqs(s) == [1] for s in sockets) == 3 and sum(seqs(s) == [] for s in sockets) == 5
+    await asyncio.sleep(0)
+    assert sum(seqs(s) == [1] for s in sockets) == 6
+    # A pong for the last screen: everything it is owed first (and the others with it).
+    last = next(c for c in hub.clients if c.websocket is sockets[-1])
+    last.send(encode({"type": "pong", "seq": room.state.seq}))
+    assert [m["type"] for m in sockets[-1].transport.messages()] == ["snapshot", "event", "event", "pong"]
+    await asyncio.sleep(0)
+    assert all(seqs(s)[:2] == [1, 2] for s in sockets) and not hub.outbox
