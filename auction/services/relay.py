@@ -281,10 +281,14 @@ class Relay:
             log.exception("reloading the sale's settings failed", extra={"sale_id": sale_id})
 
     async def announce_setup(self, sale_id: int) -> None:
-        """Tell the other processes that a sale's settings changed (after the change is committed)."""
-        async with self.registry.sessions() as session, session.begin():
-            await session.execute(_NOTIFY, {"channel": CHANNEL,
-                                            "payload": orjson.dumps({"sale": sale_id, "setup": self.origin}).decode()})
+        """Tell the other processes that a sale's settings changed (after the change is committed).
+        Should this fail, they still reload the settings when their listener next reconnects."""
+        try:
+            async with self.registry.sessions() as session, session.begin():
+                await session.execute(_NOTIFY, {"channel": CHANNEL, "payload": orjson.dumps(
+                    {"sale": sale_id, "setup": self.origin}).decode()})
+        except Exception:  # noqa: BLE001 - the change itself is saved; the page must not fail
+            log.exception("could not announce a settings change", extra={"sale_id": sale_id})
 
     def _spawn(self, coro) -> None:
         task = asyncio.get_running_loop().create_task(coro)
