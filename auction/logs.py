@@ -17,6 +17,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
+            "pid": record.process,          # several server processes may share one log
         }
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
@@ -40,11 +41,15 @@ def configure(level: str = "INFO") -> None:
     logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))
 
 
-def uvicorn_log_config() -> dict:
-    """Hand uvicorn a config that routes its records through the root JSON handler."""
+def uvicorn_log_config(level: str = "INFO") -> dict:
+    """Hand uvicorn a config that routes its records through the root JSON handler. It sets up that
+    handler too: each `--workers` process is a fresh interpreter that configures logging from it."""
     return {
         "version": 1,
         "disable_existing_loggers": False,
+        "formatters": {"json": {"()": JsonFormatter}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+        "root": {"handlers": ["stderr"], "level": level},
         "loggers": {name: {"handlers": [], "propagate": True}
                     for name in ("uvicorn", "uvicorn.error", "uvicorn.access")},
     }

@@ -1,11 +1,14 @@
 """Benchmark of the live room: acknowledgement and fan-out latency against their floors, in one run.
 
-    python bench/live.py [--database-url URL] [--viewers N] [--bids B] [--rate R] [--json]
+    python bench/live.py [--database-url URL] [--viewers N] [--processes P] [--bids B] [--rate R] [--json]
 
 What it does, all on this machine:
   1. makes a fresh database (on the loopback PostgreSQL server `make test` uses, unless told
-     otherwise), migrates and seeds it with `criee demo`, and starts `criee serve` on a free port;
-  2. connects N room displays to /ws/salle/1 from separate client processes (a minimal websocket
+     otherwise), migrates and seeds it with `criee demo`, and starts `criee serve` on a free port
+     (P of them on P ports with --processes P: they share the room through PostgreSQL
+     LISTEN/NOTIFY, as `criee serve --workers P` or several hosts behind a proxy do);
+  2. connects N room displays to /ws/salle/1, spread evenly over the P server processes, from
+     separate client processes (a minimal websocket
      client on asyncio protocols, so that the clients cost as little CPU as possible: the machine
      has 2 cores and the server needs one);
   3. measures the commit floor: bare `BEGIN; INSERT; COMMIT` round trips on the same database
@@ -13,9 +16,12 @@ What it does, all on this machine:
   4. logs in as the officer, opens the sale and a lot, and issues B bids at a steady pace (R per
      second, alternating paddles at the next minimum; after a number of bids a lot gets three
      calls and the hammer, and the next lot opens), measuring per bid the time from sending the
-     command to its ack, and to the event's arrival at EVERY display (max over the displays);
-  5. stops the server and measures the broadcast floor: a bare `websockets` server calling
-     `broadcast()` with messages of the same size to the same N clients at the same pace.
+     command to its ack, and to the event's arrival at EVERY display (max over the displays, of
+     every process: the clerk's tablet is on the first server, the others hear of the bid through
+     PostgreSQL);
+  5. stops the server and measures the broadcast floor: a bare `websockets` server (P of them,
+     each with its share of the clients, sending together) calling `broadcast()` with messages of
+     the same size to the same N clients at the same pace.
 
 Times are taken with time.monotonic_ns() in every process (CLOCK_MONOTONIC is system-wide on
 Linux). With --json, the last line of stdout is one JSON object with the figures; progress, and a
@@ -235,13 +241,13 @@ def display_worker(conn, index: int) -> None:
         while True:
             command, *args = await loop.run_in_executor(None, conn.recv)
             if command == "connect":
-                host, port, path, count, deflate = args
+                host, ports, path, count, deflate = args
                 stats = Stats()
                 displays = []
                 limit = asyncio.Semaphore(64)
                 failures: list[str] = []
 
-                async def one():
+                async def one(port: int):
                     async with limit:
                         try:
                             _, display = await asyncio.wait_for(loop.create_connection(
@@ -251,7 +257,8 @@ def display_worker(conn, index: int) -> None:
                         except Exception as exc:  # noqa: BLE001 - counted and reported
                             failures.append(repr(exc))
                 started = time.monotonic()
-                await asyncio.gather(*(one() for _ in range(count)))
+                # spread over the server processes: display i of this client goes to ports[i % P]
+                await asyncio.gather(*(one(ports[i % len(ports)]) for i in range(count)))
                 conn.send({"connected": count - len(failures), "failures": failures[:5],
                            "seconds": time.monotonic() - started})
             elif command == "reset":
@@ -304,10 +311,14 @@ class Displays:
             replies.append(pipe.recv())
         return replies
 
-    def connect(self, port: int, path: str, count: int, deflate: bool) -> None:
+    def connect(self, ports: list[int], path: str, count: int, deflate: bool) -> None:
+        """`count` displays, spread evenly over the server processes listening on `ports`."""
         shares = [count // len(self.pipes) + (1 if i < count % len(self.pipes) else 0) for i in range(len(self.pipes))]
+        offset = 0
         for pipe, share in zip(self.pipes, shares):
-            pipe.send(("connect", "127.0.0.1", port, path, share, deflate))
+            rotated = ports[offset % len(ports):] + ports[:offset % len(ports)]
+            pipe.send(("connect", "127.0.0.1", rotated, path, share, deflate))
+            offset += share
         replies = []
         for pipe in self.pipes:
             if not pipe.poll(300):
@@ -382,10 +393,10 @@ def floor_server(conn, port: int, deflate: bool) -> None:
             while True:
                 command, *args = await loop.run_in_executor(None, conn.recv)
                 if command == "run":
-                    count, rate, size = args
+                    count, rate, size, start_at = args
                     sent: dict[int, int] = {}
                     interval = 1 / rate
-                    next_at = time.monotonic()
+                    next_at = max(start_at, time.monotonic())   # the floor servers start together
                     for seq in range(1, count + 1):
                         delay = next_at - time.monotonic()
                         if delay > 0:
@@ -501,9 +512,9 @@ def cli_env(database_url: str, data_dir: Path) -> dict[str, str]:
     return env
 
 
-def start_server(database_url: str, data_dir: Path, port: int) -> subprocess.Popen:
+def start_server(database_url: str, data_dir: Path, port: int, log_name: str = "server.log") -> subprocess.Popen:
     import httpx
-    log = open(data_dir / "server.log", "ab")
+    log = open(data_dir / log_name, "ab")
     process = subprocess.Popen([sys.executable, "-m", "auction.cli", "serve", "--host", "127.0.0.1",
                                 "--port", str(port)], env=cli_env(database_url, data_dir), stdout=log,
                                stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT)
@@ -511,7 +522,7 @@ def start_server(database_url: str, data_dir: Path, port: int) -> subprocess.Pop
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited: {(data_dir / 'server.log').read_text()[-2000:]}")
+            raise RuntimeError(f"server exited: {(data_dir / log_name).read_text()[-2000:]}")
         with contextlib.suppress(httpx.HTTPError):
             if httpx.get(f"http://127.0.0.1:{port}/sante", timeout=2).status_code == 200:
                 return process
@@ -520,10 +531,18 @@ def start_server(database_url: str, data_dir: Path, port: int) -> subprocess.Pop
     raise RuntimeError("server not ready within 60 s")
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far."""
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def cpu_seconds(pid: int, system_only: bool = False) -> float:
+    """User + system (or system only: the kernel's share, sockets) CPU time of a process so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return ((0 if system_only else int(fields[11])) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def stop_process(process: subprocess.Popen | None) -> None:
@@ -682,28 +701,36 @@ def run(args) -> dict:
         cleanup.callback(shutil.rmtree, tmp, ignore_errors=True)
         database_url, drop = prepare_database(args.database_url, tmp)
         cleanup.callback(drop)
+        if args.processes > 1 and database_url.startswith("sqlite"):
+            raise SystemExit("bench: --processes > 1 needs PostgreSQL (SQLite mode is single-process)")
         say("migrating and seeding (criee demo)")
         seed(database_url, tmp)
-        port = free_port()
-        server = start_server(database_url, tmp, port)
-        cleanup.callback(stop_process, server)
+        # P server processes on P ports, as behind a proxy; the clerk's tablet is on the first one.
+        ports = [free_port() for _ in range(args.processes)]
+        servers = []
+        for index, port in enumerate(ports):
+            servers.append(start_server(database_url, tmp, port, f"server-{index}.log"))
+            cleanup.callback(stop_process, servers[-1])
         displays = Displays(processes)
         cleanup.callback(displays.stop)
 
-        displays.connect(port, f"/ws/salle/{SALE_ID}", args.viewers, args.deflate)
+        displays.connect(ports, f"/ws/salle/{SALE_ID}", args.viewers, args.deflate)
         say(f"commit floor: {args.commit_samples} samples")
         commits = asyncio.run(commit_floor(database_url, args.commit_samples))
         displays.reset()
-        say(f"{args.bids} bids at {args.rate}/s ({per_lot} per lot), {args.viewers} displays")
-        profiler = start_profiler(args.profile, server.pid) if args.profile else None
-        server_cpu, started = cpu_seconds(server.pid), time.monotonic()
+        say(f"{args.bids} bids at {args.rate}/s ({per_lot} per lot), {args.viewers} displays over "
+            f"{args.processes} server process{'es' if args.processes > 1 else ''}")
+        profiler = start_profiler(args.profile, servers[0].pid) if args.profile else None
+        server_cpu, started = [cpu_seconds(server.pid) for server in servers], time.monotonic()
+        server_sys = [cpu_seconds(server.pid, system_only=True) for server in servers]
         try:
-            records = asyncio.run(asyncio.wait_for(run_clerk(port, args.bids, args.rate, per_lot),
+            records = asyncio.run(asyncio.wait_for(run_clerk(ports[0], args.bids, args.rate, per_lot),
                                                    args.bids / args.rate * 3 + 60))
         finally:
             stop_profiler(profiler)
         elapsed = time.monotonic() - started
-        server_cpu = (cpu_seconds(server.pid) - server_cpu) / elapsed
+        server_cpu = [(cpu_seconds(server.pid) - before) / elapsed for server, before in zip(servers, server_cpu)]
+        server_sys = [(cpu_seconds(server.pid, True) - before) / elapsed for server, before in zip(servers, server_sys)]
         stats = displays.wait_for(records[-1][0], args.viewers)
         measured = records[args.warmup:]
         acks = [(received - sent) / 1e6 for _, sent, received in measured]
@@ -715,42 +742,62 @@ def run(args) -> dict:
                 shown.append((stats["arrival"][seq] - sent) / 1e6)
         sizes = sorted(stats["sizes"][seq] for seq, _, _ in measured if seq in stats["sizes"]) or [600]
         size = sizes[len(sizes) // 2]
-        health = {"missing_deliveries": missing, "gaps": stats["gaps"], "resyncs": stats["resyncs"],
-                  "closed": stats["closed"], "event_bytes": size, "server_cpu": round(server_cpu, 2),
-                  "clients_cpu": round(stats["cpu"] / elapsed, 2)}
-        if "client dropped for lagging" in (tmp / "server.log").read_text(errors="replace"):
+        health = {"processes": args.processes, "missing_deliveries": missing, "gaps": stats["gaps"],
+                  "resyncs": stats["resyncs"], "closed": stats["closed"], "event_bytes": size,
+                  "server_cpu": round(sum(server_cpu), 2), "clients_cpu": round(stats["cpu"] / elapsed, 2)}
+        if args.processes > 1:
+            health["server_cpu_per_process"] = [round(cpu, 2) for cpu in server_cpu]
+        health["server_kernel_share"] = round(sum(server_sys) / max(sum(server_cpu), 1e-9), 2)
+        health["server_rss_mb"] = [rss_mb(server.pid) for server in servers]
+        logs = "".join((tmp / f"server-{index}.log").read_text(errors="replace") for index in range(len(servers)))
+        if "client dropped for lagging" in logs:
             health["server_dropped_lagging_clients"] = True
+        if "caught up from the log" in logs:
+            health["relay_caught_up_from_log"] = logs.count("caught up from the log")
         displays.close_all()
-        stop_process(server)
+        for server in servers:
+            stop_process(server)
         if args.server_log:
-            shutil.copyfile(tmp / "server.log", args.server_log)
+            shutil.copyfile(tmp / "server-0.log", args.server_log)
 
-        floor_port = free_port()
+        # The floor: P bare websockets servers, each with its share of the clients, broadcasting together.
         context = multiprocessing.get_context("spawn")
-        parent, child = context.Pipe()
-        floor = context.Process(target=floor_server, args=(child, floor_port, args.deflate), daemon=True)
-        floor.start()
+        floors = []
+        for _ in range(args.processes):
+            floor_port = free_port()
+            parent, child = context.Pipe()
+            floor = context.Process(target=floor_server, args=(child, floor_port, args.deflate), daemon=True)
+            floor.start()
+            floors.append((floor_port, parent, floor))
 
-        def stop_floor():
-            with contextlib.suppress(Exception):
-                parent.send(("exit",))
-            floor.join(5)
-            if floor.is_alive():
-                floor.kill()
+            def stop_floor(parent=parent, floor=floor):
+                with contextlib.suppress(Exception):
+                    parent.send(("exit",))
                 floor.join(5)
-        cleanup.callback(stop_floor)
-        if not parent.poll(60) or parent.recv() != "ready":
-            raise RuntimeError("broadcast floor server did not start")
-        displays.connect(floor_port, "/", args.viewers, args.deflate)
+                if floor.is_alive():
+                    floor.kill()
+                    floor.join(5)
+            cleanup.callback(stop_floor)
+        for _, parent, _ in floors:
+            if not parent.poll(60) or parent.recv() != "ready":
+                raise RuntimeError("broadcast floor server did not start")
+        displays.connect([port for port, _, _ in floors], "/", args.viewers, args.deflate)
         displays.reset()
         count = min(len(measured) + args.warmup, args.floor_messages)
-        say(f"broadcast floor: {count} messages of {size} bytes at {args.rate}/s to {args.viewers} clients")
-        floor_cpu, started = cpu_seconds(floor.pid), time.monotonic()
-        parent.send(("run", count, args.rate, size))
-        if not parent.poll(count / args.rate * 3 + 60):
-            raise TimeoutError("broadcast floor did not finish")
-        sent = parent.recv()
-        health["floor_server_cpu"] = round((cpu_seconds(floor.pid) - floor_cpu) / (time.monotonic() - started), 2)
+        say(f"broadcast floor: {count} messages of {size} bytes at {args.rate}/s to {args.viewers} clients "
+            f"from {len(floors)} server{'s' if len(floors) > 1 else ''}")
+        floor_cpu, started = [cpu_seconds(floor.pid) for _, _, floor in floors], time.monotonic()
+        start_at = time.monotonic() + 0.5
+        for _, parent, _ in floors:
+            parent.send(("run", count, args.rate, size, start_at))
+        sent: dict[int, int] = {}
+        for _, parent, _ in floors:
+            if not parent.poll(count / args.rate * 3 + 60):
+                raise TimeoutError("broadcast floor did not finish")
+            for seq, at in parent.recv().items():
+                sent[seq] = min(at, sent.get(seq, at))
+        health["floor_server_cpu"] = round(sum(cpu_seconds(floor.pid) - before for (_, _, floor), before
+                                               in zip(floors, floor_cpu)) / (time.monotonic() - started), 2)
         floor_stats = displays.wait_for(count, args.viewers)
         health["floor_clients_cpu"] = round(floor_stats["cpu"] / (count / args.rate), 2)
         broadcasts = [(floor_stats["arrival"][seq] - at) / 1e6 for seq, at in sent.items()
@@ -796,6 +843,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bids-per-lot", type=int, help="bids before calls and hammer (default: bids/38, >= 10)")
     parser.add_argument("--commit-samples", type=int, default=500)
     parser.add_argument("--floor-messages", type=int, default=400, help="broadcasts of the floor (default 400)")
+    parser.add_argument("--processes", type=int, default=1, help="server processes sharing the database (PostgreSQL), "
+                        "each `criee serve` on its own port; the displays are spread evenly over them and the clerk "
+                        "is on the first (default 1)")
     parser.add_argument("--client-processes", type=int, help="display client processes (default 1, 2 above 1000)")
     parser.add_argument("--deflate", action="store_true", help="displays ask for permessage-deflate, as browsers do")
     parser.add_argument("--profile", metavar="FILE", help="sample the server with py-spy during the bids "
@@ -805,6 +855,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.bids <= args.warmup:
         parser.error("--bids must be larger than --warmup")
+    if args.processes < 1:
+        parser.error("--processes must be 1 or more")
     sys.path.insert(0, str(ROOT))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))   # clean up (processes, database) on SIGTERM
     started = time.monotonic()

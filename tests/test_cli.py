@@ -182,3 +182,12 @@ def test_purge_scans_deletes_the_scans_of_sales_settled_long_ago(fresh_database_
     assert "1 copie de pièce d'identité supprimée" in purged.stdout
     assert not scans[0].exists()
     assert "Aucune copie" in criee("purge-scans", "--months", "1", env=env).stdout
+
+
+def test_serve_refuses_several_processes_on_sqlite(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'criee.sqlite3'}", "CRIEE_DATA_DIR": str(tmp_path)}
+    line = one_line_error(criee("serve", "--workers", "2", env=env))
+    assert "SQLite runs a single server process" in line and "--workers" in line
+    assert not (tmp_path / "criee.sqlite3").exists()      # refused before touching anything
+    assert "1 or more" in one_line_error(criee("serve", "--workers", "0", env=env))
+    assert "SQLite runs a single server process" in one_line_error(criee("serve", env={**env, "CRIEE_WORKERS": "3"}))

@@ -37,6 +37,13 @@ async def sale_with_lots(sessions: async_sessionmaker[AsyncSession], sale_id: in
     return sale
 
 
+async def sale_is_public(sessions: async_sessionmaker[AsyncSession], sale_id: int) -> bool:
+    """Whether a sale exists and is announced (or further on): one column, for the room's sockets."""
+    async with sessions() as session:
+        status = await session.scalar(select(Sale.status).where(Sale.id == sale_id))
+    return status in PUBLIC_SALE_STATUSES
+
+
 async def registrations(sessions: async_sessionmaker[AsyncSession], sale_id: int) -> list[Registration]:
     async with sessions() as session:
         return list(await session.scalars(

@@ -7,12 +7,15 @@ of this process; the (sale, seq) unique constraint stops two processes appending
 The absentee orders of the lot on the block answer in the same transaction as the event that
 triggers them (the lot opening, a competing bid): their bids are appended right after it, so the
 log never shows a lot open or a bid without the orders' answer.
+
+With several processes, `auction.services.relay` tells each room what the others appended
+(`known_seq`, and events applied under the room's lock) and publishes this process's events.
 """
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -54,6 +57,9 @@ class Outcome:
 
 
 Listener = Callable[[Event], None]
+# Called inside the append transaction (the relay's pg_notify): other processes hear of the event
+# if and when it commits.
+Publisher = Callable[[AsyncSession, Event, "str | None"], Awaitable[None]]
 
 
 class Room:
@@ -72,6 +78,8 @@ class Room:
         # (and passing the lot) waits while the lot on the block has one: the log decides, not the
         # network. Per process: across processes, the order of commits in the log is the truth.
         self.online_pending: Counter[int] = Counter()
+        self.known_seq = state.seq     # the highest seq known to be in the log (others' appends included)
+        self.publish: Publisher | None = None
 
     @property
     def sale_id(self) -> int:
@@ -177,15 +185,23 @@ async def open_room(sessions: async_sessionmaker[AsyncSession], sale_id: int) ->
     return Room(setup, state, {cid: event.seq for event, cid in rows if cid}, events, orders)
 
 
-async def _catch_up(sessions, room: Room) -> None:
-    for event, command_id in await load_events(sessions, room.sale_id, room.state.seq):
-        room._apply(event, command_id)
+async def catch_up(sessions, room: Room) -> int:
+    """Apply, in sequence order, the events of the stored log this room has not seen; how many.
+    The caller holds `room.lock`."""
+    rows = await load_events(sessions, room.sale_id, room.state.seq)
+    for event, command_id in rows:
+        if event.seq == room.state.seq + 1:    # another task may have applied it meanwhile
+            room._apply(event, command_id)
+    room.known_seq = max(room.known_seq, room.state.seq)
+    return len(rows)
 
 
 async def submit(sessions: async_sessionmaker[AsyncSession], room: Room, command_id: str, command: str,
                  args: dict, actor: Actor, now: datetime) -> Outcome:
     """Check a command, append its event, apply it; the same command_id twice gives the first outcome."""
     async with room.lock:
+        if room.known_seq > room.state.seq:
+            await catch_up(sessions, room)   # another process appended: decide on the fresh state
         if command_id in room.command_ids:
             return Outcome(room.events[room.command_ids[command_id] - 1], duplicate=True)
         if command == "open_sale" and room.state.status == "ready":
@@ -213,9 +229,11 @@ async def submit(sessions: async_sessionmaker[AsyncSession], room: Room, command
                 if kind in SALE_STATUS_AFTER:
                     await session.execute(update(Sale).where(Sale.id == room.sale_id)
                                           .values(status=SALE_STATUS_AFTER[kind]))
+                if room.publish is not None:
+                    await room.publish(session, event, command_id)
         except IntegrityError:
             # Another process appended first: take its events, then answer from the fresh state.
-            await _catch_up(sessions, room)
+            await catch_up(sessions, room)
             if command_id in room.command_ids:
                 return Outcome(room.events[room.command_ids[command_id] - 1], duplicate=True)
             if command == "bid":
@@ -260,6 +278,8 @@ class RoomRegistry:
         self.sessions = sessions
         self.rooms: dict[int, Room] = {}
         self._loading = asyncio.Lock()
+        self.opened: list[Callable[[Room], None]] = []                  # run on each room once loaded
+        self.setup_changed: list[Callable[[int], Awaitable[None]]] = []  # tell the other processes
 
     async def get(self, sale_id: int) -> Room:
         room = self.rooms.get(sale_id)
@@ -268,22 +288,31 @@ class RoomRegistry:
                 room = self.rooms.get(sale_id)
                 if room is None:
                     room = self.rooms[sale_id] = await open_room(self.sessions, sale_id)
+                    for hook in self.opened:
+                        hook(room)
         return room
 
-    async def reload_setup(self, sale_id: int) -> None:
-        """After the sale's settings changed: the next commands and views use the new setup."""
+    async def reload_setup(self, sale_id: int, *, announce: bool = True) -> None:
+        """After the sale's settings changed: the next commands and views use the new setup
+        (in every process: the other ones are told unless `announce` is false)."""
         room = self.rooms.get(sale_id)
         if room is not None:
             async with room.lock:
                 room.setup = await load_setup(self.sessions, sale_id)
                 async with self.sessions() as session:
                     room.orders = await load_orders(session, sale_id)
+        if announce:
+            for hook in self.setup_changed:
+                await hook(sale_id)
 
     async def refresh_paddles(self) -> None:
-        """After a paddle changed (a bidder blocked or unblocked): every loaded room reloads its paddles."""
+        """After a paddle changed (a bidder blocked or unblocked): every loaded room reloads its paddles,
+        and the other processes are told to reload theirs."""
         for room in list(self.rooms.values()):
             async with room.lock:
                 await _refresh_paddles(self.sessions, room)
+            for hook in self.setup_changed:
+                await hook(room.sale_id)
 
     async def load_live_sales(self) -> list[int]:
         async with self.sessions() as session:

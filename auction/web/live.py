@@ -1,14 +1,27 @@
 """Fan-out of a room's events to its websocket clients.
 
-Each client has a bounded queue drained by its own task, so a slow or stalled screen never slows
-the room or the other screens; one that falls too far behind is told to resync and dropped, and
-comes back with the last sequence number it saw (see docs/protocol.md).
+Under `criee serve` (uvicorn's websockets-sansio protocol), each event becomes one websocket frame
+per audience (public, staff), written straight to every client's transport: no task, queue or
+ASGI send per message, which cost about 45 µs per delivered message through Starlette and uvicorn
+against a few µs this way (bench/live.py). What a client cannot take at once waits in its
+transport's buffer; a client whose buffer holds more than BUFFER_LIMIT bytes is too far behind: it
+is told to resync, closed with code 1013, and comes back with the last sequence number it saw
+(docs/protocol.md). Elsewhere (tests, another ASGI server) each client has a bounded queue drained
+by its own task instead, QUEUE_LIMIT messages long. Either way a slow or stalled screen never slows
+the room or the other screens.
+
+Tablets get each event at once; displays get it from the hub's outbox on the next turns of the
+event loop, FLUSH_SLICE at a time, so the tablet that sent a command has its acknowledgement without
+waiting for the whole fan-out, and commands keep being served while thousands of screens are
+written to. A message for one display (its snapshot, a pong, an error) first empties the outbox, so
+every client receives its messages in sequence order.
 """
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from typing import Any
 
 import orjson
@@ -20,48 +33,151 @@ from auction.services.room import Room
 
 log = logging.getLogger("criee.live")
 
-QUEUE_LIMIT = 256          # messages a client may lag behind before it is dropped
+QUEUE_LIMIT = 256          # messages a (queued) client may lag behind before it is dropped
+BUFFER_LIMIT = 256 * 1024  # bytes a (direct) client's transport may hold unsent before it is dropped
 CATCH_UP_LIMIT = 200       # a reconnecting client missing more than this gets a snapshot instead
 CLOSE_LAGGING = 1013       # "try again later": the client reconnects and resyncs
+LAG_GRACE = 10             # seconds a dropped client has to take its resync and close before it is cut
+FLUSH_SLICE = 500          # display deliveries per turn of the event loop (a few ms)
+TRANSPORT_EXTENSION = "criee.websocket_protocol"
+RESYNC = '{"type":"resync","reason":"lagging"}'
 
 
 def encode(message: dict[str, Any]) -> str:
     return orjson.dumps(message).decode()
 
 
+def text_frame(text: str) -> bytes:
+    """An unmasked, unfragmented, uncompressed RFC 6455 text frame (server to client)."""
+    data = text.encode()
+    size = len(data)
+    if size < 126:
+        header = bytes((0x81, size))
+    elif size < 1 << 16:
+        header = b"\x81\x7e" + size.to_bytes(2, "big")
+    else:
+        header = b"\x81\x7f" + size.to_bytes(8, "big")
+    return header + data
+
+
+# --- direct writes under uvicorn -----------------------------------------------------------------
+
+class DirectWrites:
+    """ASGI middleware: passes uvicorn's websockets-sansio protocol object of a websocket to the app
+    (scope["extensions"][TRANSPORT_EXTENSION]), so that the fan-out can write frames to its transport.
+    That protocol writes plain RFC 6455 frames, each with one transport.write(), so whole frames of
+    ours interleave safely with its own (pings, close); an uncompressed frame is valid even when
+    permessage-deflate was negotiated (RFC 7692: only frames with RSV1 set are compressed)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "websocket":
+            protocol = getattr(send, "__self__", None)
+            if type(protocol).__module__ == "uvicorn.protocols.websockets.websockets_sansio_impl" and all(
+                    hasattr(protocol, name) for name in ("transport", "close_sent", "disconnected",
+                                                         "handshake_complete")):
+                extensions = scope.get("extensions")
+                if extensions is None:
+                    extensions = scope["extensions"] = {}
+                extensions[TRANSPORT_EXTENSION] = protocol
+        await self.app(scope, receive, send)
+
+
+class DirectSocket:
+    """The transport of an accepted uvicorn websocket, written to directly."""
+
+    __slots__ = ("protocol",)
+
+    def __init__(self, protocol):
+        self.protocol = protocol
+
+    @property
+    def open(self) -> bool:
+        p = self.protocol
+        return p.handshake_complete and not (p.close_sent or p.disconnected or p.transport.is_closing())
+
+    def buffered(self) -> int:
+        return self.protocol.transport.get_write_buffer_size()
+
+    def write(self, frame: bytes) -> None:
+        self.protocol.transport.write(frame)
+
+    def abort(self) -> None:
+        self.protocol.transport.abort()
+
+
+def direct_socket(websocket) -> DirectSocket | None:
+    extensions = getattr(websocket, "scope", {}).get("extensions") or {}
+    protocol = extensions.get(TRANSPORT_EXTENSION)
+    return DirectSocket(protocol) if protocol is not None else None
+
+
+# --- clients and the hub -------------------------------------------------------------------------
+
 class Client:
     def __init__(self, websocket: WebSocket, staff: bool):
         self.websocket = websocket
         self.staff = staff
+        self.direct = direct_socket(websocket)
         self.queue: asyncio.Queue[str | None] = asyncio.Queue(maxsize=QUEUE_LIMIT)
         self.lagging = False
+        self.hub: Hub | None = None
 
     def send(self, text: str) -> bool:
-        """Queue a message without waiting; False when the client is too far behind."""
+        """A message for this client alone, after whatever the room's fan-out still owes it."""
+        if not self.staff and self.hub is not None and self.hub.outbox:
+            self.hub.flush()
+        return self.deliver(text)
+
+    def deliver(self, text: str, frame: bytes | None = None) -> bool:
+        """Write or queue a message without waiting; False when the client is too far behind."""
         if self.lagging:
             return False
+        if self.direct is not None:
+            if not self.direct.open:
+                return True                 # it is leaving: its socket handler removes it
+            if self.direct.buffered() > BUFFER_LIMIT:
+                self._lag()
+                return False
+            self.direct.write(frame if frame is not None else text_frame(text))
+            return True
         try:
             self.queue.put_nowait(text)
             return True
         except asyncio.QueueFull:
-            self.lagging = True
+            self._lag()
             return False
 
+    def _lag(self) -> None:
+        self.lagging = True
+        if self.direct is not None:
+            with contextlib.suppress(asyncio.QueueFull):
+                self.queue.put_nowait(None)     # wakes run()
+
     async def run(self) -> None:
-        """Drain the queue to the socket; on lag, say so and close."""
+        """Drain the queue to the socket (direct clients: wait for a lag); on lag, say so and close."""
         while True:
             if self.lagging:
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(self.websocket.send_text(encode({"type": "resync", "reason": "lagging"})), 2)
-                    await asyncio.wait_for(self.websocket.close(CLOSE_LAGGING), 2)
+                await self._drop()
                 return
             text = await self.queue.get()
             if text is None:
+                if self.lagging:
+                    continue
                 return
             await self.websocket.send_text(text)
-            # the queue may have overflowed while we were sending
-            if self.lagging:
-                continue
+
+    async def _drop(self) -> None:
+        """Resync message and close 1013, once the client has taken what it was sent (uvicorn's send
+        waits for the transport's buffer to drain); a client that does not read is cut off."""
+        try:
+            await asyncio.wait_for(self.websocket.send_text(RESYNC), LAG_GRACE)
+            await asyncio.wait_for(self.websocket.close(CLOSE_LAGGING), 2)
+        except Exception:  # noqa: BLE001 - whatever happens, it is cut off
+            if self.direct is not None:
+                self.direct.abort()
 
 
 class Hub:
@@ -70,6 +186,9 @@ class Hub:
     def __init__(self, room: Room):
         self.room = room
         self.clients: set[Client] = set()
+        # display messages not yet written: (text, frame, displays, how many of them have it)
+        self.outbox: deque[tuple[str, bytes, list[Client], int]] = deque()
+        self._flush: asyncio.Handle | None = None
         room.listeners.append(self.broadcast)
 
     def snapshot(self, staff: bool) -> dict[str, Any]:
@@ -83,7 +202,7 @@ class Hub:
         return {"type": "event", "seq": event.seq, "event": event_view(event, staff=staff), "state": view}
 
     def join(self, client: Client, last_seq: int | None) -> None:
-        """Subscribe and queue what the client missed. Runs without awaiting, so no event slips between."""
+        """Subscribe and send what the client missed. Runs without awaiting, so no event slips between."""
         seq = self.room.state.seq
         if last_seq is not None and 0 < last_seq <= seq and seq - last_seq <= CATCH_UP_LIMIT:
             # The missed events, without state, then the state as it is now.
@@ -94,28 +213,66 @@ class Hub:
             client.send(encode({"type": "synced", "seq": seq, "state": view}))
         else:
             client.send(encode(self.snapshot(client.staff)))
+        client.hub = self
         self.clients.add(client)
 
     def leave(self, client: Client) -> None:
         self.clients.discard(client)
 
     def broadcast(self, event: Event) -> None:
-        public = staff = None
-        # Staff tablets first: each client's sender task is woken in this order, so the tablet that
-        # sent the command writes its event, and the ack queued right after this returns, before
-        # the room displays' sends run — the ack does not wait for the whole fan-out.
-        clients = list(self.clients)
-        clients.sort(key=lambda client: not client.staff)
-        for client in clients:
-            if client.staff:
-                staff = staff or encode(self.event_message(event, True))
-                ok = client.send(staff)
+        """Tablets now; displays from the outbox, on the next turn of the loop (or now without one)."""
+        staff_text = staff_frame = None
+        displays = []
+        for client in list(self.clients):
+            if not client.staff:
+                displays.append(client)
+                continue
+            if staff_text is None:
+                staff_text = encode(self.event_message(event, True))
+                staff_frame = text_frame(staff_text)
+            if not client.deliver(staff_text, staff_frame):
+                self._dropped(client)
+        if not displays:
+            return
+        public_text = encode(self.event_message(event, False))
+        self.outbox.append((public_text, text_frame(public_text), displays, 0))
+        if self._flush is None:
+            self._schedule()
+
+    def flush(self, limit: int | None = None) -> None:
+        """Write the displays' pending messages, in order: all of them, or `limit` deliveries and the
+        rest on the next turn of the loop (commands and notifications are served in between)."""
+        if self._flush is not None:
+            self._flush.cancel()
+            self._flush = None
+        clients, budget = self.clients, limit
+        while self.outbox:
+            text, frame, displays, start = self.outbox[0]
+            end = len(displays) if budget is None else min(len(displays), start + budget)
+            for index in range(start, end):
+                client = displays[index]
+                if client in clients and not client.deliver(text, frame):
+                    self._dropped(client)
+            if end == len(displays):
+                self.outbox.popleft()
             else:
-                public = public or encode(self.event_message(event, False))
-                ok = client.send(public)
-            if not ok:
-                self.clients.discard(client)
-                log.warning("client dropped for lagging", extra={"sale_id": self.room.sale_id})
+                self.outbox[0] = (text, frame, displays, end)
+            if budget is not None:
+                budget -= end - start
+                if budget <= 0:
+                    if self.outbox:
+                        self._schedule()
+                    return
+
+    def _schedule(self) -> None:
+        try:
+            self._flush = asyncio.get_running_loop().call_soon(self.flush, FLUSH_SLICE)
+        except RuntimeError:                # no loop running (a script, a unit test): at once
+            self.flush()
+
+    def _dropped(self, client: Client) -> None:
+        self.clients.discard(client)
+        log.warning("client dropped for lagging", extra={"sale_id": self.room.sale_id})
 
 
 class Hubs:

@@ -21,12 +21,13 @@ from typing import Any
 
 import httpx
 import orjson
-from sqlalchemy import select
+from sqlalchemy import select, text
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from auction.db import make_engine
 from auction.models import SaleEvent
+from auction.services.relay import APPLICATION_NAME
 
 CLERK_EMAIL = "clerc@etude-demo.fr"
 CLERK_PASSWORD = "demo-clerc-2026"
@@ -69,13 +70,36 @@ async def stored_events(database_url: str, sale_id: int = 1) -> list:
         await engine.dispose()
 
 
+async def relay_backends(database_url: str) -> dict[int, int]:
+    """The server processes listening on this database: server process pid -> its listener's backend pid."""
+    engine = make_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            rows = await conn.execute(text(
+                "SELECT pid, application_name FROM pg_stat_activity WHERE datname = current_database() "
+                "AND application_name LIKE :name"), {"name": APPLICATION_NAME + " %"})
+            return {int(row.application_name.rsplit(" ", 1)[1]): row.pid for row in rows}
+    finally:
+        await engine.dispose()
+
+
+async def terminate_backend(database_url: str, pid: int) -> bool:
+    engine = make_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            return bool(await conn.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}))
+    finally:
+        await engine.dispose()
+
+
 class LiveServer:
     """`criee serve` on a free loopback port; its logs go to a file the tests can read."""
 
-    def __init__(self, database_url: str, data_dir: Path, log_path: Path):
+    def __init__(self, database_url: str, data_dir: Path, log_path: Path, workers: int = 1):
         self.database_url = database_url
         self.data_dir = data_dir
         self.log_path = log_path
+        self.workers = workers
         self.port = free_port()
         self.process: subprocess.Popen | None = None
         self._log = None
@@ -95,7 +119,8 @@ class LiveServer:
     def start(self, timeout: float = 30) -> "LiveServer":
         self._log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "auction.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            [sys.executable, "-m", "auction.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+             "--workers", str(self.workers)],
             env=cli_env(self.database_url, self.data_dir), stdout=self._log, stderr=subprocess.STDOUT,
             start_new_session=True)
         deadline = time.monotonic() + timeout
@@ -114,7 +139,7 @@ class LiveServer:
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs, as in a power cut of the process."""
         if self.process is not None and self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGKILL)
+            os.killpg(self.process.pid, signal.SIGKILL)     # with --workers, the workers too
             self.process.wait(timeout=10)
 
     def stop(self) -> None:
@@ -123,7 +148,7 @@ class LiveServer:
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
         if self._log is not None:
             self._log.close()

@@ -1,4 +1,4 @@
-"""Fan-out of a room's events (auction.web.live) with fake sockets: bounded queues, catch-up, snapshots."""
+"""Fan-out of a room's events (auction.web.live) with fake sockets: bounded queues, direct writes, catch-up, snapshots."""
 from __future__ import annotations
 
 import asyncio
@@ -13,7 +13,8 @@ import pytest
 from auction.domain.bidlog import chain
 from auction.domain.room import RoomState, decide
 from auction.services.room import Room
-from auction.web.live import CATCH_UP_LIMIT, CLOSE_LAGGING, QUEUE_LIMIT, Client, Hub, encode
+from auction.web.live import (BUFFER_LIMIT, CATCH_UP_LIMIT, CLOSE_LAGGING, QUEUE_LIMIT, TRANSPORT_EXTENSION, Client,
+                              DirectSocket, DirectWrites, Hub, encode, text_frame)
 
 from ..domain.room_fixtures import CLERK, SETUP, T0
 
@@ -93,9 +94,9 @@ async def test_a_stalled_client_is_dropped_and_never_holds_up_the_others(caplog)
     with caplog.at_level(logging.WARNING, logger="criee.live"):
         for _ in range(QUEUE_LIMIT + 100):
             bid(room)                                       # appends and broadcasts
+            await asyncio.sleep(0)                          # the displays' turn; events come one by one
             if dropped_at is None and stalled not in hub.clients:
                 dropped_at = room.state.seq
-            await asyncio.sleep(0)                          # events arrive one by one, as in a sale
     # The stalled socket holds one message; its queue takes QUEUE_LIMIT more; the next one drops it.
     assert dropped_at == QUEUE_LIMIT + 1
     assert stalled.lagging and stalled not in hub.clients and healthy in hub.clients
@@ -252,3 +253,217 @@ def test_public_screens_never_see_staff_details(busy_room):
     assert "registration_id" not in public_hammer["event"]["payload"]
     assert "leader" not in public_hammer["state"] and "bids" not in public_hammer["state"]
     assert public_hammer["state"] == hub.snapshot(staff=False)["state"]
+
+
+# --- direct writes to uvicorn's transports ---------------------------------------------------------
+
+class FakeTransport:
+    """What the fan-out uses of an asyncio transport; `stalled` keeps everything in the buffer."""
+
+    def __init__(self, stalled: bool = False):
+        self.stalled = stalled
+        self.written = bytearray()
+        self.pending = 0
+        self.closing = self.aborted = False
+
+    def write(self, data: bytes) -> None:
+        if self.stalled:
+            self.pending += len(data)
+        else:
+            self.written += data
+
+    def get_write_buffer_size(self) -> int:
+        return self.pending
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+    def abort(self) -> None:
+        self.aborted = self.closing = True
+
+    def messages(self) -> list[dict]:
+        """Decode the text frames written so far."""
+        messages, data = [], bytes(self.written)
+        while data:
+            assert data[0] == 0x81, data[:2]      # FIN, text, unmasked, uncompressed
+            size, start = data[1], 2
+            if size == 126:
+                size, start = int.from_bytes(data[2:4], "big"), 4
+            elif size == 127:
+                size, start = int.from_bytes(data[2:10], "big"), 10
+            messages.append(orjson.loads(data[start:start + size]))
+            data = data[start + size:]
+        return messages
+
+
+class FakeProtocol:
+    def __init__(self, transport: FakeTransport):
+        self.transport = transport
+        self.handshake_complete, self.close_sent, self.disconnected = True, False, False
+
+
+class DirectFakeSocket(FakeSocket):
+    """A websocket accepted by uvicorn: its protocol object is in the scope, as DirectWrites puts it."""
+
+    def __init__(self, stalled: bool = False):
+        super().__init__()
+        self.transport = FakeTransport(stalled)
+        self.scope = {"type": "websocket", "extensions": {TRANSPORT_EXTENSION: FakeProtocol(self.transport)}}
+
+
+async def test_direct_clients_get_frames_written_in_order_tablets_first():
+    room = new_room()
+    hub = Hub(room)
+    tablet_socket, display_sockets = DirectFakeSocket(), [DirectFakeSocket() for _ in range(3)]
+    tablet = Client(tablet_socket, staff=True)
+    displays = [Client(s, staff=False) for s in display_sockets]
+    for client in [tablet, *displays]:
+        assert client.direct is not None
+        hub.join(client, None)
+    append(room, "open_sale")
+    append(room, "open_lot", lot_id=3)
+    assert [m["seq"] for m in tablet_socket.transport.messages()] == [0, 1, 2]   # written at once
+    assert display_sockets[0].transport.messages()[1:] == []                  # on the next turn
+    tablet.send(encode({"type": "ack", "seq": 2, "command_id": "c" * 8, "event_seq": 2, "duplicate": False}))
+    assert tablet_socket.transport.messages()[-1]["type"] == "ack"
+    await asyncio.sleep(0)
+    for socket in display_sockets:
+        messages = socket.transport.messages()
+        assert [m["type"] for m in messages] == ["snapshot", "event", "event"]
+        assert [m["seq"] for m in messages] == [0, 1, 2]
+        assert messages[2]["state"] == hub.snapshot(staff=False)["state"]
+        assert "leader" not in messages[2]["state"]
+    assert "leader" in tablet_socket.transport.messages()[2]["state"]
+    assert all(s.sent == [] for s in [tablet_socket, *display_sockets])        # nothing through ASGI
+
+
+async def test_a_message_to_one_display_comes_after_the_events_it_is_owed():
+    room = new_room()
+    hub = Hub(room)
+    socket = DirectFakeSocket()
+    display = Client(socket, staff=False)
+    hub.join(display, None)
+    append(room, "open_sale")
+    display.send(encode({"type": "pong", "seq": room.state.seq}))   # before the outbox's turn
+    assert [(m["type"], m["seq"]) for m in socket.transport.messages()] == [("snapshot", 0), ("event", 1), ("pong", 1)]
+    await asyncio.sleep(0)
+    assert len(socket.transport.messages()) == 3                    # not twice
+
+
+async def test_a_direct_client_that_stops_reading_is_dropped_then_cut_off(caplog, monkeypatch):
+    monkeypatch.setattr("auction.web.live.LAG_GRACE", 0.05)
+    room = new_room()
+    hub = Hub(room)
+    stalled_socket, healthy_socket = DirectFakeSocket(stalled=True), DirectFakeSocket()
+    stalled, healthy = Client(stalled_socket, staff=False), Client(healthy_socket, staff=False)
+    for client in (stalled, healthy):
+        hub.join(client, None)
+    tasks = [asyncio.create_task(stalled.run()), asyncio.create_task(healthy.run())]
+    stalled_socket.send_text = StalledSocket().send_text            # its resync cannot go through either
+    append(room, "open_sale")
+    append(room, "open_lot", lot_id=3)
+    with caplog.at_level(logging.WARNING, logger="criee.live"):
+        while stalled in hub.clients:
+            bid(room)
+            await asyncio.sleep(0)
+            assert room.state.seq < 10_000
+    assert stalled_socket.transport.pending > BUFFER_LIMIT
+    assert stalled_socket.transport.pending < BUFFER_LIMIT + 2_000   # nothing more once dropped
+    assert "client dropped for lagging" in caplog.text and healthy in hub.clients
+    await asyncio.wait_for(tasks[0], 2)
+    assert stalled_socket.transport.aborted                           # it never took its resync
+    assert [m["seq"] for m in healthy_socket.transport.messages()] == list(range(0, room.state.seq + 1))
+    await stop(healthy, tasks[1])
+
+
+async def test_a_dropped_direct_client_that_reads_again_gets_resync_and_1013():
+    room = new_room()
+    hub = Hub(room)
+    socket = DirectFakeSocket(stalled=True)
+    client = Client(socket, staff=False)
+    hub.join(client, None)
+    task = asyncio.create_task(client.run())
+    append(room, "open_sale")
+    append(room, "open_lot", lot_id=3)
+    while client in hub.clients:
+        bid(room)
+        await asyncio.sleep(0)
+    await asyncio.wait_for(task, 2)
+    assert socket.sent == [{"type": "resync", "reason": "lagging"}] and socket.closed == CLOSE_LAGGING
+    assert not socket.transport.aborted
+
+
+async def test_a_leaving_direct_client_is_skipped_quietly(caplog):
+    room = new_room()
+    hub = Hub(room)
+    socket = DirectFakeSocket()
+    client = Client(socket, staff=False)
+    hub.join(client, None)
+    snapshot = hub.snapshot(staff=False)
+    socket.transport.closing = True
+    with caplog.at_level(logging.WARNING, logger="criee.live"):
+        append(room, "open_sale")
+        await asyncio.sleep(0)
+    assert socket.transport.messages() == [snapshot] and client in hub.clients   # its handler removes it
+    assert "dropped" not in caplog.text
+
+
+@pytest.mark.parametrize("size", [10, 125, 126, 65_535, 65_536])
+def test_text_frames(size):
+    text = "é" * (size // 2) + "x" * (size % 2)
+    transport = FakeTransport()
+    transport.write(text_frame(text))
+    assert len(text.encode()) == size
+    frame = bytes(transport.written)
+    header = {True: 2, False: 4 if size < 65_536 else 10}[size < 126]
+    assert len(frame) == header + size and frame[header:].decode() == text
+
+
+async def test_direct_writes_find_uvicorns_websocket_protocol():
+    """DirectWrites against the installed uvicorn's websockets-sansio protocol, not a fake."""
+    from uvicorn.config import Config
+    from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+    from uvicorn.server import ServerState
+
+    seen = {}
+
+    async def app(scope, receive, send):
+        seen.update(scope.get("extensions") or {})
+    config = Config(app=app, ws="websockets-sansio")
+    config.load()
+    protocol = WebSocketsSansIOProtocol(config, ServerState(), {}, _loop=asyncio.get_running_loop())
+    protocol.transport = FakeTransport()
+    await DirectWrites(app)({"type": "websocket", "extensions": {}}, None, protocol.send)
+    assert seen[TRANSPORT_EXTENSION] is protocol
+    socket = DirectSocket(protocol)
+    assert not socket.open                                  # not accepted yet
+    protocol.handshake_complete = True
+    assert socket.open and socket.buffered() == 0
+    seen.clear()
+    await DirectWrites(app)({"type": "websocket", "extensions": {}}, None, FakeSocket().send_text)
+    await DirectWrites(app)({"type": "http"}, None, protocol.send)
+    assert seen == {}
+
+
+async def test_a_large_fan_out_goes_out_in_slices_each_screen_in_order(monkeypatch):
+    monkeypatch.setattr("auction.web.live.FLUSH_SLICE", 3)
+    room = new_room()
+    hub = Hub(room)
+    sockets = [DirectFakeSocket() for _ in range(8)]
+    for socket in sockets:
+        hub.join(Client(socket, staff=False), None)
+
+    def seqs(socket):
+        return [m["seq"] for m in socket.transport.messages()[1:]]
+    append(room, "open_sale")
+    append(room, "open_lot", lot_id=3)
+    await asyncio.sleep(0)                                   # a turn of the loop: three screens
+    assert sum(seqs(s) == [1] for s in sockets) == 3 and sum(seqs(s) == [] for s in sockets) == 5
+    await asyncio.sleep(0)
+    assert sum(seqs(s) == [1] for s in sockets) == 6
+    # A pong for the last screen: everything it is owed first (and the others with it).
+    last = next(c for c in hub.clients if c.websocket is sockets[-1])
+    last.send(encode({"type": "pong", "seq": room.state.seq}))
+    assert [m["type"] for m in sockets[-1].transport.messages()] == ["snapshot", "event", "event", "pong"]
+    await asyncio.sleep(0)
+    assert all(seqs(s)[:2] == [1, 2] for s in sockets) and not hub.outbox

@@ -66,7 +66,12 @@ async def _serve(websocket: WebSocket, *, staff: bool, handle=None, joined=None,
         if sale_id is None:
             raise room_service.SaleNotFound()
         if not staff:
-            await catalogue.sale_with_lots(websocket.app.state.db.sessions, sale_id, public=True)
+            # Thousands of displays may connect at once: a sale whose room has opened is public for
+            # good (live, then closed); otherwise one column is read.
+            loaded = websocket.app.state.rooms.rooms.get(sale_id)
+            if (loaded is None or loaded.state.seq == 0) and not await catalogue.sale_is_public(
+                    websocket.app.state.db.sessions, sale_id):
+                raise catalogue.NotFound()
         room = await websocket.app.state.rooms.get(sale_id)
     except (room_service.SaleNotFound, catalogue.NotFound):
         await websocket.accept()

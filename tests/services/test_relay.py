@@ -1,0 +1,208 @@
+"""The relay between server processes: notifications in, events applied in order, the log read for the rest.
+
+Two registries over one database stand for two processes; the notifications the first one's appends
+would send are handed to the second one's relay by hand, dropped or held back as a flaky network
+would. The listening connection itself is exercised against real processes in
+tests/reliability/test_processes.py.
+"""
+import asyncio
+import uuid
+from datetime import date
+
+import orjson
+import pytest
+from sqlalchemy import select
+
+from auction.domain.bidlog import chain
+from auction.domain.roles import Role
+from auction.domain.room import Actor
+from auction.models import Sale, User, utcnow
+from auction.services import relay as relay_service
+from auction.services import room as room_service
+from auction.services.demo import seed_demo
+from auction.services.relay import MAX_PAYLOAD, Relay, decode, encode_event
+from auction.services.room import RoomRegistry
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture
+async def sale_id(db, tmp_path):
+    await seed_demo(db.sessions, tmp_path, TODAY)
+    async with db.sessions() as session:
+        return await session.scalar(select(Sale.id))
+
+
+@pytest.fixture
+async def clerk(db, sale_id):
+    async with db.sessions() as session:
+        user = await session.scalar(select(User).where(User.role == "clerk"))
+    return Actor(user.id, Role.CLERK)
+
+
+class Process:
+    """A registry and its relay, as in one server process; `sent` holds what its appends notify."""
+
+    def __init__(self, db):
+        self.db = db
+        self.registry = RoomRegistry(db.sessions)
+        self.relay = Relay(db.engine.url, self.registry)
+        self.sent: list[str] = []
+        self.seen: list[int] = []                 # seqs broadcast to this process's screens, in order
+
+    async def room(self, sale_id: int) -> room_service.Room:
+        room = await self.registry.get(sale_id)
+        if room.publish is relay_service.publish:
+            async def publish(session, event, command_id):
+                if self.db.dialect == "postgresql":     # the real pg_notify, in the transaction
+                    await relay_service.publish(session, event, command_id)
+                self.sent.append(encode_event(event, command_id))
+            room.publish = publish
+            room.listeners.append(lambda event: self.seen.append(event.seq))
+        return room
+
+    def hear(self, payload: str) -> None:
+        self.relay._on_notification(None, 0, relay_service.CHANNEL, payload)
+
+    async def settle(self) -> None:
+        for _ in range(50):
+            await asyncio.sleep(0)
+        await asyncio.gather(*list(self.relay._tasks))
+
+
+async def run(db, room, actor, name, **args):
+    return await room_service.submit(db.sessions, room, uuid.uuid4().hex, name, args, actor, utcnow())
+
+
+async def bid(db, room, actor):
+    leader = room.state.current_bid.paddle if room.state.current_bid else None
+    return await run(db, room, actor, "bid", paddle=2 if leader == 1 else 1,
+                     amount_cents=room.state.next_minimum(room.setup))
+
+
+@pytest.fixture
+async def two(db, sale_id, clerk):
+    """Process `here` opened the sale and a lot; `there` has the room loaded and heard all of it."""
+    here, there = Process(db), Process(db)
+    room = await here.room(sale_id)
+    await there.room(sale_id)
+    await run(db, room, clerk, "open_sale")
+    await run(db, room, clerk, "open_lot", lot_id=next(iter(room.setup.lots)))
+    for payload in here.sent:
+        there.hear(payload)
+    await there.settle()
+    return here, there
+
+
+async def test_notified_events_are_applied_at_once_in_order(db, sale_id, clerk, two):
+    here, there = two
+    room_here, room_there = await here.room(sale_id), await there.room(sale_id)
+    for _ in range(5):
+        await bid(db, room_here, clerk)
+        there.hear(here.sent[-1])
+        assert room_there.state == room_here.state          # in the callback, no task needed
+    assert there.seen == list(range(1, room_here.state.seq + 1))
+    assert room_there.command_ids == room_here.command_ids  # a retried command is known there too
+    for payload in here.sent:                                # heard twice: nothing happens
+        there.hear(payload)
+    await there.settle()
+    assert there.seen == list(range(1, room_here.state.seq + 1))
+
+
+async def test_a_missed_notification_is_read_from_the_log(db, sale_id, clerk, two, caplog):
+    here, there = two
+    room_here, room_there = await here.room(sale_id), await there.room(sale_id)
+    await bid(db, room_here, clerk)                          # this one is lost
+    await bid(db, room_here, clerk)
+    await bid(db, room_here, clerk)
+    there.hear(here.sent[-2])
+    there.hear(here.sent[-1])
+    assert room_there.state.seq == room_here.state.seq - 3   # nothing applied out of order
+    await there.settle()
+    assert room_there.state == room_here.state
+    assert there.seen == list(range(1, room_here.state.seq + 1))
+    assert "caught up from the log" in caplog.text
+    assert not there.relay.pending
+
+
+def test_an_event_too_big_to_notify_is_sent_as_its_number(two):
+    here, _ = two
+    event = decode(here.sent[-1]).event
+    big = chain(event.sale_id, event.seq, event.kind, {**event.payload, "note": "é" * MAX_PAYLOAD}, event.at,
+                event.user_id, event.prev_hash)
+    assert orjson.loads(encode_event(big, "c" * 32)) == {"sale": event.sale_id, "seq": event.seq}
+    notice = decode(encode_event(big, "c" * 32))
+    assert (notice.sale_id, notice.seq, notice.event) == (event.sale_id, event.seq, None)
+
+
+async def test_an_event_notified_by_number_is_read_from_the_log(db, sale_id, clerk, two):
+    here, there = two
+    room_here, room_there = await here.room(sale_id), await there.room(sale_id)
+    outcome = await run(db, room_here, clerk, "pause", reason="Incident de séance")
+    there.hear(orjson.dumps({"sale": sale_id, "seq": outcome.event.seq}).decode())
+    await there.settle()
+    assert room_there.state == room_here.state and room_there.events[-1] == outcome.event
+
+
+def test_notifications_carry_the_event_only_when_it_hashes_as_stored(two):
+    here, _ = two
+    notice = decode(here.sent[-1])
+    assert notice.event is not None and notice.event.computed_hash() == notice.event.hash
+    tampered = orjson.loads(here.sent[-1])
+    tampered["payload"]["lot_id"] += 1
+    notice = decode(orjson.dumps(tampered).decode())
+    assert notice.event is None and notice.seq == tampered["seq"]    # the receiver reads the log
+    for garbage in ("", "{", "[]", '{"sale": "1", "seq": 2}', '{"sale": 1, "seq": 0}', '{"sale": 1}'):
+        assert decode(garbage) is None
+
+
+async def test_events_heard_during_a_command_wait_for_it(db, sale_id, clerk, two):
+    here, there = two
+    room_here, room_there = await here.room(sale_id), await there.room(sale_id)
+    async with room_there.lock:                              # `there` is deciding a command
+        await bid(db, room_here, clerk)
+        there.hear(here.sent[-1])
+        await asyncio.sleep(0.01)
+        assert room_there.state.seq == room_here.state.seq - 1
+        assert room_there.known_seq == room_here.state.seq
+    await there.settle()
+    assert room_there.state == room_here.state
+
+
+async def test_a_command_is_decided_on_what_the_other_process_appended(db, sale_id, clerk, two):
+    here, there = two
+    room_here, room_there = await here.room(sale_id), await there.room(sale_id)
+    await bid(db, room_here, clerk)
+    async with room_there.lock:                              # heard, not yet applied
+        there.hear(here.sent[-1])
+    # Decided on the fresh state (no concurrent_update); 3 never bid here, so only the amount matters.
+    outcome = await run(db, room_there, clerk, "bid", paddle=3, amount_cents=room_here.state.next_minimum(room_here.setup))
+    assert outcome.event.seq == room_here.state.seq + 1
+    await there.settle()
+    assert there.seen == list(range(1, room_there.state.seq + 1))
+
+
+async def test_a_room_loaded_after_its_events_were_heard_catches_up(db, sale_id, clerk, two):
+    here, _ = two
+    room_here = await here.room(sale_id)
+    late = Process(db)
+    await bid(db, room_here, clerk)
+    late.hear(here.sent[-1])                                 # not loaded yet: only remembered
+    assert late.relay.heard[sale_id] == room_here.state.seq and not late.registry.rooms
+    room_late = await late.room(sale_id)                     # loads the log as it is now
+    assert room_late.state == room_here.state and room_late.known_seq == room_here.state.seq
+
+
+async def test_settings_changes_reach_the_other_processes(db, sale_id, two):
+    here, there = two
+    reloaded: list[tuple[str, int]] = []
+    for name, process in (("here", here), ("there", there)):
+        async def reload(sale, announce=True, name=name):
+            reloaded.append((name, sale))
+        process.registry.reload_setup = reload
+    notice = orjson.dumps({"sale": sale_id, "setup": here.relay.origin}).decode()
+    here.hear(notice)                                        # our own notice: already reloaded
+    there.hear(notice)
+    await here.settle()
+    await there.settle()
+    assert reloaded == [("there", sale_id)]
