@@ -230,7 +230,8 @@ async def submit(sessions: async_sessionmaker[AsyncSession], room: Room, command
                     await session.execute(update(Sale).where(Sale.id == room.sale_id)
                                           .values(status=SALE_STATUS_AFTER[kind]))
                 if room.publish is not None:
-                    await room.publish(session, event, command_id)
+                    for appended in events:           # the orders' answers too: other processes see them all
+                        await room.publish(session, appended, command_id if appended is event else None)
         except IntegrityError:
             # Another process appended first: take its events, then answer from the fresh state.
             await catch_up(sessions, room)

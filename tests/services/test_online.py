@@ -145,7 +145,7 @@ async def test_racing_bids_on_two_processes_get_one_winner(own_database_url, tmp
         there = await room_service.open_room(there_db.sessions, sale_id)
         for step in range(4):
             for room, db in ((here, here_db), (there, there_db)):     # both up to date before the race
-                await room_service._catch_up(db.sessions, room)
+                await room_service.catch_up(db.sessions, room)
             current = here.state.current_bid
             expected = current.seq if current else None
             amount = here.state.next_minimum(here.setup)

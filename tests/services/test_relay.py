@@ -7,7 +7,7 @@ tests/reliability/test_processes.py.
 """
 import asyncio
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import orjson
 import pytest
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from auction.domain.bidlog import chain
 from auction.domain.roles import Role
 from auction.domain.room import Actor
-from auction.models import Sale, User, utcnow
+from auction.models import BidRequest, Lot, Registration, Sale, User, utcnow
 from auction.services import relay as relay_service
 from auction.services import room as room_service
 from auction.services.demo import seed_demo
@@ -206,3 +206,28 @@ async def test_settings_changes_reach_the_other_processes(db, sale_id, two):
     await here.settle()
     await there.settle()
     assert reloaded == [("there", sale_id)]
+
+
+async def test_the_absentee_orders_answers_reach_the_other_process(db, sale_id, clerk):
+    """An order answers in the transaction of the event that triggers it: each of its bids is notified
+    too, so the other process applies them in order without a gap to read from the log."""
+    async with db.sessions() as session, session.begin():
+        lot_id = await session.scalar(select(Lot.id).where(Lot.sale_id == sale_id).order_by(Lot.position).limit(1))
+        registration_id = await session.scalar(select(Registration.id).where(
+            Registration.sale_id == sale_id, Registration.paddle_number == 3))
+        session.add(BidRequest(registration_id=registration_id, lot_id=lot_id, kind="absentee",
+                               max_amount_cents=100_000_00, received_at=utcnow() - timedelta(days=1)))
+    here, there = Process(db), Process(db)
+    room_here = await here.room(sale_id)
+    room_there = await there.room(sale_id)
+    await run(db, room_here, clerk, "open_sale")
+    await run(db, room_here, clerk, "open_lot", lot_id=lot_id)
+    assert room_here.events[-1].kind == "bid" and room_here.events[-1].payload["source"] == "absentee"
+    await run(db, room_here, clerk, "bid", paddle=1, amount_cents=room_here.state.next_minimum(room_here.setup))
+    assert room_here.state.current_bid.paddle == 3                 # the order answered the room bid
+    assert len(here.sent) == room_here.state.seq                   # one notification per event
+    for payload in here.sent:
+        there.hear(payload)
+    await there.settle()
+    assert room_there.state == room_here.state
+    assert there.seen == list(range(1, room_here.state.seq + 1))
