@@ -142,6 +142,16 @@ class Display(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         now = time.monotonic_ns()
+        # The usual case, kept cheap (the clients share the machine with the servers): exactly one
+        # small unfragmented, uncompressed text frame.
+        if (self.handshaken and not self.buffer and len(data) >= 2 and data[0] == 0x81
+                and data[1] < 126 and len(data) == 2 + data[1]):
+            self.on_message(data[2:], now)
+            return
+        if (self.handshaken and not self.buffer and len(data) >= 4 and data[0] == 0x81 and data[1] == 126
+                and len(data) == 4 + int.from_bytes(data[2:4], "big")):
+            self.on_message(data[4:], now)
+            return
         self.buffer += data
         if not self.handshaken:
             end = self.buffer.find(b"\r\n\r\n")
@@ -204,8 +214,12 @@ class Display(asyncio.Protocol):
             self.last_seq = seq
             if now > stats.arrival.get(seq, 0):
                 stats.arrival[seq] = now
-            stats.count[seq] = stats.count.get(seq, 0) + 1
-            stats.sizes[seq] = len(message)
+            count = stats.count.get(seq)
+            if count is None:
+                stats.count[seq] = 1
+                stats.sizes[seq] = len(message)
+            else:
+                stats.count[seq] = count + 1
         elif b'"resync"' in message[:40]:
             stats.resyncs += 1
         elif not self.ready.done():
@@ -721,6 +735,7 @@ def run(args) -> dict:
         say(f"{args.bids} bids at {args.rate}/s ({per_lot} per lot), {args.viewers} displays over "
             f"{args.processes} server process{'es' if args.processes > 1 else ''}")
         profiler = start_profiler(args.profile, servers[0].pid) if args.profile else None
+        load_before = os.getloadavg()[0]   # other work on the machine skews every figure: say how much
         server_cpu, started = [cpu_seconds(server.pid) for server in servers], time.monotonic()
         server_sys = [cpu_seconds(server.pid, system_only=True) for server in servers]
         try:
@@ -747,6 +762,7 @@ def run(args) -> dict:
                   "server_cpu": round(sum(server_cpu), 2), "clients_cpu": round(stats["cpu"] / elapsed, 2)}
         if args.processes > 1:
             health["server_cpu_per_process"] = [round(cpu, 2) for cpu in server_cpu]
+        health["loadavg_1min"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
         health["server_kernel_share"] = round(sum(server_sys) / max(sum(server_cpu), 1e-9), 2)
         health["server_rss_mb"] = [rss_mb(server.pid) for server in servers]
         logs = "".join((tmp / f"server-{index}.log").read_text(errors="replace") for index in range(len(servers)))
@@ -848,7 +864,7 @@ def main(argv: list[str] | None = None) -> int:
                         "is on the first (default 1)")
     parser.add_argument("--client-processes", type=int, help="display client processes (default 1, 2 above 1000)")
     parser.add_argument("--deflate", action="store_true", help="displays ask for permessage-deflate, as browsers do")
-    parser.add_argument("--profile", metavar="FILE", help="sample the server with py-spy during the bids "
+    parser.add_argument("--profile", metavar="FILE", help="sample the (first) server with py-spy during the bids "
                         "(FILE.txt: collapsed stacks, FILE.json: speedscope, else a flame graph SVG)")
     parser.add_argument("--server-log", metavar="FILE", help="keep a copy of the server's log")
     parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")

@@ -86,26 +86,23 @@ class DirectWrites:
 
 
 class DirectSocket:
-    """The transport of an accepted uvicorn websocket, written to directly."""
+    """The transport of an accepted uvicorn websocket, written to directly (its methods bound once:
+    this runs once per screen per event)."""
 
-    __slots__ = ("protocol",)
+    __slots__ = ("protocol", "write", "buffered", "_closing", "abort")
 
     def __init__(self, protocol):
         self.protocol = protocol
+        transport = protocol.transport
+        self.write = transport.write                        # (frame: bytes) -> None
+        self.buffered = transport.get_write_buffer_size     # () -> bytes not yet sent
+        self._closing = transport.is_closing
+        self.abort = transport.abort
 
     @property
     def open(self) -> bool:
         p = self.protocol
-        return p.handshake_complete and not (p.close_sent or p.disconnected or p.transport.is_closing())
-
-    def buffered(self) -> int:
-        return self.protocol.transport.get_write_buffer_size()
-
-    def write(self, frame: bytes) -> None:
-        self.protocol.transport.write(frame)
-
-    def abort(self) -> None:
-        self.protocol.transport.abort()
+        return p.handshake_complete and not (p.close_sent or p.disconnected or self._closing())
 
 
 def direct_socket(websocket) -> DirectSocket | None:
