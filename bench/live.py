@@ -29,9 +29,14 @@ health line (deliveries missing, gaps, resyncs, CPU used by the server and by th
 fraction of one core), go to stderr. Everything it starts (processes, database, temporary
 directory) is removed at the end.
 
-The server's CPU is the limit: one core delivers about 20 000 display messages per second at best
-(1 000 displays at 20 bids/s is at capacity); for 5 000 displays use --rate 2. --deflate makes the
-displays ask for permessage-deflate as browsers do; --profile samples the server with py-spy.
+The CPU is the limit. The server writes each event's frame straight to every socket; what remains
+is about 25-30 µs of CPU per delivered message on this hardware, two thirds of it in the kernel
+(loopback TCP: the server's send also runs the display's receive path; see server_kernel_share),
+about what the bare websockets floor costs. So a server process fans an event out to 5 000 displays
+in about 150 ms of CPU, and the display clients of this benchmark need a third of a core of the same
+two cores for 10 000 displays at 2 bids/s (clients_cpu): for 5 000 displays or more use --rate 2 or 1.
+--deflate makes the displays ask for permessage-deflate as browsers do (`criee serve` declines it);
+--profile samples the first server with py-spy.
 """
 from __future__ import annotations
 
