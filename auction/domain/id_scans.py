@@ -4,8 +4,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from .errors import InvalidValue
+from .uploads import MAX_DOCUMENT_BYTES, document_type
 
-MAX_SCAN_BYTES = 10 * 1024 * 1024
+MAX_SCAN_BYTES = MAX_DOCUMENT_BYTES
 SCAN_TYPES = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
 
 
@@ -15,12 +16,9 @@ def sniff_scan(content: bytes) -> str:
         raise InvalidValue("Joignez la copie de votre pièce d'identité.", field="scan")
     if len(content) > MAX_SCAN_BYTES:
         raise InvalidValue("Copie trop lourde : 10 Mo au plus.", field="scan")
-    if content.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if content.startswith(b"%PDF-") and b"%%EOF" in content[-2048:]:
-        return "application/pdf"
+    kind = document_type(content)
+    if kind is not None:
+        return kind
     raise InvalidValue("Format refusé : la copie doit être une photo JPEG ou PNG, ou un PDF.", field="scan")
 
 

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from .errors import DomainError, InvalidValue
 from .roles import Role
 from .room import RoomError
+from .uploads import MAX_DOCUMENT_BYTES, document_type
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -373,7 +374,7 @@ class PublicityIncomplete(RoomError):
     code = "publicity_incomplete"
 
 
-MAX_PROOF_BYTES = 10 * 1024 * 1024
+MAX_PROOF_BYTES = MAX_DOCUMENT_BYTES
 
 
 def sniff_proof(content: bytes) -> str:
@@ -383,10 +384,7 @@ def sniff_proof(content: bytes) -> str:
         raise InvalidValue("Joignez la preuve : une photo (JPEG, PNG) ou un PDF.", field="proof")
     if len(content) > MAX_PROOF_BYTES:
         raise InvalidValue("Preuve trop lourde : 10 Mo au plus.", field="proof")
-    if content.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if content.startswith(b"%PDF-") and b"%%EOF" in content[-2048:]:
-        return "application/pdf"
+    kind = document_type(content)
+    if kind is not None:
+        return kind
     raise InvalidValue("Format refusé : la preuve doit être une photo JPEG ou PNG, ou un PDF.", field="proof")
