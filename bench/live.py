@@ -1,6 +1,7 @@
 """Benchmark of the live room: acknowledgement and fan-out latency against their floors, in one run.
 
-    python bench/live.py [--database-url URL] [--viewers N] [--processes P] [--bids B] [--rate R] [--json]
+    python bench/live.py [--database-url URL] [--viewers N] [--processes P] [--online-bidders K]
+                         [--bids B] [--rate R] [--json]
 
 What it does, all on this machine:
   1. makes a fresh database (on the loopback PostgreSQL server `make test` uses, unless told
@@ -19,6 +20,12 @@ What it does, all on this machine:
      command to its ack, and to the event's arrival at EVERY display (max over the displays, of
      every process: the clerk's tablet is on the first server, the others hear of the bid through
      PostgreSQL);
+     with --online-bidders K, K verified online bidders (seeded with accounts and sessions) follow
+     the sale on the live page's bidder socket, spread over the processes, and at every bid step
+     one of them, in turn, bids against the clerk's room bid for the same step from what its own
+     screen shows (the two sent in a random order): exactly one wins. The ack and display figures
+     then cover every accepted bid, room or online; the health line counts the races won and lost
+     on each side and the online bidders' answer times (acks and refusals);
   5. stops the server and measures the broadcast floor: a bare `websockets` server (P of them,
      each with its share of the clients, sending together) calling `broadcast()` with messages of
      the same size to the same N clients at the same pace.
@@ -48,6 +55,7 @@ import json
 import math
 import multiprocessing
 import os
+import random
 import re
 import resource
 import secrets
@@ -594,54 +602,141 @@ class Refused(RuntimeError):
 
 
 MAX_LOT_ID = 400
+# Refusals a bid meets when another bid took its step first (docs/protocol.md): the race was lost.
+LOST_RACE = ("bid_too_low", "outbid", "already_leading", "stale_command")
 
 
-async def run_clerk(port: int, bids: int, rate: float, per_lot: int) -> list[tuple[int, int, int]]:
-    """Drive the sale at a steady pace; returns (event_seq, sent_ns, ack_ns) for each bid."""
-    import orjson
-    from websockets.asyncio.client import connect
+class RoomSocket:
+    """One websocket of the room protocol: the state it last showed, and commands awaiting answers."""
 
-    cookie = await log_in(port)
-    ws = await connect(f"ws://127.0.0.1:{port}/ws/bureau/ventes/{SALE_ID}",
-                       additional_headers={"Cookie": f"criee_session={cookie}"}, open_timeout=30,
-                       ping_interval=None, max_size=None, compression=None)
-    state: dict = {}
-    replies: dict[str, asyncio.Future] = {}
-    first = asyncio.get_running_loop().create_future()
+    def __init__(self):
+        self.state: dict = {}
+        self.replies: dict[str, asyncio.Future] = {}
 
-    async def read():
-        async for raw in ws:
-            now = time.monotonic_ns()
-            message = orjson.loads(raw)
-            if message.get("state") is not None:
-                state.update(message["state"])
-                if not first.done():
-                    first.set_result(None)
-            future = replies.pop(message.get("command_id"), None)
-            if future is not None and not future.done():
-                future.set_result((message, now))
+    async def open(self, url: str, cookie: str, **connect_args) -> None:
+        import orjson
+        from websockets.asyncio.client import connect
+        self.ws = await connect(url, additional_headers={"Cookie": f"criee_session={cookie}"}, open_timeout=30,
+                                ping_interval=None, max_size=None, compression=None, **connect_args)
+        first = asyncio.get_running_loop().create_future()
 
-    reader = asyncio.create_task(read())
-    try:
-        await ws.send('{"type":"hello","last_seq":0}')
+        async def read():
+            async for raw in self.ws:
+                now = time.monotonic_ns()
+                message = orjson.loads(raw)
+                if message.get("state") is not None:
+                    self.state.update(message["state"])
+                    if not first.done():
+                        first.set_result(None)
+                future = self.replies.pop(message.get("command_id"), None)
+                if future is not None and not future.done():
+                    future.set_result((message, now))
+
+        self.reader = asyncio.create_task(read())
+        await self.ws.send('{"type":"hello","last_seq":0}')
         await asyncio.wait_for(first, 30)
 
-        async def command(name: str, **args) -> tuple[dict, int, int]:
-            command_id = uuid.uuid4().hex
-            future = asyncio.get_running_loop().create_future()
-            replies[command_id] = future
+    async def command(self, name: str, **args) -> tuple[dict, int, int]:
+        """(ack, sent_ns, answered_ns); a refusal raises Refused."""
+        import orjson
+        command_id = uuid.uuid4().hex
+        future = asyncio.get_running_loop().create_future()
+        self.replies[command_id] = future
+        sent = time.monotonic_ns()
+        await self.ws.send(orjson.dumps({"type": "command", "command_id": command_id, "name": name,
+                                         "args": args}).decode())
+        reply, received = await asyncio.wait_for(future, 30)
+        if reply["type"] != "ack":
+            raise Refused(reply.get("code"), f"{name} refused: {reply.get('code')} {reply.get('message')}")
+        return reply, sent, received
+
+    async def close(self) -> None:
+        self.reader.cancel()
+        await asyncio.gather(self.reader, return_exceptions=True)
+        await self.ws.close()
+
+
+class Race:
+    """Online bids racing the room's: who won, who lost, and how long the online bidders waited."""
+
+    def __init__(self):
+        self.room_won = self.room_lost = self.online_won = self.online_lost = self.rate_limited = 0
+        self.races = self.won_twice = 0            # steps both sides bid for; of them, steps both won
+        self.online_answers: list[float] = []     # ms, every online bid: sent -> ack or refusal
+
+    def health(self) -> dict:
+        return {"races": self.races, "races_won_twice": self.won_twice, "room_bids_won": self.room_won, "room_bids_lost": self.room_lost,
+                "online_bids_won": self.online_won, "online_bids_lost": self.online_lost,
+                "online_rate_limited": self.rate_limited,
+                "online_answer_p50_ms": round(percentile(self.online_answers, 50), 2),
+                "online_answer_p99_ms": round(percentile(self.online_answers, 99), 2)}
+
+
+async def run_clerk(ports: list[int], bids: int, rate: float, per_lot: int, online: list[tuple[int, str]] = (),
+                    race: Race | None = None) -> list[tuple[int, int, int]]:
+    """Drive the sale at a steady pace; returns (event_seq, sent_ns, ack_ns) for each accepted bid.
+
+    The clerk's tablet is on the first server. With `online` (paddle, session token) pairs, those
+    bidders connect to the live page's bidder socket, spread over the servers, each from its own
+    loopback address (the rate limits count per address, as for bidders at home); at every bid step
+    one of them (in turn) bids against the clerk's room bid, from what its own screen shows, and
+    the two are sent in a random order: exactly one wins the step.
+    """
+    clerk = RoomSocket()
+    await clerk.open(f"ws://127.0.0.1:{ports[0]}/ws/bureau/ventes/{SALE_ID}", await log_in(ports[0]))
+    bidders: list[tuple[int, RoomSocket]] = []
+    race = race or Race()
+    try:
+        for index, (paddle, token) in enumerate(online):
+            bidder = RoomSocket()
+            await bidder.open(f"ws://127.0.0.1:{ports[index % len(ports)]}/ws/direct/{SALE_ID}", token,
+                              local_addr=(f"127.1.{index // 250}.{index % 250 + 1}", 0))
+            bidders.append((paddle, bidder))
+        if bidders:
+            say(f"{len(bidders)} online bidders connected")
+        state, command = clerk.state, clerk.command
+        records: list[tuple[int, int, int]] = []
+
+        async def room_bid(paddle: int) -> bool | None:
+            try:
+                reply, sent, received = await command("bid", paddle=paddle, amount_cents=state["next_minimum_cents"])
+            except Refused as exc:
+                if exc.code not in LOST_RACE:
+                    raise
+                race.room_lost += 1
+                return False
+            race.room_won += 1
+            records.append((reply["event_seq"], sent, received))
+            return True
+
+        async def online_bid(bidder: RoomSocket) -> bool | None:
+            """True if it won its step, False if it lost or was rate-limited, None if its screen had no lot."""
+            view = bidder.state
+            if not view.get("lot") or view.get("status") != "open":
+                return None
+            current = view.get("current_bid")
             sent = time.monotonic_ns()
-            await ws.send(orjson.dumps({"type": "command", "command_id": command_id, "name": name,
-                                        "args": args}).decode())
-            reply, received = await asyncio.wait_for(future, 30)
-            if reply["type"] != "ack":
-                raise Refused(reply.get("code"), f"{name} refused: {reply.get('code')} {reply.get('message')}")
-            return reply, sent, received
+            try:
+                reply, sent, received = await bidder.command(
+                    "bid", lot_id=view["lot"]["id"], amount_cents=view["next_minimum_cents"],
+                    expected_bid_seq=current["seq"] if current else None)
+            except Refused as exc:
+                race.online_answers.append((time.monotonic_ns() - sent) / 1e6)
+                if exc.code == "rate_limited":
+                    race.rate_limited += 1
+                elif exc.code in LOST_RACE:
+                    race.online_lost += 1
+                else:
+                    raise
+                return False
+            race.online_answers.append((received - sent) / 1e6)
+            race.online_won += 1
+            records.append((reply["event_seq"], sent, received))
+            return True
 
         if state["status"] == "ready":
             await command("open_sale")
-        next_lot = 1
-        records: list[tuple[int, int, int]] = []
+        next_lot, turn = 1, 0
         interval, next_at = 1 / rate, time.monotonic()
         while len(records) < bids:
             delay = next_at - time.monotonic()
@@ -662,17 +757,28 @@ async def run_clerk(port: int, bids: int, rate: float, per_lot: int) -> list[tup
                         if exc.code not in ("unknown_lot", "lot_withdrawn", "lot_already_sold"):
                             raise
             elif state["bid_count"] >= per_lot:
-                await command("call" if state["calls"] < 3 else "hammer")
+                try:
+                    await command("call" if state["calls"] < 3 else "hammer")
+                except Refused as exc:
+                    if exc.code != "online_bid_pending":    # held for an online bid: call again next turn
+                        raise
             else:
                 leader = (state["current_bid"] or {}).get("paddle")
-                paddle = next(p for p in PADDLES if p != leader)
-                reply, sent, received = await command("bid", paddle=paddle, amount_cents=state["next_minimum_cents"])
-                records.append((reply["event_seq"], sent, received))
+                racers = [room_bid(next(p for p in PADDLES if p != leader))]
+                if bidders:
+                    candidates = [b for b in bidders if b[0] != leader]
+                    racers.append(online_bid(candidates[turn % len(candidates)][1]))
+                    turn += 1
+                    random.shuffle(racers)
+                outcomes = [o for o in await asyncio.gather(*racers) if o is not None]
+                if len(outcomes) == 2:
+                    race.races += 1
+                    race.won_twice += all(outcomes)
         return records
     finally:
-        reader.cancel()
-        await asyncio.gather(reader, return_exceptions=True)
-        await ws.close()
+        for _, bidder in bidders:
+            await bidder.close()
+        await clerk.close()
 
 
 def start_profiler(path: str, pid: int) -> subprocess.Popen:
@@ -700,6 +806,52 @@ def stop_profiler(process: subprocess.Popen | None) -> None:
         process.wait(5)
 
 
+ONLINE_PADDLE_BASE = 600
+
+
+async def seed_online_bidders(database_url: str, count: int) -> list[tuple[int, str]]:
+    """`count` verified online bidders of the sale (paddles 601, 602, ...), each with a bidder account
+    and an open session, as registration, the clerk's verification and a login leave them:
+    (paddle, session cookie token). Straight to the database: `count` logins would cost the server
+    one Argon2 verify each."""
+    from datetime import date, timedelta
+
+    from argon2 import PasswordHasher
+
+    from auction.db import Database
+    from auction.models import Bidder, Registration, User, utcnow
+    from auction.services.accounts import open_session
+
+    db = Database.connect(database_url)
+    now = utcnow()
+    password_hash = PasswordHasher().hash(secrets.token_urlsafe(16))   # nobody logs in with it
+    seeded = []
+    try:
+        async with db.sessions() as session, session.begin():
+            for index in range(count):
+                paddle = ONLINE_PADDLE_BASE + 1 + index
+                user = User(email=f"banc-{paddle}@exemple.fr", full_name=f"Banc d'essai {paddle}", role="bidder",
+                            password_hash=password_hash)
+                session.add(user)
+                await session.flush()
+                bidder = Bidder(first_name="Banc", last_name=f"Essai {paddle}", birth_date=date(1980, 1, 1),
+                                email=user.email, address="1 rue du Banc", postcode="69001", city="Lyon",
+                                user_id=user.id, email_confirmed_at=now)
+                session.add(bidder)
+                await session.flush()
+                session.add(Registration(
+                    sale_id=SALE_ID, bidder_id=bidder.id, channel="online", registered_via="web", paddle_number=paddle,
+                    verified_at=now, conditions_accepted_at=now, document_type="id_card",
+                    document_number=f"BANC{paddle}", document_expires_on=date.today() + timedelta(days=1000),
+                    document_country="FR", document_seen=True, document_first_names="Banc",
+                    document_last_name=f"ESSAI {paddle}", solvency_kind="deposit", solvency_amount_cents=300_00,
+                    solvency_method="transfer", solvency_reference=f"VIR-BANC-{paddle}"))
+                seeded.append((paddle, await open_session(session, user.id, now)))
+    finally:
+        await db.dispose()
+    return seeded
+
+
 def seed(database_url: str, data_dir: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "auction.cli", "demo"], env=cli_env(database_url, data_dir),
                             capture_output=True, text=True, timeout=300, cwd=ROOT)
@@ -724,6 +876,7 @@ def run(args) -> dict:
             raise SystemExit("bench: --processes > 1 needs PostgreSQL (SQLite mode is single-process)")
         say("migrating and seeding (criee demo)")
         seed(database_url, tmp)
+        online = asyncio.run(seed_online_bidders(database_url, args.online_bidders)) if args.online_bidders else []
         # P server processes on P ports, as behind a proxy; the clerk's tablet is on the first one.
         ports = [free_port() for _ in range(args.processes)]
         servers = []
@@ -739,12 +892,13 @@ def run(args) -> dict:
         displays.reset()
         say(f"{args.bids} bids at {args.rate}/s ({per_lot} per lot), {args.viewers} displays over "
             f"{args.processes} server process{'es' if args.processes > 1 else ''}")
+        race = Race()
         profiler = start_profiler(args.profile, servers[0].pid) if args.profile else None
         load_before = os.getloadavg()[0]   # other work on the machine skews every figure: say how much
         server_cpu, started = [cpu_seconds(server.pid) for server in servers], time.monotonic()
         server_sys = [cpu_seconds(server.pid, system_only=True) for server in servers]
         try:
-            records = asyncio.run(asyncio.wait_for(run_clerk(ports[0], args.bids, args.rate, per_lot),
+            records = asyncio.run(asyncio.wait_for(run_clerk(ports, args.bids, args.rate, per_lot, online, race),
                                                    args.bids / args.rate * 3 + 60))
         finally:
             stop_profiler(profiler)
@@ -765,6 +919,8 @@ def run(args) -> dict:
         health = {"processes": args.processes, "missing_deliveries": missing, "gaps": stats["gaps"],
                   "resyncs": stats["resyncs"], "closed": stats["closed"], "event_bytes": size,
                   "server_cpu": round(sum(server_cpu), 2), "clients_cpu": round(stats["cpu"] / elapsed, 2)}
+        if online:
+            health.update(race.health())
         if args.processes > 1:
             health["server_cpu_per_process"] = [round(cpu, 2) for cpu in server_cpu]
         health["loadavg_1min"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
@@ -832,7 +988,7 @@ def run(args) -> dict:
         "display_p50_ms": percentile(shown, 50), "display_p99_ms": percentile(shown, 99),
     }
     result = {key: round(value, 2) for key, value in result.items()}
-    result.update(viewers=args.viewers, bids=args.bids)
+    result.update(viewers=args.viewers, bids=args.bids, online_bidders=args.online_bidders)
     return result | {"_health": health}
 
 
@@ -841,7 +997,8 @@ def print_table(result: dict, health: dict) -> None:
             ("broadcast floor (bare websockets broadcast)", "broadcast_floor"),
             ("ack (command sent -> ack received)", "ack"),
             ("display (command sent -> event at every display)", "display")]
-    print(f"Live room, {result['viewers']} displays, {result['bids']} bids")
+    online = f", {result['online_bidders']} online bidders racing the room" if result["online_bidders"] else ""
+    print(f"Live room, {result['viewers']} displays, {result['bids']} bids{online}")
     print(f"{'':50} {'p50 ms':>8} {'p99 ms':>8}")
     for label, key in rows:
         print(f"{label:50} {result[key + '_p50_ms']:8.2f} {result[key + '_p99_ms']:8.2f}")
@@ -867,6 +1024,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=1, help="server processes sharing the database (PostgreSQL), "
                         "each `criee serve` on its own port; the displays are spread evenly over them and the clerk "
                         "is on the first (default 1)")
+    parser.add_argument("--online-bidders", type=int, default=0, metavar="K",
+                        help="K verified online bidders on the live page's bidder socket, spread over the server "
+                        "processes; at each bid step one of them, in turn, races the clerk's room bid (default 0)")
     parser.add_argument("--client-processes", type=int, help="display client processes (default 1, 2 above 1000)")
     parser.add_argument("--deflate", action="store_true", help="displays ask for permessage-deflate, as browsers do")
     parser.add_argument("--profile", metavar="FILE", help="sample the (first) server with py-spy during the bids "
@@ -876,6 +1036,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.bids <= args.warmup:
         parser.error("--bids must be larger than --warmup")
+    if args.online_bidders < 0:
+        parser.error("--online-bidders must be 0 or more")
     if args.processes < 1:
         parser.error("--processes must be 1 or more")
     sys.path.insert(0, str(ROOT))
