@@ -82,7 +82,8 @@ async def submit_online_bid(sessions: async_sessionmaker[AsyncSession], room: Ro
 
     `args`: `lot_id` and `amount_cents`, and `expected_bid_seq` (the seq of the bid the screen showed
     as current; null for the first bid of the lot). From the moment it is received the bid holds the
-    hammer on its lot (`Room.online_pending`) until it is decided, accepted or refused.
+    hammer on its lot (`Room.online_pending`, and `Room.announce_hold` for the other processes) until
+    it is decided, accepted or refused.
     """
     lot_id = _int_arg(args, "lot_id", "Lot")
     amount = _int_arg(args, "amount_cents", "Montant")
@@ -90,6 +91,8 @@ async def submit_online_bid(sessions: async_sessionmaker[AsyncSession], room: Ro
         raise InvalidCommand("Enchère sans l'enchère qu'elle couvre (expected_bid_seq).")
     expected = _int_arg(args, "expected_bid_seq", "Enchère couverte", nullable=True)
     room.online_pending[lot_id] += 1        # before any await: the hammer now waits for this bid
+    if room.announce_hold is not None:
+        room.announce_hold(lot_id, command_id, True)    # and so does the hammer of the other processes
     try:
         paddle = _paddle_in_room(room, user_id)
         if paddle is None:
@@ -110,6 +113,8 @@ async def submit_online_bid(sessions: async_sessionmaker[AsyncSession], room: Ro
         room.online_pending[lot_id] -= 1
         if room.online_pending[lot_id] <= 0:
             del room.online_pending[lot_id]
+        if room.announce_hold is not None:
+            room.announce_hold(lot_id, command_id, False)
 
 
 def _paddle_in_room(room: Room, user_id: int) -> int | None:

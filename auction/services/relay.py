@@ -17,6 +17,10 @@ room loaded while notifications were arriving checks what was heard meanwhile. E
 only through `Room._apply`, each one following the last, either at once (when no command holds the
 room's lock) or by a sync task holding the lock: the screens of every process see every event once,
 in order, and a command is decided on a state that includes what the other processes appended.
+
+Online bids received and not yet decided hold the hammer in every process, not only in the one that
+received them: that one announces each such bid (`announce_hold`) and its decision on the same
+channel, outside the bid's transaction, and the others keep the hold for `HOLD_SECONDS` at most.
 """
 from __future__ import annotations
 
@@ -47,6 +51,7 @@ RECONNECT_DELAYS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0)
 STABLE_SECONDS = 10           # a connection that lived this long resets the backoff
 KEEPALIVE_SECONDS = 10        # a listener that cannot answer SELECT 1 this fast is reconnected
 START_TIMEOUT = 15
+HOLD_SECONDS = 3.0            # an online bid announced by another process holds the hammer this long at most
 
 _NOTIFY = text("SELECT pg_notify(:channel, :payload)")
 
@@ -70,6 +75,8 @@ class Notice:
     event: Event | None = None            # None: read it from the table
     command_id: str | None = None
     setup_from: str | None = None         # a settings change, announced by this relay
+    hold: tuple[str, int, bool] | None = None   # an online bid (command id, lot) received (True) or decided
+    origin: str | None = None             # the relay that announced a settings change or a hold
 
 
 def decode(payload: str) -> Notice | None:
@@ -80,7 +87,12 @@ def decode(payload: str) -> Notice | None:
         if not isinstance(sale_id, int):
             return None
         if "setup" in data:
-            return Notice(sale_id, setup_from=str(data["setup"]))
+            return Notice(sale_id, setup_from=str(data["setup"]), origin=str(data["setup"]))
+        if "hold" in data:
+            command_id, lot_id, held = data["hold"], data["lot"], data["held"]
+            if not (isinstance(command_id, str) and isinstance(lot_id, int) and isinstance(held, bool)):
+                return None
+            return Notice(sale_id, hold=(command_id, lot_id, held), origin=str(data["from"]))
         seq = data["seq"]
         if not isinstance(seq, int) or seq < 1:
             return None
@@ -124,6 +136,8 @@ class Relay:
         self._failures: dict[int, int] = {}
         self._tasks: set[asyncio.Task] = set()
         self._main: asyncio.Task | None = None
+        self._holds: asyncio.Queue[str] = asyncio.Queue()   # hold notices to send, in order
+        self._holds_sender: asyncio.Task | None = None
         registry.opened.append(self._room_opened)
         registry.setup_changed.append(self.announce_setup)
 
@@ -137,7 +151,7 @@ class Relay:
             raise RuntimeError(f"could not LISTEN on PostgreSQL within {timeout} s") from None
 
     async def close(self) -> None:
-        tasks = [t for t in (self._main, *self._tasks) if t is not None]
+        tasks = [t for t in (self._main, self._holds_sender, *self._tasks) if t is not None]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -203,6 +217,16 @@ class Relay:
             if room is not None and notice.setup_from != self.origin:
                 self._spawn(self._reload_setup(notice.sale_id))
             return
+        if notice.hold is not None:
+            if room is not None and notice.origin != self.origin:
+                command_id, lot_id, held = notice.hold
+                if held:
+                    room.remote_holds[command_id] = (lot_id, time.monotonic() + HOLD_SECONDS)
+                else:
+                    room.remote_holds.pop(command_id, None)
+            return
+        if room is not None and notice.command_id is not None:
+            room.remote_holds.pop(notice.command_id, None)   # that online bid is decided: in the log
         self.heard[notice.sale_id] = max(self.heard.get(notice.sale_id, 0), notice.seq)
         if room is None or notice.seq <= room.state.seq:
             return                          # a sale not served here, or an event we already have (ours)
@@ -220,6 +244,8 @@ class Relay:
 
     def _room_opened(self, room: Room) -> None:
         room.publish = publish
+        room.announce_hold = lambda lot_id, command_id, held: self.announce_hold(room.sale_id, lot_id, command_id,
+                                                                                held)
         room.known_seq = max(room.known_seq, self.heard.get(room.sale_id, 0))
         if room.known_seq > room.state.seq:
             self._sync_soon(room, "opened")
@@ -289,6 +315,31 @@ class Relay:
                     {"sale": sale_id, "setup": self.origin}).decode()})
         except Exception:  # noqa: BLE001 - the change itself is saved; the page must not fail
             log.exception("could not announce a settings change", extra={"sale_id": sale_id})
+
+    def announce_hold(self, sale_id: int, lot_id: int, command_id: str, held: bool) -> None:
+        """Tell the other processes that an online bid for a lot was received here (`held`), or decided.
+
+        Sent in order by one task, outside the bid's transaction and without making the bid wait: the
+        hold reaches the other processes about a notification's time after the bid reached this one,
+        while the bid is being decided. Should a notice be lost, the log still decides: a hammer
+        committed first makes the bid too late."""
+        self._holds.put_nowait(orjson.dumps({"sale": sale_id, "hold": command_id, "lot": lot_id, "held": held,
+                                             "from": self.origin}).decode())
+        if self._holds_sender is None or self._holds_sender.done():
+            self._holds_sender = asyncio.get_running_loop().create_task(self._send_holds(), name="criee-holds")
+
+    async def _send_holds(self) -> None:
+        while True:
+            payloads = [await self._holds.get()]
+            while not self._holds.empty():
+                payloads.append(self._holds.get_nowait())
+            try:
+                async with self.registry.sessions() as session, session.begin():
+                    for payload in payloads:
+                        await session.execute(_NOTIFY, {"channel": CHANNEL, "payload": payload})
+            except Exception:  # noqa: BLE001 - a hold is a courtesy to the other processes, the log decides
+                log.warning("could not announce online bids to the other processes", exc_info=True,
+                            extra={"notices": len(payloads)})
 
     def _spawn(self, coro) -> None:
         task = asyncio.get_running_loop().create_task(coro)

@@ -14,6 +14,7 @@ With several processes, `auction.services.relay` tells each room what the others
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -74,16 +75,34 @@ class Room:
         self.lock = asyncio.Lock()
         self.listeners: list[Listener] = []
         self.orders = orders or []     # the absentee orders of verified paddles (the order book)
-        # Online bids received by this process and not yet decided, per lot they name. The hammer
-        # (and passing the lot) waits while the lot on the block has one: the log decides, not the
-        # network. Per process: across processes, the order of commits in the log is the truth.
+        # Online bids received and not yet decided, per lot they name. The hammer (and passing the
+        # lot) waits while the lot on the block has one: the log decides, not the network. Those of
+        # this process are counted here; those of the other processes are announced by the relay
+        # (command id -> lot and until when, on the monotonic clock: a process that dies with a bid
+        # undecided holds the hammer no longer than that).
         self.online_pending: Counter[int] = Counter()
+        self.remote_holds: dict[str, tuple[int, float]] = {}
         self.known_seq = state.seq     # the highest seq known to be in the log (others' appends included)
         self.publish: Publisher | None = None
+        # Set by the relay: tells the other processes that an online bid (lot, command id) was received
+        # (True) or decided (False). Never awaits.
+        self.announce_hold: Callable[[int, str, bool], None] | None = None
 
     @property
     def sale_id(self) -> int:
         return self.setup.sale_id
+
+    def online_bid_undecided(self, lot_id: int) -> bool:
+        """Whether an online bid for the lot was received, here or by another process, and not yet decided."""
+        if self.online_pending[lot_id] > 0:
+            return True
+        now = time.monotonic()
+        for command_id, (lot, until) in list(self.remote_holds.items()):
+            if until <= now:
+                del self.remote_holds[command_id]
+            elif lot == lot_id:
+                return True
+        return False
 
     def paddle_of_user(self, user_id: int) -> PaddleInfo | None:
         """The verified paddle of this sale held by a bidder's account, as the room last loaded it."""
@@ -213,7 +232,7 @@ async def submit(sessions: async_sessionmaker[AsyncSession], room: Room, command
         if command in ("open_lot", "reoffer_lot"):
             await _refresh_paddles(sessions, room)   # orders taken since: the lot's book as it opens
         if (command in HELD_BY_ONLINE_BIDS and room.state.lot_id is not None
-                and room.online_pending[room.state.lot_id] > 0):
+                and room.online_bid_undecided(room.state.lot_id)):
             raise OnlineBidPending("Une enchère en ligne est arrivée pour ce lot et n'est pas encore enregistrée : "
                                    "attendez qu'elle s'affiche avant d'adjuger.")
         kind, payload = decide(room.state, room.setup, command, args, actor)

@@ -12,10 +12,11 @@ from datetime import date, timedelta
 import orjson
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from auction.domain.bidlog import chain
 from auction.domain.roles import Role
-from auction.domain.room import Actor
+from auction.domain.room import Actor, OnlineBidPending
 from auction.models import BidRequest, Lot, Registration, Sale, User, utcnow
 from auction.services import relay as relay_service
 from auction.services import room as room_service
@@ -231,3 +232,108 @@ async def test_the_absentee_orders_answers_reach_the_other_process(db, sale_id, 
     await there.settle()
     assert room_there.state == room_here.state
     assert there.seen == list(range(1, room_here.state.seq + 1))
+
+
+async def hammer_ready(db, room, actor) -> None:
+    """The lot on the block (see `two`) gets a bid and its three calls."""
+    await bid(db, room, actor)
+    for _ in range(3):
+        await run(db, room, actor, "call")
+
+
+async def test_an_online_bid_received_by_another_process_holds_the_hammer_until_decided(db, sale_id, clerk, two):
+    here, there = two
+    room_here, room_there = await here.room(sale_id), await there.room(sale_id)
+    announced: list[str] = []
+    there.relay._holds.put_nowait = announced.append        # what `there` would notify, handed over by hand
+    try:
+        await hammer_ready(db, room_here, clerk)
+        lot_id = room_here.state.lot_id
+        room_there.announce_hold(lot_id, "cmd-online-1", True)   # received over there, being decided
+        here.hear(announced[0])
+        with pytest.raises(OnlineBidPending):
+            await run(db, room_here, clerk, "hammer")
+        assert room_here.state.lot_id == lot_id and room_here.events[-1].kind == "call"   # nothing appended
+        room_there.announce_hold(lot_id, "cmd-online-1", False)  # decided (refused, say)
+        here.hear(announced[1])
+        await run(db, room_here, clerk, "hammer")
+        assert room_here.events[-1].kind == "hammer"
+    finally:
+        await there.relay.close()
+
+
+async def test_a_bid_notified_as_appended_ends_its_hold(db, sale_id, clerk, two):
+    here, there = two
+    room_here = await here.room(sale_id)
+    await hammer_ready(db, room_here, clerk)
+    lot_id = room_here.state.lot_id
+    here.hear(orjson.dumps({"sale": sale_id, "hold": "cmd-online-2", "lot": lot_id, "held": True,
+                            "from": there.relay.origin}).decode())
+    assert room_here.online_bid_undecided(lot_id)
+    event = chain(sale_id, room_here.state.seq + 1, "bid",
+                  {"lot_id": lot_id, "paddle": 501, "amount_cents": room_here.state.next_minimum(room_here.setup),
+                   "source": "online"}, utcnow(), None, room_here.state.last_hash)
+    here.hear(encode_event(event, "cmd-online-2"))
+    assert not room_here.online_bid_undecided(lot_id)
+
+
+async def test_a_hold_from_a_process_that_died_lapses(db, sale_id, clerk, two, monkeypatch):
+    here, there = two
+    room_here = await here.room(sale_id)
+    await hammer_ready(db, room_here, clerk)
+    clock = [1000.0]
+    monkeypatch.setattr(relay_service.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(room_service.time, "monotonic", lambda: clock[0])
+    here.hear(orjson.dumps({"sale": sale_id, "hold": "cmd-online-3", "lot": room_here.state.lot_id,
+                            "held": True, "from": there.relay.origin}).decode())
+    with pytest.raises(OnlineBidPending):
+        await run(db, room_here, clerk, "hammer")
+    clock[0] += relay_service.HOLD_SECONDS + 0.1             # no decision ever came
+    await run(db, room_here, clerk, "hammer")
+    assert room_here.events[-1].kind == "hammer" and room_here.remote_holds == {}
+
+
+async def test_a_process_ignores_its_own_holds_and_unreadable_ones(db, sale_id, clerk, two):
+    here, _ = two
+    room_here = await here.room(sale_id)
+    await hammer_ready(db, room_here, clerk)
+    lot_id = room_here.state.lot_id
+    here.hear(orjson.dumps({"sale": sale_id, "hold": "cmd-mine", "lot": lot_id, "held": True,
+                            "from": here.relay.origin}).decode())
+    here.hear(orjson.dumps({"sale": sale_id, "hold": 12, "lot": "x", "held": True, "from": "z"}).decode())
+    assert room_here.remote_holds == {}
+    await run(db, room_here, clerk, "hammer")
+
+
+async def test_holds_are_notified_in_order_through_postgresql(db, sale_id, clerk):
+    """The real channel: what one relay announces, a listening relay hears, hold then release."""
+    if db.dialect != "postgresql":
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
+    here = Process(db)
+    # The announcing relay commits its notifications for real (the test's sessions never commit).
+    there = Relay(db.engine.url, RoomRegistry(async_sessionmaker(db.engine)))
+    await here.relay.start()
+    try:
+        room_here = await here.room(sale_id)
+        await run(db, room_here, clerk, "open_sale")
+        await run(db, room_here, clerk, "open_lot", lot_id=next(iter(room_here.setup.lots)))
+        await hammer_ready(db, room_here, clerk)
+        lot_id = room_here.state.lot_id
+        there.announce_hold(sale_id, lot_id, "cmd-online-4", True)
+        for _ in range(300):
+            if room_here.remote_holds:
+                break
+            await asyncio.sleep(0.01)
+        assert set(room_here.remote_holds) == {"cmd-online-4"}
+        with pytest.raises(OnlineBidPending):
+            await run(db, room_here, clerk, "hammer")
+        there.announce_hold(sale_id, lot_id, "cmd-online-4", False)
+        for _ in range(300):
+            if not room_here.remote_holds:
+                break
+            await asyncio.sleep(0.01)
+        assert room_here.remote_holds == {}
+        await run(db, room_here, clerk, "hammer")
+    finally:
+        await here.relay.close()
+        await there.close()
