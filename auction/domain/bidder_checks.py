@@ -9,7 +9,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from .errors import CheckFailed
+from .errors import CheckFailed, DomainError
 from .identity import (DOCUMENT_TYPES, IdentityDocument, age_on, check_identity, check_names_match, check_of_age,
                        fold_name, mask_document_number, normalise_document_number)
 from .money import format_euros
@@ -46,6 +46,22 @@ class DuplicateDocument(CheckFailed):
 
 class DuplicatePerson(CheckFailed):
     kind = "duplicates"
+
+
+class EmailNotConfirmed(DomainError):
+    """An online registration whose registrant has not yet followed the confirmation link: no check
+    is run and nothing is recorded until they have (the address is how the office reaches them)."""
+
+    code = "email_not_confirmed"
+
+
+def check_email_confirmed(registered_via: str, email_confirmed: bool) -> None:
+    """Before any check: a registration made on the web needs its e-mail address confirmed; one taken
+    at the desk does not (the clerk has the bidder in front of them)."""
+    if registered_via == "web" and not email_confirmed:
+        raise EmailNotConfirmed("L'enchérisseur n'a pas encore confirmé son adresse électronique : une inscription "
+                                "faite en ligne ne peut être vérifiée qu'après la confirmation. Demandez-lui de "
+                                "suivre le lien reçu par courriel.")
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.domain.errors import DomainError, InvalidValue
 from auction.domain.lots import LotNumber
-from auction.domain.bidder_checks import BarredEntry, CheckFacts, CheckResult, OtherRegistration, run_checks
+from auction.domain.bidder_checks import (BarredEntry, CheckFacts, CheckResult, OtherRegistration,
+                                         check_email_confirmed, run_checks)
 from auction.domain.id_scans import scan_due_for_deletion, sniff_scan
 from auction.domain.identity import DOCUMENT_TYPES, IdentityDocument, fold_name, mask_document_number
 from auction.domain.registration import CHANNELS, Attestation, LotFacts, RegistrationInput, check_bid_request
@@ -449,6 +450,7 @@ async def verify(sessions: async_sessionmaker[AsyncSession], sale_id: int, regis
             raise AlreadyVerified(f"Inscription déjà vérifiée : panneau {registration.paddle_number}.")
         if sale.status not in REGISTRATION_OPEN_STATUSES:
             raise RegistrationRefused("Les inscriptions à cette vente sont closes.")
+        check_email_confirmed(registration.registered_via, registration.bidder.email_confirmed_at is not None)
         document, solvency = attestation.document, attestation.solvency
         registration.document_type, registration.document_number = document.type, document.number
         registration.document_expires_on, registration.document_country = document.expires_on, document.country

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from auction.domain.bidder_checks import (BarredEntry, BlockedBidder, CheckFacts, DuplicateDocument, DuplicatePerson,
-                                          OtherRegistration, PersonBarred, check_no_duplicate, check_not_barred,
-                                          run_checks)
+                                          EmailNotConfirmed, OtherRegistration, PersonBarred, check_email_confirmed,
+                                          check_no_duplicate, check_not_barred, run_checks)
 from auction.domain.identity import IdentityDocument
 from auction.domain.solvency import SolvencyProof, SolvencyRule
 
@@ -114,3 +114,11 @@ def test_a_cash_deposit_is_judged_against_the_bidders_own_ceiling():
     assert not resident["solvency"].passed and "1 000" in resident["solvency"].detail.replace("\u202f", " ")
     abroad = {r.kind: r for r in run_checks(replace(FACTS, solvency=cash, tax_residence="abroad"))}
     assert abroad["solvency"].passed
+
+
+def test_a_web_registration_is_verified_only_once_its_email_is_confirmed():
+    with pytest.raises(EmailNotConfirmed, match="pas encore confirmé son adresse électronique") as refused:
+        check_email_confirmed("web", email_confirmed=False)
+    assert refused.value.code == "email_not_confirmed"
+    check_email_confirmed("web", email_confirmed=True)
+    check_email_confirmed("desk", email_confirmed=False)      # the clerk has the bidder in front of them

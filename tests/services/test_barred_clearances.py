@@ -10,7 +10,7 @@ from auction.services import registration as service
 from auction.services.barred_clearances import clear_homonym
 
 from ..conftest import add_user
-from .test_registration import attestation, data_of, sale  # noqa: F401 - fixture
+from .test_registration import attestation, confirm, data_of, sale  # noqa: F401 - fixture
 
 REASON = "Née le 15 avril 1990 à Lyon, domiciliée à Lyon : la clerc de l'étude est née en 1978."
 
@@ -18,7 +18,10 @@ REASON = "Née le 15 avril 1990 à Lyon, domiciliée à Lyon : la clerc de l'ét
 async def namesake(db, sale):  # noqa: F811
     """A bidder whose name is the one of a clerk of the office."""
     await add_user(db, Role.CLERK, "lea.martin@etude.fr", "Léa MARTIN")
-    return await service.register(db.sessions, sale.id, data_of(sale, last_name="Martin"), via="web", now=utcnow())
+    registration = await service.register(db.sessions, sale.id, data_of(sale, last_name="Martin"), via="web",
+                                          now=utcnow())
+    await confirm(db, registration)
+    return registration
 
 
 async def test_a_cleared_homonym_gets_a_paddle_and_the_record_says_why(db, sale, users):  # noqa: F811

@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
+from auction.domain.bidder_checks import EmailNotConfirmed
 from auction.domain.errors import InvalidValue
 from auction.domain.identity import IdentityDocument
 from auction.domain.registration import Attestation, clean_registration
@@ -59,6 +60,12 @@ def data_of(sale, **changes):
 
 def attestation(number="X4RTBPFW4", seen=True, first="Léa", last="MARTIN-DUPRÉ", solvency=None, expires=date(2031, 5, 1)):
     return Attestation(IdentityDocument("id_card", number, expires, "FR"), seen, first, last, solvency)
+
+
+async def confirm(db, registration, email="lea.martin@exemple.fr") -> None:
+    """The registrant follows the link of the confirmation e-mail."""
+    link = service.confirmation_link(SECRET, "https://criee.test", registration, email, utcnow())
+    await service.confirm_email(db.sessions, SECRET, link.rsplit("/", 1)[1], utcnow())
 
 
 async def count(db, model) -> int:
@@ -121,6 +128,7 @@ async def test_all_checks_passed_give_the_next_paddle_of_the_channel(db, sale, u
     online_reg = await service.register(
         db.sessions, sale.id, data_of(sale, first_name="Marc", last_name="Bertin", birth_date="1971-11-02",
                                       document_number="18CV42817", channel="online"), via="web", now=utcnow())
+    await confirm(db, online_reg)
     now = utcnow()
     outcome = await service.verify(db.sessions, sale.id, room_reg.id, attestation(), clerk.id, now)
     assert outcome.passed and outcome.paddle == 1
@@ -142,6 +150,7 @@ async def test_all_checks_passed_give_the_next_paddle_of_the_channel(db, sale, u
 
 async def test_failed_checks_are_recorded_and_give_no_paddle(db, sale, users):
     reg = await service.register(db.sessions, sale.id, data_of(sale), via="web", now=utcnow())
+    await confirm(db, reg)
     outcome = await service.verify(db.sessions, sale.id, reg.id, attestation(seen=False, last="DURAND"),
                                    users[Role.CLERK].id, utcnow())
     assert outcome.paddle is None
@@ -154,6 +163,30 @@ async def test_failed_checks_are_recorded_and_give_no_paddle(db, sale, users):
     outcome = await service.verify(db.sessions, sale.id, reg.id, attestation(), users[Role.CLERK].id, utcnow())
     assert outcome.paddle == 1
     assert await count(db, RegistrationCheck) == 12
+
+
+async def test_an_online_registration_is_verified_only_once_its_email_is_confirmed(db, sale, users):
+    clerk = users[Role.CLERK]
+    online = await service.register(db.sessions, sale.id, data_of(sale), via="web", now=utcnow())
+    with pytest.raises(EmailNotConfirmed, match="pas encore confirmé"):
+        await service.verify(db.sessions, sale.id, online.id, attestation(), clerk.id, utcnow())
+    async with db.sessions() as session:                 # nothing half-changed: not even the clerk's reading
+        stored = await session.get(Registration, online.id)
+        assert (stored.paddle_number, stored.verified_at, stored.document_seen, stored.document_last_name) == \
+            (None, None, False, "")
+    assert await count(db, RegistrationCheck) == 0
+    await confirm(db, online)
+    assert (await service.verify(db.sessions, sale.id, online.id, attestation(), clerk.id, utcnow())).paddle == 1
+
+    # At the desk, the clerk has the bidder in front of them: no e-mail confirmation is asked.
+    desk = await service.register(db.sessions, sale.id, data_of(sale, first_name="Marc", last_name="Bertin",
+                                                                birth_date="1971-11-02", document_number="18CV42817",
+                                                                email="marc@exemple.fr"), via="desk", now=utcnow())
+    outcome = await service.verify(db.sessions, sale.id, desk.id, attestation("18CV42817", first="Marc", last="BERTIN"),
+                                   clerk.id, utcnow())
+    assert outcome.paddle == 2
+    async with db.sessions() as session:
+        assert (await session.get(Bidder, desk.bidder_id)).email_confirmed_at is None
 
 
 async def test_solvency_as_the_sale_requires_and_cash_ceiling(db, sale, users):
@@ -188,11 +221,13 @@ async def test_staff_persons_barred_for_the_case_and_blocked_bidders_get_no_padd
     roche = await service.register(db.sessions, sale.id, data_of(sale, first_name="Julien", last_name="Roche",
                                                                  birth_date="1979-03-30", document_number="AA11111"),
                                    via="web", now=utcnow())
+    await confirm(db, roche)
     outcome = await service.verify(db.sessions, sale.id, roche.id, attestation("AA11111", first="Julien", last="ROCHE"),
                                    users[Role.CLERK].id, utcnow())
     assert "débiteur saisi" in {r.kind: r for r in outcome.results}["not_barred"].detail
 
     lea = await service.register(db.sessions, sale.id, data_of(sale), via="web", now=utcnow())
+    await confirm(db, lea)
     await service.set_blocked(db.sessions, lea.bidder_id, "défaut de paiement, vente VJ-2026-03", utcnow())
     outcome = await service.verify(db.sessions, sale.id, lea.id, attestation(), users[Role.CLERK].id, utcnow())
     assert outcome.paddle is None and "bloqué" in {r.kind: r for r in outcome.results}["not_barred"].detail
@@ -202,10 +237,12 @@ async def test_staff_persons_barred_for_the_case_and_blocked_bidders_get_no_padd
 
 async def test_the_same_person_under_two_records_is_a_duplicate(db, sale, users):
     first = await service.register(db.sessions, sale.id, data_of(sale), via="web", now=utcnow())
+    await confirm(db, first)
     assert (await service.verify(db.sessions, sale.id, first.id, attestation(), users[Role.CLERK].id,
                                  utcnow())).paddle == 1
     second = await service.register(db.sessions, sale.id, data_of(sale, email="autre@exemple.fr",
                                                                   document_number="ZZ98765"), via="web", now=utcnow())
+    await confirm(db, second, "autre@exemple.fr")
     assert first.bidder_id != second.bidder_id
     outcome = await service.verify(db.sessions, sale.id, second.id, attestation("ZZ98765"), users[Role.CLERK].id,
                                    utcnow())

@@ -1,13 +1,17 @@
-"""Login, logout, session cookies and CSRF protection."""
+"""Login, logout, session cookies, CSRF protection and the throttling of password guesses."""
+import logging
 from datetime import timedelta
 
+import httpx
+import pytest
 from sqlalchemy import select, update
 
 from auction.domain.roles import Role
 from auction.models import UserSession, utcnow
 from auction.services import accounts
+from auction.web.ratelimit import LoginThrottle, TokenBucket
 
-from ..conftest import PASSWORD, add_user, csrf_from, log_in
+from ..conftest import CSRF_INPUT, PASSWORD, add_user, csrf_from, log_in
 
 
 async def test_login_sets_a_hardened_session_cookie(client, users):
@@ -133,3 +137,82 @@ async def test_passwords_are_stored_as_argon2_hashes(db):
     user = await create_user(db.sessions, NewUser("nouveau@exemple.fr", "Nouveau Clerc", Role.CLERK, "un-long-secret"))
     assert user.password_hash.startswith("$argon2id$")
     assert "un-long-secret" not in user.password_hash
+
+
+# --- throttling password guesses ---------------------------------------------------------------------
+
+@pytest.fixture
+def clock(app):
+    """The app's login throttle on a fake clock: tests move time instead of sleeping."""
+    now = [1000.0]
+    app.state.login_throttle = LoginThrottle(clock=lambda: now[0])
+    return now
+
+
+@pytest.fixture
+def password_checks(monkeypatch):
+    """Counts the password verifications actually run."""
+    calls = []
+    real = accounts.verify_password
+
+    async def counting(password_hash, password):
+        calls.append(password)
+        return await real(password_hash, password)
+    monkeypatch.setattr(accounts, "verify_password", counting)
+    return calls
+
+
+def other_address(app, host="203.0.113.9"):
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(host, 40000)),
+                             base_url="http://testserver")
+
+
+async def test_repeated_failures_pause_the_account_even_for_the_right_password(
+        app, client, users, clock, password_checks, caplog):
+    clerk = users[Role.CLERK]
+    for _ in range(LoginThrottle.FREE_ATTEMPTS):
+        assert (await log_in(client, clerk.email, "mauvais-mot-de-passe")).status_code == 400
+    assert len(password_checks) == LoginThrottle.FREE_ATTEMPTS
+    with caplog.at_level(logging.WARNING, logger="criee.auth"):
+        refused = await log_in(client, clerk.email, PASSWORD)
+    assert refused.status_code == 429
+    assert "Trop de tentatives de connexion" in refused.text and "réessayez dans 1 minute." in refused.text
+    assert refused.headers["retry-after"] == str(int(LoginThrottle.FIRST_PAUSE))
+    assert f'value="{clerk.email}"' in refused.text and CSRF_INPUT.search(refused.text), "the form is re-rendered"
+    assert "criee_session" not in client.cookies
+    assert len(password_checks) == LoginThrottle.FREE_ATTEMPTS, "a paused attempt checks no password"
+    (record,) = [r for r in caplog.records if r.getMessage() == "login throttled"]
+    assert record.reason == "too_many_attempts_account" and len(record.email_tag) == 16
+    assert clerk.email not in str(vars(record)) and PASSWORD not in str(vars(record))
+
+    # Another account, from another address, is not affected.
+    async with other_address(app) as other:
+        assert (await log_in(other, users[Role.OFFICER].email)).status_code == 303
+
+    # Time passes: the right password gets in, and the count starts afresh.
+    clock[0] += LoginThrottle.FIRST_PAUSE
+    assert (await log_in(client, clerk.email, PASSWORD)).status_code == 303
+    client.cookies.clear()
+    for _ in range(LoginThrottle.FREE_ATTEMPTS):
+        assert (await log_in(client, clerk.email, "encore-faux")).status_code == 400
+
+
+async def test_an_unknown_email_is_paused_the_same_way(client, clock):
+    answers = [(await log_in(client, "personne@exemple.fr", "x" * 12)).status_code
+               for _ in range(LoginThrottle.FREE_ATTEMPTS + 1)]
+    assert answers == [400] * LoginThrottle.FREE_ATTEMPTS + [429]
+
+
+async def test_one_address_trying_many_accounts_is_paused(app, client, users, clock, password_checks):
+    throttle = app.state.login_throttle
+    throttle.addresses = TokenBucket(3, 1 / 30, clock=throttle.clock)     # a small budget, to keep the test short
+    emails = [users[role].email for role in (Role.CLERK, Role.OFFICER, Role.BIDDER)]
+    for email in emails:
+        assert (await log_in(client, email, "mauvais-mot-de-passe")).status_code == 400
+    refused = await log_in(client, users[Role.CLERK].email, PASSWORD)
+    assert refused.status_code == 429 and "réessayez dans 1 minute." in refused.text
+    assert len(password_checks) == 3
+    async with other_address(app) as other:         # the same accounts, from elsewhere
+        assert (await log_in(other, users[Role.CLERK].email)).status_code == 303
+    clock[0] += 30
+    assert (await log_in(client, users[Role.OFFICER].email)).status_code == 303

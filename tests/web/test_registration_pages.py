@@ -5,6 +5,7 @@ import io
 import logging
 import re
 
+import httpx
 import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
@@ -111,9 +112,51 @@ async def test_bad_input_is_refused_in_french_and_creates_nothing(client, db, sa
         not any((settings.private_dir / "pieces-identite").iterdir()), "the refused scan was removed"
 
 
-async def test_the_clerk_checks_a_registration_and_prints_a_card_read_by_a_real_decoder(
-        client, db, sale, users, login, settings):  # noqa: F811
+async def confirm_by_the_link(app, caplog) -> None:
+    """The registrant follows the link of the last confirmation e-mail, in their own browser."""
+    mails = [r for r in caplog.records if r.name == "criee.mail"]
+    link = re.search(r"http://testserver(/inscription/confirmer/\S+)", mails[-1].body).group(1)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as phone:
+        confirmed = await phone.get(link)
+    assert confirmed.status_code == 200 and "Adresse confirmée" in text(confirmed)
+
+
+async def test_an_online_registration_is_not_verified_before_its_email_is_confirmed(
+        app, client, db, sale, users, login, caplog):  # noqa: F811
+    caplog.set_level(logging.INFO, logger="criee.mail")
     await register_online(client, sale.id)
+    client.cookies.clear()
+    await login(client, users[Role.CLERK])
+    async with db.sessions() as session:
+        registration = await session.scalar(select(Registration))
+    path = f"/bureau/ventes/{sale.id}/inscriptions/{registration.id}"
+    page = await client.get(path)
+    assert "(non confirmé)" in text(page) and 'id="email-unconfirmed"' in page.text     # said before trying
+    token = await csrf_from(client, path)
+    attestation = {"csrf_token": token, "document_type": "id_card", "document_number": "X4RTBPFW4",
+                   "document_expires_on": "2031-05-01", "document_country": "FR", "document_first_names": "Léa",
+                   "document_last_name": "MARTIN-DUPRÉ", "document_seen": "1"}
+    refused = await client.post(f"{path}/verifier", data=attestation)
+    assert refused.status_code == 409
+    assert "pas encore confirmé son adresse électronique" in text(refused) and "Rien n'a été enregistré" in text(refused)
+    assert 'value="MARTIN-DUPRÉ"' in text(refused), "the clerk's reading comes back in the form"
+    async with db.sessions() as session:
+        stored = await session.get(Registration, registration.id)
+        assert (stored.paddle_number, stored.document_seen, stored.document_last_name) == (None, False, "")
+    assert await count(db, RegistrationCheck) == 0
+
+    await confirm_by_the_link(app, caplog)
+    page = await client.get(path)
+    assert "(confirmé)" in text(page) and 'id="email-unconfirmed"' not in page.text
+    granted = await client.post(f"{path}/verifier", data=attestation)
+    assert granted.status_code == 303 and granted.headers["location"] == f"{path}?ok=panneau"
+
+
+async def test_the_clerk_checks_a_registration_and_prints_a_card_read_by_a_real_decoder(
+        app, client, db, sale, users, login, settings, caplog):  # noqa: F811
+    caplog.set_level(logging.INFO, logger="criee.mail")
+    await register_online(client, sale.id)
+    await confirm_by_the_link(app, caplog)
     client.cookies.clear()
     await login(client, users[Role.CLERK])
     listing = await client.get(f"/bureau/ventes/{sale.id}/inscriptions")
