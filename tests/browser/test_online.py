@@ -328,14 +328,16 @@ def add_requests(database_url: str, lot_number: int, requests: list[dict]) -> in
 
 
 def test_an_absentee_order_and_a_phone_line_on_the_tablet(new_context, live_server):
-    """The clerk sees the order bid by itself ("Ordre d'achat", panneau 3) and takes a phone line."""
+    """The clerk sees the order bid by itself ("Ordre d'achat", panneau 3) and takes a phone line,
+    asked for at the desk after the tablet was loaded: the tablet fetches its book as the lot opens."""
     lot_2_opening = (WORKSHOP_LOTS[1][3] // 2) * 100
     ceiling = step_above(step_above(lot_2_opening))
-    add_requests(live_server.database_url, 2, [{"kind": "absentee", "paddle": 3, "max": ceiling},
-                                                {"kind": "phone", "paddle": 2, "phone": "07 11 22 33 44"}])
+    add_requests(live_server.database_url, 2, [{"kind": "absentee", "paddle": 3, "max": ceiling}])
     errors: list[str] = []
     tablet = open_tablet(new_context, errors)
     display = open_display(new_context, errors)
+    add_requests(live_server.database_url, 2, [{"kind": "phone", "paddle": 2, "phone": "07 11 22 33 44"}])
+    assert "07 11 22 33 44" not in tablet.locator("#bid-requests").text_content()   # not in the page
     if tablet.get_by_role("button", name="Ouvrir la vente").is_visible():
         tablet.get_by_role("button", name="Ouvrir la vente").click()
     tablet.get_by_role("button", name="Ouvrir ce lot (lot 2)").click()
@@ -351,6 +353,8 @@ def test_an_absentee_order_and_a_phone_line_on_the_tablet(new_context, live_serv
         f"Ordre d'achat, panneau 3 (Louis PERRIN) : jusqu'à {euros(ceiling)}")
     expect(display.locator("#display-paddle")).to_have_text("Panneau 3")
 
+    # The phone line taken since the page loaded is listed, without a reload.
+    expect(tablet.locator("#phone-list")).to_contain_text("Panneau 2 · Nadia HADDAD · 07 11 22 33 44")
     # The clerk takes the phone line of paddle 2 and bids for it: the order answers a step above.
     tablet.get_by_role("button", name="Prendre la ligne du panneau 2").click()
     expect(tablet.locator("#phone-line-active")).to_contain_text("En ligne avec le panneau 2 (Nadia HADDAD)")
