@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.domain.roles import Role
 from auction.domain.room import Actor, InvalidCommand, PaddleNotValid
-from auction.models import BidRequest, Bidder, Registration
+from auction.models import BidRequest, Bidder, Registration, Sale
 
-from .room import Outcome, Room, submit
+from .room import Outcome, Room, SaleNotFound, submit
 
 log = logging.getLogger("criee.online")
 
@@ -137,8 +137,11 @@ def _refused(room: Room, user_id: int, reason: str | None, lot_id: int | None) -
 
 
 async def request_book(sessions: async_sessionmaker[AsyncSession], sale_id: int) -> list[dict[str, Any]]:
-    """The absentee orders and phone requests of the sale's verified paddles, for the clerk's tablet."""
+    """The absentee orders and phone requests of the sale's verified paddles, for the clerk's tablet
+    (names and phone numbers: staff only). Raises SaleNotFound for an unknown sale."""
     async with sessions() as session:
+        if await session.scalar(select(Sale.id).where(Sale.id == sale_id)) is None:
+            raise SaleNotFound()
         rows = await session.execute(
             select(BidRequest, Registration.paddle_number, Bidder)
             .join(Registration, Registration.id == BidRequest.registration_id)

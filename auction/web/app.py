@@ -40,8 +40,8 @@ def build_routes(settings: Settings) -> list:
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     routes = [
         *auth.routes,
-        *cases.routes,        # before sales.routes: /bureau/dossiers/nouveau is not a case id
-        *sale_forms.routes,   # likewise /bureau/ventes/nouvelle
+        *cases.routes,
+        *sale_forms.routes,   # before sales.routes: /bureau/ventes/nouvelle is not a sale id
         *sales.routes,
         *catalogue.routes,
         *office.routes,

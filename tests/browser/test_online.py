@@ -110,6 +110,23 @@ CLICK_AT = """([selector, at]) => {
 }"""
 # Both the click made and its command answered (acknowledged or refused).
 ANSWERED = "() => window.__clicked === true && window.crieeRoom.pendingCount === 0"
+# Records every state the phone's bid button goes through; the first time it shows `text`, taps it
+# at once, in the same task as the redraw (a finger already on its way), and notes what was sent.
+WATCH_BID_BUTTON = """(text) => {
+  const button = document.getElementById("bid-button");
+  window.__button = [];
+  window.__early_tap = null;
+  new MutationObserver(() => {
+    const state = {text: button.textContent, disabled: button.disabled, settling: button.dataset.settling,
+                   at: performance.now()};
+    window.__button.push(state);
+    if (state.text === text && window.__early_tap === null) {
+      button.click();
+      window.__early_tap = {disabled: state.disabled, pending: window.crieeRoom.pendingCount};
+    }
+  }).observe(button, {attributes: true, childList: true, characterData: true, subtree: true});
+}"""
+SETTLE_MS_AT_LEAST = 600   # live.js SETTLE_MS (700), less a margin for timer precision
 
 
 def test_an_online_bidder_and_the_room_bid_against_each_other(new_context, live_server):
@@ -149,15 +166,26 @@ def test_an_online_bidder_and_the_room_bid_against_each_other(new_context, live_
 
     # 2. The room (paddle 2) covers it: the phone is told at once, with the new amount.
     second = step_above(LOT_1_OPENING)
+    third = step_above(second)
+    phone.evaluate(WATCH_BID_BUTTON, f"Enchérir {euros(third)}")
     type_paddle(tablet, 2)
     tablet.locator("#bid-next").click()
     expect(tablet.locator("#leader-paddle")).to_have_text("Panneau 2")
     expect(phone.locator("#bid-alert")).to_have_text(
         f"Surenchéri : l'enchère est maintenant de {euros(second)} (panneau 2).")
     expect(phone.locator("#live-leader")).to_have_text("Panneau 2")
-    third = step_above(second)
     expect(bid_button).to_have_text(f"Enchérir {euros(third)}")
     expect(bid_button).to_be_enabled()
+    expect(bid_button).to_have_attribute("data-settling", "false")
+    # The new amount showed on a disabled, waiting button; a tap right then sent nothing; the button
+    # was enabled a moment later, still showing that amount.
+    states = phone.evaluate("window.__button")
+    shown = next(i for i, state in enumerate(states) if state["text"] == f"Enchérir {euros(third)}")
+    assert states[shown]["disabled"] and states[shown]["settling"] == "true", states
+    assert phone.evaluate("window.__early_tap") == {"disabled": True, "pending": 0}
+    enabled = next(state for state in states[shown:] if not state["disabled"])
+    assert enabled["text"] == f"Enchérir {euros(third)}", states
+    assert enabled["at"] - states[shown]["at"] >= SETTLE_MS_AT_LEAST, states
 
     # 3. A race for the same step: the room (paddle 1) and the phone tap at the same moment.
     type_paddle(tablet, 1)
@@ -168,7 +196,8 @@ def test_an_online_bidder_and_the_room_bid_against_each_other(new_context, live_
     phone.wait_for_function(ANSWERED)
     tablet.wait_for_function(ANSWERED)
     # Exactly one bid took the step. Usually both taps name it and the loser is told at once; a
-    # tap that fires after its page already showed the winner's bid names the next step instead.
+    # tap that fires after its page already showed the room's bid finds the button waiting (the
+    # amount on it just changed) and sends nothing.
     bids = tablet.evaluate("window.crieeRoom.state.bids")
     at_third = [b for b in bids if b["amount_cents"] == third]
     assert len(at_third) == 1, bids
@@ -186,9 +215,9 @@ def test_an_online_bidder_and_the_room_bid_against_each_other(new_context, live_
             f"Surenchéri : l'enchère est maintenant de {euros(third)} (panneau 1)")
         expect(tablet.locator("#room-alert")).to_be_hidden()
     else:
-        # The phone's tap came after the room's bid reached it: it covered it, one step above.
-        assert [b["paddle"] for b in bids[-2:]] == [1, 501], bids
-        assert bids[-1]["amount_cents"] == step_above(third)
+        # The phone's tap came after the room's bid reached it: the button was waiting, no bid left.
+        assert (bids[-1]["paddle"], bids[-1]["amount_cents"]) == (1, third), bids
+        expect(phone.locator("#bid-status")).to_have_text("")
     if tablet.evaluate("window.crieeRoom.state.current_bid.paddle") == 501:
         # the room comes back once more; the phone is told at once
         expect(phone.locator("#live-leader")).to_have_text("Vous êtes en tête (panneau 501)")
@@ -299,14 +328,16 @@ def add_requests(database_url: str, lot_number: int, requests: list[dict]) -> in
 
 
 def test_an_absentee_order_and_a_phone_line_on_the_tablet(new_context, live_server):
-    """The clerk sees the order bid by itself ("Ordre d'achat", panneau 3) and takes a phone line."""
+    """The clerk sees the order bid by itself ("Ordre d'achat", panneau 3) and takes a phone line,
+    asked for at the desk after the tablet was loaded: the tablet fetches its book as the lot opens."""
     lot_2_opening = (WORKSHOP_LOTS[1][3] // 2) * 100
     ceiling = step_above(step_above(lot_2_opening))
-    add_requests(live_server.database_url, 2, [{"kind": "absentee", "paddle": 3, "max": ceiling},
-                                                {"kind": "phone", "paddle": 2, "phone": "07 11 22 33 44"}])
+    add_requests(live_server.database_url, 2, [{"kind": "absentee", "paddle": 3, "max": ceiling}])
     errors: list[str] = []
     tablet = open_tablet(new_context, errors)
     display = open_display(new_context, errors)
+    add_requests(live_server.database_url, 2, [{"kind": "phone", "paddle": 2, "phone": "07 11 22 33 44"}])
+    assert "07 11 22 33 44" not in tablet.locator("#bid-requests").text_content()   # not in the page
     if tablet.get_by_role("button", name="Ouvrir la vente").is_visible():
         tablet.get_by_role("button", name="Ouvrir la vente").click()
     tablet.get_by_role("button", name="Ouvrir ce lot (lot 2)").click()
@@ -322,6 +353,8 @@ def test_an_absentee_order_and_a_phone_line_on_the_tablet(new_context, live_serv
         f"Ordre d'achat, panneau 3 (Louis PERRIN) : jusqu'à {euros(ceiling)}")
     expect(display.locator("#display-paddle")).to_have_text("Panneau 3")
 
+    # The phone line taken since the page loaded is listed, without a reload.
+    expect(tablet.locator("#phone-list")).to_contain_text("Panneau 2 · Nadia HADDAD · 07 11 22 33 44")
     # The clerk takes the phone line of paddle 2 and bids for it: the order answers a step above.
     tablet.get_by_role("button", name="Prendre la ligne du panneau 2").click()
     expect(tablet.locator("#phone-line-active")).to_contain_text("En ligne avec le panneau 2 (Nadia HADDAD)")

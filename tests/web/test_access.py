@@ -39,6 +39,21 @@ async def test_every_route_declares_its_access(app):
             assert route.access.public, "only public static files may be mounted"
 
 
+async def test_no_route_is_declared_twice(app):
+    """The first of two routes with one path and method always wins: the second would be dead code."""
+    seen = set()
+    for route in app.routes:
+        if isinstance(route, Route):
+            keys = [(route.path, method) for method in route.methods]
+        elif isinstance(route, WebSocketRoute):
+            keys = [(route.path, "websocket")]
+        else:
+            continue
+        for key in keys:
+            assert key not in seen, f"{key} is declared twice"
+            seen.add(key)
+
+
 def test_a_route_without_a_rule_is_refused():
     async def endpoint(request):
         raise AssertionError("never called")

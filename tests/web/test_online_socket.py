@@ -198,6 +198,47 @@ async def test_the_tablet_lists_phone_lines_and_absentee_orders_of_verified_padd
     assert all(r["name"] != "Camille ROUX" for r in book)
 
 
+async def test_the_tablet_refetches_its_book_from_a_staff_only_endpoint(app, client, db, sale_id):
+    """A phone request taken at the desk after the tablet loaded is in the book the tablet fetches
+    again when a lot opens; names and phone numbers go to the staff only."""
+    from auction.models import BidRequest, Registration, utcnow
+    book_path = f"/bureau/ventes/{sale_id}/salle/carnet"
+    await session_cookie(client, CLERK.email, CLERK.password)
+    page = await client.get(f"/bureau/ventes/{sale_id}/salle")
+    assert f'data-book="{book_path}"' in page.text
+    before = (await client.get(book_path)).json()["bid_requests"]
+    assert all(r["phone"] != "07 99 88 77 66" for r in before)
+
+    async with db.sessions() as session, session.begin():
+        registration = await session.scalar(select(Registration).where(Registration.paddle_number == 3))
+        lot_id = await session.scalar(select(Lot.id).where(Lot.sale_id == sale_id).order_by(Lot.position))
+        session.add(BidRequest(registration_id=registration.id, lot_id=lot_id, kind="phone",
+                               phone="07 99 88 77 66", received_at=utcnow()))
+    response = await client.get(book_path)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.headers["cache-control"] == "no-store, private"
+    book = response.json()["bid_requests"]
+    assert len(book) == len(before) + 1
+    taken = next(r for r in book if r["phone"] == "07 99 88 77 66")
+    assert (taken["kind"], taken["lot_id"], taken["paddle"], taken["blocked"]) == ("phone", lot_id, 3, False)
+    assert taken["name"]
+    assert all(r["name"] != "Camille ROUX" for r in book)        # no paddle yet: not in the book
+    officer = next(login for login in DEMO_LOGINS if login.role.value == "officer")
+    await session_cookie(client, officer.email, officer.password)
+    assert (await client.get(book_path)).json()["bid_requests"] == book
+    assert (await client.get("/bureau/ventes/424242/salle/carnet")).status_code == 404
+
+    # Nobody else: not a bidder (not even one with a paddle in the sale), not an anonymous visitor.
+    await session_cookie(client, BIDDER.email, BIDDER.password)
+    refused = await client.get(book_path)
+    assert refused.status_code == 403 and "07 99 88 77 66" not in refused.text
+    client.cookies.clear()
+    anonymous = await client.get(book_path)
+    assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/connexion")
+    assert "07 99 88 77 66" not in anonymous.text
+
+
 def test_token_buckets():
     now = [0.0]
     bucket = TokenBucket(2, 0.5, clock=lambda: now[0], max_keys=3)

@@ -7,7 +7,7 @@ import logging
 
 import orjson
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from auction.domain.room import Actor, RoomError
@@ -42,6 +42,19 @@ async def clerk_tablet(request: Request) -> Response:
         return error_page(request, 404)
     requests = await online.request_book(request.app.state.db.sessions, sale.id)
     return render(request, "room/clerk.html", {"sale": sale, "bid_requests": requests})
+
+
+async def tablet_book(request: Request) -> Response:
+    """The sale's order book and phone lines as they are now, for the tablet to refresh its own when a
+    lot opens (orders and phone requests are taken at the desk during the sale too)."""
+    sale_id = sale_id_param(request.path_params)
+    try:
+        if sale_id is None:
+            raise room_service.SaleNotFound()
+        requests = await online.request_book(request.app.state.db.sessions, sale_id)
+    except room_service.SaleNotFound:
+        return JSONResponse({"message": "Vente introuvable."}, status_code=404)
+    return JSONResponse({"bid_requests": requests}, headers={"cache-control": "no-store, private"})
 
 
 async def room_display(request: Request) -> Response:
@@ -175,6 +188,7 @@ async def display_socket(websocket: WebSocket) -> None:
 
 routes = [
     page("/bureau/ventes/{sale_id}/salle", clerk_tablet, access=STAFF),
+    page("/bureau/ventes/{sale_id}/salle/carnet", tablet_book, access=STAFF),
     page("/salle/{sale_id}", room_display, access=PUBLIC),
     socket("/ws/bureau/ventes/{sale_id}", clerk_socket, access=STAFF),
     socket("/ws/salle/{sale_id}", display_socket, access=PUBLIC),

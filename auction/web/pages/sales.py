@@ -6,8 +6,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from auction.domain.inventory import ACT_KINDS
-from auction.services import catalogue, inventory
+from auction.services import catalogue
 
 from ..access import BIDDER, PUBLIC, STAFF, page
 from ..errors import error_page
@@ -49,18 +48,6 @@ async def staff_sale(request: Request) -> Response:
     })
 
 
-async def case_detail(request: Request) -> Response:
-    case_id = _id(request, "case_id")
-    try:
-        if case_id is None:
-            raise catalogue.NotFound()
-        case, lots = await catalogue.case_detail(request.app.state.db.sessions, case_id)
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    acts = await inventory.acts_of_case(request.app.state.db.sessions, case.id)
-    return render(request, "staff/case.html", {"case": case, "lots": lots, "acts": acts, "act_kinds": ACT_KINDS})
-
-
 async def bidder_space(request: Request) -> Response:
     bidder, registrations = await catalogue.bidder_registrations(request.app.state.db.sessions, request.state.user.id)
     return render(request, "bidder/space.html", {"bidder": bidder, "registrations": registrations})
@@ -70,6 +57,5 @@ routes = [
     page("/", home, access=PUBLIC),
     page("/bureau", dashboard, access=STAFF),
     page("/bureau/ventes/{sale_id}", staff_sale, access=STAFF),
-    page("/bureau/dossiers/{case_id}", case_detail, access=STAFF),
     page("/mon-espace", bidder_space, access=BIDDER),
 ]

@@ -32,8 +32,9 @@ const lots = new Map(lotRows.map((row) => [Number(row.dataset.lotId), {
   row,
 }]));
 
-// Absentee orders and phone requests of the sale's verified paddles (from the page).
-const bidRequests = JSON.parse($("bid-requests").textContent);
+// Absentee orders and phone requests of the sale's verified paddles: from the page, then fetched
+// again each time a lot opens (refreshBook), since the desk takes some during the sale.
+let bidRequests = JSON.parse($("bid-requests").textContent);
 
 const ui = {
   view: null,          // the staff view of the room (docs/protocol.md, "The state view")
@@ -55,6 +56,7 @@ const socket = new RoomSocket(socketUrl(root.dataset.socket), {
       ui.paddle = "";
       ui.source = "room";
       ui.phoneLine = null;
+      if (after !== null) refreshBook();   // a lot opened (or re-offered): its orders and lines as of now
     }
     ui.view = state;
     ui.results = results;
@@ -364,6 +366,37 @@ function renderHammerDialogGuard(bid, lot) {
     dialog.close("changed");
     showError({ message: "L'enchère a changé pendant la confirmation : vérifiez avant d'adjuger." });
   }
+}
+
+// --- the order book --------------------------------------------------------------------------
+
+let bookRequests = 0;   // the answer to the latest request only: an older one may arrive last
+
+async function refreshBook() {
+  const asked = ++bookRequests;
+  let answer = null;
+  let status = 0;
+  try {
+    const response = await fetch(root.dataset.book, {
+      credentials: "same-origin", cache: "no-store", headers: { accept: "application/json" },
+    });
+    status = response.redirected ? 401 : response.status;   // an expired session ends on the login page
+    const type = response.headers.get("content-type") || "";
+    answer = response.ok && !response.redirected && type.includes("application/json") ? await response.json() : null;
+  } catch (error) {
+    answer = null;
+  }
+  if (asked !== bookRequests) return;
+  if (answer && Array.isArray(answer.bid_requests)) {
+    bidRequests = answer.bid_requests;
+    render();
+    return;
+  }
+  showError({
+    message: status === 401 || status === 403
+      ? "Session expirée : les ordres d'achat et lignes téléphoniques affichés datent du chargement de la page. Reconnectez-vous."
+      : "Ordres d'achat et lignes téléphoniques non actualisés : la liste affichée peut être incomplète.",
+  }, { label: "Actualiser la liste", run: refreshBook });
 }
 
 // --- messages --------------------------------------------------------------------------------

@@ -15,12 +15,19 @@ const MESSAGES = {
   closed: "Vente terminée",
 };
 const CONNECTION_TEXT = { connecting: "Reconnexion…", connected: "En direct", disconnected: "Hors ligne" };
+// After the bid button's amount changes (a new bid, a new lot), it cannot be tapped for this long: a
+// tap meant for the amount just replaced must not bid the next step, which the bidder never saw.
+const SETTLE_MS = 700;
 
 const ui = {
   view: null,
   connection: "connecting",
   busy: false,          // our bid is waiting for its answer
   seenLive: false,
+  offerKey: null,       // what the bid button offers (lot, amount, bid it covers), as last drawn
+  settling: false,      // the offer changed less than SETTLE_MS ago: the button waits
+  settleTimer: null,
+  armed: null,          // the bid the button offered when it was last enabled: what a tap sends
 };
 
 function setText(id, text) {
@@ -81,11 +88,40 @@ function render() {
     ? `Dernière adjudication : lot ${last.label}, ${euros(last.amount_cents)}, panneau ${last.paddle}` : "");
 
   const button = $("bid-button");
-  if (button) {
-    const canBid = ui.connection === "connected" && !ui.busy && onBlock && status === "open" && !leading(v);
-    button.disabled = !canBid;
-    button.textContent = onBlock && status === "open" ? `Enchérir ${euros(v.next_minimum_cents)}` : "Enchérir";
+  if (button) renderBidButton(button, v, onBlock && status === "open");
+}
+
+/** The bid button: its amount, and enabled only once that amount has stood still for SETTLE_MS. */
+function renderBidButton(button, v, biddable) {
+  const offer = biddable ? {
+    lotId: v.lot.id,
+    amount: v.next_minimum_cents,
+    expectedBidSeq: v.current_bid ? v.current_bid.seq : null,
+  } : null;
+  const key = offer ? `${offer.lotId}:${offer.amount}:${offer.expectedBidSeq}` : null;
+  if (key !== ui.offerKey) {
+    ui.offerKey = key;
+    ui.armed = null;
+    clearTimeout(ui.settleTimer);
+    ui.settling = key !== null;
+    if (ui.settling && button.dataset.settling === "true") {
+      button.dataset.settling = "false";   // changed again while waiting: the bar starts over
+      void button.offsetWidth;
+    }
+    if (ui.settling) {
+      ui.settleTimer = setTimeout(() => {
+        ui.settling = false;
+        render();
+      }, SETTLE_MS);
+    }
   }
+  const mine = leading(v);
+  const canBid = !!offer && ui.connection === "connected" && !ui.busy && !ui.settling && !mine;
+  if (canBid && ui.armed === null) ui.armed = offer;   // enabled now, with this amount on it
+  if (!canBid) ui.armed = null;
+  button.disabled = !canBid;
+  button.dataset.settling = offer && ui.settling && !mine ? "true" : "false";
+  setText("bid-button", offer ? `Enchérir ${euros(offer.amount)}` : "Enchérir");
 }
 
 function say(text) {
@@ -122,17 +158,17 @@ function onEvent(event, before) {
 }
 
 async function placeBid() {
-  const v = ui.view;
-  if (!v || !v.lot || ui.busy || $("bid-button").disabled) return;
-  const amount = v.next_minimum_cents;
-  const current = v.current_bid;
+  // Exactly the bid the button showed when it was enabled: never one read from a newer view.
+  const offer = ui.armed;
+  if (!offer || ui.busy || $("bid-button").disabled) return;
+  const amount = offer.amount;
   ui.busy = true;
   alarm("");
   say(`Enchère de ${euros(amount)} envoyée…`);
   render();
   try {
     await socket.sendCommand("bid", {
-      lot_id: v.lot.id, amount_cents: amount, expected_bid_seq: current ? current.seq : null,
+      lot_id: offer.lotId, amount_cents: amount, expected_bid_seq: offer.expectedBidSeq,
     });
     say(`Votre enchère de ${euros(amount)} est enregistrée.`);
   } catch (error) {
@@ -164,7 +200,10 @@ const socket = new RoomSocket(socketUrl(root.dataset.socket), {
   },
 });
 
-if ($("bid-button")) $("bid-button").addEventListener("click", placeBid);
+if ($("bid-button")) {
+  $("bid-button").style.setProperty("--settle-ms", `${SETTLE_MS}ms`);
+  $("bid-button").addEventListener("click", placeBid);
+}
 render();
 window.crieeRoom = socket;   // for the browser console and the browser tests
 socket.start();
