@@ -21,6 +21,9 @@ in order, and a command is decided on a state that includes what the other proce
 Online bids received and not yet decided hold the hammer in every process, not only in the one that
 received them: that one announces each such bid (`announce_hold`) and its decision on the same
 channel, outside the bid's transaction, and the others keep the hold for `HOLD_SECONDS` at most.
+Likewise each process announces how many online bidders are connected to it per sale, at every
+change and every `PRESENCE_REFRESH` seconds, so that every tablet shows them all; another process's
+count is forgotten `PRESENCE_TTL` seconds after its last announcement (the process died).
 """
 from __future__ import annotations
 
@@ -52,6 +55,8 @@ STABLE_SECONDS = 10           # a connection that lived this long resets the bac
 KEEPALIVE_SECONDS = 10        # a listener that cannot answer SELECT 1 this fast is reconnected
 START_TIMEOUT = 15
 HOLD_SECONDS = 3.0            # an online bid announced by another process holds the hammer this long at most
+PRESENCE_REFRESH = 5.0        # each process re-announces its online bidders this often...
+PRESENCE_TTL = 15.0           # ...and another's count is forgotten this long after its last announcement
 
 _NOTIFY = text("SELECT pg_notify(:channel, :payload)")
 
@@ -76,7 +81,8 @@ class Notice:
     command_id: str | None = None
     setup_from: str | None = None         # a settings change, announced by this relay
     hold: tuple[str, int, bool] | None = None   # an online bid (command id, lot) received (True) or decided
-    origin: str | None = None             # the relay that announced a settings change or a hold
+    presence: int | None = None           # online bidders connected to the announcing process
+    origin: str | None = None             # the relay that announced a settings change, a hold or presence
 
 
 def decode(payload: str) -> Notice | None:
@@ -93,6 +99,11 @@ def decode(payload: str) -> Notice | None:
             if not (isinstance(command_id, str) and isinstance(lot_id, int) and isinstance(held, bool)):
                 return None
             return Notice(sale_id, hold=(command_id, lot_id, held), origin=str(data["from"]))
+        if "presence" in data:
+            count = data["presence"]
+            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+                return None
+            return Notice(sale_id, presence=count, origin=str(data["from"]))
         seq = data["seq"]
         if not isinstance(seq, int) or seq < 1:
             return None
@@ -136,8 +147,14 @@ class Relay:
         self._failures: dict[int, int] = {}
         self._tasks: set[asyncio.Task] = set()
         self._main: asyncio.Task | None = None
-        self._holds: asyncio.Queue[str] = asyncio.Queue()   # hold notices to send, in order
-        self._holds_sender: asyncio.Task | None = None
+        self._outgoing: asyncio.Queue[str] = asyncio.Queue()   # hold and presence notices to send, in order
+        self._sender: asyncio.Task | None = None
+        self._closed = False
+        self._connection_lock = asyncio.Lock()          # one query at a time on the listening connection
+        self._presence_refresher: asyncio.Task | None = None
+        self.presence: dict[int, dict[str, tuple[int, float]]] = {}   # sale -> other relay -> (bidders, until)
+        self.presence_changed: list = []                 # callbacks(sale_id): another process's count changed
+        self._mine: dict[int, int] = {}                  # sale -> online bidders here, as last announced
         registry.opened.append(self._room_opened)
         registry.setup_changed.append(self.announce_setup)
 
@@ -151,7 +168,8 @@ class Relay:
             raise RuntimeError(f"could not LISTEN on PostgreSQL within {timeout} s") from None
 
     async def close(self) -> None:
-        tasks = [t for t in (self._main, self._holds_sender, *self._tasks) if t is not None]
+        self._closed = True
+        tasks = [t for t in (self._main, self._sender, self._presence_refresher, *self._tasks) if t is not None]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -205,7 +223,8 @@ class Relay:
                 await asyncio.wait_for(lost.wait(), KEEPALIVE_SECONDS)
                 return
             except asyncio.TimeoutError:
-                await asyncio.wait_for(conn.execute("SELECT 1"), KEEPALIVE_SECONDS)
+                async with self._connection_lock:
+                    await asyncio.wait_for(conn.execute("SELECT 1"), KEEPALIVE_SECONDS)
 
     def _on_notification(self, _conn, _pid: int, _channel: str, payload: str) -> None:
         notice = decode(payload)
@@ -224,6 +243,10 @@ class Relay:
                     room.remote_holds[command_id] = (lot_id, time.monotonic() + HOLD_SECONDS)
                 else:
                     room.remote_holds.pop(command_id, None)
+            return
+        if notice.presence is not None:
+            if notice.origin != self.origin:
+                self._heard_presence(notice.sale_id, notice.origin, notice.presence)
             return
         if room is not None and notice.command_id is not None:
             room.remote_holds.pop(notice.command_id, None)   # that online bid is decided: in the log
@@ -323,22 +346,89 @@ class Relay:
         hold reaches the other processes about a notification's time after the bid reached this one,
         while the bid is being decided. Should a notice be lost, the log still decides: a hammer
         committed first makes the bid too late."""
-        self._holds.put_nowait(orjson.dumps({"sale": sale_id, "hold": command_id, "lot": lot_id, "held": held,
-                                             "from": self.origin}).decode())
-        if self._holds_sender is None or self._holds_sender.done():
-            self._holds_sender = asyncio.get_running_loop().create_task(self._send_holds(), name="criee-holds")
+        self._send({"sale": sale_id, "hold": command_id, "lot": lot_id, "held": held, "from": self.origin})
 
-    async def _send_holds(self) -> None:
-        while True:
-            payloads = [await self._holds.get()]
-            while not self._holds.empty():
-                payloads.append(self._holds.get_nowait())
+    # --- online bidders connected to the other processes ---------------------------------------
+
+    def announce_presence(self, sale_id: int, count: int) -> None:
+        """Tell the other processes how many online bidders of the sale are connected here now."""
+        self._send({"sale": sale_id, "presence": count, "from": self.origin})
+        if count:
+            self._mine[sale_id] = count
+        else:
+            self._mine.pop(sale_id, None)
+        if self._presence_refresher is None or self._presence_refresher.done():
+            self._presence_refresher = asyncio.get_running_loop().create_task(self._refresh_presence(),
+                                                                              name="criee-presence")
+
+    def online_elsewhere(self, sale_id: int) -> int:
+        """Online bidders of the sale connected to the other processes (as last announced, still fresh)."""
+        self._forget_stale(sale_id)
+        return sum(count for count, _ in self.presence.get(sale_id, {}).values())
+
+    def _heard_presence(self, sale_id: int, origin: str, count: int) -> None:
+        others = self.presence.setdefault(sale_id, {})
+        before = others.get(origin, (0, 0.0))[0]
+        if count:
+            others[origin] = (count, time.monotonic() + PRESENCE_TTL)
+        else:
+            others.pop(origin, None)
+        if count != before:
+            self._presence_changed(sale_id)
+
+    def _forget_stale(self, sale_id: int) -> bool:
+        others = self.presence.get(sale_id, {})
+        now = time.monotonic()
+        stale = [origin for origin, (_, until) in others.items() if until <= now]
+        for origin in stale:
+            del others[origin]
+        return bool(stale)
+
+    def _presence_changed(self, sale_id: int) -> None:
+        for callback in list(self.presence_changed):
             try:
-                async with self.registry.sessions() as session, session.begin():
-                    for payload in payloads:
-                        await session.execute(_NOTIFY, {"channel": CHANNEL, "payload": payload})
-            except Exception:  # noqa: BLE001 - a hold is a courtesy to the other processes, the log decides
-                log.warning("could not announce online bids to the other processes", exc_info=True,
+                callback(sale_id)
+            except Exception:  # noqa: BLE001 - a screen's update must not stop the relay
+                log.exception("presence update failed", extra={"sale_id": sale_id})
+
+    async def _refresh_presence(self) -> None:
+        while True:
+            await asyncio.sleep(PRESENCE_REFRESH)
+            for sale_id, count in list(self._mine.items()):
+                self._send({"sale": sale_id, "presence": count, "from": self.origin})
+            for sale_id in list(self.presence):
+                if self._forget_stale(sale_id):
+                    self._presence_changed(sale_id)     # a process stopped announcing: it is gone
+
+    # --- sending courtesy notices --------------------------------------------------------------
+
+    def _send(self, notice: dict) -> None:
+        """Queue a notice (a hold, a presence count) for the other processes; one task sends them in order,
+        on the listening connection (no pool checkout; while it is down they are dropped: holds are
+        short-lived, and presence is announced again every PRESENCE_REFRESH)."""
+        if self._closed:
+            return
+        self._outgoing.put_nowait(orjson.dumps(notice).decode())
+        if self._sender is None or self._sender.done():
+            self._sender = asyncio.get_running_loop().create_task(self._send_queued(), name="criee-notices")
+
+    async def _send_queued(self) -> None:
+        while True:
+            payloads = [await self._outgoing.get()]
+            while not self._outgoing.empty():
+                payloads.append(self._outgoing.get_nowait())
+            conn = self.connection
+            if conn is None:
+                log.info("notices to the other processes dropped: not connected", extra={"notices": len(payloads)})
+                continue
+            try:
+                async with self._connection_lock:
+                    # one round trip, notified in order
+                    await asyncio.wait_for(conn.execute(
+                        "SELECT pg_notify($1, payload) FROM unnest($2::text[]) WITH ORDINALITY AS n(payload, i) "
+                        "ORDER BY i", CHANNEL, payloads), KEEPALIVE_SECONDS)
+            except Exception:  # noqa: BLE001 - courtesies to the other processes: the log decides
+                log.warning("could not send notices to the other processes", exc_info=True,
                             extra={"notices": len(payloads)})
 
     def _spawn(self, coro) -> None:

@@ -1,21 +1,32 @@
 """Online bidders connected to each sale's room, as the clerk's tablet shows them.
 
-Per process: with several server processes each tablet counts the bidders of its own process.
+Counted per process (distinct paddles: a bidder with two tabs open counts once) and, with several
+server processes, added up through the relay: each process announces its own count, and the tablet
+shows the sum. A bidder connected to two processes at once counts in each.
 """
 from __future__ import annotations
 
 from collections import Counter
 
-from .live import Client, Hub, encode
+from .live import Client, Hub, Hubs, encode
 
 
 class Presence:
-    def __init__(self):
-        self.by_sale: dict[int, Counter[int]] = {}    # sale -> paddle -> open connections
+    def __init__(self, relay=None, hubs: Hubs | None = None):
+        self.by_sale: dict[int, Counter[int]] = {}    # sale -> paddle -> open connections here
+        self.relay = relay                            # auction.services.relay.Relay, or None (one process)
+        self.hubs = hubs
+        if relay is not None:
+            relay.presence_changed.append(self._elsewhere_changed)
+
+    def here(self, sale_id: int) -> int:
+        """Distinct paddles connected to this process."""
+        return len(self.by_sale.get(sale_id, ()))
 
     def count(self, sale_id: int) -> int:
-        """Distinct paddles connected (a bidder with two tabs open counts once)."""
-        return len(self.by_sale.get(sale_id, ()))
+        """Online bidders connected, to this process and the others."""
+        elsewhere = self.relay.online_elsewhere(sale_id) if self.relay is not None else 0
+        return self.here(sale_id) + elsewhere
 
     def message(self, hub: Hub) -> str:
         return encode({"type": "presence", "seq": hub.room.state.seq,
@@ -25,7 +36,7 @@ class Presence:
         paddles = self.by_sale.setdefault(hub.room.sale_id, Counter())
         paddles[paddle] += 1
         if paddles[paddle] == 1:
-            self.announce(hub)
+            self._changed_here(hub)
 
     def leave(self, hub: Hub, paddle: int) -> None:
         paddles = self.by_sale.get(hub.room.sale_id)
@@ -34,6 +45,16 @@ class Presence:
         paddles[paddle] -= 1
         if paddles[paddle] == 0:
             del paddles[paddle]
+            self._changed_here(hub)
+
+    def _changed_here(self, hub: Hub) -> None:
+        self.announce(hub)
+        if self.relay is not None:
+            self.relay.announce_presence(hub.room.sale_id, self.here(hub.room.sale_id))
+
+    def _elsewhere_changed(self, sale_id: int) -> None:
+        hub = self.hubs.hubs.get(sale_id) if self.hubs is not None else None
+        if hub is not None:
             self.announce(hub)
 
     def announce(self, hub: Hub) -> None:
@@ -51,5 +72,5 @@ class Presence:
 def presence_of(app) -> Presence:
     presence = getattr(app.state, "presence", None)
     if presence is None:
-        presence = app.state.presence = Presence()
+        presence = app.state.presence = Presence(getattr(app.state, "relay", None), getattr(app.state, "hubs", None))
     return presence

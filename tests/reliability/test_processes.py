@@ -187,6 +187,28 @@ async def test_a_settings_change_on_one_process_reaches_the_other(servers):
         await asyncio.sleep(0.1)
 
 
+async def test_the_tablet_counts_the_online_bidders_of_every_process(servers):
+    """A bidder on the live page of process B shows on the tablet of process A, and leaves it."""
+    a, b = servers
+    await wait_listening(a.database_url, 2)
+    [clerk_a] = await connect_clerks(a, 1, await log_in(a))
+
+    def online_bidders() -> int | None:
+        counts = [m["online_bidders"] for m in clerk_a.messages if m.get("type") == "presence"]
+        return counts[-1] if counts else None
+
+    await clerk_a.wait_for(lambda: online_bidders() is not None)
+    before = online_bidders()
+    bidder_cookie = await log_in(b, "encherisseur@exemple.fr", "demo-encherisseur")
+    bidder = await RoomClient.connect(b.ws_url(f"/ws/direct/{SALE_ID}"), cookie=bidder_cookie, name="bidder")
+    try:
+        await clerk_a.wait_for(lambda: online_bidders() == before + 1, timeout=10)
+    finally:
+        await bidder.close()
+    await clerk_a.wait_for(lambda: online_bidders() == before, timeout=10)
+    await clerk_a.close()
+
+
 async def append_silently(url: str, sale_id: int = 1) -> int:
     """Append the next bid straight into the log without notifying anyone, as a process whose
     notification was lost would have: the servers must notice it from the log itself."""

@@ -245,7 +245,7 @@ async def test_an_online_bid_received_by_another_process_holds_the_hammer_until_
     here, there = two
     room_here, room_there = await here.room(sale_id), await there.room(sale_id)
     announced: list[str] = []
-    there.relay._holds.put_nowait = announced.append        # what `there` would notify, handed over by hand
+    there.relay._outgoing.put_nowait = announced.append        # what `there` would notify, handed over by hand
     try:
         await hammer_ready(db, room_here, clerk)
         lot_id = room_here.state.lot_id
@@ -310,9 +310,10 @@ async def test_holds_are_notified_in_order_through_postgresql(db, sale_id, clerk
     if db.dialect != "postgresql":
         pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
     here = Process(db)
-    # The announcing relay commits its notifications for real (the test's sessions never commit).
+    # A second relay, announcing (its registry's sessions are not used for that).
     there = Relay(db.engine.url, RoomRegistry(async_sessionmaker(db.engine)))
     await here.relay.start()
+    await there.start()                                      # notices go out on its listening connection
     try:
         room_here = await here.room(sale_id)
         await run(db, room_here, clerk, "open_sale")
@@ -337,3 +338,46 @@ async def test_holds_are_notified_in_order_through_postgresql(db, sale_id, clerk
     finally:
         await here.relay.close()
         await there.close()
+
+
+def test_online_bidders_connected_to_the_other_processes_add_up(two, monkeypatch):
+    here, _ = two
+    clock = [500.0]
+    monkeypatch.setattr(relay_service.time, "monotonic", lambda: clock[0])
+    changed: list[int] = []
+    here.relay.presence_changed.append(changed.append)
+    sale = 7
+
+    def presence(origin: str, count) -> str:
+        return orjson.dumps({"sale": sale, "presence": count, "from": origin}).decode()
+
+    here.hear(presence("b", 3))
+    here.hear(presence("c", 2))
+    here.hear(presence("c", 2))                               # a refresh: nothing changed
+    here.hear(presence(here.relay.origin, 9))                 # our own count: counted by the web layer
+    here.hear(presence("d", -1))                              # unreadable: ignored
+    here.hear(presence("d", True))
+    assert here.relay.online_elsewhere(sale) == 5 and changed == [sale, sale]
+    here.hear(presence("b", 0))                               # everyone left process b
+    assert here.relay.online_elsewhere(sale) == 2 and changed == [sale] * 3
+    clock[0] += relay_service.PRESENCE_TTL + 1                # process c stopped announcing: it died
+    assert here.relay.online_elsewhere(sale) == 0
+    assert here.relay.online_elsewhere(12345) == 0
+
+
+async def test_a_process_announces_its_online_bidders_and_refreshes_them(db, two, monkeypatch):
+    here, _ = two
+    monkeypatch.setattr(relay_service, "PRESENCE_REFRESH", 0.01)
+    sent: list[dict] = []
+    here.relay._outgoing.put_nowait = lambda payload: sent.append(orjson.loads(payload))
+    try:
+        here.relay.announce_presence(7, 2)
+        await asyncio.sleep(0.05)
+        assert sent[0] == {"sale": 7, "presence": 2, "from": here.relay.origin}
+        assert len(sent) > 1 and all(notice == sent[0] for notice in sent)     # refreshed while it lasts
+        here.relay.announce_presence(7, 0)
+        count = len(sent)
+        await asyncio.sleep(0.05)
+        assert sent[count - 1]["presence"] == 0 and len(sent) == count          # a zero is said once
+    finally:
+        await here.relay.close()
