@@ -22,8 +22,8 @@ from auction.domain.solvency import DEPOSIT_METHODS, SOLVENCY_KINDS, SOLVENCY_RU
 from auction.domain.signing import TokenRefused
 from auction.mail import Mail, deliver
 from auction.models import utcnow
-from auction.services import catalogue
-from auction.services import barred_clearances
+from auction.services import (barred_clearances, barred_persons, cards, catalogue, id_scans, personal_data,
+                              registration_rules)
 from auction.services import registration as service
 from auction.services.cards import card_pdf, card_png
 
@@ -117,7 +117,7 @@ async def public_register(request: Request) -> Response:
         return await _public_form(request, values=values, errors=errors, status_code=400)
     now = utcnow()
     try:
-        scan = await service.store_scan(content, settings.private_dir)
+        scan = await id_scans.store_scan(content, settings.private_dir)
     except InvalidValue as exc:
         return await _public_form(request, values=values, errors={"scan": exc.message}, status_code=400)
     try:
@@ -125,13 +125,13 @@ async def public_register(request: Request) -> Response:
             sessions, sale_id, data, via="web", now=now, scan=scan,
             user_id=request.state.user.id if _is_bidder(request) else None)
     except (InvalidValue, service.RegistrationRefused) as exc:
-        service.remove_scan(settings.private_dir, scan.path)
+        id_scans.remove_scan(settings.private_dir, scan.path)
         return await _public_form(request, values=values, errors={exc.field or "form": exc.message}, status_code=400)
     except catalogue.NotFound:
-        service.remove_scan(settings.private_dir, scan.path)
+        id_scans.remove_scan(settings.private_dir, scan.path)
         return error_page(request, 404)
     except BaseException:
-        service.remove_scan(settings.private_dir, scan.path)   # nothing half-saved
+        id_scans.remove_scan(settings.private_dir, scan.path)   # nothing half-saved
         raise
     base_url = settings.public_url or str(request.base_url)   # behind a proxy, set CRIEE_PUBLIC_URL
     link = service.confirmation_link(_secret(request), base_url, registration, data.bidder.email, now)
@@ -164,7 +164,7 @@ async def registrations_list(request: Request) -> Response:
         rows = await service.sale_registrations(sessions, sale_id)
     except catalogue.NotFound:
         return error_page(request, 404)
-    ranges, rule = await service.sale_rules(sessions, sale_id)
+    ranges, rule = await registration_rules.sale_rules(sessions, sale_id)
     return render(request, "staff/registrations.html", {**CHOICES, "sale": sale, "rows": rows, "ranges": ranges,
                                                         "rule": rule})
 
@@ -232,17 +232,17 @@ async def desk_register(request: Request) -> Response:
     scan = None
     try:
         if content:
-            scan = await service.store_scan(content, settings.private_dir)
+            scan = await id_scans.store_scan(content, settings.private_dir)
         registration = await service.register(sessions, sale_id, data, via="desk", now=now, scan=scan,
                                               bidder_id=bidder_id)
     except (InvalidValue, service.RegistrationRefused) as exc:
-        service.remove_scan(settings.private_dir, scan.path if scan else None)
+        id_scans.remove_scan(settings.private_dir, scan.path if scan else None)
         return await _desk_form(request, values=values, errors={exc.field or "form": exc.message}, status_code=400)
     except catalogue.NotFound:
-        service.remove_scan(settings.private_dir, scan.path if scan else None)
+        id_scans.remove_scan(settings.private_dir, scan.path if scan else None)
         return error_page(request, 404)
     except BaseException:
-        service.remove_scan(settings.private_dir, scan.path if scan else None)
+        id_scans.remove_scan(settings.private_dir, scan.path if scan else None)
         raise
     target = f"/bureau/ventes/{sale_id}/inscriptions/{registration.id}"
     try:
@@ -343,10 +343,10 @@ async def cancel_registration(request: Request) -> Response:
 async def view_scan(request: Request) -> Response:
     settings = request.app.state.settings
     try:
-        path, content_type = await service.scan_for_staff(
+        path, content_type = await personal_data.scan_for_staff(
             request.app.state.db.sessions, _id(request, "sale_id"), _id(request, "registration_id"),
             request.state.user.id, utcnow())
-        file = service.scan_file(settings.private_dir, path)
+        file = id_scans.scan_file(settings.private_dir, path)
         content = file.read_bytes()
     except (catalogue.NotFound, FileNotFoundError):
         return error_page(request, 404, "Aucune copie de pièce d'identité n'est conservée pour cette inscription.")
@@ -362,7 +362,7 @@ async def upload_scan(request: Request) -> Response:
     _, content = await _form_with_scan(request)
     try:
         sale_id, registration_id = _id(request, "sale_id"), _id(request, "registration_id")
-        scan = await service.store_scan(content or b"", settings.private_dir)
+        scan = await id_scans.store_scan(content or b"", settings.private_dir)
     except catalogue.NotFound:
         return error_page(request, 404)
     except InvalidValue as exc:
@@ -370,18 +370,18 @@ async def upload_scan(request: Request) -> Response:
     try:
         previous = await service.attach_scan(request.app.state.db.sessions, sale_id, registration_id, scan, utcnow())
     except BaseException:
-        service.remove_scan(settings.private_dir, scan.path)
+        id_scans.remove_scan(settings.private_dir, scan.path)
         raise
-    service.remove_scan(settings.private_dir, previous)
+    id_scans.remove_scan(settings.private_dir, previous)
     return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions/{registration_id}?ok=copie", status_code=303)
 
 
 # --- paddle cards and the tablet's reader ---------------------------------------------------------------
 
 async def _card(request: Request):
-    data = await service.card_data(request.app.state.db.sessions, _id(request, "sale_id"),
+    data = await cards.card_data(request.app.state.db.sessions, _id(request, "sale_id"),
                                    _id(request, "registration_id"), _secret(request))
-    return service.card_of(data)
+    return cards.card_of(data)
 
 
 async def card_as_pdf(request: Request) -> Response:
@@ -414,7 +414,7 @@ async def read_card(request: Request) -> Response:
         token = body.get("token") if isinstance(body, dict) else None
         if not isinstance(token, str) or len(token) > 200:
             raise orjson.JSONDecodeError("no token", "", 0)
-        card = await service.read_card(request.app.state.db.sessions, sale_id, token, _secret(request), utcnow())
+        card = await cards.read_card(request.app.state.db.sessions, sale_id, token, _secret(request), utcnow())
     except catalogue.NotFound:
         return JSONResponse({"message": "Vente introuvable."}, status_code=404)
     except orjson.JSONDecodeError:
@@ -431,7 +431,7 @@ async def _rules_page(request: Request, *, values=None, errors=None, status_code
     try:
         sale_id = _id(request, "sale_id")
         sale = await catalogue.sale_with_lots(sessions, sale_id, public=False)
-        ranges, rule = await service.sale_rules(sessions, sale_id)
+        ranges, rule = await registration_rules.sale_rules(sessions, sale_id)
     except catalogue.NotFound:
         return error_page(request, 404)
     case_ids = sorted({lot.case_id for lot in sale.lots})
@@ -444,7 +444,7 @@ async def _rules_page(request: Request, *, values=None, errors=None, status_code
                   if rule.deposit_minimum_cents else ""}
     return render(request, "staff/registration_rules.html", {
         **CHOICES, "sale": sale, "values": values, "errors": errors or {}, "cases": cases,
-        "barred": await service.barred_persons(sessions, sale_id), "notice": request.query_params.get("ok"),
+        "barred": await barred_persons.barred_persons(sessions, sale_id), "notice": request.query_params.get("ok"),
     }, status_code=status_code)
 
 
@@ -460,7 +460,7 @@ async def save_rules(request: Request) -> Response:
     ranges, rule = parsed
     try:
         sale_id = _id(request, "sale_id")
-        await service.save_rules(request.app.state.db.sessions, sale_id, ranges, rule, request.state.user.id)
+        await registration_rules.save_rules(request.app.state.db.sessions, sale_id, ranges, rule, request.state.user.id)
     except catalogue.NotFound:
         return error_page(request, 404)
     except InvalidValue as exc:
@@ -488,7 +488,7 @@ async def add_barred(request: Request) -> Response:
     try:
         sale_id = _id(request, "sale_id")
         if not errors:
-            await service.add_barred_person(request.app.state.db.sessions, sale_id, case_id, name, birth_date, reason,
+            await barred_persons.add_barred_person(request.app.state.db.sessions, sale_id, case_id, name, birth_date, reason,
                                             request.state.user.id)
     except catalogue.NotFound:
         return error_page(request, 404)
@@ -502,7 +502,7 @@ async def add_barred(request: Request) -> Response:
 async def remove_barred(request: Request) -> Response:
     try:
         sale_id = _id(request, "sale_id")
-        await service.remove_barred_person(request.app.state.db.sessions, _id(request, "barred_id"))
+        await barred_persons.remove_barred_person(request.app.state.db.sessions, _id(request, "barred_id"))
     except catalogue.NotFound:
         return error_page(request, 404)
     return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions/regles?ok=retire#exclusions", status_code=303)
@@ -515,7 +515,7 @@ async def block_bidder(request: Request) -> Response:
     if not unblock and not reason:
         return error_page(request, 400, "Indiquez le motif du blocage (défaut de paiement, vente, lot).")
     try:
-        await service.set_blocked(request.app.state.db.sessions, _id(request, "bidder_id"),
+        await barred_persons.set_blocked(request.app.state.db.sessions, _id(request, "bidder_id"),
                                   "" if unblock else reason, utcnow())
     except catalogue.NotFound:
         return error_page(request, 404)
@@ -527,7 +527,7 @@ async def block_bidder(request: Request) -> Response:
 
 async def my_data(request: Request) -> Response:
     try:
-        data = await service.bidder_export(request.app.state.db.sessions, request.state.user.id,
+        data = await personal_data.bidder_export(request.app.state.db.sessions, request.state.user.id,
                                            request.app.state.settings.private_dir, utcnow())
     except catalogue.NotFound:
         return error_page(request, 404, "Aucune fiche d'enchérisseur n'est rattachée à ce compte.")
