@@ -1,14 +1,14 @@
-"""Bidder registration pages: the public form, the e-mail confirmation, the clerk's list, desk form and
-checks, paddle cards, the tablet's card reader, identity scans, the sale's rules, the bidder's data."""
+"""Bidder registration pages: the public form, the clerk's list, desk form, registration page and checks.
+
+The labels, choices and request helpers here serve the other registration pages too: identity scans
+(id_scans), paddle cards (cards), the sale's rules (registration_rules), barred persons and blocking
+(barred_persons), the bidder's own data (personal_data)."""
 from __future__ import annotations
 
-from datetime import date
-
-import orjson
 from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from auction.domain.countries import COUNTRIES
 from auction.domain.errors import DomainError, InvalidValue
@@ -16,18 +16,14 @@ from auction.domain.bidder_checks import CHECK_KINDS
 from auction.domain.id_scans import MAX_SCAN_BYTES, sniff_scan
 from auction.domain.identity import DOCUMENT_TYPES
 from auction.domain.registration import (BUYER_TYPES, CHANNELS, REQUEST_KINDS, REQUEST_ROWS, TAX_RESIDENCES,
-                                         clean_attestation, clean_registration, parse_date)
-from auction.domain.registration_rules import clean_rules
+                                         clean_attestation, clean_registration)
 from auction.domain.solvency import DEPOSIT_METHODS, SOLVENCY_KINDS, SOLVENCY_RULES
-from auction.domain.signing import TokenRefused
 from auction.mail import Mail, deliver
 from auction.models import utcnow
-from auction.services import (barred_clearances, barred_persons, cards, catalogue, id_scans, personal_data,
-                              registration_rules)
+from auction.services import barred_clearances, catalogue, id_scans, registration_rules
 from auction.services import registration as service
-from auction.services.cards import card_pdf, card_png
 
-from ..access import BIDDER, OFFICER, PUBLIC, STAFF, CSRF_FIELD, page, safe_next
+from ..access import OFFICER, PUBLIC, STAFF, CSRF_FIELD, page
 from ..errors import error_page
 from ..forms import form_dict
 from ..templates import render
@@ -54,14 +50,14 @@ REGISTRATION_DEFAULTS = {"nationality": "FR", "country": "FR", "document_country
                          "buyer_type": "person", "document_type": "id_card"}
 
 
-def _id(request: Request, name: str) -> int:
+def path_id(request: Request, name: str) -> int:
     value = request.path_params[name]
     if not value.isdigit() or len(value) > 11:
         raise catalogue.NotFound()
     return int(value)
 
 
-def _secret(request: Request) -> bytes:
+def signing_secret(request: Request) -> bytes:
     return request.app.state.settings.secret_key.encode()
 
 
@@ -70,7 +66,7 @@ def _is_bidder(request: Request) -> bool:
     return user is not None and user.role == "bidder"
 
 
-async def _form_with_scan(request: Request) -> tuple[dict[str, str], bytes | None]:
+async def form_with_scan(request: Request) -> tuple[dict[str, str], bytes | None]:
     """The form's text fields, and the identity scan's first bytes (read up to the size limit + 1)."""
     form = await request.form()
     values = {key: str(value).strip() for key, value in form.items()
@@ -84,7 +80,7 @@ async def _form_with_scan(request: Request) -> tuple[dict[str, str], bytes | Non
 
 async def _public_form(request: Request, *, values=None, errors=None, status_code=200) -> Response:
     try:
-        sale, rule = await service.registration_sale(request.app.state.db.sessions, _id(request, "sale_id"))
+        sale, rule = await service.registration_sale(request.app.state.db.sessions, path_id(request, "sale_id"))
     except catalogue.NotFound:
         return error_page(request, 404)
     return render(request, "registration/form.html", {
@@ -100,9 +96,9 @@ async def public_form(request: Request) -> Response:
 
 async def public_register(request: Request) -> Response:
     sessions, settings = request.app.state.db.sessions, request.app.state.settings
-    values, content = await _form_with_scan(request)
+    values, content = await form_with_scan(request)
     try:
-        sale_id = _id(request, "sale_id")
+        sale_id = path_id(request, "sale_id")
         sale, _ = await service.registration_sale(sessions, sale_id)
     except catalogue.NotFound:
         return error_page(request, 404)
@@ -134,7 +130,7 @@ async def public_register(request: Request) -> Response:
         id_scans.remove_scan(settings.private_dir, scan.path)   # nothing half-saved
         raise
     base_url = settings.public_url or str(request.base_url)   # behind a proxy, set CRIEE_PUBLIC_URL
-    link = service.confirmation_link(_secret(request), base_url, registration, data.bidder.email, now)
+    link = service.confirmation_link(signing_secret(request), base_url, registration, data.bidder.email, now)
     mail = Mail(data.bidder.email, f"Confirmez votre inscription à la vente {sale.reference}",
                 f"Bonjour {data.bidder.first_name} {data.bidder.last_name.upper()},\n\n"
                 f"Nous avons bien reçu votre demande d'inscription à la vente « {sale.title} » ({sale.reference}).\n"
@@ -148,7 +144,7 @@ async def public_register(request: Request) -> Response:
 
 async def public_sent(request: Request) -> Response:
     try:
-        sale, _ = await service.registration_sale(request.app.state.db.sessions, _id(request, "sale_id"))
+        sale, _ = await service.registration_sale(request.app.state.db.sessions, path_id(request, "sale_id"))
     except catalogue.NotFound:
         return error_page(request, 404)
     return render(request, "registration/sent.html", {"sale": sale})
@@ -159,7 +155,7 @@ async def public_sent(request: Request) -> Response:
 async def registrations_list(request: Request) -> Response:
     sessions = request.app.state.db.sessions
     try:
-        sale_id = _id(request, "sale_id")
+        sale_id = path_id(request, "sale_id")
         sale, _ = await service.registration_sale(sessions, sale_id, public=False)
         rows = await service.sale_registrations(sessions, sale_id)
     except catalogue.NotFound:
@@ -185,10 +181,10 @@ def _bidder_values(bidder, latest) -> dict[str, str]:
 async def _desk_form(request: Request, *, values=None, errors=None, status_code=200) -> Response:
     sessions = request.app.state.db.sessions
     try:
-        sale_id = _id(request, "sale_id")
+        sale_id = path_id(request, "sale_id")
         sale, rule = await service.registration_sale(sessions, sale_id, public=False)
         query = request.query_params.get("q", "").strip()[:100]
-        found = await service.find_bidders(sessions, query, _secret(request)) if query else []
+        found = await service.find_bidders(sessions, query, signing_secret(request)) if query else []
         if values is None:
             values = {"channel": "room"}
             chosen = request.query_params.get("encherisseur", "")
@@ -211,9 +207,9 @@ async def desk_form(request: Request) -> Response:
 async def desk_register(request: Request) -> Response:
     """The clerk's fast path: the same data and the same checks; all passed, a paddle at once."""
     sessions, settings = request.app.state.db.sessions, request.app.state.settings
-    values, content = await _form_with_scan(request)
+    values, content = await form_with_scan(request)
     try:
-        sale_id = _id(request, "sale_id")
+        sale_id = path_id(request, "sale_id")
         sale, _ = await service.registration_sale(sessions, sale_id, public=False)
     except catalogue.NotFound:
         return error_page(request, 404)
@@ -268,10 +264,10 @@ def _attestation_values(registration) -> dict[str, str]:
     return values
 
 
-async def _detail(request: Request, *, values=None, errors=None, status_code=200, results=None) -> Response:
+async def render_detail(request: Request, *, values=None, errors=None, status_code=200, results=None) -> Response:
     try:
-        detail = await service.registration_detail(request.app.state.db.sessions, _id(request, "sale_id"),
-                                                   _id(request, "registration_id"))
+        detail = await service.registration_detail(request.app.state.db.sessions, path_id(request, "sale_id"),
+                                                   path_id(request, "registration_id"))
     except catalogue.NotFound:
         return error_page(request, 404)
     cleared = await barred_clearances.clearances(request.app.state.db.sessions, detail.registration.id)
@@ -286,16 +282,16 @@ async def _detail(request: Request, *, values=None, errors=None, status_code=200
 
 
 async def registration_page(request: Request) -> Response:
-    return await _detail(request)
+    return await render_detail(request)
 
 
 async def verify_registration(request: Request) -> Response:
     form = await form_dict(request)
     attestation, errors = clean_attestation(form)
     if errors:
-        return await _detail(request, values=form, errors=errors, status_code=400)
+        return await render_detail(request, values=form, errors=errors, status_code=400)
     try:
-        sale_id, registration_id = _id(request, "sale_id"), _id(request, "registration_id")
+        sale_id, registration_id = path_id(request, "sale_id"), path_id(request, "registration_id")
         outcome = await service.verify(request.app.state.db.sessions, sale_id, registration_id, attestation,
                                        request.state.user.id, utcnow())
     except catalogue.NotFound:
@@ -303,9 +299,9 @@ async def verify_registration(request: Request) -> Response:
     except (service.AlreadyVerified, service.RegistrationRefused) as exc:
         return error_page(request, 409, exc.message)
     except DomainError as exc:
-        return await _detail(request, values=form, errors={"form": exc.message}, status_code=409)
+        return await render_detail(request, values=form, errors={"form": exc.message}, status_code=409)
     if outcome.paddle is None:
-        return await _detail(request, values=form, results=outcome.results, status_code=400,
+        return await render_detail(request, values=form, results=outcome.results, status_code=400,
                              errors={"form": "Contrôles non satisfaits : aucun panneau n'a été attribué."})
     return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions/{registration_id}?ok=panneau", status_code=303)
 
@@ -314,7 +310,7 @@ async def clear_homonym(request: Request) -> Response:
     """The officer finds that the barred person this bidder matches is someone else."""
     form = await form_dict(request)
     try:
-        sale_id, registration_id = _id(request, "sale_id"), _id(request, "registration_id")
+        sale_id, registration_id = path_id(request, "sale_id"), path_id(request, "registration_id")
         await barred_clearances.clear_homonym(request.app.state.db.sessions, sale_id, registration_id,
                                               form.get("reason", ""), request.state.user.id, utcnow())
     except catalogue.NotFound:
@@ -322,15 +318,15 @@ async def clear_homonym(request: Request) -> Response:
     except (service.AlreadyVerified, service.RegistrationRefused) as exc:
         return error_page(request, 409, exc.message)
     except InvalidValue as exc:
-        return await _detail(request, errors={"homonym_reason": exc.message}, status_code=400)
+        return await render_detail(request, errors={"homonym_reason": exc.message}, status_code=400)
     return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions/{registration_id}?ok=homonyme", status_code=303)
 
 
 async def cancel_registration(request: Request) -> Response:
     try:
-        sale_id = _id(request, "sale_id")
+        sale_id = path_id(request, "sale_id")
         await service.cancel_registration(request.app.state.db.sessions, request.app.state.settings.private_dir,
-                                          sale_id, _id(request, "registration_id"))
+                                          sale_id, path_id(request, "registration_id"))
     except catalogue.NotFound:
         return error_page(request, 404)
     except service.AlreadyVerified as exc:
@@ -338,216 +334,14 @@ async def cancel_registration(request: Request) -> Response:
     return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions", status_code=303)
 
 
-# --- identity scans -----------------------------------------------------------------------------------
-
-async def view_scan(request: Request) -> Response:
-    settings = request.app.state.settings
-    try:
-        path, content_type = await personal_data.scan_for_staff(
-            request.app.state.db.sessions, _id(request, "sale_id"), _id(request, "registration_id"),
-            request.state.user.id, utcnow())
-        file = id_scans.scan_file(settings.private_dir, path)
-        content = file.read_bytes()
-    except (catalogue.NotFound, FileNotFoundError):
-        return error_page(request, 404, "Aucune copie de pièce d'identité n'est conservée pour cette inscription.")
-    return Response(content, media_type=content_type, headers={
-        "cache-control": "no-store, private", "x-content-type-options": "nosniff",
-        "content-disposition": f'inline; filename="piece-{request.path_params["registration_id"]}.'
-                               f'{file.suffix.lstrip(".")}"',
-        "referrer-policy": "no-referrer"})
-
-
-async def upload_scan(request: Request) -> Response:
-    settings = request.app.state.settings
-    _, content = await _form_with_scan(request)
-    try:
-        sale_id, registration_id = _id(request, "sale_id"), _id(request, "registration_id")
-        scan = await id_scans.store_scan(content or b"", settings.private_dir)
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    except InvalidValue as exc:
-        return await _detail(request, errors={"scan": exc.message}, status_code=400)
-    try:
-        previous = await service.attach_scan(request.app.state.db.sessions, sale_id, registration_id, scan, utcnow())
-    except BaseException:
-        id_scans.remove_scan(settings.private_dir, scan.path)
-        raise
-    id_scans.remove_scan(settings.private_dir, previous)
-    return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions/{registration_id}?ok=copie", status_code=303)
-
-
-# --- paddle cards and the tablet's reader ---------------------------------------------------------------
-
-async def _card(request: Request):
-    data = await cards.card_data(request.app.state.db.sessions, _id(request, "sale_id"),
-                                   _id(request, "registration_id"), _secret(request))
-    return cards.card_of(data)
-
-
-async def card_as_pdf(request: Request) -> Response:
-    try:
-        card = await _card(request)
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    except service.RegistrationRefused as exc:
-        return error_page(request, 409, exc.message)
-    return Response(await card_pdf(card), media_type="application/pdf", headers={
-        "content-disposition": f'inline; filename="panneau-{card.paddle}-{card.sale_reference}.pdf"'})
-
-
-async def card_as_png(request: Request) -> Response:
-    try:
-        card = await _card(request)
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    except service.RegistrationRefused as exc:
-        return error_page(request, 409, exc.message)
-    return Response(await card_png(card), media_type="image/png", headers={
-        "content-disposition": f'inline; filename="panneau-{card.paddle}-{card.sale_reference}.png"'})
-
-
-async def read_card(request: Request) -> Response:
-    """The tablet's scanner: a card token in, the paddle out (JSON), or the refusal in French."""
-    try:
-        sale_id = _id(request, "sale_id")
-        body = orjson.loads(await request.body())
-        token = body.get("token") if isinstance(body, dict) else None
-        if not isinstance(token, str) or len(token) > 200:
-            raise orjson.JSONDecodeError("no token", "", 0)
-        card = await cards.read_card(request.app.state.db.sessions, sale_id, token, _secret(request), utcnow())
-    except catalogue.NotFound:
-        return JSONResponse({"message": "Vente introuvable."}, status_code=404)
-    except orjson.JSONDecodeError:
-        return JSONResponse({"message": "Carte illisible : scannez-la de nouveau."}, status_code=400)
-    except TokenRefused as exc:
-        return JSONResponse({"code": exc.code, "message": exc.message}, status_code=400)
-    return JSONResponse({"paddle": card.paddle, "name": card.name, "channel": card.channel})
-
-
-# --- the sale's rules, barred persons, blocking -----------------------------------------------------------
-
-async def _rules_page(request: Request, *, values=None, errors=None, status_code=200) -> Response:
-    sessions = request.app.state.db.sessions
-    try:
-        sale_id = _id(request, "sale_id")
-        sale = await catalogue.sale_with_lots(sessions, sale_id, public=False)
-        ranges, rule = await registration_rules.sale_rules(sessions, sale_id)
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    case_ids = sorted({lot.case_id for lot in sale.lots})
-    cases = {case.id: case for case in await catalogue.cases(sessions) if case.id in case_ids}
-    if values is None:
-        values = {"room_first": ranges.room_first, "room_last": ranges.room_last,
-                  "online_first": ranges.online_first, "online_last": ranges.online_last,
-                  "solvency_rule": rule.kind,
-                  "deposit_minimum": f"{rule.deposit_minimum_cents / 100:.2f}".replace(".", ",")
-                  if rule.deposit_minimum_cents else ""}
-    return render(request, "staff/registration_rules.html", {
-        **CHOICES, "sale": sale, "values": values, "errors": errors or {}, "cases": cases,
-        "barred": await barred_persons.barred_persons(sessions, sale_id), "notice": request.query_params.get("ok"),
-    }, status_code=status_code)
-
-
-async def rules_page(request: Request) -> Response:
-    return await _rules_page(request)
-
-
-async def save_rules(request: Request) -> Response:
-    form = await form_dict(request)
-    parsed, errors = clean_rules(form)
-    if errors:
-        return await _rules_page(request, values=form, errors=errors, status_code=400)
-    ranges, rule = parsed
-    try:
-        sale_id = _id(request, "sale_id")
-        await registration_rules.save_rules(request.app.state.db.sessions, sale_id, ranges, rule, request.state.user.id)
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    except InvalidValue as exc:
-        return await _rules_page(request, values=form, errors={exc.field or "form": exc.message}, status_code=400)
-    return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions/regles?ok=regles", status_code=303)
-
-
-async def add_barred(request: Request) -> Response:
-    form = await form_dict(request)
-    errors: dict[str, str] = {}
-    name = " ".join(form.get("full_name", "").split())
-    reason = " ".join(form.get("reason", "").split())
-    if not name or len(name) > 200:
-        errors["full_name"] = "Nom et prénom de la personne exclue (200 caractères au plus)."
-    if not reason or len(reason) > 300:
-        errors["reason"] = "Motif de l'exclusion (300 caractères au plus)."
-    birth_date: date | None = None
-    if form.get("birth_date"):
-        try:
-            birth_date = parse_date(form["birth_date"], "birth_date", "Date de naissance")
-        except InvalidValue as exc:
-            errors["birth_date"] = exc.message
-    case = form.get("case_id", "")
-    case_id = int(case) if case.isdigit() and len(case) < 12 else None
-    try:
-        sale_id = _id(request, "sale_id")
-        if not errors:
-            await barred_persons.add_barred_person(request.app.state.db.sessions, sale_id, case_id, name, birth_date, reason,
-                                            request.state.user.id)
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    except InvalidValue as exc:
-        errors[exc.field or "full_name"] = exc.message
-    if errors:
-        return await _rules_page(request, errors=errors, status_code=400)
-    return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions/regles?ok=exclusion#exclusions", status_code=303)
-
-
-async def remove_barred(request: Request) -> Response:
-    try:
-        sale_id = _id(request, "sale_id")
-        await barred_persons.remove_barred_person(request.app.state.db.sessions, _id(request, "barred_id"))
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions/regles?ok=retire#exclusions", status_code=303)
-
-
-async def block_bidder(request: Request) -> Response:
-    form = await form_dict(request)
-    reason = " ".join(form.get("reason", "").split())[:300]
-    unblock = form.get("unblock") == "1"
-    if not unblock and not reason:
-        return error_page(request, 400, "Indiquez le motif du blocage (défaut de paiement, vente, lot).")
-    try:
-        await barred_persons.set_blocked(request.app.state.db.sessions, _id(request, "bidder_id"),
-                                  "" if unblock else reason, utcnow())
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    await request.app.state.rooms.refresh_paddles()   # a live room refuses the blocked paddle at once
-    return RedirectResponse(safe_next(form.get("suite"), "/bureau"), status_code=303)
-
-
-# --- the bidder's own data -------------------------------------------------------------------------------
-
-async def my_data(request: Request) -> Response:
-    try:
-        data = await personal_data.bidder_export(request.app.state.db.sessions, request.state.user.id,
-                                           request.app.state.settings.private_dir, utcnow())
-    except catalogue.NotFound:
-        return error_page(request, 404, "Aucune fiche d'enchérisseur n'est rattachée à ce compte.")
-    return Response(orjson.dumps(data, option=orjson.OPT_INDENT_2), media_type="application/json", headers={
-        "content-disposition": 'attachment; filename="mes-donnees-criee.json"', "cache-control": "no-store, private"})
-
-
 routes = [
     page("/ventes/{sale_id}/inscription", public_form, access=PUBLIC),
     page("/ventes/{sale_id}/inscription", public_register, access=PUBLIC, methods=("POST",)),
     page("/ventes/{sale_id}/inscription/envoyee", public_sent, access=PUBLIC),
-    # Specific paths before /inscriptions/{registration_id}.
+    # Specific paths before /inscriptions/{registration_id} (and registration_rules.routes before these).
     page("/bureau/ventes/{sale_id}/inscriptions", registrations_list, access=STAFF),
     page("/bureau/ventes/{sale_id}/inscriptions", desk_register, access=STAFF, methods=("POST",)),
     page("/bureau/ventes/{sale_id}/inscriptions/nouvelle", desk_form, access=STAFF),
-    page("/bureau/ventes/{sale_id}/inscriptions/regles", rules_page, access=STAFF),
-    page("/bureau/ventes/{sale_id}/inscriptions/regles", save_rules, access=OFFICER, methods=("POST",)),
-    page("/bureau/ventes/{sale_id}/inscriptions/exclusions", add_barred, access=OFFICER, methods=("POST",)),
-    page("/bureau/ventes/{sale_id}/inscriptions/exclusions/{barred_id}/supprimer", remove_barred, access=OFFICER,
-         methods=("POST",)),
     page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}", registration_page, access=STAFF),
     page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/homonyme", clear_homonym, access=OFFICER,
          methods=("POST",)),
@@ -555,12 +349,4 @@ routes = [
          methods=("POST",)),
     page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/annuler", cancel_registration, access=STAFF,
          methods=("POST",)),
-    page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/piece", view_scan, access=STAFF),
-    page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/piece", upload_scan, access=STAFF,
-         methods=("POST",)),
-    page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/carte.pdf", card_as_pdf, access=STAFF),
-    page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/carte.png", card_as_png, access=STAFF),
-    page("/bureau/ventes/{sale_id}/panneaux/lire", read_card, access=STAFF, methods=("POST",)),
-    page("/bureau/encherisseurs/{bidder_id}/blocage", block_bidder, access=OFFICER, methods=("POST",)),
-    page("/mon-espace/mes-donnees", my_data, access=BIDDER),
 ]
