@@ -5,6 +5,8 @@ The labels, choices and request helpers here serve the other registration pages 
 (barred_persons), the bidder's own data (personal_data)."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -16,10 +18,10 @@ from auction.domain.bidder_checks import CHECK_KINDS
 from auction.domain.id_scans import MAX_SCAN_BYTES, sniff_scan
 from auction.domain.identity import DOCUMENT_TYPES
 from auction.domain.registration import (BUYER_TYPES, CHANNELS, REQUEST_KINDS, REQUEST_ROWS, TAX_RESIDENCES,
-                                         clean_attestation, clean_registration)
+                                         RegistrationInput, clean_attestation, clean_registration)
 from auction.domain.solvency import DEPOSIT_METHODS, SOLVENCY_KINDS, SOLVENCY_RULES
 from auction.mail import Mail, deliver
-from auction.models import utcnow
+from auction.models import Registration, Sale, utcnow
 from auction.services import barred_clearances, catalogue, id_scans, registration_rules
 from auction.services import registration as service
 
@@ -76,6 +78,48 @@ async def form_with_scan(request: Request) -> tuple[dict[str, str], bytes | None
     return values, content or None
 
 
+async def _record(request: Request, values: dict[str, str], content: bytes | None, now: datetime, *, desk: bool,
+                  more_errors: dict[str, str] | None = None, user_id: int | None = None,
+                  bidder_id: int | None = None) -> tuple[Sale, RegistrationInput, Registration] | Response:
+    """What the public form and the desk form share: check the form and the scan (required online, optional
+    at the desk), keep the scan, then record the registration, removing the scan if it is not recorded.
+    Returns what was recorded, or the response to send: the form again with its errors, or a 404."""
+    sessions, private_dir = request.app.state.db.sessions, request.app.state.settings.private_dir
+    form_page = _desk_form if desk else _public_form
+    try:
+        sale_id = path_id(request, "sale_id")
+        sale, _ = await service.registration_sale(sessions, sale_id, public=not desk)
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    data, errors = clean_registration(values, service.sale_day(sale))
+    errors.update({k: v for k, v in (more_errors or {}).items() if k not in errors})
+    if content or not desk:
+        try:
+            sniff_scan(content or b"")
+        except InvalidValue as exc:
+            errors["scan"] = exc.message
+    if errors:
+        if not desk and "scan" not in errors:
+            errors["scan"] = "Joignez de nouveau la copie de la pièce (le navigateur ne la garde pas)."
+        return await form_page(request, values=values, errors=errors, status_code=400)
+    scan = None
+    try:
+        if content:
+            scan = await id_scans.store_scan(content, private_dir)
+        registration = await service.register(sessions, sale_id, data, via="desk" if desk else "web", now=now,
+                                              scan=scan, user_id=user_id, bidder_id=bidder_id)
+    except (InvalidValue, service.RegistrationRefused) as exc:
+        id_scans.remove_scan(private_dir, scan.path if scan else None)
+        return await form_page(request, values=values, errors={exc.field or "form": exc.message}, status_code=400)
+    except catalogue.NotFound:
+        id_scans.remove_scan(private_dir, scan.path if scan else None)
+        return error_page(request, 404)
+    except BaseException:
+        id_scans.remove_scan(private_dir, scan.path if scan else None)   # nothing half-saved
+        raise
+    return sale, data, registration
+
+
 # --- public: the online pre-registration -----------------------------------------------------------
 
 async def _public_form(request: Request, *, values=None, errors=None, status_code=200) -> Response:
@@ -95,40 +139,14 @@ async def public_form(request: Request) -> Response:
 
 
 async def public_register(request: Request) -> Response:
-    sessions, settings = request.app.state.db.sessions, request.app.state.settings
+    settings = request.app.state.settings
     values, content = await form_with_scan(request)
-    try:
-        sale_id = path_id(request, "sale_id")
-        sale, _ = await service.registration_sale(sessions, sale_id)
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    data, errors = clean_registration(values, service.sale_day(sale))
-    try:
-        sniff_scan(content or b"")
-    except InvalidValue as exc:
-        errors["scan"] = exc.message
-    if errors:
-        if "scan" not in errors:
-            errors["scan"] = "Joignez de nouveau la copie de la pièce (le navigateur ne la garde pas)."
-        return await _public_form(request, values=values, errors=errors, status_code=400)
     now = utcnow()
-    try:
-        scan = await id_scans.store_scan(content, settings.private_dir)
-    except InvalidValue as exc:
-        return await _public_form(request, values=values, errors={"scan": exc.message}, status_code=400)
-    try:
-        registration = await service.register(
-            sessions, sale_id, data, via="web", now=now, scan=scan,
-            user_id=request.state.user.id if _is_bidder(request) else None)
-    except (InvalidValue, service.RegistrationRefused) as exc:
-        id_scans.remove_scan(settings.private_dir, scan.path)
-        return await _public_form(request, values=values, errors={exc.field or "form": exc.message}, status_code=400)
-    except catalogue.NotFound:
-        id_scans.remove_scan(settings.private_dir, scan.path)
-        return error_page(request, 404)
-    except BaseException:
-        id_scans.remove_scan(settings.private_dir, scan.path)   # nothing half-saved
-        raise
+    recorded = await _record(request, values, content, now, desk=False,
+                             user_id=request.state.user.id if _is_bidder(request) else None)
+    if isinstance(recorded, Response):
+        return recorded
+    sale, data, registration = recorded
     base_url = settings.public_url or str(request.base_url)   # behind a proxy, set CRIEE_PUBLIC_URL
     link = service.confirmation_link(signing_secret(request), base_url, registration, data.bidder.email, now)
     mail = Mail(data.bidder.email, f"Confirmez votre inscription à la vente {sale.reference}",
@@ -137,7 +155,7 @@ async def public_register(request: Request) -> Response:
                 f"Confirmez votre adresse électronique en ouvrant ce lien (valable 7 jours) :\n\n{link}\n\n"
                 "L'étude vérifiera ensuite votre pièce d'identité et, si la vente l'exige, votre garantie ; "
                 "votre numéro de panneau vous sera remis une fois ces contrôles faits.\n")
-    response = RedirectResponse(f"/ventes/{sale_id}/inscription/envoyee", status_code=303)
+    response = RedirectResponse(f"/ventes/{sale.id}/inscription/envoyee", status_code=303)
     response.background = BackgroundTask(deliver, settings, mail)
     return response
 
@@ -206,43 +224,19 @@ async def desk_form(request: Request) -> Response:
 
 async def desk_register(request: Request) -> Response:
     """The clerk's fast path: the same data and the same checks; all passed, a paddle at once."""
-    sessions, settings = request.app.state.db.sessions, request.app.state.settings
     values, content = await form_with_scan(request)
-    try:
-        sale_id = path_id(request, "sale_id")
-        sale, _ = await service.registration_sale(sessions, sale_id, public=False)
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    data, errors = clean_registration(values, service.sale_day(sale))
     attestation, attestation_errors = clean_attestation(values)
-    errors.update({k: v for k, v in attestation_errors.items() if k not in errors})
-    if content:
-        try:
-            sniff_scan(content)
-        except InvalidValue as exc:
-            errors["scan"] = exc.message
     bidder_id = int(values["bidder_id"]) if values.get("bidder_id", "").isdigit() else None
-    if errors:
-        return await _desk_form(request, values=values, errors=errors, status_code=400)
     now = utcnow()
-    scan = None
+    recorded = await _record(request, values, content, now, desk=True, more_errors=attestation_errors,
+                             bidder_id=bidder_id)
+    if isinstance(recorded, Response):
+        return recorded
+    sale, _, registration = recorded
+    target = f"/bureau/ventes/{sale.id}/inscriptions/{registration.id}"
     try:
-        if content:
-            scan = await id_scans.store_scan(content, settings.private_dir)
-        registration = await service.register(sessions, sale_id, data, via="desk", now=now, scan=scan,
-                                              bidder_id=bidder_id)
-    except (InvalidValue, service.RegistrationRefused) as exc:
-        id_scans.remove_scan(settings.private_dir, scan.path if scan else None)
-        return await _desk_form(request, values=values, errors={exc.field or "form": exc.message}, status_code=400)
-    except catalogue.NotFound:
-        id_scans.remove_scan(settings.private_dir, scan.path if scan else None)
-        return error_page(request, 404)
-    except BaseException:
-        id_scans.remove_scan(settings.private_dir, scan.path if scan else None)
-        raise
-    target = f"/bureau/ventes/{sale_id}/inscriptions/{registration.id}"
-    try:
-        outcome = await service.verify(sessions, sale_id, registration.id, attestation, request.state.user.id, now)
+        outcome = await service.verify(request.app.state.db.sessions, sale.id, registration.id, attestation,
+                                       request.state.user.id, now)
     except DomainError as exc:   # e.g. no paddle number left: the registration stays, to be checked again
         return RedirectResponse(f"{target}?ok=inscrit&erreur={exc.code}", status_code=303)
     return RedirectResponse(f"{target}?ok={'panneau' if outcome.paddle else 'controles'}", status_code=303)
