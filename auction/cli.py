@@ -181,7 +181,7 @@ def cmd_verify_log(args, settings):
 
 def cmd_purge_scans(args, settings):
     from auction.models import utcnow
-    from auction.services.registration import purge_scans
+    from auction.services.id_scans import purge_scans
 
     months = settings.scan_retention_months if args.months is None else args.months
     if months < 0:

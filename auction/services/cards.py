@@ -1,18 +1,29 @@
 """The paddle card: the paddle number in very large type, the bidder's name, the sale, and a QR
-code holding the signed card token (auction.domain.signing). As a PNG (Pillow) and a PDF."""
+code holding the signed card token (auction.domain.signing). As a PNG (Pillow) and a PDF. And the
+reverse: a card scanned by the room's tablet, accepted while its paddle is still valid."""
 from __future__ import annotations
 
 import asyncio
 import base64
 import io
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_M
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.documents import render_pdf
+from auction.domain.registration import CHANNELS
+from auction.domain.signing import TokenRefused, paddle_card_expiry, sign_paddle_token, verify_paddle_token
+from auction.formats import long_datetime
+from auction.models import Bidder, Office, Registration, Sale
+
+from .catalogue import NotFound
+from .registration import RegistrationRefused, registration_in_sale
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 CARD_SIZE = (1240, 1748)        # A6 portrait at 300 dpi
@@ -99,3 +110,57 @@ async def card_png(card: Card) -> bytes:
 async def card_pdf(card: Card) -> bytes:
     qr = base64.b64encode(await asyncio.to_thread(qr_png, card.token)).decode()
     return await render_pdf("paddle_card.html", {"card": card, "qr_data_uri": f"data:image/png;base64,{qr}"})
+
+
+# --- a registration's card, and a scanned card read back -----------------------------------------------
+
+@dataclass(frozen=True)
+class CardData:
+    sale: Sale
+    registration: Registration
+    bidder: Bidder
+    office_name: str
+    token: str
+
+
+async def card_data(sessions: async_sessionmaker[AsyncSession], sale_id: int, registration_id: int,
+                    secret: bytes) -> CardData:
+    async with sessions() as session:
+        sale = await session.get(Sale, sale_id)
+        if sale is None:
+            raise NotFound()
+        registration = await registration_in_sale(session, sale_id, registration_id)
+        if registration.paddle_number is None or registration.verified_at is None:
+            raise RegistrationRefused("Pas encore de panneau : vérifiez d'abord l'inscription.")
+        office = await session.scalar(select(Office).limit(1))
+    token = sign_paddle_token(secret, sale_id, registration.id, registration.paddle_number,
+                              paddle_card_expiry(sale.starts_at))
+    return CardData(sale, registration, registration.bidder, office.name if office else "", token)
+
+
+def card_of(data: CardData) -> Card:
+    return Card(paddle=data.registration.paddle_number, bidder_name=data.bidder.full_name
+                + (f" — {data.bidder.company_name}" if data.bidder.buyer_type == "company" else ""),
+                channel_label=CHANNELS[data.registration.channel], sale_reference=data.sale.reference,
+                sale_title=data.sale.title, sale_when=long_datetime(data.sale.starts_at),
+                office_name=data.office_name, token=data.token)
+
+
+@dataclass(frozen=True)
+class CardRead:
+    paddle: int
+    name: str
+    channel: str
+
+
+async def read_card(sessions: async_sessionmaker[AsyncSession], sale_id: int, token: str, secret: bytes,
+                    now: datetime) -> CardRead:
+    """A scanned card, for the tablet: signed, for this sale, not expired, and its paddle still valid."""
+    card = verify_paddle_token(secret, token, sale_id, now)
+    async with sessions() as session:
+        registration = await session.get(Registration, card.registration_id)
+    if (registration is None or registration.sale_id != sale_id or registration.verified_at is None
+            or registration.paddle_number != card.paddle):
+        raise TokenRefused("Carte refusée : ce panneau n'est plus valable (inscription annulée ou panneau "
+                           "réattribué). Vérifiez l'inscription.")
+    return CardRead(registration.paddle_number, registration.bidder.full_name, registration.channel)

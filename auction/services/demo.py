@@ -24,9 +24,10 @@ from auction.models import (BarredPerson, BidRequest, Bidder, Case, Claim, Credi
 
 from .accounts import NewUser, add_user
 from .demo_publicity import seed_publicity
+from .id_scans import SCAN_DIR
 from .inventory import content_of
 from .passwords import hash_password
-from .registration import SCAN_DIR, facts_for
+from .registration import facts_for
 
 
 @dataclass(frozen=True)

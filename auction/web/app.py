@@ -24,8 +24,9 @@ from auction.services.simulation import simulate_sale as simulate_sale_task
 from . import errors
 from .access import PUBLIC, Access, page, public_mount
 from .live import DirectWrites, Hubs
-from .pages import (audit, auth, bidder_accounts, cases, catalogue, feed, inventory, lots, office, online,
-                    publicity, registration, room, room_settings, sale_forms, sales)
+from .pages import (audit, auth, barred_persons, bidder_accounts, cards, cases, catalogue, feed, id_scans, inventory,
+                    lots, office, online, personal_data, publicity, registration, registration_rules, room,
+                    room_settings, sale_forms, sales)
 from .templates import FRONTEND
 
 log = logging.getLogger("criee.web")
@@ -47,7 +48,12 @@ def build_routes(settings: Settings) -> list:
         *office.routes,
         *inventory.routes,
         *lots.routes,
+        *registration_rules.routes,   # before registration.routes: /inscriptions/regles is not a registration id
+        *barred_persons.routes,
         *registration.routes,
+        *id_scans.routes,
+        *cards.routes,
+        *personal_data.routes,
         *bidder_accounts.routes,
         *room.routes,
         *online.routes,

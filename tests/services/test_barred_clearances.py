@@ -6,6 +6,7 @@ from sqlalchemy import select
 from auction.domain.errors import InvalidValue
 from auction.domain.roles import Role
 from auction.models import BarredClearance, utcnow
+from auction.services import barred_persons
 from auction.services import registration as service
 from auction.services.barred_clearances import clear_homonym
 
@@ -49,7 +50,7 @@ async def test_nothing_to_clear_a_block_or_no_reason_are_refused(db, sale, users
     with pytest.raises(service.RegistrationRefused, match="rien à lever"):
         await clear_homonym(db.sessions, sale.id, plain.id, REASON, users[Role.OFFICER].id, utcnow())
 
-    await service.set_blocked(db.sessions, plain.bidder_id, "défaut de paiement, vente VJ-2026-03", utcnow())
+    await barred_persons.set_blocked(db.sessions, plain.bidder_id, "défaut de paiement, vente VJ-2026-03", utcnow())
     with pytest.raises(service.RegistrationRefused, match="défaut de paiement"):
         await clear_homonym(db.sessions, sale.id, plain.id, REASON, users[Role.OFFICER].id, utcnow())
 

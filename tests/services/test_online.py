@@ -17,7 +17,7 @@ from auction.models import BidRequest, Bidder, Registration, Sale, SaleEvent, Us
 from auction.services import online
 from auction.services import room as room_service
 from auction.services.demo import seed_demo
-from auction.services.registration import set_blocked
+from auction.services.barred_persons import set_blocked
 from auction.services.room import RoomRegistry
 
 TODAY = date(2026, 11, 22)

@@ -1,7 +1,7 @@
 """Registration services on both databases: one transaction per registration, checks recorded with who
-and when, paddles allocated per sale and channel, cards, scans and their retention, the bidder's export."""
+and when, paddles allocated per sale and channel. The fixtures and helpers here serve the tests of the
+other registration services too (test_cards, test_id_scans, test_barred_persons…)."""
 import io
-import stat
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -12,16 +12,14 @@ from auction.domain.bidder_checks import EmailNotConfirmed
 from auction.domain.errors import InvalidValue
 from auction.domain.identity import IdentityDocument
 from auction.domain.registration import Attestation, clean_registration
-from auction.domain.registration_rules import PaddleRanges, PaddlesExhausted
+from auction.domain.registration_rules import PaddleRanges
 from auction.domain.solvency import SolvencyProof, SolvencyRule
 from auction.domain.roles import Role
-from auction.domain.signing import TokenForged, TokenRefused
-from auction.models import (BarredPerson, BidRequest, Bidder, Case, Lot, PersonalDataAccess, Registration,
-                            RegistrationCheck, Sale, utcnow)
+from auction.models import BarredPerson, BidRequest, Bidder, Case, Lot, Registration, RegistrationCheck, Sale, utcnow
+from auction.services import id_scans, registration_rules
 from auction.services import registration as service
 from auction.services.room import load_paddles
 
-from ..conftest import add_user
 from ..domain.test_registration import form
 
 SECRET = b"test-secret-" + b"x" * 40
@@ -191,7 +189,8 @@ async def test_an_online_registration_is_verified_only_once_its_email_is_confirm
 
 async def test_solvency_as_the_sale_requires_and_cash_ceiling(db, sale, users):
     officer = users[Role.OFFICER]
-    await service.save_rules(db.sessions, sale.id, PaddleRanges(), SolvencyRule("deposit", 300_00), officer.id)
+    await registration_rules.save_rules(db.sessions, sale.id, PaddleRanges(), SolvencyRule("deposit", 300_00),
+                                        officer.id)
     reg = await service.register(db.sessions, sale.id, data_of(sale), via="desk", now=utcnow())
     results = {r.kind: r for r in (await service.verify(db.sessions, sale.id, reg.id, attestation(), officer.id,
                                                         utcnow())).results}
@@ -202,37 +201,6 @@ async def test_solvency_as_the_sale_requires_and_cash_ceiling(db, sale, users):
     transfer = SolvencyProof("deposit", 1_500_00, "transfer", "VIR-1")
     assert (await service.verify(db.sessions, sale.id, reg.id, attestation(solvency=transfer), officer.id,
                                  utcnow())).paddle == 1
-
-
-async def test_staff_persons_barred_for_the_case_and_blocked_bidders_get_no_paddle(db, sale, users):
-    await add_user(db, Role.CLERK, "thomas.morel@etude.fr", "Thomas MOREL")
-    morel = await service.register(db.sessions, sale.id, data_of(sale, first_name="Thomas", last_name="Morel",
-                                                                 document_number="TM123456"), via="desk", now=utcnow())
-    outcome = await service.verify(db.sessions, sale.id, morel.id, attestation("TM123456", first="Thomas", last="MOREL"),
-                                   users[Role.OFFICER].id, utcnow())
-    assert outcome.paddle is None and "C. civ. 1596" in {r.kind: r for r in outcome.results}["not_barred"].detail
-
-    async with db.sessions() as session:
-        case_id = await session.scalar(select(Lot.case_id).where(Lot.sale_id == sale.id).limit(1))
-    await service.add_barred_person(db.sessions, sale.id, case_id, "Julien ROCHE", date(1979, 3, 30),
-                                    "débiteur saisi", users[Role.OFFICER].id)
-    with pytest.raises(InvalidValue, match="dossier de cette vente"):
-        await service.add_barred_person(db.sessions, sale.id, 999_999, "X Y", None, "motif", users[Role.OFFICER].id)
-    roche = await service.register(db.sessions, sale.id, data_of(sale, first_name="Julien", last_name="Roche",
-                                                                 birth_date="1979-03-30", document_number="AA11111"),
-                                   via="web", now=utcnow())
-    await confirm(db, roche)
-    outcome = await service.verify(db.sessions, sale.id, roche.id, attestation("AA11111", first="Julien", last="ROCHE"),
-                                   users[Role.CLERK].id, utcnow())
-    assert "débiteur saisi" in {r.kind: r for r in outcome.results}["not_barred"].detail
-
-    lea = await service.register(db.sessions, sale.id, data_of(sale), via="web", now=utcnow())
-    await confirm(db, lea)
-    await service.set_blocked(db.sessions, lea.bidder_id, "défaut de paiement, vente VJ-2026-03", utcnow())
-    outcome = await service.verify(db.sessions, sale.id, lea.id, attestation(), users[Role.CLERK].id, utcnow())
-    assert outcome.paddle is None and "bloqué" in {r.kind: r for r in outcome.results}["not_barred"].detail
-    await service.set_blocked(db.sessions, lea.bidder_id, "", utcnow())
-    assert (await service.verify(db.sessions, sale.id, lea.id, attestation(), users[Role.CLERK].id, utcnow())).paddle
 
 
 async def test_the_same_person_under_two_records_is_a_duplicate(db, sale, users):
@@ -251,104 +219,6 @@ async def test_the_same_person_under_two_records_is_a_duplicate(db, sale, users)
     outcome = await service.verify(db.sessions, sale.id, second.id, attestation("X4RTBPFW4"), users[Role.CLERK].id,
                                    utcnow())
     assert "même pièce" in {r.kind: r for r in outcome.results}["duplicates"].detail
-
-
-async def test_paddle_ranges_are_configurable_per_sale(db, sale, users):
-    officer = users[Role.OFFICER]
-    await service.save_rules(db.sessions, sale.id, PaddleRanges(100, 100, 900, 999), SolvencyRule(), officer.id)
-    first = await service.register(db.sessions, sale.id, data_of(sale), via="desk", now=utcnow())
-    second = await service.register(db.sessions, sale.id, data_of(sale, first_name="Marc", last_name="Bertin",
-                                                                  document_number="18CV42817"), via="desk", now=utcnow())
-    assert (await service.verify(db.sessions, sale.id, first.id, attestation(), officer.id, utcnow())).paddle == 100
-    with pytest.raises(PaddlesExhausted, match="100 à 100"):
-        await service.verify(db.sessions, sale.id, second.id, attestation("18CV42817", first="Marc", last="BERTIN"),
-                             officer.id, utcnow())
-    async with db.sessions() as session:
-        assert await session.scalar(select(func.count()).select_from(RegistrationCheck).where(
-            RegistrationCheck.registration_id == second.id)) == 0          # nothing half-recorded
-    with pytest.raises(InvalidValue, match="rester dans les plages"):
-        await service.save_rules(db.sessions, sale.id, PaddleRanges(1, 10, 900, 999), SolvencyRule(), officer.id)
-    assert await service.sale_rules(db.sessions, sale.id) == (PaddleRanges(100, 100, 900, 999), SolvencyRule())
-
-
-async def test_a_card_is_read_for_its_sale_while_its_paddle_is_valid(db, sale, users):
-    reg = await service.register(db.sessions, sale.id, data_of(sale), via="desk", now=utcnow())
-    with pytest.raises(service.RegistrationRefused, match="Pas encore de panneau"):
-        await service.card_data(db.sessions, sale.id, reg.id, SECRET)
-    await service.verify(db.sessions, sale.id, reg.id, attestation(), users[Role.CLERK].id, utcnow())
-    card = await service.card_data(db.sessions, sale.id, reg.id, SECRET)
-    assert card.token.startswith(f"P1-{sale.id}-{reg.id}-1-")
-    read = await service.read_card(db.sessions, sale.id, card.token, SECRET, utcnow())
-    assert (read.paddle, read.name) == (1, "Léa MARTIN-DUPRÉ")
-    with pytest.raises(TokenForged):
-        await service.read_card(db.sessions, sale.id, card.token.replace("-1-", "-2-"), SECRET, utcnow())
-    async with db.sessions() as session, session.begin():
-        (await session.get(Registration, reg.id)).paddle_number = 7           # given another number since
-    with pytest.raises(TokenRefused, match="plus valable"):
-        await service.read_card(db.sessions, sale.id, card.token, SECRET, utcnow())
-    assert [b.id for b in await service.find_bidders(db.sessions, card.token, SECRET)] == [reg.bidder_id]
-
-
-async def test_scans_are_checked_by_content_and_kept_private(tmp_path):
-    private, media = tmp_path / "private", tmp_path / "media"
-    stored = await service.store_scan(png_bytes(), private)
-    path = private / stored.path
-    assert stored.content_type == "image/png" and path.exists() and not media.exists()
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    with pytest.raises(InvalidValue, match="illisible"):
-        await service.store_scan(b"\x89PNG\r\n\x1a\n" + b"truncated", private)
-    with pytest.raises(InvalidValue, match="Format refusé"):
-        await service.store_scan(b"GIF89a...", private)
-    assert len(list((private / service.SCAN_DIR).iterdir())) == 1
-
-
-async def test_scan_access_is_logged_and_scans_are_purged_after_retention(db, sale, users, tmp_path):
-    private = tmp_path / "private"
-    scan = await service.store_scan(png_bytes(), private)
-    reg = await service.register(db.sessions, sale.id, data_of(sale), via="web", now=utcnow(), scan=scan)
-    path, content_type = await service.scan_for_staff(db.sessions, sale.id, reg.id, users[Role.CLERK].id, utcnow())
-    assert (path, content_type) == (scan.path, "image/png")
-    async with db.sessions() as session:
-        log = (await session.scalars(select(PersonalDataAccess))).all()
-    assert [(e.action, e.user_id, e.registration_id) for e in log] == [("view_scan", users[Role.CLERK].id, reg.id)]
-
-    now = utcnow()
-    assert await service.purge_scans(db.sessions, private, 6, now) == 0                 # sale not settled
-    async with db.sessions() as session, session.begin():
-        settled = await session.get(Sale, sale.id)
-        settled.status, settled.settled_at = "settled", now - timedelta(days=120)
-    assert await service.purge_scans(db.sessions, private, 6, now) == 0                 # four months only
-    assert await service.purge_scans(db.sessions, private, 3, now) == 1
-    assert not (private / scan.path).exists()
-    async with db.sessions() as session:
-        stored = await session.get(Registration, reg.id)
-        actions = (await session.scalars(select(PersonalDataAccess.action).order_by(PersonalDataAccess.id))).all()
-    assert stored.scan_path is None and stored.scan_deleted_at == now and actions == ["view_scan", "purge_scan"]
-    with pytest.raises(service.NotFound):
-        await service.scan_for_staff(db.sessions, sale.id, reg.id, users[Role.CLERK].id, utcnow())
-    assert await service.purge_scans(db.sessions, private, 3, now) == 0
-
-
-async def test_a_bidder_downloads_their_own_data(db, sale, users, tmp_path):
-    bidder_user = users[Role.BIDDER]
-    private = tmp_path / "private"
-    scan = await service.store_scan(png_bytes(), private)
-    await service.register(db.sessions, sale.id, data_of(sale, request_lot_1="1", request_max_1="250"), via="web",
-                           now=utcnow(), scan=scan, user_id=bidder_user.id)
-    await service.register(db.sessions, sale.id, data_of(sale, first_name="Marc", last_name="Bertin",
-                                                         email="marc@exemple.fr", document_number="18CV42817"),
-                           via="web", now=utcnow())
-    export = await service.bidder_export(db.sessions, bidder_user.id, private, utcnow())
-    assert export["bidder"]["first_name"] == "Léa" and len(export["registrations"]) == 1
-    registration = export["registrations"][0]
-    assert registration["identity_document"]["number"] == "X4RTBPFW4"
-    assert registration["identity_document"]["scan"]["base64"]
-    assert registration["bid_requests"][0]["max_amount_cents"] == 250_00
-    assert "Marc" not in str(export) and "marc@exemple.fr" not in str(export)
-    async with db.sessions() as session:
-        assert (await session.scalars(select(PersonalDataAccess.action))).all() == ["export"]
-    with pytest.raises(service.NotFound):
-        await service.bidder_export(db.sessions, users[Role.CLERK].id, private, utcnow())
 
 
 async def test_the_demo_has_checked_bidders_and_one_waiting_for_the_clerk(db, tmp_path):
@@ -371,7 +241,7 @@ async def test_the_demo_has_checked_bidders_and_one_waiting_for_the_clerk(db, tm
 
 async def test_a_registration_without_paddle_can_be_withdrawn_with_its_scan(db, sale, users, tmp_path):
     private = tmp_path / "private"
-    scan = await service.store_scan(png_bytes(), private)
+    scan = await id_scans.store_scan(png_bytes(), private)
     reg = await service.register(db.sessions, sale.id, data_of(sale, request_lot_1="1", request_max_1="200"),
                                  via="web", now=utcnow(), scan=scan)
     await service.cancel_registration(db.sessions, private, sale.id, reg.id)

@@ -1,18 +1,14 @@
-"""Registration over HTTP: the public form, the e-mail link, the clerk's pages and checks, paddle cards
-decoded with a real QR decoder, the tablet's card reader, identity scans and the bidder's export."""
+"""Registration over HTTP: the public form, the e-mail link, the clerk's desk form, checks and homonyms.
+The helpers here serve the other registration pages' tests too (cards, scans, rules, personal data)."""
 import html
-import io
 import logging
 import re
 
 import httpx
-import zxingcpp
-from PIL import Image
-from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from auction.domain.roles import Role
-from auction.models import BarredClearance, BidRequest, Bidder, PersonalDataAccess, Registration, RegistrationCheck, Sale
+from auction.models import BarredClearance, BidRequest, Bidder, Registration, RegistrationCheck, Sale
 
 from ..conftest import add_user, csrf_from
 from ..domain.test_registration import form
@@ -40,13 +36,6 @@ async def register_online(client, sale_id, scan=None, **changes):
 async def count(db, model) -> int:
     async with db.sessions() as session:
         return await session.scalar(select(func.count()).select_from(model))
-
-
-def decode_qr(png: bytes) -> str:
-    """A real QR decoder (zxing-cpp) reads the card image."""
-    results = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("RGB"))
-    assert len(results) == 1, "one QR code on the card"
-    return results[0].text
 
 
 async def test_a_bidder_registers_online_and_confirms_the_email(client, db, sale, settings, caplog):  # noqa: F811
@@ -152,62 +141,6 @@ async def test_an_online_registration_is_not_verified_before_its_email_is_confir
     assert granted.status_code == 303 and granted.headers["location"] == f"{path}?ok=panneau"
 
 
-async def test_the_clerk_checks_a_registration_and_prints_a_card_read_by_a_real_decoder(
-        app, client, db, sale, users, login, settings, caplog):  # noqa: F811
-    caplog.set_level(logging.INFO, logger="criee.mail")
-    await register_online(client, sale.id)
-    await confirm_by_the_link(app, caplog)
-    client.cookies.clear()
-    await login(client, users[Role.CLERK])
-    listing = await client.get(f"/bureau/ventes/{sale.id}/inscriptions")
-    assert "Léa MARTIN-DUPRÉ" in text(listing) and "••••••PFW4" in text(listing)
-    assert "X4RTBPFW4" not in text(listing), "lists show masked document numbers"
-    async with db.sessions() as session:
-        registration = await session.scalar(select(Registration))
-    path = f"/bureau/ventes/{sale.id}/inscriptions/{registration.id}"
-    page = await client.get(path)
-    assert "Vérifier et attribuer un panneau" in text(page) and "À vérifier" not in text(page)
-    token = await csrf_from(client, path)
-    attestation = {"csrf_token": token, "document_type": "id_card", "document_number": "X4RTBPFW4",
-                   "document_expires_on": "2031-05-01", "document_country": "FR", "document_first_names": "Léa",
-                   "document_last_name": "MARTIN-DUPRÉ"}
-    refused = await client.post(f"{path}/verifier", data=attestation)           # document not ticked as seen
-    assert refused.status_code == 400 and "aucun panneau n'a été attribué" in text(refused)
-    assert "pièce vue" in text(refused)
-    granted = await client.post(f"{path}/verifier", data={**attestation, "document_seen": "1"})
-    assert granted.status_code == 303
-    page = await client.get(granted.headers["location"])
-    assert "panneau n° 1 attribué" in text(page) and 'id="paddle-number">1<' in text(page)
-    async with db.sessions() as session:
-        assert await session.scalar(select(func.count()).select_from(RegistrationCheck)) == 12
-
-    pdf = await client.get(f"{path}/carte.pdf")
-    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
-    card_text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
-    assert "PANNEAU" in card_text and "Léa MARTIN-DUPRÉ" in card_text and sale.reference in card_text
-    (qr_in_pdf,) = PdfReader(io.BytesIO(pdf.content)).pages[0].images
-    assert [r.text for r in zxingcpp.read_barcodes(qr_in_pdf.image.convert("RGB"))] == [decode_qr(
-        (await client.get(f"{path}/carte.png")).content)]
-    png = await client.get(f"{path}/carte.png")
-    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
-    decoded = decode_qr(png.content)
-    assert decoded.startswith(f"P1-{sale.id}-{registration.id}-1-")
-
-    reader = f"/bureau/ventes/{sale.id}/panneaux/lire"
-    headers = {"x-csrf-token": token}
-    accepted = await client.post(reader, json={"token": decoded}, headers=headers)
-    assert accepted.status_code == 200 and accepted.json() == {"paddle": 1, "name": "Léa MARTIN-DUPRÉ",
-                                                               "channel": "room"}
-    altered = decoded.replace(f"-{registration.id}-1-", f"-{registration.id}-2-")
-    refused = await client.post(reader, json={"token": altered}, headers=headers)
-    assert refused.status_code == 400 and "signature est invalide" in refused.json()["message"]
-    other_sale = await client.post(f"/bureau/ventes/{sale.id + 1000}/panneaux/lire", json={"token": decoded},
-                                   headers=headers)
-    assert other_sale.status_code == 400 and "autre vente" in other_sale.json()["message"]
-    no_csrf = await client.post(reader, json={"token": decoded})
-    assert no_csrf.status_code == 403
-
-
 async def test_the_clerk_registers_at_the_desk_in_one_go(client, db, sale, users, login):  # noqa: F811
     await login(client, users[Role.CLERK])
     path = f"/bureau/ventes/{sale.id}/inscriptions/nouvelle"
@@ -228,30 +161,6 @@ async def test_the_clerk_registers_at_the_desk_in_one_go(client, db, sale, users
     again = await client.post(f"/bureau/ventes/{sale.id}/inscriptions", data={
         "csrf_token": token, **registration_form(), "bidder_id": str(registration.bidder_id)})
     assert again.status_code == 400 and "déjà inscrit à cette vente" in text(again)
-
-
-async def test_identity_scans_are_for_staff_and_every_look_is_logged(client, db, sale, users, login):  # noqa: F811
-    await register_online(client, sale.id)
-    async with db.sessions() as session:
-        registration = await session.scalar(select(Registration))
-    scan_path = f"/bureau/ventes/{sale.id}/inscriptions/{registration.id}/piece"
-    anonymous = await client.get(scan_path)
-    assert anonymous.status_code == 303
-    assert (await client.get(f"/medias/{registration.scan_path}")).status_code == 404
-    for role in (Role.BIDDER,):
-        await login(client, users[role])
-        assert (await client.get(scan_path)).status_code == 403
-    client.cookies.clear()
-    await login(client, users[Role.OFFICER])
-    shown = await client.get(scan_path)
-    assert shown.status_code == 200 and shown.headers["content-type"] == "image/png"
-    assert shown.headers["x-content-type-options"] == "nosniff" and "no-store" in shown.headers["cache-control"]
-    assert shown.content == png_bytes()
-    async with db.sessions() as session:
-        log = (await session.scalars(select(PersonalDataAccess))).all()
-    assert [(e.action, e.user_id) for e in log] == [("view_scan", users[Role.OFFICER].id)]
-    page = await client.get(f"/bureau/ventes/{sale.id}/inscriptions/{registration.id}")
-    assert "Consultations de la copie" in text(page) and "Test Commissaire de justice" in text(page)
 
 
 async def test_only_the_officer_clears_a_homonym_with_a_reason(client, db, sale, users, login):  # noqa: F811
@@ -280,44 +189,6 @@ async def test_only_the_officer_clears_a_homonym_with_a_reason(client, db, sale,
     page = await client.get(done.headers["location"])
     assert "Homonymie enregistrée" in text(page) and "n'est pas « Léa MARTIN » — Née en 1990" in text(page)
     assert "Homonymie levée par le commissaire de justice : Léa MARTIN" in text(page)
-
-
-async def test_the_officer_sets_the_sales_rules_and_barred_persons(client, db, sale, users, login):  # noqa: F811
-    await login(client, users[Role.OFFICER])
-    path = f"/bureau/ventes/{sale.id}/inscriptions/regles"
-    token = await csrf_from(client, path)
-    bad = await client.post(path, data={"csrf_token": token, "room_first": "1", "room_last": "600",
-                                        "online_first": "501", "online_last": "999", "solvency_rule": "any"})
-    assert bad.status_code == 400 and "chevaucher" in text(bad)
-    good = await client.post(path, data={"csrf_token": token, "room_first": "10", "room_last": "99",
-                                         "online_first": "500", "online_last": "599", "solvency_rule": "deposit",
-                                         "deposit_minimum": "250"})
-    assert good.status_code == 303
-    added = await client.post(f"/bureau/ventes/{sale.id}/inscriptions/exclusions", data={
-        "csrf_token": token, "full_name": "Julien ROCHE", "reason": "débiteur saisi", "case_id": ""})
-    assert added.status_code == 303
-    page = await client.get(path)
-    assert 'value="10"' in text(page) and "Julien ROCHE" in text(page)
-    listing = await client.get(f"/bureau/ventes/{sale.id}/inscriptions")
-    assert "dépôt de garantie, d'au moins 250" in text(listing).replace("\u202f", " ").replace("\xa0", " ")
-
-
-async def test_a_bidder_downloads_their_data_as_json(client, db, sale, users, login):  # noqa: F811
-    await login(client, users[Role.BIDDER])
-    assert (await client.get("/mon-espace/mes-donnees")).status_code == 404      # no bidder record yet
-    response = await register_online(client, sale.id, email="bidder@exemple.fr")
-    assert response.status_code == 303
-    async with db.sessions() as session:
-        bidder = await session.scalar(select(Bidder))
-    assert bidder.user_id == users[Role.BIDDER].id                            # the logged-in account's record
-    space = await client.get("/mon-espace")
-    assert "/mon-espace/mes-donnees" in text(space)
-    export = await client.get("/mon-espace/mes-donnees")
-    assert export.status_code == 200 and export.headers["content-type"] == "application/json"
-    assert "attachment" in export.headers["content-disposition"]
-    data = export.json()
-    assert data["bidder"]["last_name"] == "Martin-Dupré"
-    assert data["registrations"][0]["identity_document"]["scan"]["content_type"] == "image/png"
 
 
 async def test_registration_is_closed_when_the_sale_is(client, db, sale):  # noqa: F811

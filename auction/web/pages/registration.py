@@ -1,14 +1,16 @@
-"""Bidder registration pages: the public form, the e-mail confirmation, the clerk's list, desk form and
-checks, paddle cards, the tablet's card reader, identity scans, the sale's rules, the bidder's data."""
+"""Bidder registration pages: the public form, the clerk's list, desk form, registration page and checks.
+
+The labels, choices and request helpers here serve the other registration pages too: identity scans
+(id_scans), paddle cards (cards), the sale's rules (registration_rules), barred persons and blocking
+(barred_persons), the bidder's own data (personal_data)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 
-import orjson
 from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from auction.domain.countries import COUNTRIES
 from auction.domain.errors import DomainError, InvalidValue
@@ -16,18 +18,14 @@ from auction.domain.bidder_checks import CHECK_KINDS
 from auction.domain.id_scans import MAX_SCAN_BYTES, sniff_scan
 from auction.domain.identity import DOCUMENT_TYPES
 from auction.domain.registration import (BUYER_TYPES, CHANNELS, REQUEST_KINDS, REQUEST_ROWS, TAX_RESIDENCES,
-                                         clean_attestation, clean_registration, parse_date)
-from auction.domain.registration_rules import clean_rules
+                                         RegistrationInput, clean_attestation, clean_registration)
 from auction.domain.solvency import DEPOSIT_METHODS, SOLVENCY_KINDS, SOLVENCY_RULES
-from auction.domain.signing import TokenRefused
 from auction.mail import Mail, deliver
-from auction.models import utcnow
-from auction.services import catalogue
-from auction.services import barred_clearances
+from auction.models import Registration, Sale, utcnow
+from auction.services import barred_clearances, catalogue, id_scans, registration_rules
 from auction.services import registration as service
-from auction.services.cards import card_pdf, card_png
 
-from ..access import BIDDER, OFFICER, PUBLIC, STAFF, CSRF_FIELD, page, safe_next
+from ..access import OFFICER, PUBLIC, STAFF, CSRF_FIELD, page
 from ..errors import error_page
 from ..forms import form_dict
 from ..templates import render
@@ -54,14 +52,14 @@ REGISTRATION_DEFAULTS = {"nationality": "FR", "country": "FR", "document_country
                          "buyer_type": "person", "document_type": "id_card"}
 
 
-def _id(request: Request, name: str) -> int:
+def path_id(request: Request, name: str) -> int:
     value = request.path_params[name]
     if not value.isdigit() or len(value) > 11:
         raise catalogue.NotFound()
     return int(value)
 
 
-def _secret(request: Request) -> bytes:
+def signing_secret(request: Request) -> bytes:
     return request.app.state.settings.secret_key.encode()
 
 
@@ -70,7 +68,7 @@ def _is_bidder(request: Request) -> bool:
     return user is not None and user.role == "bidder"
 
 
-async def _form_with_scan(request: Request) -> tuple[dict[str, str], bytes | None]:
+async def form_with_scan(request: Request) -> tuple[dict[str, str], bytes | None]:
     """The form's text fields, and the identity scan's first bytes (read up to the size limit + 1)."""
     form = await request.form()
     values = {key: str(value).strip() for key, value in form.items()
@@ -80,11 +78,53 @@ async def _form_with_scan(request: Request) -> tuple[dict[str, str], bytes | Non
     return values, content or None
 
 
+async def _record(request: Request, values: dict[str, str], content: bytes | None, now: datetime, *, desk: bool,
+                  more_errors: dict[str, str] | None = None, user_id: int | None = None,
+                  bidder_id: int | None = None) -> tuple[Sale, RegistrationInput, Registration] | Response:
+    """What the public form and the desk form share: check the form and the scan (required online, optional
+    at the desk), keep the scan, then record the registration, removing the scan if it is not recorded.
+    Returns what was recorded, or the response to send: the form again with its errors, or a 404."""
+    sessions, private_dir = request.app.state.db.sessions, request.app.state.settings.private_dir
+    form_page = _desk_form if desk else _public_form
+    try:
+        sale_id = path_id(request, "sale_id")
+        sale, _ = await service.registration_sale(sessions, sale_id, public=not desk)
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    data, errors = clean_registration(values, service.sale_day(sale))
+    errors.update({k: v for k, v in (more_errors or {}).items() if k not in errors})
+    if content or not desk:
+        try:
+            sniff_scan(content or b"")
+        except InvalidValue as exc:
+            errors["scan"] = exc.message
+    if errors:
+        if not desk and "scan" not in errors:
+            errors["scan"] = "Joignez de nouveau la copie de la pièce (le navigateur ne la garde pas)."
+        return await form_page(request, values=values, errors=errors, status_code=400)
+    scan = None
+    try:
+        if content:
+            scan = await id_scans.store_scan(content, private_dir)
+        registration = await service.register(sessions, sale_id, data, via="desk" if desk else "web", now=now,
+                                              scan=scan, user_id=user_id, bidder_id=bidder_id)
+    except (InvalidValue, service.RegistrationRefused) as exc:
+        id_scans.remove_scan(private_dir, scan.path if scan else None)
+        return await form_page(request, values=values, errors={exc.field or "form": exc.message}, status_code=400)
+    except catalogue.NotFound:
+        id_scans.remove_scan(private_dir, scan.path if scan else None)
+        return error_page(request, 404)
+    except BaseException:
+        id_scans.remove_scan(private_dir, scan.path if scan else None)   # nothing half-saved
+        raise
+    return sale, data, registration
+
+
 # --- public: the online pre-registration -----------------------------------------------------------
 
 async def _public_form(request: Request, *, values=None, errors=None, status_code=200) -> Response:
     try:
-        sale, rule = await service.registration_sale(request.app.state.db.sessions, _id(request, "sale_id"))
+        sale, rule = await service.registration_sale(request.app.state.db.sessions, path_id(request, "sale_id"))
     except catalogue.NotFound:
         return error_page(request, 404)
     return render(request, "registration/form.html", {
@@ -99,56 +139,30 @@ async def public_form(request: Request) -> Response:
 
 
 async def public_register(request: Request) -> Response:
-    sessions, settings = request.app.state.db.sessions, request.app.state.settings
-    values, content = await _form_with_scan(request)
-    try:
-        sale_id = _id(request, "sale_id")
-        sale, _ = await service.registration_sale(sessions, sale_id)
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    data, errors = clean_registration(values, service.sale_day(sale))
-    try:
-        sniff_scan(content or b"")
-    except InvalidValue as exc:
-        errors["scan"] = exc.message
-    if errors:
-        if "scan" not in errors:
-            errors["scan"] = "Joignez de nouveau la copie de la pièce (le navigateur ne la garde pas)."
-        return await _public_form(request, values=values, errors=errors, status_code=400)
+    settings = request.app.state.settings
+    values, content = await form_with_scan(request)
     now = utcnow()
-    try:
-        scan = await service.store_scan(content, settings.private_dir)
-    except InvalidValue as exc:
-        return await _public_form(request, values=values, errors={"scan": exc.message}, status_code=400)
-    try:
-        registration = await service.register(
-            sessions, sale_id, data, via="web", now=now, scan=scan,
-            user_id=request.state.user.id if _is_bidder(request) else None)
-    except (InvalidValue, service.RegistrationRefused) as exc:
-        service.remove_scan(settings.private_dir, scan.path)
-        return await _public_form(request, values=values, errors={exc.field or "form": exc.message}, status_code=400)
-    except catalogue.NotFound:
-        service.remove_scan(settings.private_dir, scan.path)
-        return error_page(request, 404)
-    except BaseException:
-        service.remove_scan(settings.private_dir, scan.path)   # nothing half-saved
-        raise
+    recorded = await _record(request, values, content, now, desk=False,
+                             user_id=request.state.user.id if _is_bidder(request) else None)
+    if isinstance(recorded, Response):
+        return recorded
+    sale, data, registration = recorded
     base_url = settings.public_url or str(request.base_url)   # behind a proxy, set CRIEE_PUBLIC_URL
-    link = service.confirmation_link(_secret(request), base_url, registration, data.bidder.email, now)
+    link = service.confirmation_link(signing_secret(request), base_url, registration, data.bidder.email, now)
     mail = Mail(data.bidder.email, f"Confirmez votre inscription à la vente {sale.reference}",
                 f"Bonjour {data.bidder.first_name} {data.bidder.last_name.upper()},\n\n"
                 f"Nous avons bien reçu votre demande d'inscription à la vente « {sale.title} » ({sale.reference}).\n"
                 f"Confirmez votre adresse électronique en ouvrant ce lien (valable 7 jours) :\n\n{link}\n\n"
                 "L'étude vérifiera ensuite votre pièce d'identité et, si la vente l'exige, votre garantie ; "
                 "votre numéro de panneau vous sera remis une fois ces contrôles faits.\n")
-    response = RedirectResponse(f"/ventes/{sale_id}/inscription/envoyee", status_code=303)
+    response = RedirectResponse(f"/ventes/{sale.id}/inscription/envoyee", status_code=303)
     response.background = BackgroundTask(deliver, settings, mail)
     return response
 
 
 async def public_sent(request: Request) -> Response:
     try:
-        sale, _ = await service.registration_sale(request.app.state.db.sessions, _id(request, "sale_id"))
+        sale, _ = await service.registration_sale(request.app.state.db.sessions, path_id(request, "sale_id"))
     except catalogue.NotFound:
         return error_page(request, 404)
     return render(request, "registration/sent.html", {"sale": sale})
@@ -159,12 +173,12 @@ async def public_sent(request: Request) -> Response:
 async def registrations_list(request: Request) -> Response:
     sessions = request.app.state.db.sessions
     try:
-        sale_id = _id(request, "sale_id")
+        sale_id = path_id(request, "sale_id")
         sale, _ = await service.registration_sale(sessions, sale_id, public=False)
         rows = await service.sale_registrations(sessions, sale_id)
     except catalogue.NotFound:
         return error_page(request, 404)
-    ranges, rule = await service.sale_rules(sessions, sale_id)
+    ranges, rule = await registration_rules.sale_rules(sessions, sale_id)
     return render(request, "staff/registrations.html", {**CHOICES, "sale": sale, "rows": rows, "ranges": ranges,
                                                         "rule": rule})
 
@@ -185,10 +199,10 @@ def _bidder_values(bidder, latest) -> dict[str, str]:
 async def _desk_form(request: Request, *, values=None, errors=None, status_code=200) -> Response:
     sessions = request.app.state.db.sessions
     try:
-        sale_id = _id(request, "sale_id")
+        sale_id = path_id(request, "sale_id")
         sale, rule = await service.registration_sale(sessions, sale_id, public=False)
         query = request.query_params.get("q", "").strip()[:100]
-        found = await service.find_bidders(sessions, query, _secret(request)) if query else []
+        found = await service.find_bidders(sessions, query, signing_secret(request)) if query else []
         if values is None:
             values = {"channel": "room"}
             chosen = request.query_params.get("encherisseur", "")
@@ -210,43 +224,19 @@ async def desk_form(request: Request) -> Response:
 
 async def desk_register(request: Request) -> Response:
     """The clerk's fast path: the same data and the same checks; all passed, a paddle at once."""
-    sessions, settings = request.app.state.db.sessions, request.app.state.settings
-    values, content = await _form_with_scan(request)
-    try:
-        sale_id = _id(request, "sale_id")
-        sale, _ = await service.registration_sale(sessions, sale_id, public=False)
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    data, errors = clean_registration(values, service.sale_day(sale))
+    values, content = await form_with_scan(request)
     attestation, attestation_errors = clean_attestation(values)
-    errors.update({k: v for k, v in attestation_errors.items() if k not in errors})
-    if content:
-        try:
-            sniff_scan(content)
-        except InvalidValue as exc:
-            errors["scan"] = exc.message
     bidder_id = int(values["bidder_id"]) if values.get("bidder_id", "").isdigit() else None
-    if errors:
-        return await _desk_form(request, values=values, errors=errors, status_code=400)
     now = utcnow()
-    scan = None
+    recorded = await _record(request, values, content, now, desk=True, more_errors=attestation_errors,
+                             bidder_id=bidder_id)
+    if isinstance(recorded, Response):
+        return recorded
+    sale, _, registration = recorded
+    target = f"/bureau/ventes/{sale.id}/inscriptions/{registration.id}"
     try:
-        if content:
-            scan = await service.store_scan(content, settings.private_dir)
-        registration = await service.register(sessions, sale_id, data, via="desk", now=now, scan=scan,
-                                              bidder_id=bidder_id)
-    except (InvalidValue, service.RegistrationRefused) as exc:
-        service.remove_scan(settings.private_dir, scan.path if scan else None)
-        return await _desk_form(request, values=values, errors={exc.field or "form": exc.message}, status_code=400)
-    except catalogue.NotFound:
-        service.remove_scan(settings.private_dir, scan.path if scan else None)
-        return error_page(request, 404)
-    except BaseException:
-        service.remove_scan(settings.private_dir, scan.path if scan else None)
-        raise
-    target = f"/bureau/ventes/{sale_id}/inscriptions/{registration.id}"
-    try:
-        outcome = await service.verify(sessions, sale_id, registration.id, attestation, request.state.user.id, now)
+        outcome = await service.verify(request.app.state.db.sessions, sale.id, registration.id, attestation,
+                                       request.state.user.id, now)
     except DomainError as exc:   # e.g. no paddle number left: the registration stays, to be checked again
         return RedirectResponse(f"{target}?ok=inscrit&erreur={exc.code}", status_code=303)
     return RedirectResponse(f"{target}?ok={'panneau' if outcome.paddle else 'controles'}", status_code=303)
@@ -268,10 +258,10 @@ def _attestation_values(registration) -> dict[str, str]:
     return values
 
 
-async def _detail(request: Request, *, values=None, errors=None, status_code=200, results=None) -> Response:
+async def render_detail(request: Request, *, values=None, errors=None, status_code=200, results=None) -> Response:
     try:
-        detail = await service.registration_detail(request.app.state.db.sessions, _id(request, "sale_id"),
-                                                   _id(request, "registration_id"))
+        detail = await service.registration_detail(request.app.state.db.sessions, path_id(request, "sale_id"),
+                                                   path_id(request, "registration_id"))
     except catalogue.NotFound:
         return error_page(request, 404)
     cleared = await barred_clearances.clearances(request.app.state.db.sessions, detail.registration.id)
@@ -286,16 +276,16 @@ async def _detail(request: Request, *, values=None, errors=None, status_code=200
 
 
 async def registration_page(request: Request) -> Response:
-    return await _detail(request)
+    return await render_detail(request)
 
 
 async def verify_registration(request: Request) -> Response:
     form = await form_dict(request)
     attestation, errors = clean_attestation(form)
     if errors:
-        return await _detail(request, values=form, errors=errors, status_code=400)
+        return await render_detail(request, values=form, errors=errors, status_code=400)
     try:
-        sale_id, registration_id = _id(request, "sale_id"), _id(request, "registration_id")
+        sale_id, registration_id = path_id(request, "sale_id"), path_id(request, "registration_id")
         outcome = await service.verify(request.app.state.db.sessions, sale_id, registration_id, attestation,
                                        request.state.user.id, utcnow())
     except catalogue.NotFound:
@@ -303,9 +293,9 @@ async def verify_registration(request: Request) -> Response:
     except (service.AlreadyVerified, service.RegistrationRefused) as exc:
         return error_page(request, 409, exc.message)
     except DomainError as exc:
-        return await _detail(request, values=form, errors={"form": exc.message}, status_code=409)
+        return await render_detail(request, values=form, errors={"form": exc.message}, status_code=409)
     if outcome.paddle is None:
-        return await _detail(request, values=form, results=outcome.results, status_code=400,
+        return await render_detail(request, values=form, results=outcome.results, status_code=400,
                              errors={"form": "Contrôles non satisfaits : aucun panneau n'a été attribué."})
     return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions/{registration_id}?ok=panneau", status_code=303)
 
@@ -314,7 +304,7 @@ async def clear_homonym(request: Request) -> Response:
     """The officer finds that the barred person this bidder matches is someone else."""
     form = await form_dict(request)
     try:
-        sale_id, registration_id = _id(request, "sale_id"), _id(request, "registration_id")
+        sale_id, registration_id = path_id(request, "sale_id"), path_id(request, "registration_id")
         await barred_clearances.clear_homonym(request.app.state.db.sessions, sale_id, registration_id,
                                               form.get("reason", ""), request.state.user.id, utcnow())
     except catalogue.NotFound:
@@ -322,15 +312,15 @@ async def clear_homonym(request: Request) -> Response:
     except (service.AlreadyVerified, service.RegistrationRefused) as exc:
         return error_page(request, 409, exc.message)
     except InvalidValue as exc:
-        return await _detail(request, errors={"homonym_reason": exc.message}, status_code=400)
+        return await render_detail(request, errors={"homonym_reason": exc.message}, status_code=400)
     return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions/{registration_id}?ok=homonyme", status_code=303)
 
 
 async def cancel_registration(request: Request) -> Response:
     try:
-        sale_id = _id(request, "sale_id")
+        sale_id = path_id(request, "sale_id")
         await service.cancel_registration(request.app.state.db.sessions, request.app.state.settings.private_dir,
-                                          sale_id, _id(request, "registration_id"))
+                                          sale_id, path_id(request, "registration_id"))
     except catalogue.NotFound:
         return error_page(request, 404)
     except service.AlreadyVerified as exc:
@@ -338,216 +328,14 @@ async def cancel_registration(request: Request) -> Response:
     return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions", status_code=303)
 
 
-# --- identity scans -----------------------------------------------------------------------------------
-
-async def view_scan(request: Request) -> Response:
-    settings = request.app.state.settings
-    try:
-        path, content_type = await service.scan_for_staff(
-            request.app.state.db.sessions, _id(request, "sale_id"), _id(request, "registration_id"),
-            request.state.user.id, utcnow())
-        file = service.scan_file(settings.private_dir, path)
-        content = file.read_bytes()
-    except (catalogue.NotFound, FileNotFoundError):
-        return error_page(request, 404, "Aucune copie de pièce d'identité n'est conservée pour cette inscription.")
-    return Response(content, media_type=content_type, headers={
-        "cache-control": "no-store, private", "x-content-type-options": "nosniff",
-        "content-disposition": f'inline; filename="piece-{request.path_params["registration_id"]}.'
-                               f'{file.suffix.lstrip(".")}"',
-        "referrer-policy": "no-referrer"})
-
-
-async def upload_scan(request: Request) -> Response:
-    settings = request.app.state.settings
-    _, content = await _form_with_scan(request)
-    try:
-        sale_id, registration_id = _id(request, "sale_id"), _id(request, "registration_id")
-        scan = await service.store_scan(content or b"", settings.private_dir)
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    except InvalidValue as exc:
-        return await _detail(request, errors={"scan": exc.message}, status_code=400)
-    try:
-        previous = await service.attach_scan(request.app.state.db.sessions, sale_id, registration_id, scan, utcnow())
-    except BaseException:
-        service.remove_scan(settings.private_dir, scan.path)
-        raise
-    service.remove_scan(settings.private_dir, previous)
-    return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions/{registration_id}?ok=copie", status_code=303)
-
-
-# --- paddle cards and the tablet's reader ---------------------------------------------------------------
-
-async def _card(request: Request):
-    data = await service.card_data(request.app.state.db.sessions, _id(request, "sale_id"),
-                                   _id(request, "registration_id"), _secret(request))
-    return service.card_of(data)
-
-
-async def card_as_pdf(request: Request) -> Response:
-    try:
-        card = await _card(request)
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    except service.RegistrationRefused as exc:
-        return error_page(request, 409, exc.message)
-    return Response(await card_pdf(card), media_type="application/pdf", headers={
-        "content-disposition": f'inline; filename="panneau-{card.paddle}-{card.sale_reference}.pdf"'})
-
-
-async def card_as_png(request: Request) -> Response:
-    try:
-        card = await _card(request)
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    except service.RegistrationRefused as exc:
-        return error_page(request, 409, exc.message)
-    return Response(await card_png(card), media_type="image/png", headers={
-        "content-disposition": f'inline; filename="panneau-{card.paddle}-{card.sale_reference}.png"'})
-
-
-async def read_card(request: Request) -> Response:
-    """The tablet's scanner: a card token in, the paddle out (JSON), or the refusal in French."""
-    try:
-        sale_id = _id(request, "sale_id")
-        body = orjson.loads(await request.body())
-        token = body.get("token") if isinstance(body, dict) else None
-        if not isinstance(token, str) or len(token) > 200:
-            raise orjson.JSONDecodeError("no token", "", 0)
-        card = await service.read_card(request.app.state.db.sessions, sale_id, token, _secret(request), utcnow())
-    except catalogue.NotFound:
-        return JSONResponse({"message": "Vente introuvable."}, status_code=404)
-    except orjson.JSONDecodeError:
-        return JSONResponse({"message": "Carte illisible : scannez-la de nouveau."}, status_code=400)
-    except TokenRefused as exc:
-        return JSONResponse({"code": exc.code, "message": exc.message}, status_code=400)
-    return JSONResponse({"paddle": card.paddle, "name": card.name, "channel": card.channel})
-
-
-# --- the sale's rules, barred persons, blocking -----------------------------------------------------------
-
-async def _rules_page(request: Request, *, values=None, errors=None, status_code=200) -> Response:
-    sessions = request.app.state.db.sessions
-    try:
-        sale_id = _id(request, "sale_id")
-        sale = await catalogue.sale_with_lots(sessions, sale_id, public=False)
-        ranges, rule = await service.sale_rules(sessions, sale_id)
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    case_ids = sorted({lot.case_id for lot in sale.lots})
-    cases = {case.id: case for case in await catalogue.cases(sessions) if case.id in case_ids}
-    if values is None:
-        values = {"room_first": ranges.room_first, "room_last": ranges.room_last,
-                  "online_first": ranges.online_first, "online_last": ranges.online_last,
-                  "solvency_rule": rule.kind,
-                  "deposit_minimum": f"{rule.deposit_minimum_cents / 100:.2f}".replace(".", ",")
-                  if rule.deposit_minimum_cents else ""}
-    return render(request, "staff/registration_rules.html", {
-        **CHOICES, "sale": sale, "values": values, "errors": errors or {}, "cases": cases,
-        "barred": await service.barred_persons(sessions, sale_id), "notice": request.query_params.get("ok"),
-    }, status_code=status_code)
-
-
-async def rules_page(request: Request) -> Response:
-    return await _rules_page(request)
-
-
-async def save_rules(request: Request) -> Response:
-    form = await form_dict(request)
-    parsed, errors = clean_rules(form)
-    if errors:
-        return await _rules_page(request, values=form, errors=errors, status_code=400)
-    ranges, rule = parsed
-    try:
-        sale_id = _id(request, "sale_id")
-        await service.save_rules(request.app.state.db.sessions, sale_id, ranges, rule, request.state.user.id)
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    except InvalidValue as exc:
-        return await _rules_page(request, values=form, errors={exc.field or "form": exc.message}, status_code=400)
-    return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions/regles?ok=regles", status_code=303)
-
-
-async def add_barred(request: Request) -> Response:
-    form = await form_dict(request)
-    errors: dict[str, str] = {}
-    name = " ".join(form.get("full_name", "").split())
-    reason = " ".join(form.get("reason", "").split())
-    if not name or len(name) > 200:
-        errors["full_name"] = "Nom et prénom de la personne exclue (200 caractères au plus)."
-    if not reason or len(reason) > 300:
-        errors["reason"] = "Motif de l'exclusion (300 caractères au plus)."
-    birth_date: date | None = None
-    if form.get("birth_date"):
-        try:
-            birth_date = parse_date(form["birth_date"], "birth_date", "Date de naissance")
-        except InvalidValue as exc:
-            errors["birth_date"] = exc.message
-    case = form.get("case_id", "")
-    case_id = int(case) if case.isdigit() and len(case) < 12 else None
-    try:
-        sale_id = _id(request, "sale_id")
-        if not errors:
-            await service.add_barred_person(request.app.state.db.sessions, sale_id, case_id, name, birth_date, reason,
-                                            request.state.user.id)
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    except InvalidValue as exc:
-        errors[exc.field or "full_name"] = exc.message
-    if errors:
-        return await _rules_page(request, errors=errors, status_code=400)
-    return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions/regles?ok=exclusion#exclusions", status_code=303)
-
-
-async def remove_barred(request: Request) -> Response:
-    try:
-        sale_id = _id(request, "sale_id")
-        await service.remove_barred_person(request.app.state.db.sessions, _id(request, "barred_id"))
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions/regles?ok=retire#exclusions", status_code=303)
-
-
-async def block_bidder(request: Request) -> Response:
-    form = await form_dict(request)
-    reason = " ".join(form.get("reason", "").split())[:300]
-    unblock = form.get("unblock") == "1"
-    if not unblock and not reason:
-        return error_page(request, 400, "Indiquez le motif du blocage (défaut de paiement, vente, lot).")
-    try:
-        await service.set_blocked(request.app.state.db.sessions, _id(request, "bidder_id"),
-                                  "" if unblock else reason, utcnow())
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    await request.app.state.rooms.refresh_paddles()   # a live room refuses the blocked paddle at once
-    return RedirectResponse(safe_next(form.get("suite"), "/bureau"), status_code=303)
-
-
-# --- the bidder's own data -------------------------------------------------------------------------------
-
-async def my_data(request: Request) -> Response:
-    try:
-        data = await service.bidder_export(request.app.state.db.sessions, request.state.user.id,
-                                           request.app.state.settings.private_dir, utcnow())
-    except catalogue.NotFound:
-        return error_page(request, 404, "Aucune fiche d'enchérisseur n'est rattachée à ce compte.")
-    return Response(orjson.dumps(data, option=orjson.OPT_INDENT_2), media_type="application/json", headers={
-        "content-disposition": 'attachment; filename="mes-donnees-criee.json"', "cache-control": "no-store, private"})
-
-
 routes = [
     page("/ventes/{sale_id}/inscription", public_form, access=PUBLIC),
     page("/ventes/{sale_id}/inscription", public_register, access=PUBLIC, methods=("POST",)),
     page("/ventes/{sale_id}/inscription/envoyee", public_sent, access=PUBLIC),
-    # Specific paths before /inscriptions/{registration_id}.
+    # Specific paths before /inscriptions/{registration_id} (and registration_rules.routes before these).
     page("/bureau/ventes/{sale_id}/inscriptions", registrations_list, access=STAFF),
     page("/bureau/ventes/{sale_id}/inscriptions", desk_register, access=STAFF, methods=("POST",)),
     page("/bureau/ventes/{sale_id}/inscriptions/nouvelle", desk_form, access=STAFF),
-    page("/bureau/ventes/{sale_id}/inscriptions/regles", rules_page, access=STAFF),
-    page("/bureau/ventes/{sale_id}/inscriptions/regles", save_rules, access=OFFICER, methods=("POST",)),
-    page("/bureau/ventes/{sale_id}/inscriptions/exclusions", add_barred, access=OFFICER, methods=("POST",)),
-    page("/bureau/ventes/{sale_id}/inscriptions/exclusions/{barred_id}/supprimer", remove_barred, access=OFFICER,
-         methods=("POST",)),
     page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}", registration_page, access=STAFF),
     page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/homonyme", clear_homonym, access=OFFICER,
          methods=("POST",)),
@@ -555,12 +343,4 @@ routes = [
          methods=("POST",)),
     page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/annuler", cancel_registration, access=STAFF,
          methods=("POST",)),
-    page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/piece", view_scan, access=STAFF),
-    page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/piece", upload_scan, access=STAFF,
-         methods=("POST",)),
-    page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/carte.pdf", card_as_pdf, access=STAFF),
-    page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/carte.png", card_as_png, access=STAFF),
-    page("/bureau/ventes/{sale_id}/panneaux/lire", read_card, access=STAFF, methods=("POST",)),
-    page("/bureau/encherisseurs/{bidder_id}/blocage", block_bidder, access=OFFICER, methods=("POST",)),
-    page("/mon-espace/mes-donnees", my_data, access=BIDDER),
 ]

@@ -1,0 +1,78 @@
+"""Paddle cards over HTTP, decoded with a real QR decoder, and the tablet's card reader."""
+import io
+import logging
+
+import zxingcpp
+from PIL import Image
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from auction.domain.roles import Role
+from auction.models import Registration, RegistrationCheck
+
+from ..conftest import csrf_from
+from ..services.test_registration import sale  # noqa: F401 - fixture
+from .test_registration_pages import confirm_by_the_link, register_online, text
+
+
+def decode_qr(png: bytes) -> str:
+    """A real QR decoder (zxing-cpp) reads the card image."""
+    results = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("RGB"))
+    assert len(results) == 1, "one QR code on the card"
+    return results[0].text
+
+
+async def test_the_clerk_checks_a_registration_and_prints_a_card_read_by_a_real_decoder(
+        app, client, db, sale, users, login, settings, caplog):  # noqa: F811
+    caplog.set_level(logging.INFO, logger="criee.mail")
+    await register_online(client, sale.id)
+    await confirm_by_the_link(app, caplog)
+    client.cookies.clear()
+    await login(client, users[Role.CLERK])
+    listing = await client.get(f"/bureau/ventes/{sale.id}/inscriptions")
+    assert "Léa MARTIN-DUPRÉ" in text(listing) and "••••••PFW4" in text(listing)
+    assert "X4RTBPFW4" not in text(listing), "lists show masked document numbers"
+    async with db.sessions() as session:
+        registration = await session.scalar(select(Registration))
+    path = f"/bureau/ventes/{sale.id}/inscriptions/{registration.id}"
+    page = await client.get(path)
+    assert "Vérifier et attribuer un panneau" in text(page) and "À vérifier" not in text(page)
+    token = await csrf_from(client, path)
+    attestation = {"csrf_token": token, "document_type": "id_card", "document_number": "X4RTBPFW4",
+                   "document_expires_on": "2031-05-01", "document_country": "FR", "document_first_names": "Léa",
+                   "document_last_name": "MARTIN-DUPRÉ"}
+    refused = await client.post(f"{path}/verifier", data=attestation)           # document not ticked as seen
+    assert refused.status_code == 400 and "aucun panneau n'a été attribué" in text(refused)
+    assert "pièce vue" in text(refused)
+    granted = await client.post(f"{path}/verifier", data={**attestation, "document_seen": "1"})
+    assert granted.status_code == 303
+    page = await client.get(granted.headers["location"])
+    assert "panneau n° 1 attribué" in text(page) and 'id="paddle-number">1<' in text(page)
+    async with db.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(RegistrationCheck)) == 12
+
+    pdf = await client.get(f"{path}/carte.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    card_text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    assert "PANNEAU" in card_text and "Léa MARTIN-DUPRÉ" in card_text and sale.reference in card_text
+    (qr_in_pdf,) = PdfReader(io.BytesIO(pdf.content)).pages[0].images
+    assert [r.text for r in zxingcpp.read_barcodes(qr_in_pdf.image.convert("RGB"))] == [decode_qr(
+        (await client.get(f"{path}/carte.png")).content)]
+    png = await client.get(f"{path}/carte.png")
+    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+    decoded = decode_qr(png.content)
+    assert decoded.startswith(f"P1-{sale.id}-{registration.id}-1-")
+
+    reader = f"/bureau/ventes/{sale.id}/panneaux/lire"
+    headers = {"x-csrf-token": token}
+    accepted = await client.post(reader, json={"token": decoded}, headers=headers)
+    assert accepted.status_code == 200 and accepted.json() == {"paddle": 1, "name": "Léa MARTIN-DUPRÉ",
+                                                               "channel": "room"}
+    altered = decoded.replace(f"-{registration.id}-1-", f"-{registration.id}-2-")
+    refused = await client.post(reader, json={"token": altered}, headers=headers)
+    assert refused.status_code == 400 and "signature est invalide" in refused.json()["message"]
+    other_sale = await client.post(f"/bureau/ventes/{sale.id + 1000}/panneaux/lire", json={"token": decoded},
+                                   headers=headers)
+    assert other_sale.status_code == 400 and "autre vente" in other_sale.json()["message"]
+    no_csrf = await client.post(reader, json={"token": decoded})
+    assert no_csrf.status_code == 403
