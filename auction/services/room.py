@@ -226,6 +226,9 @@ async def submit(sessions: async_sessionmaker[AsyncSession], room: Room, command
         if command == "open_sale" and room.state.status == "ready":
             # CPCE R221-34/35, L221-3: the publicity checks again; refused with code publicity_incomplete.
             await require_publicity_before_opening(sessions, room.sale_id, actor.user_id, now)
+            # The lots freeze as the sale opens (auction.domain.lots.require_editable): the room takes
+            # them, and the rest of its setup, as they are now, even had it missed a change's reload.
+            room.setup = await load_setup(sessions, room.sale_id)
         if command == "bid" and (args.get("paddle") not in room.setup.paddles or (
                 args.get("source") == "phone" and args.get("paddle") not in room.setup.phone_paddles)):
             await _refresh_paddles(sessions, room)   # a bidder verified since the room was loaded
@@ -313,8 +316,9 @@ class RoomRegistry:
         return room
 
     async def reload_setup(self, sale_id: int, *, announce: bool = True) -> None:
-        """After the sale's settings changed: the next commands and views use the new setup
-        (in every process: the other ones are told unless `announce` is false)."""
+        """After the sale's settings or lots changed: the next commands and views use the new setup
+        (in every process: the other ones are told unless `announce` is false). Screens see it with
+        the next event or snapshot: nothing is pushed."""
         room = self.rooms.get(sale_id)
         if room is not None:
             async with room.lock:

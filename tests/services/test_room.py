@@ -7,9 +7,12 @@ import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from auction.domain.lots import LotNumber, LotsFrozen
 from auction.domain.roles import Role
-from auction.domain.room import Actor, BidTooLow, PaddleNotValid
-from auction.models import Bidder, Registration, Sale, SaleEvent, utcnow
+from auction.domain.room import Actor, BidTooLow, LotWithdrawn, PaddleNotValid
+from auction.domain.room_view import public_view
+from auction.models import Bidder, Lot, Registration, Sale, SaleEvent, utcnow
+from auction.services import lots
 from auction.services import room as room_service
 from auction.services.demo import seed_demo
 
@@ -138,3 +141,78 @@ async def test_the_database_refuses_to_change_or_delete_an_event(db, sale_id, cl
                 await session.execute(statement)
     count, broken = await room_service.verify_log(db.sessions, sale_id)
     assert count == 1 and broken is None
+
+
+async def _lot_fields(db, lot_id, **changes):
+    async with db.sessions() as session:
+        lot = await session.get(Lot, lot_id)
+    values = {"title": lot.title, "description": lot.description, "category": lot.category,
+              "estimate_low_cents": lot.estimate_low_cents, "estimate_high_cents": lot.estimate_high_cents,
+              "opening_bid_cents": lot.opening_bid_cents, **changes}
+    return lots.LotFields(**values), LotNumber(lot.number, lot.number_suffix)
+
+
+async def test_a_lot_changed_while_the_room_is_loaded_reaches_the_room(db, sale_id, clerk):
+    """The display or the live page loads the room before the sale opens; the clerk then withdraws one
+    lot and edits another: what the page does (reload_setup) gives the room, and the other processes, the new lots."""
+    registry = room_service.RoomRegistry(db.sessions)
+    told = []
+
+    async def tell(changed_sale_id):
+        told.append(changed_sale_id)
+    registry.setup_changed.append(tell)
+    room = await registry.get(sale_id)
+    withdrawn, edited = list(room.setup.lots)[:2]
+    total = public_view(room.state, room.setup)["lots_total"]
+    await lots.set_withdrawn(db.sessions, sale_id, withdrawn, True)
+    fields, number = await _lot_fields(db, edited, title="Scie à format (lame neuve)", opening_bid_cents=123_00)
+    await lots.update_lot(db.sessions, sale_id, edited, fields, number)
+    await registry.reload_setup(sale_id)
+    assert told == [sale_id]
+    assert room.setup.lots[withdrawn].withdrawn
+    assert public_view(room.state, room.setup)["lots_total"] == total - 1
+    await run(db, room, clerk, "open_sale")
+    with pytest.raises(LotWithdrawn, match="retiré"):
+        await run(db, room, clerk, "open_lot", lot_id=withdrawn)
+    await run(db, room, clerk, "open_lot", lot_id=edited)
+    view = public_view(room.state, room.setup)
+    assert view["lot"]["title"] == "Scie à format (lame neuve)"
+    assert view["lot"]["opening_bid_cents"] == view["next_minimum_cents"] == 123_00
+    with pytest.raises(BidTooLow):
+        await run(db, room, clerk, "bid", paddle=1, amount_cents=122_00)
+    await run(db, room, clerk, "bid", paddle=1, amount_cents=123_00)
+
+
+async def test_the_room_takes_the_lots_as_they_are_when_the_sale_opens(db, sale_id, clerk):
+    """Had the room missed a change's reload (an announcement lost), opening the sale reloads the lots,
+    which are frozen from then on."""
+    room = await room_service.open_room(db.sessions, sale_id)
+    lot_id = next(iter(room.setup.lots))
+    await lots.set_withdrawn(db.sessions, sale_id, lot_id, True)
+    assert not room.setup.lots[lot_id].withdrawn             # no reload: the room does not know yet
+    await run(db, room, clerk, "open_sale")
+    assert room.setup.lots[lot_id].withdrawn
+    with pytest.raises(LotWithdrawn):
+        await run(db, room, clerk, "open_lot", lot_id=lot_id)
+
+
+async def test_the_lots_of_a_live_sale_cannot_change_the_lot_on_the_block_included(db, sale_id, clerk):
+    room = await room_service.open_room(db.sessions, sale_id)
+    await run(db, room, clerk, "open_sale")
+    on_block, later = list(room.setup.lots)[:2]
+    await run(db, room, clerk, "open_lot", lot_id=on_block)
+    opening = room.setup.lots[on_block].opening_bid_cents
+    await run(db, room, clerk, "bid", paddle=1, amount_cents=opening)
+    for lot_id in (on_block, later):
+        with pytest.raises(LotsFrozen, match="La vente a commencé"):
+            await lots.set_withdrawn(db.sessions, sale_id, lot_id, True)
+        fields, number = await _lot_fields(db, lot_id, title="Autre titre", opening_bid_cents=1_00)
+        with pytest.raises(LotsFrozen, match="La vente a commencé"):
+            await lots.update_lot(db.sessions, sale_id, lot_id, fields, number)
+    async with db.sessions() as session:
+        stored = {lot.id: lot for lot in await session.scalars(select(Lot).where(Lot.id.in_([on_block, later])))}
+    assert all(lot.status == "listed" and lot.title != "Autre titre" for lot in stored.values())
+    again = await room_service.load_setup(db.sessions, sale_id)
+    assert again.lots == room.setup.lots
+    await run(db, room, clerk, "bid", paddle=2, amount_cents=room.state.next_minimum(room.setup))
+    assert room.state.lot_id == on_block and len(room.state.bids) == 2

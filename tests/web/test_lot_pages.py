@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from auction.domain.roles import Role
-from auction.models import Lot, LotItem, LotPhoto
+from auction.models import Lot, LotItem, LotPhoto, Sale
 
 from ..conftest import csrf_from
 from ..services.test_lots import png_bytes, sale_id, signed_items  # noqa: F401 - fixture
@@ -80,3 +80,43 @@ async def test_withdraw_and_reorder_over_http(client, db, users, login, sale_id)
     page = await client.get(f"/bureau/ventes/{sale_id}")
     assert page.text.index("Table") < page.text.index("Chaise")
     assert "Chaise (retiré)" in page.text
+
+
+async def test_lot_changes_reach_a_loaded_room_until_the_sale_opens(client, app, db, users, login, sale_id):  # noqa: F811
+    """The room display (or the live page) loaded the room before the sale: each change on the lot
+    pages reloads it here and tells the other processes; once the sale is live, nothing changes."""
+    items = await signed_items(db, "SV-L", ["Chaise", "Table"])
+    room = await app.state.rooms.get(sale_id)
+    told = []
+
+    async def tell(changed_sale_id):
+        told.append(changed_sale_id)
+    app.state.rooms.setup_changed.append(tell)
+    await login(client, users[Role.CLERK])
+    for item, title in zip(items, ["Chaise", "Table"]):
+        token = await csrf_from(client, f"/bureau/ventes/{sale_id}/lots/nouveau")
+        await client.post(f"/bureau/ventes/{sale_id}/lots", data={
+            "csrf_token": token, "items": [str(item)], "title": title, "estimate_low": "10", "estimate_high": "20",
+            "opening_bid": "5"})
+    async with db.sessions() as session:
+        chair, table = (await session.scalars(select(Lot).order_by(Lot.position))).all()
+    assert [lot.title for lot in room.setup.lots.values()] == ["Chaise", "Table"]
+    token = await csrf_from(client, f"/bureau/ventes/{sale_id}/lots/{chair.id}")
+    saved = await client.post(f"/bureau/ventes/{sale_id}/lots/{chair.id}", data={
+        "csrf_token": token, "title": "Chaise paillée", "estimate_low": "10", "estimate_high": "20",
+        "opening_bid": "8", "number": "1"})
+    assert saved.status_code == 303
+    withdrawn = await client.post(f"/bureau/ventes/{sale_id}/lots/{table.id}/retrait",
+                                  data={"csrf_token": token, "withdrawn": "1"})
+    assert withdrawn.status_code == 303
+    assert (room.setup.lots[chair.id].title, room.setup.lots[chair.id].opening_bid_cents) == ("Chaise paillée", 8_00)
+    assert room.setup.lots[table.id].withdrawn
+    assert told == [sale_id] * 4
+    async with db.sessions() as session, session.begin():
+        (await session.get(Sale, sale_id)).status = "live"
+    refused = await client.post(f"/bureau/ventes/{sale_id}/lots/{chair.id}/retrait",
+                                data={"csrf_token": token, "withdrawn": "1"})
+    assert refused.status_code == 409 and "La vente a commencé" in refused.text
+    assert not room.setup.lots[chair.id].withdrawn and told == [sale_id] * 4
+    async with db.sessions() as session:
+        assert (await session.get(Lot, chair.id)).status == "listed"

@@ -1,5 +1,9 @@
 """The clerk arranges the lots of a sale: build from inventory items, edit, renumber, reorder,
-merge, split, withdraw, photos."""
+merge, split, withdraw, photos.
+
+Only before the sale opens (auction.domain.lots.require_editable): once it is live its lots are
+frozen, the lot on the block included. A sale's room may be loaded before it opens (its display, the
+tablet, the live page), so every change reloads the room's setup, in every process."""
 from __future__ import annotations
 
 from starlette.requests import Request
@@ -75,6 +79,7 @@ async def create_lot(request: Request) -> Response:
             item_ids = [int(v) for v in values["items"] if v.isdigit()]
             try:
                 lot = await lots.create_lot(request.app.state.db.sessions, sale_id, item_ids, fields, number)
+                await request.app.state.rooms.reload_setup(sale_id)
                 return RedirectResponse(f"/bureau/ventes/{sale_id}/lots/{lot.id}?ok=cree", status_code=303)
             except InvalidValue as exc:
                 errors[exc.field or "items"] = exc.message
@@ -107,6 +112,7 @@ async def _act(request: Request, action) -> Response:
     try:
         sale_id, lot_id = _ids(request, "sale_id", "lot_id")
         target = await action(sale_id, lot_id)
+        await request.app.state.rooms.reload_setup(sale_id)
     except catalogue.NotFound:
         return error_page(request, 404)
     except LotsFrozen as exc:
@@ -196,6 +202,7 @@ async def renumber(request: Request) -> Response:
     try:
         (sale_id,) = _ids(request, "sale_id")
         await lots.renumber(request.app.state.db.sessions, sale_id)
+        await request.app.state.rooms.reload_setup(sale_id)
     except catalogue.NotFound:
         return error_page(request, 404)
     except LotsFrozen as exc:

@@ -105,6 +105,7 @@ async def save_sale(request: Request) -> Response:
             await sales.update_sale(request.app.state.db.sessions, int(sale_id), details, utcnow(),
                                     actor=actor_of(request), base_url=base_url(request),
                                     override_reason=form.get("override_reason") or None)
+            await request.app.state.rooms.reload_setup(int(sale_id))     # its date sets the tariff
             return RedirectResponse(f"/bureau/ventes/{sale_id}", status_code=303)
         except catalogue.NotFound:
             return error_page(request, 404)
