@@ -1,4 +1,6 @@
-"""The audit log: who did what, when, on which sale or case. Rows are only ever added."""
+"""The audit log: who did what, when, on which sale or case. Rows are only ever added: the database
+refuses to change or delete one (migration 0009), so a user, sale or case the log names cannot be
+deleted either (RESTRICT, not SET NULL, which would rewrite the entries)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,10 +17,10 @@ class AuditEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     action: Mapped[str] = mapped_column(String(40))
-    sale_id: Mapped[int | None] = mapped_column(ForeignKey("sales.id", ondelete="SET NULL"))
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    sale_id: Mapped[int | None] = mapped_column(ForeignKey("sales.id", ondelete="RESTRICT"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="RESTRICT"))
     summary: Mapped[str] = mapped_column(Text)                      # French, for the officer's page
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
