@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 from tests.conftest import _require_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
