@@ -169,6 +169,7 @@ class Relay:
 
     async def close(self) -> None:
         self._closed = True
+        self._outgoing.put_nowait("")                   # the sender stops, even past a lost cancellation
         tasks = [t for t in (self._main, self._sender, self._presence_refresher, *self._tasks) if t is not None]
         for task in tasks:
             task.cancel()
@@ -219,12 +220,15 @@ class Relay:
     async def _watch(self, conn: asyncpg.Connection, lost: asyncio.Event) -> None:
         """Return when the connection is closed, or stops answering (a half-open socket)."""
         while True:
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for may swallow a cancellation that
+            # comes as its awaitable completes, and the relay's tasks would then outlive close().
             try:
-                await asyncio.wait_for(lost.wait(), KEEPALIVE_SECONDS)
+                async with asyncio.timeout(KEEPALIVE_SECONDS):
+                    await lost.wait()
                 return
-            except asyncio.TimeoutError:
-                async with self._connection_lock:
-                    await asyncio.wait_for(conn.execute("SELECT 1"), KEEPALIVE_SECONDS)
+            except TimeoutError:
+                async with self._connection_lock, asyncio.timeout(KEEPALIVE_SECONDS):
+                    await conn.execute("SELECT 1")
 
     def _on_notification(self, _conn, _pid: int, _channel: str, payload: str) -> None:
         notice = decode(payload)
@@ -352,6 +356,8 @@ class Relay:
 
     def announce_presence(self, sale_id: int, count: int) -> None:
         """Tell the other processes how many online bidders of the sale are connected here now."""
+        if self._closed:
+            return
         self._send({"sale": sale_id, "presence": count, "from": self.origin})
         if count:
             self._mine[sale_id] = count
@@ -392,7 +398,7 @@ class Relay:
                 log.exception("presence update failed", extra={"sale_id": sale_id})
 
     async def _refresh_presence(self) -> None:
-        while True:
+        while not self._closed:
             await asyncio.sleep(PRESENCE_REFRESH)
             for sale_id, count in list(self._mine.items()):
                 self._send({"sale": sale_id, "presence": count, "from": self.origin})
@@ -415,6 +421,8 @@ class Relay:
     async def _send_queued(self) -> None:
         while True:
             payloads = [await self._outgoing.get()]
+            if self._closed:
+                return
             while not self._outgoing.empty():
                 payloads.append(self._outgoing.get_nowait())
             conn = self.connection
@@ -422,11 +430,10 @@ class Relay:
                 log.info("notices to the other processes dropped: not connected", extra={"notices": len(payloads)})
                 continue
             try:
-                async with self._connection_lock:
+                async with self._connection_lock, asyncio.timeout(KEEPALIVE_SECONDS):
                     # one round trip, notified in order
-                    await asyncio.wait_for(conn.execute(
-                        "SELECT pg_notify($1, payload) FROM unnest($2::text[]) WITH ORDINALITY AS n(payload, i) "
-                        "ORDER BY i", CHANNEL, payloads), KEEPALIVE_SECONDS)
+                    await conn.execute("SELECT pg_notify($1, payload) FROM unnest($2::text[]) "
+                                       "WITH ORDINALITY AS n(payload, i) ORDER BY i", CHANNEL, payloads)
             except Exception:  # noqa: BLE001 - courtesies to the other processes: the log decides
                 log.warning("could not send notices to the other processes", exc_info=True,
                             extra={"notices": len(payloads)})
