@@ -13,8 +13,9 @@ the room or the other screens.
 Tablets get each event at once; displays get it from the hub's outbox on the next turns of the
 event loop, FLUSH_SLICE at a time, so the tablet that sent a command has its acknowledgement without
 waiting for the whole fan-out, and commands keep being served while thousands of screens are
-written to. A message for one display (its snapshot, a pong, an error) first empties the outbox, so
-every client receives its messages in sequence order.
+written to. A message for one display (a pong, an error, an online bidder's ack) first takes what
+the outbox still owes that display, and that display only, so every client receives its messages in
+sequence order and a bidder's answer does not wait for the fan-out to everyone else.
 """
 from __future__ import annotations
 
@@ -121,11 +122,12 @@ class Client:
         self.queue: asyncio.Queue[str | None] = asyncio.Queue(maxsize=QUEUE_LIMIT)
         self.lagging = False
         self.hub: Hub | None = None
+        self.served = 0             # the number of the last outbox message it has been given
 
     def send(self, text: str) -> bool:
         """A message for this client alone, after whatever the room's fan-out still owes it."""
         if not self.staff and self.hub is not None and self.hub.outbox:
-            self.hub.flush()
+            self.hub.serve(self)
         return self.deliver(text)
 
     def deliver(self, text: str, frame: bytes | None = None) -> bool:
@@ -183,8 +185,9 @@ class Hub:
     def __init__(self, room: Room):
         self.room = room
         self.clients: set[Client] = set()
-        # display messages not yet written: (text, frame, displays, how many of them have it)
-        self.outbox: deque[tuple[str, bytes, list[Client], int]] = deque()
+        # display messages not yet written to all: (number, text, frame, displays, how many were given it)
+        self.outbox: deque[tuple[int, str, bytes, list[Client], int]] = deque()
+        self.numbered = 0           # the number of the last message put in the outbox
         self._flush: asyncio.Handle | None = None
         room.listeners.append(self.broadcast)
 
@@ -211,6 +214,7 @@ class Hub:
         else:
             client.send(encode(self.snapshot(client.staff)))
         client.hub = self
+        client.served = self.numbered       # what is in the outbox already, its snapshot covers
         self.clients.add(client)
 
     def leave(self, client: Client) -> None:
@@ -232,9 +236,19 @@ class Hub:
         if not displays:
             return
         public_text = encode(self.event_message(event, False))
-        self.outbox.append((public_text, text_frame(public_text), displays, 0))
+        self.numbered += 1
+        self.outbox.append((self.numbered, public_text, text_frame(public_text), displays, 0))
         if self._flush is None:
             self._schedule()
+
+    def serve(self, client: Client) -> None:
+        """Give one display what the outbox still owes it (before a message for it alone)."""
+        for number, text, frame, _, _ in self.outbox:
+            if client.served < number:
+                client.served = number
+                if client in self.clients and not client.deliver(text, frame):
+                    self._dropped(client)
+                    return
 
     def flush(self, limit: int | None = None) -> None:
         """Write the displays' pending messages, in order: all of them, or `limit` deliveries and the
@@ -244,16 +258,18 @@ class Hub:
             self._flush = None
         clients, budget = self.clients, limit
         while self.outbox:
-            text, frame, displays, start = self.outbox[0]
+            number, text, frame, displays, start = self.outbox[0]
             end = len(displays) if budget is None else min(len(displays), start + budget)
             for index in range(start, end):
                 client = displays[index]
-                if client in clients and not client.deliver(text, frame):
-                    self._dropped(client)
+                if client.served < number:      # not given it already, ahead of a message of its own
+                    client.served = number
+                    if client in clients and not client.deliver(text, frame):
+                        self._dropped(client)
             if end == len(displays):
                 self.outbox.popleft()
             else:
-                self.outbox[0] = (text, frame, displays, end)
+                self.outbox[0] = (number, text, frame, displays, end)
             if budget is not None:
                 budget -= end - start
                 if budget <= 0:

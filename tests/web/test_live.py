@@ -461,9 +461,30 @@ async def test_a_large_fan_out_goes_out_in_slices_each_screen_in_order(monkeypat
     assert sum(seqs(s) == [1] for s in sockets) == 3 and sum(seqs(s) == [] for s in sockets) == 5
     await asyncio.sleep(0)
     assert sum(seqs(s) == [1] for s in sockets) == 6
-    # A pong for the last screen: everything it is owed first (and the others with it).
+    # A pong for the last screen: everything it is owed first, that screen alone (an online bidder's
+    # ack does not wait for the fan-out to everyone).
     last = next(c for c in hub.clients if c.websocket is sockets[-1])
+    others_before = [seqs(s) for s in sockets[:-1]]
     last.send(encode({"type": "pong", "seq": room.state.seq}))
     assert [m["type"] for m in sockets[-1].transport.messages()] == ["snapshot", "event", "event", "pong"]
+    assert [seqs(s) for s in sockets[:-1]] == others_before and hub.outbox     # the others: as before
+    for _ in range(4):
+        await asyncio.sleep(0)
+    assert not hub.outbox
+    assert all(seqs(s) == [1, 2] for s in sockets[:-1])
+    assert seqs(sockets[-1]) == [1, 2, 2]                    # the pong's seq; no event twice
+    assert [m["type"] for m in sockets[-1].transport.messages()] == ["snapshot", "event", "event", "pong"]
+
+
+async def test_a_display_joining_while_the_fan_out_is_pending_gets_each_event_once():
+    room = new_room()
+    hub = Hub(room)
+    early_socket, late_socket = DirectFakeSocket(), DirectFakeSocket()
+    hub.join(Client(early_socket, staff=False), None)
+    append(room, "open_sale")                                # in the outbox, not yet written
+    late = Client(late_socket, staff=False)
+    hub.join(late, None)                                     # its snapshot already says seq 1
+    late.send(encode({"type": "pong", "seq": room.state.seq}))
     await asyncio.sleep(0)
-    assert all(seqs(s)[:2] == [1, 2] for s in sockets) and not hub.outbox
+    assert [(m["type"], m["seq"]) for m in late_socket.transport.messages()] == [("snapshot", 1), ("pong", 1)]
+    assert [(m["type"], m["seq"]) for m in early_socket.transport.messages()] == [("snapshot", 0), ("event", 1)]
