@@ -25,19 +25,17 @@ import asyncio
 import contextlib
 import json
 import math
-import os
 import secrets
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # the repository root: auction, tests
+from tests.live_server import LiveServer, cli_env, seed_demo
+
 SALE_ID = 1
 KEYS = ("lots", "page_p50_ms", "page_p99_ms", "search_p50_ms", "search_p99_ms")
 # What visitors search: words, a lot number, a category with a price range, a later results page.
@@ -63,12 +61,6 @@ def percentile(values: list[float], q: float) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[max(0, min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1))]
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --- a fresh database -----------------------------------------------------------------------------
@@ -103,21 +95,6 @@ def prepare_database(url: str | None, tmp: Path):
         asyncio.run(_postgres_execute(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         say(f"dropped database {name}")
     return make_url(url).set(database=name).render_as_string(hide_password=False), drop
-
-
-def cli_env(database_url: str, data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CRIEE_", "DATABASE_URL"))}
-    env.update({"DATABASE_URL": database_url, "CRIEE_DATA_DIR": str(data_dir), "CRIEE_LOG_LEVEL": "WARNING",
-                "CRIEE_SECRET_KEY": secrets.token_urlsafe(48), "PYTHONUNBUFFERED": "1"})
-    return env
-
-
-def seed_demo(database_url: str, data_dir: Path) -> None:
-    """`criee demo` migrates the database and seeds the demo office and its 40-lot sale."""
-    result = subprocess.run([sys.executable, "-m", "auction.cli", "demo"], env=cli_env(database_url, data_dir),
-                            capture_output=True, text=True, timeout=300, cwd=ROOT)
-    if result.returncode != 0:
-        raise RuntimeError(f"criee demo failed: {result.stderr.strip()[-2000:]}")
 
 
 async def add_lots(database_url: str, target: int) -> int:
@@ -162,38 +139,6 @@ async def add_lots(database_url: str, target: int) -> int:
         await db.dispose()
 
 
-# --- the server under test ------------------------------------------------------------------------
-
-def start_server(database_url: str, data_dir: Path, port: int) -> subprocess.Popen:
-    import httpx
-    log = open(data_dir / "server.log", "ab")
-    process = subprocess.Popen([sys.executable, "-m", "auction.cli", "serve", "--host", "127.0.0.1",
-                                "--port", str(port)], env=cli_env(database_url, data_dir), stdout=log,
-                               stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT)
-    log.close()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited: {(data_dir / 'server.log').read_text()[-2000:]}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"http://127.0.0.1:{port}/sante", timeout=2).status_code == 200:
-                return process
-        time.sleep(0.1)
-    stop_process(process)
-    raise RuntimeError("server not ready within 60 s")
-
-
-def stop_process(process: subprocess.Popen | None) -> None:
-    if process is None or process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(10)
-
-
 def time_requests(client, paths: list[str], count: int, warmup: int, expect: str | None = None) -> list[float]:
     """Milliseconds per GET, cycling over `paths`; every answer must be a 200 (containing `expect`)."""
     times = []
@@ -231,16 +176,17 @@ def run(args) -> dict:
         data_dir.mkdir()
         database_url, drop = prepare_database(args.database_url, tmp)
         cleanup.callback(drop)
+        env = cli_env(database_url, data_dir, CRIEE_LOG_LEVEL="WARNING", CRIEE_SECRET_KEY=secrets.token_urlsafe(48))
         say("migrating and seeding the demo (criee demo)")
-        seed_demo(database_url, data_dir)
+        seed_demo(env, timeout=300)
         lots = asyncio.run(add_lots(database_url, args.lots))
         say(f"the demo sale has {lots} lots")
-        port = free_port()
-        server = start_server(database_url, data_dir, port)
-        cleanup.callback(stop_process, server)
-        say(f"criee serve on port {port}; {args.requests} requests of each kind after {args.warmup} warm-up")
+        server = LiveServer(env, data_dir / "server.log")
+        cleanup.callback(server.stop)
+        server.start(timeout=60)
+        say(f"criee serve on port {server.port}; {args.requests} requests of each kind after {args.warmup} warm-up")
         base = f"/ventes/{SALE_ID}"
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+        with httpx.Client(base_url=server.base_url, timeout=30) as client:
             page = time_requests(client, [base], args.requests, args.warmup, expect=f"sur {lots}")
             searches = [f"{base}?{urlencode(params)}" for params in SEARCHES]
             search = time_requests(client, searches, args.requests, args.warmup)

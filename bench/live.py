@@ -61,7 +61,6 @@ import resource
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -71,6 +70,9 @@ import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))   # the repository root: auction, tests
+from tests.live_server import LiveServer, cli_env, free_port, seed_demo
+
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://criee:criee@127.0.0.1:5432/criee"
 OFFICER_EMAIL, OFFICER_PASSWORD = "officier@etude-demo.fr", "demo-officier"
 SALE_ID = 1
@@ -100,12 +102,6 @@ def percentile(values: list[float], q: float) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[max(0, min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1))]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- display clients: a minimal websocket client, run in worker processes ---------------------------
@@ -532,32 +528,6 @@ async def commit_floor(url: str, samples: int) -> list[float]:
 
 # --- the server under test, and the clerk --------------------------------------------------------
 
-def cli_env(database_url: str, data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CRIEE_", "DATABASE_URL"))}
-    env.update({"DATABASE_URL": database_url, "CRIEE_DATA_DIR": str(data_dir), "CRIEE_LOG_LEVEL": "WARNING",
-                "PYTHONUNBUFFERED": "1"})
-    return env
-
-
-def start_server(database_url: str, data_dir: Path, port: int, log_name: str = "server.log") -> subprocess.Popen:
-    import httpx
-    log = open(data_dir / log_name, "ab")
-    process = subprocess.Popen([sys.executable, "-m", "auction.cli", "serve", "--host", "127.0.0.1",
-                                "--port", str(port)], env=cli_env(database_url, data_dir), stdout=log,
-                               stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT)
-    log.close()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited: {(data_dir / log_name).read_text()[-2000:]}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"http://127.0.0.1:{port}/sante", timeout=2).status_code == 200:
-                return process
-        time.sleep(0.1)
-    stop_process(process)
-    raise RuntimeError("server not ready within 60 s")
-
-
 def rss_mb(pid: int) -> float:
     """Resident memory of a process, MiB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -570,17 +540,6 @@ def cpu_seconds(pid: int, system_only: bool = False) -> float:
     """User + system (or system only: the kernel's share, sockets) CPU time of a process so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return ((0 if system_only else int(fields[11])) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def stop_process(process: subprocess.Popen | None) -> None:
-    if process is None or process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(10)
 
 
 async def log_in(port: int) -> str:
@@ -852,13 +811,6 @@ async def seed_online_bidders(database_url: str, count: int) -> list[tuple[int, 
     return seeded
 
 
-def seed(database_url: str, data_dir: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "auction.cli", "demo"], env=cli_env(database_url, data_dir),
-                            capture_output=True, text=True, timeout=300, cwd=ROOT)
-    if result.returncode != 0:
-        raise RuntimeError(f"criee demo failed: {result.stderr.strip()[-2000:]}")
-
-
 # --- the run -------------------------------------------------------------------------------------
 
 def run(args) -> dict:
@@ -874,15 +826,16 @@ def run(args) -> dict:
         cleanup.callback(drop)
         if args.processes > 1 and database_url.startswith("sqlite"):
             raise SystemExit("bench: --processes > 1 needs PostgreSQL (SQLite mode is single-process)")
+        env = cli_env(database_url, tmp, CRIEE_LOG_LEVEL="WARNING")
         say("migrating and seeding (criee demo)")
-        seed(database_url, tmp)
+        seed_demo(env, timeout=300)
         online = asyncio.run(seed_online_bidders(database_url, args.online_bidders)) if args.online_bidders else []
         # P server processes on P ports, as behind a proxy; the clerk's tablet is on the first one.
-        ports = [free_port() for _ in range(args.processes)]
-        servers = []
-        for index, port in enumerate(ports):
-            servers.append(start_server(database_url, tmp, port, f"server-{index}.log"))
-            cleanup.callback(stop_process, servers[-1])
+        servers = [LiveServer(env, tmp / f"server-{index}.log") for index in range(args.processes)]
+        for server in servers:
+            cleanup.callback(server.stop)
+            server.start(timeout=60)
+        ports = [server.port for server in servers]
         displays = Displays(processes)
         cleanup.callback(displays.stop)
 
@@ -933,7 +886,7 @@ def run(args) -> dict:
             health["relay_caught_up_from_log"] = logs.count("caught up from the log")
         displays.close_all()
         for server in servers:
-            stop_process(server)
+            server.stop()
         if args.server_log:
             shutil.copyfile(tmp / "server-0.log", args.server_log)
 
@@ -1040,7 +993,6 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--online-bidders must be 0 or more")
     if args.processes < 1:
         parser.error("--processes must be 1 or more")
-    sys.path.insert(0, str(ROOT))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))   # clean up (processes, database) on SIGTERM
     started = time.monotonic()
     result = run(args)

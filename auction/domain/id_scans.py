@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from .errors import InvalidValue
+from .months import add_months
 from .uploads import MAX_DOCUMENT_BYTES, document_type
 
 MAX_SCAN_BYTES = MAX_DOCUMENT_BYTES
@@ -20,17 +21,6 @@ def sniff_scan(content: bytes) -> str:
     if kind is not None:
         return kind
     raise InvalidValue("Format refusé : la copie doit être une photo JPEG ou PNG, ou un PDF.", field="scan")
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    for day in (moment.day, 30, 29, 28):
-        try:
-            return moment.replace(year=year, month=month, day=day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def scan_due_for_deletion(settled_at: datetime | None, retention_months: int, now: datetime) -> bool:

@@ -18,7 +18,6 @@ officer overrides, with a written reason (see `blocking`).
 """
 from __future__ import annotations
 
-import calendar
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .errors import DomainError, InvalidValue
+from .months import add_months
 from .roles import Role
 from .room import RoomError
 from .uploads import MAX_DOCUMENT_BYTES, document_type
@@ -82,13 +82,6 @@ def paris_day(moment: datetime) -> date:
     if moment.tzinfo is None:
         raise ValueError("naive datetime")
     return moment.astimezone(PARIS).date()
-
-
-def add_months(day: date, months: int) -> date:
-    """CPC 641: the day of the same number `months` later, or the last day of that month."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def days_between(earlier: date, later: date) -> int:

@@ -134,9 +134,14 @@ def _csrf_cookie_value(request: Request) -> str:
     return value
 
 
+def signing_secret(request: Request) -> bytes:
+    """The key the app signs with: CSRF tokens, e-mail links, paddle cards, e-mail tags."""
+    return request.app.state.settings.secret_key.encode()
+
+
 def csrf_token(request: Request) -> str:
     """The token to put in every form of this page."""
-    secret = request.app.state.settings.secret_key.encode()
+    secret = signing_secret(request)
     message = f"{_csrf_cookie_value(request)}|{request.cookies.get(SESSION_COOKIE, '')}".encode()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 

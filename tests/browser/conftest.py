@@ -12,18 +12,12 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.live_server import LiveServer, cli_env, seed_demo
 
 CHROMIUM = Path(os.environ.get("CRIEE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -33,103 +27,21 @@ CHROMIUM_ARGS = [
 ]
 STARTUP_TIMEOUT = 20.0   # seconds for `criee serve` to answer /sante
 SEED_TIMEOUT = 180       # seconds for `criee demo` (real Argon2 hashes, 40 generated photos)
-STOP_TIMEOUT = 10.0      # seconds between SIGTERM and SIGKILL
-
-
-def criee_command() -> list[str]:
-    """The `criee` script of the running interpreter's environment (never a hard-coded path)."""
-    script = Path(sys.executable).parent / "criee"
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-m", "auction.cli"]
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def server_env(database_url: str, data_dir: Path) -> dict[str, str]:
-    """The test runner's environment without any Criée setting of its own, plus the server's."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CRIEE_", "DATABASE_URL"))}
-    env.update({
-        "DATABASE_URL": database_url,
-        "CRIEE_DATA_DIR": str(data_dir),
-        "CRIEE_ENV": "development",
-        "CRIEE_SECRET_KEY": secrets.token_urlsafe(48),
-        "PYTHONUNBUFFERED": "1",
-    })
-    return env
-
-
-@dataclass
-class LiveServer:
-    base_url: str
-    database_url: str
-    data_dir: Path
-    process: subprocess.Popen
-    log_path: Path
-    env: dict[str, str]  # the server's environment (database, data dir, secret key), to restart it
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-
-def _get_status(url: str) -> int | None:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
-    except OSError:
-        return None
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=STOP_TIMEOUT)
 
 
 @pytest.fixture(scope="module")
 def live_server(database_factory, tmp_path_factory) -> Iterator[LiveServer]:
     """`criee demo` then `criee serve` on a fresh database of the current backend."""
-    database_url = database_factory.create()
     work = tmp_path_factory.mktemp(f"live-{database_factory.backend}")
-    data_dir = work / "data"
-    env = server_env(database_url, data_dir)
-
-    seeded = subprocess.run([*criee_command(), "demo"], env=env, capture_output=True, text=True,
-                            timeout=SEED_TIMEOUT)
-    if seeded.returncode != 0:
-        pytest.fail(f"`criee demo` failed (exit {seeded.returncode}):\n{seeded.stderr}\n{seeded.stdout}")
-
-    port = free_port()
-    log_path = work / "server.log"
-    with open(log_path, "wb") as log:  # a file, not a pipe: a full pipe would block the server
-        process = subprocess.Popen([*criee_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                   env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    server = LiveServer(base_url=f"http://127.0.0.1:{port}", database_url=database_url, data_dir=data_dir,
-                        process=process, log_path=log_path, env=env)
+    env = cli_env(database_factory.create(), work / "data", CRIEE_ENV="development",
+                  CRIEE_SECRET_KEY=secrets.token_urlsafe(48))
+    seed_demo(env, timeout=SEED_TIMEOUT)
+    server = LiveServer(env, work / "server.log")
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"`criee serve` exited with status {process.returncode}:\n{server.log()}")
-            if _get_status(f"{server.base_url}/sante") == 200:
-                break
-            if time.monotonic() > deadline:
-                pytest.fail(f"`criee serve` did not answer /sante within {STARTUP_TIMEOUT:.0f} s:\n{server.log()}")
-            time.sleep(0.1)
+        server.start(timeout=STARTUP_TIMEOUT)
         yield server
     finally:
-        _stop(process)  # only the process started here: a test that restarts the server stops its own
+        server.stop()  # the process running now, the one a test restarted included
 
 
 @pytest.fixture(scope="session")

@@ -3,15 +3,13 @@ room display follows; afterwards `criee verify-log` finds the chain intact."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from auction.domain.roles import Role
 from auction.services.demo import DEMO_LOGINS, HOUSEHOLD_LOTS, WORKSHOP_LOTS
+from tests.live_server import criee
 
 pytestmark = pytest.mark.browser
 
@@ -79,9 +77,7 @@ def test_a_demo_sale_from_the_first_lot_to_the_last_hammer(live_server, new_cont
     wait_for_seq(tablet, seq)
     expect(tablet.locator("#sale-status")).to_have_attribute("data-status", "closed")
 
-    criee = Path(sys.executable).with_name("criee")
-    result = subprocess.run([str(criee), "verify-log", "1"], env=live_server.env, capture_output=True, text=True,
-                            timeout=60)
+    result = criee("verify-log", "1", env=live_server.env)
     assert result.returncode == 0, result.stderr
     assert f"{seq} événements, chaîne vérifiée" in result.stdout
     assert sold == LOTS - LOTS // 5

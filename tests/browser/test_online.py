@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -19,8 +18,8 @@ from auction.domain.money import format_euros
 from auction.domain.roles import Role
 from auction.services.demo import DEMO_LOGINS, WORKSHOP_LOTS
 from auction.services.room import load_events
+from tests.live_server import criee
 
-from .conftest import criee_command
 
 pytestmark = pytest.mark.browser
 
@@ -278,8 +277,7 @@ def test_an_online_bidder_and_the_room_bid_against_each_other(new_context, live_
     online_bid = next(e for e in events if e.kind == "bid" and e.payload["source"] == "online")
     assert online_bid.user_id is not None and online_bid.user_id != events[0].user_id   # the bidder's own account
 
-    verified = subprocess.run([*criee_command(), "verify-log", str(SALE_ID)], env=live_server.env,
-                              capture_output=True, text=True, timeout=60)
+    verified = criee("verify-log", str(SALE_ID), env=live_server.env)
     assert verified.returncode == 0, verified.stdout + verified.stderr
 
     # The bidder leaves: the tablet's count follows.

@@ -34,7 +34,7 @@ def confirmation_link(live_server, email: str, timeout: float = 10.0) -> str:
     """Development mode writes the confirmation e-mail to the server's log instead of sending it."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        lines = [line for line in live_server.log().splitlines() if email in line and "criee.mail" in line]
+        lines = [line for line in live_server.logs().splitlines() if email in line and "criee.mail" in line]
         if lines and (match := CONFIRMATION.search(lines[-1])):
             return f"/inscription/confirmer/{match.group(1)}"
         time.sleep(0.2)

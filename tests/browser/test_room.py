@@ -7,14 +7,7 @@ tests run, so each test brings the room to the state it needs instead of assumin
 from __future__ import annotations
 
 import re
-import signal
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -244,61 +237,14 @@ def put_a_lot_on_the_block(tablet: Page) -> None:
 
 # --- restarting the module's server --------------------------------------------------------------
 
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def _environment_of(pid: int) -> dict[str, str]:
-    """The exact environment the running server was started with (database, data dir, secret key)."""
-    raw = Path(f"/proc/{pid}/environ").read_bytes()
-    return dict(item.split("=", 1) for item in raw.decode(errors="replace").split("\0") if "=" in item)
-
-
-def _terminate(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
-def restart_server(live_server) -> Iterator[Callable[..., None]]:
-    """Stops the module's `criee serve` and starts it again on the same port, same environment.
-
-    The new process replaces `live_server.process` for the module's next tests; live_server stops
-    only the process it started, so the processes started here are stopped here.
-    """
-    started: list[subprocess.Popen] = []
+def restart_server(live_server) -> Callable[..., None]:
+    """Stops the module's `criee serve` and starts it again on the same port, same environment."""
 
     def restart(while_down: Callable[[], None] | None = None) -> None:
-        old = live_server.process
-        env = _environment_of(old.pid)
-        command = [str(Path(sys.executable).parent / "criee"), "serve", "--host", "127.0.0.1",
-                   "--port", live_server.base_url.rsplit(":", 1)[1]]
-        _terminate(old)
+        live_server.stop()
         if while_down is not None:
             while_down()
-        with open(live_server.log_path, "ab") as log:
-            process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                       stdin=subprocess.DEVNULL)
-        started.append(process)
-        live_server.process = process
-        deadline = time.monotonic() + RESTART_TIMEOUT
-        while not _answers(f"{live_server.base_url}/sante"):
-            if process.poll() is not None:
-                pytest.fail(f"the restarted server exited ({process.returncode}):\n{live_server.log()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"the restarted server did not answer within {RESTART_TIMEOUT:.0f} s:\n{live_server.log()}")
-            time.sleep(0.1)
+        live_server.start(timeout=RESTART_TIMEOUT)
 
-    yield restart
-    for process in started:
-        _terminate(process)
+    return restart

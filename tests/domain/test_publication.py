@@ -10,7 +10,7 @@ import pytest
 from auction.domain.errors import InvalidValue
 from auction.domain.publication import (ANNOUNCE, FAILED, GO_LIVE, PASSED, PENDING, AmicableOffer, CaseFacts,
                                         ChecksFailed, Commune, DebtorNoticeFact, NoticeContent, OfferLetter,
-                                        OverrideRefused, PosterFact, PublicityFacts, add_months,
+                                        OverrideRefused, PosterFact, PublicityFacts,
                                         amicable_window_end, blocking, check_act_moment, check_amicable_window,
                                         check_debtor_notices, check_posters, clean_override_reason, evaluate,
                                         paris_day, require_clear)
@@ -52,13 +52,6 @@ def by_key(results):
 
 
 # --- dates ----------------------------------------------------------------------------------------
-
-def test_a_month_ends_on_the_same_day_number_or_the_last_day_of_the_month():
-    assert add_months(date(2026, 9, 10), 1) == date(2026, 10, 10)
-    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
-    assert add_months(date(2028, 1, 31), 1) == date(2028, 2, 29)
-    assert add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)
-
 
 def test_the_paris_day_of_an_instant_follows_summer_and_winter_time():
     assert paris_day(datetime(2026, 3, 29, 22, 30, tzinfo=timezone.utc)) == date(2026, 3, 30)   # 00:30 CEST

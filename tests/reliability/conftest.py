@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import pytest
 
-from .harness import LiveServer, seed_demo
+from tests.live_server import LiveServer, cli_env, seed_demo
 
 
 @pytest.fixture(scope="package")
 def live_server(database_factory, tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("live")
-    url = database_factory.create()
-    seed_demo(url, data_dir)
-    server = LiveServer(url, data_dir, data_dir / "server.log").start()
+    env = cli_env(database_factory.create(), data_dir)
+    seed_demo(env)
+    server = LiveServer(env, data_dir / "server.log").start()
     try:
         yield server
     finally:

@@ -1,7 +1,7 @@
-"""A real `criee serve` process and websocket clients of the live room, for the reliability tests.
+"""Websocket clients of the live room served by a real `criee serve` (tests/live_server.py), and
+reads of what it stored, for the reliability tests.
 
-Everything here is bounded: every wait has a timeout, and a server process is always killed by
-whoever started it (`LiveServer.stop()` in a `finally` or a fixture teardown).
+Everything here is bounded: every wait has a timeout.
 """
 from __future__ import annotations
 
@@ -9,14 +9,10 @@ import asyncio
 import base64
 import os
 import re
-import signal
 import socket
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -28,34 +24,13 @@ from websockets.exceptions import ConnectionClosed
 from auction.db import make_engine
 from auction.models import SaleEvent
 from auction.services.relay import APPLICATION_NAME
+from tests.live_server import LiveServer
 
 CLERK_EMAIL = "clerc@etude-demo.fr"
 CLERK_PASSWORD = "demo-clerc-2026"
 SALE_ID = 1
 PADDLES = (1, 2, 3)
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
-
-
-def cli_env(database_url: str, data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CRIEE_", "DATABASE_URL"))}
-    env.update({"DATABASE_URL": database_url, "CRIEE_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"})
-    return env
-
-
-def criee(*args: str, database_url: str, data_dir: Path, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "auction.cli", *args], env=cli_env(database_url, data_dir),
-                          capture_output=True, text=True, timeout=timeout)
-
-
-def seed_demo(database_url: str, data_dir: Path) -> None:
-    result = criee("demo", database_url=database_url, data_dir=data_dir, timeout=120)
-    assert result.returncode == 0, result.stderr
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def stored_events(database_url: str, sale_id: int = 1) -> list:
@@ -92,78 +67,9 @@ async def terminate_backend(database_url: str, pid: int) -> bool:
         await engine.dispose()
 
 
-class LiveServer:
-    """`criee serve` on a free loopback port; its logs go to a file the tests can read."""
-
-    def __init__(self, database_url: str, data_dir: Path, log_path: Path, workers: int = 1):
-        self.database_url = database_url
-        self.data_dir = data_dir
-        self.log_path = log_path
-        self.workers = workers
-        self.port = free_port()
-        self.process: subprocess.Popen | None = None
-        self._log = None
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def ws_url(self, path: str) -> str:
-        return f"ws://127.0.0.1:{self.port}{path}"
-
-    @property
-    def pid(self) -> int:
-        assert self.process is not None
-        return self.process.pid
-
-    def start(self, timeout: float = 30) -> "LiveServer":
-        self._log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "auction.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--workers", str(self.workers)],
-            env=cli_env(self.database_url, self.data_dir), stdout=self._log, stderr=subprocess.STDOUT,
-            start_new_session=True)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"server exited with {self.process.returncode}:\n{self.logs()[-3000:]}")
-            try:
-                if httpx.get(self.base + "/sante", timeout=2).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise AssertionError(f"server not ready after {timeout} s:\n{self.logs()[-3000:]}")
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown code runs, as in a power cut of the process."""
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)     # with --workers, the workers too
-            self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-    def logs(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")
-        except FileNotFoundError:
-            return ""
-
-
 async def log_in(server: LiveServer, email: str = CLERK_EMAIL, password: str = CLERK_PASSWORD) -> str:
     """Log in through the web form, as a browser does; returns the session cookie's value."""
-    async with httpx.AsyncClient(base_url=server.base, timeout=15) as http:
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=15) as http:
         page = await http.get("/connexion")
         match = CSRF_INPUT.search(page.text)
         assert match, page.text[:500]

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from auction.db import Database
 from auction.domain.room_view import public_view
 from auction.services.room import open_room
+from tests.live_server import LiveServer, cli_env, criee, seed_demo
 
-from .harness import (PADDLES, LiveServer, RoomClient, challenger, connect_clerks, connect_display, criee,
-                      ensure_lot_open, log_in, seed_demo, stored_events)
+from .harness import (PADDLES, RoomClient, challenger, connect_clerks, connect_display, ensure_lot_open, log_in,
+                      stored_events)
 
 TARGET_ACKED_BIDS = 300     # kill the server once this many bids were acknowledged
 BIDS_PER_LOT = 15           # then three calls and the hammer (the demo's 40 lots take 600 bids)
@@ -142,8 +143,9 @@ def expected_room(rows) -> dict:
 
 async def test_sigkill_mid_sale_loses_no_acknowledged_event(fresh_database_url, tmp_path):
     url = fresh_database_url
-    seed_demo(url, tmp_path)
-    first = LiveServer(url, tmp_path, tmp_path / "server-1.log").start()
+    env = cli_env(url, tmp_path)
+    seed_demo(env)
+    first = LiveServer(env, tmp_path / "server-1.log").start()
     second = None
     try:
         run, clients, cookie = await run_until_killed(first, list(range(1, 41)))
@@ -171,12 +173,12 @@ async def test_sigkill_mid_sale_loses_no_acknowledged_event(fresh_database_url, 
                     k: v for k, v in row.payload.items() if k not in ("registration_id", "reason")}
                 assert (message["event"]["kind"], message["event"]["payload"]) == (row.kind, payload)
 
-        verified = criee("verify-log", "1", database_url=url, data_dir=tmp_path)
+        verified = criee("verify-log", "1", env=env)
         assert verified.returncode == 0, verified.stderr
         assert f"{len(rows)} événements" in verified.stdout
 
         # A new process replays the log to the same room, and the sale goes on.
-        second = LiveServer(url, tmp_path, tmp_path / "server-2.log").start()
+        second = LiveServer(env, tmp_path / "server-2.log").start()
         expected = expected_room(rows)
         display = await connect_display(second)
         assert display.seq == len(rows)

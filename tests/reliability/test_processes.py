@@ -18,9 +18,10 @@ from sqlalchemy import select
 from auction.db import Database
 from auction.domain.bidlog import chain
 from auction.models import SaleEvent, User, utcnow
+from tests.live_server import LiveServer, cli_env, seed_demo
 
-from .harness import (CSRF_INPUT, SALE_ID, LiveServer, RoomClient, challenger, connect_clerks, connect_display,
-                      drive_bids, ensure_lot_open, log_in, relay_backends, seed_demo, stored_events, terminate_backend)
+from .harness import (CSRF_INPUT, SALE_ID, RoomClient, challenger, connect_clerks, connect_display, drive_bids,
+                      ensure_lot_open, log_in, relay_backends, stored_events, terminate_backend)
 
 PUBLIC_HIDDEN = ("registration_id", "reason")
 OFFICER_EMAIL, OFFICER_PASSWORD = "officier@etude-demo.fr", "demo-officier"
@@ -32,12 +33,12 @@ def servers(backend, database_factory, tmp_path_factory):
     if backend != "postgresql":
         pytest.skip("several server processes need PostgreSQL (SQLite mode is single-process)")
     data_dir = tmp_path_factory.mktemp("processes")
-    url = database_factory.create()
-    seed_demo(url, data_dir)
+    env = cli_env(database_factory.create(), data_dir)
+    seed_demo(env)
     started = []
     try:
         for name in ("a", "b"):
-            started.append(LiveServer(url, data_dir, data_dir / f"server-{name}.log").start())
+            started.append(LiveServer(env, data_dir / f"server-{name}.log").start())
         yield started
     finally:
         for server in started:
@@ -166,7 +167,7 @@ async def test_racing_bids_on_two_processes_give_one_winner_per_step(servers):
 
 async def test_a_settings_change_on_one_process_reaches_the_other(servers):
     a, b = servers
-    async with httpx.AsyncClient(base_url=a.base, timeout=15) as http:
+    async with httpx.AsyncClient(base_url=a.base_url, timeout=15) as http:
         page = await http.get("/connexion")
         await http.post("/connexion", data={"email": OFFICER_EMAIL, "password": OFFICER_PASSWORD,
                                             "csrf_token": CSRF_INPUT.search(page.text).group(1)})
@@ -314,9 +315,9 @@ async def test_a_process_whose_listener_is_killed_catches_up_from_the_log(server
 def three_workers(backend, database_factory, tmp_path):
     if backend != "postgresql":
         pytest.skip("several server processes need PostgreSQL (SQLite mode is single-process)")
-    url = database_factory.create()
-    seed_demo(url, tmp_path)
-    server = LiveServer(url, tmp_path, tmp_path / "server.log", workers=3).start()
+    env = cli_env(database_factory.create(), tmp_path)
+    seed_demo(env)
+    server = LiveServer(env, tmp_path / "server.log", workers=3).start()
     try:
         yield server
     finally:

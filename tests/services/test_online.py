@@ -5,7 +5,7 @@ The demo sale: paddles 1, 2, 3 in the room; 501 online, held by the demo bidder'
 import asyncio
 import logging
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -20,21 +20,7 @@ from auction.services.demo import seed_demo
 from auction.services.barred_persons import set_blocked
 from auction.services.room import RoomRegistry
 
-TODAY = date(2026, 11, 22)
-
-
-@pytest.fixture
-async def sale_id(db, tmp_path):
-    await seed_demo(db.sessions, tmp_path, TODAY)
-    async with db.sessions() as session:
-        return await session.scalar(select(Sale.id))
-
-
-@pytest.fixture
-async def clerk(db, sale_id):
-    async with db.sessions() as session:
-        user = await session.scalar(select(User).where(User.role == "clerk"))
-    return Actor(user.id, Role.CLERK)
+from .conftest import TODAY
 
 
 @pytest.fixture

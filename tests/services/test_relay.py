@@ -7,7 +7,7 @@ tests/reliability/test_processes.py.
 """
 import asyncio
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import orjson
 import pytest
@@ -15,30 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from auction.domain.bidlog import chain
-from auction.domain.roles import Role
-from auction.domain.room import Actor, OnlineBidPending
-from auction.models import BidRequest, Lot, Registration, Sale, User, utcnow
+from auction.domain.room import OnlineBidPending
+from auction.models import BidRequest, Lot, Registration, utcnow
 from auction.services import relay as relay_service
 from auction.services import room as room_service
-from auction.services.demo import seed_demo
 from auction.services.relay import MAX_PAYLOAD, Relay, decode, encode_event
 from auction.services.room import RoomRegistry
-
-TODAY = date(2026, 11, 22)
-
-
-@pytest.fixture
-async def sale_id(db, tmp_path):
-    await seed_demo(db.sessions, tmp_path, TODAY)
-    async with db.sessions() as session:
-        return await session.scalar(select(Sale.id))
-
-
-@pytest.fixture
-async def clerk(db, sale_id):
-    async with db.sessions() as session:
-        user = await session.scalar(select(User).where(User.role == "clerk"))
-    return Actor(user.id, Role.CLERK)
 
 
 class Process:

@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from auction.models import utcnow
 from auction.services import accounts
 
-from ..access import PUBLIC, SESSION_COOKIE, SIGNED_IN, page, safe_next, set_cookie
+from ..access import PUBLIC, SESSION_COOKIE, SIGNED_IN, page, safe_next, set_cookie, signing_secret
 from ..forms import form_dict
 from ..ratelimit import LoginRefused, LoginThrottle, email_tag
 from ..templates import render
@@ -50,7 +50,7 @@ async def login(request: Request) -> Response:
     if refused is not None:     # before the password check: a guess costs nothing here
         log.warning("login throttled", extra={
             "reason": f"too_many_attempts_{refused.reason}", "address": address,
-            "email_tag": email_tag(request.app.state.settings.secret_key.encode(), email),
+            "email_tag": email_tag(signing_secret(request), email),
             "retry_after": math.ceil(refused.retry_after)})
         response = render(request, "login.html", {"email": email, "suite": suite,
                                                   "error": throttled_message(refused)}, status_code=429)

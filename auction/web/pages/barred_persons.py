@@ -14,8 +14,7 @@ from auction.services import barred_persons, catalogue
 
 from ..access import OFFICER, page, safe_next
 from ..errors import error_page
-from ..forms import form_dict
-from .registration import path_id
+from ..forms import form_dict, path_id
 from .registration_rules import render_rules
 
 

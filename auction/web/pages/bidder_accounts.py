@@ -11,21 +11,17 @@ from auction.services import accounts
 from auction.services.bidder_accounts import create_bidder_account
 from auction.services.registration import confirm_email as confirm_email_address
 
-from ..access import PUBLIC, SESSION_COOKIE, page, set_cookie
+from ..access import PUBLIC, SESSION_COOKIE, page, set_cookie, signing_secret
 from ..errors import error_page
 from ..forms import form_dict
 from ..templates import render
-
-
-def _secret(request: Request) -> bytes:
-    return request.app.state.settings.secret_key.encode()
 
 
 async def _confirmed_page(request: Request, *, errors=None, status_code=200) -> Response:
     """Confirms the address (idempotent) and offers the account when the bidder has none yet."""
     token = request.path_params["token"]
     try:
-        registration, sale = await confirm_email_address(request.app.state.db.sessions, _secret(request), token,
+        registration, sale = await confirm_email_address(request.app.state.db.sessions, signing_secret(request), token,
                                                          utcnow())
     except TokenRefused as exc:
         return error_page(request, 400, exc.message)
@@ -43,7 +39,7 @@ async def confirm_email(request: Request) -> Response:
 async def create_account(request: Request) -> Response:
     form = await form_dict(request)
     try:
-        account = await create_bidder_account(request.app.state.db.sessions, _secret(request),
+        account = await create_bidder_account(request.app.state.db.sessions, signing_secret(request),
                                               request.path_params["token"], form.get("password", ""),
                                               form.get("confirmation", ""), utcnow())
     except TokenRefused as exc:

@@ -11,9 +11,9 @@ from auction.services import cards, catalogue
 from auction.services import registration as service
 from auction.services.cards import Card, card_pdf, card_png
 
-from ..access import STAFF, page
+from ..access import STAFF, page, signing_secret
 from ..errors import error_page
-from .registration import path_id, signing_secret
+from ..forms import path_id
 
 
 async def _card(request: Request) -> Card:

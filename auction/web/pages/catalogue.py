@@ -21,18 +21,12 @@ from auction.services.publicity_view import public_notice
 from ..access import PUBLIC, STAFF, page
 from ..feeds import event_json_ld, json_ld_script
 from ..errors import error_page
+from ..forms import path_id
 from ..templates import render
 from .publicity import base_url
 
 
 RESULTS = "#lots-titre"   # pages of results open on the results, not on the sale's details
-
-
-def _id(request: Request, name: str) -> int:
-    value = request.path_params[name]
-    if not (value.isdigit() and len(value) < 12):
-        raise NotFound()
-    return int(value)
 
 
 def _base(sale_id: int, preview: bool) -> str:
@@ -59,7 +53,7 @@ def _thumbnail(request: Request):
 async def _sale_page(request: Request, preview: bool) -> Response:
     query, messages = parse_query(request.query_params)
     try:
-        sale_id = _id(request, "sale_id")
+        sale_id = path_id(request, "sale_id")
         view = await public_catalogue.sale_catalogue(request.app.state.db.sessions, sale_id, query, preview=preview)
     except NotFound:
         return error_page(request, 404)
@@ -82,7 +76,7 @@ async def _sale_page(request: Request, preview: bool) -> Response:
 async def _lot_page(request: Request, preview: bool) -> Response:
     query, _messages = parse_query(request.query_params)   # a bad filter here is simply left out
     try:
-        sale_id, lot_id = _id(request, "sale_id"), _id(request, "lot_id")
+        sale_id, lot_id = path_id(request, "sale_id"), path_id(request, "lot_id")
         view = await public_catalogue.lot_view(request.app.state.db.sessions, sale_id, lot_id, query,
                                                preview=preview)
     except NotFound:
@@ -111,7 +105,7 @@ def _pdf_cache(request: Request) -> CatalogueCache:
 async def _catalogue_pdf(request: Request, preview: bool) -> Response:
     try:
         pdf, filename = await catalogue_pdf(request.app.state.db.sessions, _pdf_cache(request),
-                                            _id(request, "sale_id"), preview=preview)
+                                            path_id(request, "sale_id"), preview=preview)
     except NotFound:
         return error_page(request, 404)
     return Response(pdf, media_type="application/pdf",

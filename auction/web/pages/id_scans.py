@@ -11,7 +11,8 @@ from auction.services import registration as service
 
 from ..access import STAFF, page
 from ..errors import error_page
-from .registration import form_with_scan, path_id, render_detail
+from ..forms import path_id
+from .registration import form_with_scan, render_detail
 
 
 async def view_scan(request: Request) -> Response:

@@ -21,6 +21,7 @@ from auction.services.publicity_view import publicity_view
 
 from ..access import CSRF_FIELD, OFFICER, STAFF, page
 from ..errors import error_page
+from ..forms import path_id
 from ..templates import render
 
 NOTICES = {
@@ -31,13 +32,6 @@ NOTICES = {
     "debiteur": "Information du débiteur enregistrée.",
     "derogation": "Dérogation enregistrée au journal ; elle figurera sur le certificat.",
 }
-
-
-def _sale_id(request: Request) -> int:
-    value = request.path_params["sale_id"]
-    if not (value.isdigit() and len(value) < 12):
-        raise NotFound()
-    return int(value)
 
 
 def base_url(request: Request) -> str:
@@ -75,7 +69,8 @@ def _moment(values: dict[str, str], day_field: str, time_field: str | None, erro
 async def show(request: Request, *, form: str | None = None, values: dict | None = None,
                errors: dict | None = None, failures=None, status_code: int = 200) -> Response:
     try:
-        view = await publicity_view(request.app.state.db.sessions, _sale_id(request), utcnow(), base_url(request))
+        view = await publicity_view(request.app.state.db.sessions, path_id(request, "sale_id"), utcnow(),
+                                    base_url(request))
     except NotFound:
         return error_page(request, 404)
     press_text = None
@@ -116,21 +111,23 @@ async def announce(request: Request) -> Response:
     values, _ = await _form(request)
     reason = values.get("override_reason") or None
     return await _attempt(request, "announce", values, lambda: publication.announce(
-        request.app.state.db.sessions, _sale_id(request), actor_of(request), utcnow(), base_url(request), reason),
+        request.app.state.db.sessions, path_id(request, "sale_id"), actor_of(request), utcnow(), base_url(request),
+        reason),
         "annoncee")
 
 
 async def save_summary(request: Request) -> Response:
     values, _ = await _form(request)
     return await _attempt(request, "summary", values, lambda: publication.set_goods_summary(
-        request.app.state.db.sessions, _sale_id(request), values.get("goods_summary", ""), actor_of(request),
+        request.app.state.db.sessions, path_id(request, "sale_id"), values.get("goods_summary", ""), actor_of(request),
         utcnow(), base_url(request), values.get("override_reason") or None), "resume")
 
 
 async def override(request: Request) -> Response:
     values, _ = await _form(request)
     return await _attempt(request, "override", values, lambda: publication.override_checks(
-        request.app.state.db.sessions, _sale_id(request), values.get("reason", ""), actor_of(request), utcnow()),
+        request.app.state.db.sessions, path_id(request, "sale_id"), values.get("reason", ""), actor_of(request),
+        utcnow()),
         "derogation")
 
 
@@ -168,8 +165,8 @@ async def add_poster(request: Request) -> Response:
     errors: dict[str, str] = {}
     done_at = _moment(values, "done_on", "done_time", errors)
     return await _with_proof(request, "poster", values, content, errors, lambda proof: publication_acts.record_poster(
-        request.app.state.db.sessions, _sale_id(request), values.get("where", ""), done_at, proof, actor_of(request),
-        utcnow(), values.get("note", "")), "affiche")
+        request.app.state.db.sessions, path_id(request, "sale_id"), values.get("where", ""), done_at, proof,
+        actor_of(request), utcnow(), values.get("note", "")), "affiche")
 
 
 async def add_press(request: Request) -> Response:
@@ -177,7 +174,7 @@ async def add_press(request: Request) -> Response:
     errors: dict[str, str] = {}
     published_at = _moment(values, "published_on", None, errors)
     return await _with_proof(request, "press", values, content, errors, lambda proof: publication_acts.record_press(
-        request.app.state.db.sessions, _sale_id(request), values.get("newspaper", ""), published_at, proof,
+        request.app.state.db.sessions, path_id(request, "sale_id"), values.get("newspaper", ""), published_at, proof,
         actor_of(request), utcnow()), "presse")
 
 
@@ -191,7 +188,7 @@ async def add_debtor_notice(request: Request) -> Response:
     case_id = int(values["case_id"]) if values.get("case_id", "").isdigit() and len(values["case_id"]) < 12 else 0
     return await _with_proof(request, "debtor", values, content, errors,
                              lambda proof: publication_acts.record_debtor_notice(
-                                 request.app.state.db.sessions, _sale_id(request), case_id, told_on,
+                                 request.app.state.db.sessions, path_id(request, "sale_id"), case_id, told_on,
                                  values.get("means", ""), values.get("reference", ""), proof, actor_of(request),
                                  utcnow()), "debiteur", required=False)
 
@@ -207,7 +204,7 @@ async def poster(request: Request) -> Response:
     version = request.query_params.get("version", "")
     try:
         content, filename = await publicity_documents.poster_pdf(
-            request.app.state.db.sessions, _sale_id(request), base_url(request),
+            request.app.state.db.sessions, path_id(request, "sale_id"), base_url(request),
             version=int(version) if version.isdigit() and len(version) < 6 else None,
             paper=request.query_params.get("format", "A4"))
     except NotFound:
@@ -218,7 +215,7 @@ async def poster(request: Request) -> Response:
 async def certificate(request: Request) -> Response:
     try:
         content, filename = await publicity_documents.certificate_pdf(
-            request.app.state.db.sessions, _sale_id(request), utcnow(), base_url(request))
+            request.app.state.db.sessions, path_id(request, "sale_id"), utcnow(), base_url(request))
     except NotFound:
         return error_page(request, 404)
     return _pdf(content, filename)
@@ -226,8 +223,8 @@ async def certificate(request: Request) -> Response:
 
 async def press(request: Request) -> Response:
     try:
-        text, filename = await publicity_documents.press_text(request.app.state.db.sessions, _sale_id(request),
-                                                              base_url(request))
+        text, filename = await publicity_documents.press_text(request.app.state.db.sessions,
+                                                              path_id(request, "sale_id"), base_url(request))
     except NotFound:
         return error_page(request, 404)
     return Response(text, media_type="text/plain; charset=utf-8",
@@ -241,7 +238,7 @@ async def proof(request: Request) -> Response:
         if not (record_id.isdigit() and len(record_id) < 12):
             raise NotFound()
         path, content_type = await publication_acts.proof_of(
-            request.app.state.db.sessions, _sale_id(request), request.path_params["kind"], int(record_id))
+            request.app.state.db.sessions, path_id(request, "sale_id"), request.path_params["kind"], int(record_id))
         file = publication_acts.proof_file(settings.private_dir, path)
         content = file.read_bytes()
     except (NotFound, FileNotFoundError):

@@ -25,9 +25,9 @@ from auction.models import Registration, Sale, utcnow
 from auction.services import barred_clearances, catalogue, id_scans, registration_rules
 from auction.services import registration as service
 
-from ..access import OFFICER, PUBLIC, STAFF, CSRF_FIELD, page
+from ..access import OFFICER, PUBLIC, STAFF, CSRF_FIELD, page, signing_secret
 from ..errors import error_page
-from ..forms import form_dict
+from ..forms import form_dict, path_id
 from ..templates import render
 
 LABELS = {
@@ -50,17 +50,6 @@ CHOICES = {"countries": COUNTRIES, "channels": CHANNELS, "tax_residences": TAX_R
            "check_kinds": CHECK_KINDS, "labels": LABELS}
 REGISTRATION_DEFAULTS = {"nationality": "FR", "country": "FR", "document_country": "FR", "tax_residence": "france",
                          "buyer_type": "person", "document_type": "id_card"}
-
-
-def path_id(request: Request, name: str) -> int:
-    value = request.path_params[name]
-    if not value.isdigit() or len(value) > 11:
-        raise catalogue.NotFound()
-    return int(value)
-
-
-def signing_secret(request: Request) -> bytes:
-    return request.app.state.settings.secret_key.encode()
 
 
 def _is_bidder(request: Request) -> bool:

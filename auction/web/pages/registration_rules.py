@@ -11,9 +11,9 @@ from auction.services import barred_persons, catalogue, registration_rules
 
 from ..access import OFFICER, STAFF, page
 from ..errors import error_page
-from ..forms import form_dict
+from ..forms import form_dict, path_id
 from ..templates import render
-from .registration import CHOICES, path_id
+from .registration import CHOICES
 
 
 async def render_rules(request: Request, *, values=None, errors=None, status_code=200) -> Response:

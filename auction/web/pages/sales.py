@@ -10,19 +10,12 @@ from auction.services import catalogue
 
 from ..access import BIDDER, PUBLIC, STAFF, page
 from ..errors import error_page
+from ..forms import path_id
 from ..templates import render
 
 
-def _id(request: Request, name: str) -> int | None:
-    value = request.path_params[name]
-    return int(value) if value.isdigit() and len(value) < 12 else None
-
-
 async def _sale(request: Request, *, public: bool):
-    sale_id = _id(request, "sale_id")
-    if sale_id is None:
-        raise catalogue.NotFound()
-    return await catalogue.sale_with_lots(request.app.state.db.sessions, sale_id, public=public)
+    return await catalogue.sale_with_lots(request.app.state.db.sessions, path_id(request, "sale_id"), public=public)
 
 
 async def home(request: Request) -> Response:
