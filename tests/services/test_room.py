@@ -1,37 +1,17 @@
 """The room service: commands appended to the stored, hash-chained log."""
 import asyncio
 import uuid
-from datetime import date
 
 import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from auction.domain.lots import LotNumber, LotsFrozen
-from auction.domain.roles import Role
-from auction.domain.room import Actor, BidTooLow, LotWithdrawn, PaddleNotValid
+from auction.domain.room import BidTooLow, LotWithdrawn, PaddleNotValid
 from auction.domain.room_view import public_view
 from auction.models import Bidder, Lot, Registration, Sale, SaleEvent, utcnow
 from auction.services import lots
 from auction.services import room as room_service
-from auction.services.demo import seed_demo
-
-TODAY = date(2026, 11, 22)
-
-
-@pytest.fixture
-async def sale_id(db, tmp_path):
-    await seed_demo(db.sessions, tmp_path, TODAY)
-    async with db.sessions() as session:
-        return await session.scalar(select(Sale.id))
-
-
-@pytest.fixture
-async def clerk(db, sale_id):
-    from auction.models import User
-    async with db.sessions() as session:
-        user = await session.scalar(select(User).where(User.role == "clerk"))
-    return Actor(user.id, Role.CLERK)
 
 
 async def run(db, room, actor, name, command_id=None, **args):
