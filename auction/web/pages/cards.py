@@ -22,26 +22,23 @@ async def _card(request: Request) -> Card:
     return cards.card_of(data)
 
 
-async def card_as_pdf(request: Request) -> Response:
+async def _card_file(request: Request, render, media_type: str, extension: str) -> Response:
     try:
         card = await _card(request)
     except catalogue.NotFound:
         return error_page(request, 404)
     except service.RegistrationRefused as exc:
         return error_page(request, 409, exc.message)
-    return Response(await card_pdf(card), media_type="application/pdf", headers={
-        "content-disposition": f'inline; filename="panneau-{card.paddle}-{card.sale_reference}.pdf"'})
+    return Response(await render(card), media_type=media_type, headers={
+        "content-disposition": f'inline; filename="panneau-{card.paddle}-{card.sale_reference}.{extension}"'})
+
+
+async def card_as_pdf(request: Request) -> Response:
+    return await _card_file(request, card_pdf, "application/pdf", "pdf")
 
 
 async def card_as_png(request: Request) -> Response:
-    try:
-        card = await _card(request)
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    except service.RegistrationRefused as exc:
-        return error_page(request, 409, exc.message)
-    return Response(await card_png(card), media_type="image/png", headers={
-        "content-disposition": f'inline; filename="panneau-{card.paddle}-{card.sale_reference}.png"'})
+    return await _card_file(request, card_png, "image/png", "png")
 
 
 async def read_card(request: Request) -> Response:
