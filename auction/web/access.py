@@ -72,6 +72,9 @@ def page(path: str, endpoint: Endpoint, *, access: Access, methods: tuple[str, .
             return csrf_failed_response(request)
         response = await endpoint(request)
         _ensure_csrf_cookie(request, response)
+        if not access.public and "cache-control" not in response.headers:
+            # Behind a login: names, addresses, phone numbers. Kept by no cache, shared or not.
+            response.headers["cache-control"] = "no-store, private"
         return response
 
     route = Route(path, guarded, methods=list(methods), name=name or endpoint.__name__)

@@ -102,6 +102,13 @@ async def test_allowed_roles_are_let_through(app, client, users, login):
                 continue
             response = await client.get(concrete(route.path))
             assert response.status_code in (200, 404), f"{role} GET {route.path}: {response.status_code}"
+            # what is behind a login is personal: no cache keeps it
+            assert "no-store" in response.headers.get("cache-control", ""), f"{role} GET {route.path}"
+
+
+async def test_public_pages_may_be_cached(client):
+    response = await client.get("/connexion")
+    assert response.status_code == 200 and "no-store" not in response.headers.get("cache-control", "")
 
 
 async def test_static_files_are_public(client):
