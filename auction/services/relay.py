@@ -147,7 +147,7 @@ class Relay:
         self._failures: dict[int, int] = {}
         self._tasks: set[asyncio.Task] = set()
         self._main: asyncio.Task | None = None
-        self._outgoing: asyncio.Queue[str] = asyncio.Queue()   # hold and presence notices to send, in order
+        self._outgoing: asyncio.Queue[str | None] = asyncio.Queue()   # notices to send, in order; None: stop
         self._sender: asyncio.Task | None = None
         self._closed = False
         self._connection_lock = asyncio.Lock()          # one query at a time on the listening connection
@@ -169,7 +169,7 @@ class Relay:
 
     async def close(self) -> None:
         self._closed = True
-        self._outgoing.put_nowait("")                   # the sender stops, even past a lost cancellation
+        self._outgoing.put_nowait(None)                 # the sender stops, even past a lost cancellation
         tasks = [t for t in (self._main, self._sender, self._presence_refresher, *self._tasks) if t is not None]
         for task in tasks:
             task.cancel()
@@ -420,11 +420,15 @@ class Relay:
 
     async def _send_queued(self) -> None:
         while True:
-            payloads = [await self._outgoing.get()]
-            if self._closed:
+            first = await self._outgoing.get()
+            if first is None or self._closed:
                 return
+            payloads = [first]
             while not self._outgoing.empty():
-                payloads.append(self._outgoing.get_nowait())
+                payload = self._outgoing.get_nowait()
+                if payload is None:
+                    return
+                payloads.append(payload)
             conn = self.connection
             if conn is None:
                 log.info("notices to the other processes dropped: not connected", extra={"notices": len(payloads)})

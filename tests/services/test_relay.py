@@ -351,7 +351,7 @@ async def test_a_process_announces_its_online_bidders_and_refreshes_them(db, two
     here, _ = two
     monkeypatch.setattr(relay_service, "PRESENCE_REFRESH", 0.01)
     sent: list[dict] = []
-    here.relay._outgoing.put_nowait = lambda payload: sent.append(orjson.loads(payload))
+    here.relay._outgoing.put_nowait = lambda payload: payload is not None and sent.append(orjson.loads(payload))
     try:
         here.relay.announce_presence(7, 2)
         await asyncio.sleep(0.05)
