@@ -34,7 +34,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # the repository root: auction, tests
-from tests.live_server import LiveServer, cli_env, seed_demo
+from tests.live_server import LiveServer, cli_env, drop_database, seed_demo
 
 SALE_ID = 1
 KEYS = ("lots", "page_p50_ms", "page_p99_ms", "search_p50_ms", "search_p99_ms")
@@ -92,8 +92,10 @@ def prepare_database(url: str | None, tmp: Path):
     say(f"database {name} on {make_url(url).render_as_string(hide_password=True)}")
 
     def drop():
-        asyncio.run(_postgres_execute(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        say(f"dropped database {name}")
+        if drop_database(lambda statement: asyncio.run(_postgres_execute(url, statement)), name):
+            say(f"dropped database {name}")
+        else:
+            say(f"database {name} still in use: left behind, drop it later")
     return make_url(url).set(database=name).render_as_string(hide_password=False), drop
 
 

@@ -71,7 +71,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))   # the repository root: auction, tests
-from tests.live_server import LiveServer, cli_env, free_port, seed_demo
+from tests.live_server import LiveServer, cli_env, drop_database, free_port, seed_demo
 
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://criee:criee@127.0.0.1:5432/criee"
 OFFICER_EMAIL, OFFICER_PASSWORD = "officier@etude-demo.fr", "demo-officier"
@@ -478,8 +478,10 @@ def prepare_database(url: str | None, tmp: Path):
     bench_url = make_url(url).set(database=name).render_as_string(hide_password=False)
 
     def drop():
-        asyncio.run(_postgres_execute(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        say(f"dropped database {name}")
+        if drop_database(lambda statement: asyncio.run(_postgres_execute(url, statement)), name):
+            say(f"dropped database {name}")
+        else:
+            say(f"database {name} still in use: left behind, drop it later")
     say(f"database {name} on {make_url(url).render_as_string(hide_password=True)}")
     return bench_url, drop
 

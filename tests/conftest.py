@@ -27,6 +27,8 @@ from auction.domain.roles import Role
 from auction.migrations import upgrade
 from auction.models import User
 
+from .live_server import drop_database
+
 BACKENDS = ("sqlite", "postgresql")
 # Cheap Argon2 parameters for test accounts: verification reads the parameters from the hash.
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -96,7 +98,7 @@ class DatabaseFactory:
 
     def drop_all(self) -> None:
         for name in self.created:
-            asyncio.run(_admin_execute(self.admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            drop_database(lambda statement: asyncio.run(_admin_execute(self.admin_url, statement)), name)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -49,6 +49,21 @@ def seed_demo(env: dict[str, str], timeout: float = 120) -> None:
                            f"{result.stdout[-1000:]}")
 
 
+def drop_database(execute, name: str, attempts: int = 20) -> bool:
+    """DROP DATABASE ... WITH (FORCE) through `execute(statement)`, again for a few seconds while a
+    backend the FORCE may not end is still in it (an autovacuum worker runs as a superuser, and a
+    non-superuser role gets "must be a member of ... pg_signal_backend"). False if it stayed."""
+    for _ in range(attempts):
+        try:
+            execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return True
+        except Exception as exc:  # noqa: BLE001 - only the "someone is still in it" refusals are retried
+            if "pg_signal_backend" not in str(exc) and "being accessed by other users" not in str(exc):
+                raise
+            time.sleep(0.25)
+    return False
+
+
 class LiveServer:
     """`criee serve` on a free loopback port, started in a session of its own; its output goes to a
     log file (a file, not a pipe: a full pipe would block the server). `start()` again after `stop()`

@@ -150,6 +150,7 @@ class Relay:
         self._outgoing: asyncio.Queue[str | None] = asyncio.Queue()   # notices to send, in order; None: stop
         self._sender: asyncio.Task | None = None
         self._closed = False
+        self._numbered = 0
         self._connection_lock = asyncio.Lock()          # one query at a time on the listening connection
         self._presence_refresher: asyncio.Task | None = None
         self.presence: dict[int, dict[str, tuple[int, float]]] = {}   # sale -> other relay -> (bidders, until)
@@ -161,6 +162,9 @@ class Relay:
     async def start(self, timeout: float = START_TIMEOUT) -> None:
         """Listen before any room is loaded, so that nothing committed from now on is missed."""
         self._main = asyncio.create_task(self._run(), name="criee-relay")
+        # Prunes the other processes' counts when they fall silent, and tells the tablets, whether or
+        # not online bidders ever connect to this process.
+        self._presence_refresher = asyncio.create_task(self._refresh_presence(), name="criee-presence")
         try:
             await asyncio.wait_for(self.listening.wait(), timeout)
         except asyncio.TimeoutError:
@@ -202,6 +206,8 @@ class Relay:
                         for room in list(self.registry.rooms.values()):
                             self._spawn(self._reload_setup(room.sale_id))
                             self._sync_soon(room, "reconnect")
+                        for sale_id, count in list(self._mine.items()):   # what they may have missed
+                            self._send({"sale": sale_id, "presence": count, "from": self.origin})
                     first = False
                     await self._watch(conn, lost)
                 except Exception as exc:  # noqa: BLE001 - the connection failed: reconnect
@@ -369,7 +375,9 @@ class Relay:
 
     def online_elsewhere(self, sale_id: int) -> int:
         """Online bidders of the sale connected to the other processes (as last announced, still fresh)."""
-        self._forget_stale(sale_id)
+        if self._forget_stale(sale_id):
+            # a process fell silent: every tablet is told, not only the one asking
+            asyncio.get_running_loop().call_soon(self._presence_changed, sale_id)
         return sum(count for count, _ in self.presence.get(sale_id, {}).values())
 
     def _heard_presence(self, sale_id: int, origin: str, count: int) -> None:
@@ -411,10 +419,14 @@ class Relay:
     def _send(self, notice: dict) -> None:
         """Queue a notice (a hold, a presence count) for the other processes; one task sends them in order,
         on the listening connection (no pool checkout; while it is down they are dropped: holds are
-        short-lived, and presence is announced again every PRESENCE_REFRESH)."""
+        short-lived, a non-zero presence is announced again every PRESENCE_REFRESH, and all of it
+        after a reconnection)."""
         if self._closed:
             return
-        self._outgoing.put_nowait(orjson.dumps(notice).decode())
+        # Numbered: PostgreSQL delivers a payload repeated within one transaction only once, and a
+        # batch may say "0, 1, 0".
+        self._numbered += 1
+        self._outgoing.put_nowait(orjson.dumps({**notice, "n": self._numbered}).decode())
         if self._sender is None or self._sender.done():
             self._sender = asyncio.get_running_loop().create_task(self._send_queued(), name="criee-notices")
 

@@ -322,7 +322,7 @@ async def test_holds_are_notified_in_order_through_postgresql(db, sale_id, clerk
         await there.close()
 
 
-def test_online_bidders_connected_to_the_other_processes_add_up(two, monkeypatch):
+async def test_online_bidders_connected_to_the_other_processes_add_up(two, monkeypatch):
     here, _ = two
     clock = [500.0]
     monkeypatch.setattr(relay_service.time, "monotonic", lambda: clock[0])
@@ -344,6 +344,8 @@ def test_online_bidders_connected_to_the_other_processes_add_up(two, monkeypatch
     assert here.relay.online_elsewhere(sale) == 2 and changed == [sale] * 3
     clock[0] += relay_service.PRESENCE_TTL + 1                # process c stopped announcing: it died
     assert here.relay.online_elsewhere(sale) == 0
+    await asyncio.sleep(0)
+    assert changed == [sale] * 4                              # every tablet is told, not only the asker
     assert here.relay.online_elsewhere(12345) == 0
 
 
@@ -355,8 +357,9 @@ async def test_a_process_announces_its_online_bidders_and_refreshes_them(db, two
     try:
         here.relay.announce_presence(7, 2)
         await asyncio.sleep(0.05)
-        assert sent[0] == {"sale": 7, "presence": 2, "from": here.relay.origin}
-        assert len(sent) > 1 and all(notice == sent[0] for notice in sent)     # refreshed while it lasts
+        assert {k: v for k, v in sent[0].items() if k != "n"} == {"sale": 7, "presence": 2, "from": here.relay.origin}
+        assert len(sent) > 1 and all(notice["presence"] == 2 for notice in sent)     # refreshed while it lasts
+        assert [notice["n"] for notice in sent] == sorted({notice["n"] for notice in sent})   # none alike
         here.relay.announce_presence(7, 0)
         count = len(sent)
         await asyncio.sleep(0.05)
