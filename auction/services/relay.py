@@ -79,7 +79,7 @@ class Notice:
     seq: int = 0                          # 0 for a settings change
     event: Event | None = None            # None: read it from the table
     command_id: str | None = None
-    setup_from: str | None = None         # a settings change, announced by this relay
+    setup: bool = False                   # a settings change
     hold: tuple[str, int, bool] | None = None   # an online bid (command id, lot) received (True) or decided
     presence: int | None = None           # online bidders connected to the announcing process
     origin: str | None = None             # the relay that announced a settings change, a hold or presence
@@ -93,7 +93,7 @@ def decode(payload: str) -> Notice | None:
         if not isinstance(sale_id, int):
             return None
         if "setup" in data:
-            return Notice(sale_id, setup_from=str(data["setup"]), origin=str(data["setup"]))
+            return Notice(sale_id, setup=True, origin=str(data["setup"]))
         if "hold" in data:
             command_id, lot_id, held = data["hold"], data["lot"], data["held"]
             if not (isinstance(command_id, str) and isinstance(lot_id, int) and isinstance(held, bool)):
@@ -242,8 +242,8 @@ class Relay:
             log.warning("unreadable notification ignored", extra={"payload": payload[:200]})
             return
         room = self.registry.rooms.get(notice.sale_id)
-        if notice.setup_from is not None:
-            if room is not None and notice.setup_from != self.origin:
+        if notice.setup:
+            if room is not None and notice.origin != self.origin:
                 self._spawn(self._reload_setup(notice.sale_id))
             return
         if notice.hold is not None:

@@ -216,6 +216,11 @@ async def test_the_absentee_orders_answers_reach_the_other_process(db, sale_id, 
     assert there.seen == list(range(1, room_here.state.seq + 1))
 
 
+def hold_notice(sale_id: int, command_id: str, lot_id: int, origin: str, held: bool = True) -> str:
+    """What a relay notifies when an online bid arrives (held) or is decided."""
+    return orjson.dumps({"sale": sale_id, "hold": command_id, "lot": lot_id, "held": held, "from": origin}).decode()
+
+
 async def hammer_ready(db, room, actor) -> None:
     """The lot on the block (see `two`) gets a bid and its three calls."""
     await bid(db, room, actor)
@@ -249,8 +254,7 @@ async def test_a_bid_notified_as_appended_ends_its_hold(db, sale_id, clerk, two)
     room_here = await here.room(sale_id)
     await hammer_ready(db, room_here, clerk)
     lot_id = room_here.state.lot_id
-    here.hear(orjson.dumps({"sale": sale_id, "hold": "cmd-online-2", "lot": lot_id, "held": True,
-                            "from": there.relay.origin}).decode())
+    here.hear(hold_notice(sale_id, "cmd-online-2", lot_id, there.relay.origin))
     assert room_here.online_bid_undecided(lot_id)
     event = chain(sale_id, room_here.state.seq + 1, "bid",
                   {"lot_id": lot_id, "paddle": 501, "amount_cents": room_here.state.next_minimum(room_here.setup),
@@ -266,8 +270,7 @@ async def test_a_hold_from_a_process_that_died_lapses(db, sale_id, clerk, two, m
     clock = [1000.0]
     monkeypatch.setattr(relay_service.time, "monotonic", lambda: clock[0])
     monkeypatch.setattr(room_service.time, "monotonic", lambda: clock[0])
-    here.hear(orjson.dumps({"sale": sale_id, "hold": "cmd-online-3", "lot": room_here.state.lot_id,
-                            "held": True, "from": there.relay.origin}).decode())
+    here.hear(hold_notice(sale_id, "cmd-online-3", room_here.state.lot_id, there.relay.origin))
     with pytest.raises(OnlineBidPending):
         await run(db, room_here, clerk, "hammer")
     clock[0] += relay_service.HOLD_SECONDS + 0.1             # no decision ever came
@@ -280,8 +283,7 @@ async def test_a_process_ignores_its_own_holds_and_unreadable_ones(db, sale_id, 
     room_here = await here.room(sale_id)
     await hammer_ready(db, room_here, clerk)
     lot_id = room_here.state.lot_id
-    here.hear(orjson.dumps({"sale": sale_id, "hold": "cmd-mine", "lot": lot_id, "held": True,
-                            "from": here.relay.origin}).decode())
+    here.hear(hold_notice(sale_id, "cmd-mine", lot_id, here.relay.origin))
     here.hear(orjson.dumps({"sale": sale_id, "hold": 12, "lot": "x", "held": True, "from": "z"}).decode())
     assert room_here.remote_holds == {}
     await run(db, room_here, clerk, "hammer")

@@ -64,14 +64,20 @@ async def test_photo_upload_good_and_bad(client, db, users, login, sale_id, sett
     assert 'alt="Commode de face"' in page.text
 
 
+async def lots_from_items(client, sale_id: int, items, titles, *, estimate: tuple[str, str], opening_bid: str) -> None:
+    """One lot per inventory item, through the new-lot form."""
+    for item, title in zip(items, titles):
+        token = await csrf_from(client, f"/bureau/ventes/{sale_id}/lots/nouveau")
+        created = await client.post(f"/bureau/ventes/{sale_id}/lots", data={
+            "csrf_token": token, "items": [str(item)], "title": title, "estimate_low": estimate[0],
+            "estimate_high": estimate[1], "opening_bid": opening_bid})
+        assert created.status_code == 303, created.text
+
+
 async def test_withdraw_and_reorder_over_http(client, db, users, login, sale_id):  # noqa: F811
     items = await signed_items(db, "SV-R", ["Chaise", "Table"])
     await login(client, users[Role.CLERK])
-    for item, title in zip(items, ["Chaise", "Table"]):
-        token = await csrf_from(client, f"/bureau/ventes/{sale_id}/lots/nouveau")
-        await client.post(f"/bureau/ventes/{sale_id}/lots", data={
-            "csrf_token": token, "items": [str(item)], "title": title, "estimate_low": "1", "estimate_high": "2",
-            "opening_bid": "1"})
+    await lots_from_items(client, sale_id, items, ["Chaise", "Table"], estimate=("1", "2"), opening_bid="1")
     async with db.sessions() as session:
         chair, table = (await session.scalars(select(Lot).order_by(Lot.position))).all()
     token = await csrf_from(client, f"/bureau/ventes/{sale_id}")
@@ -93,11 +99,7 @@ async def test_lot_changes_reach_a_loaded_room_until_the_sale_opens(client, app,
         told.append(changed_sale_id)
     app.state.rooms.setup_changed.append(tell)
     await login(client, users[Role.CLERK])
-    for item, title in zip(items, ["Chaise", "Table"]):
-        token = await csrf_from(client, f"/bureau/ventes/{sale_id}/lots/nouveau")
-        await client.post(f"/bureau/ventes/{sale_id}/lots", data={
-            "csrf_token": token, "items": [str(item)], "title": title, "estimate_low": "10", "estimate_high": "20",
-            "opening_bid": "5"})
+    await lots_from_items(client, sale_id, items, ["Chaise", "Table"], estimate=("10", "20"), opening_bid="5")
     async with db.sessions() as session:
         chair, table = (await session.scalars(select(Lot).order_by(Lot.position))).all()
     assert [lot.title for lot in room.setup.lots.values()] == ["Chaise", "Table"]
