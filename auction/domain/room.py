@@ -14,10 +14,14 @@ from typing import Any
 
 from .bidlog import GENESIS_HASH, Event
 from .currencies import DisplayCurrency
-from .errors import DomainError
 from .increments import DEFAULT_INCREMENTS, IncrementTable
 from .money import apply_rate, format_euros
 from .roles import Role
+from .room_errors import (  # noqa: F401 - re-exported: callers import the errors from here
+    RoomError, SaleNotOpen, SaleAlreadyOpen, SalePaused, SaleEnded, UnknownLot, LotWithdrawn, LotStillOpen,
+    LotAlreadySold, LotNotOpen, PaddleNotValid, AlreadyLeading, BidTooLow, NoBid, CallsComplete,
+    HammerNeedsCalls, LotHasBids, ReofferNotAllowed, StopRuleReached, OfficerRequired, ReasonRequired,
+    InvalidCommand, StaleCommand, Outbid, OnlineBidPending)
 
 BID_SOURCES = ("room", "online", "phone", "absentee")
 # Who makes a bid of each source: the clerk enters room and phone bids; online bids come from the
@@ -135,123 +139,6 @@ class RoomState:
         """CPCE L221-4: the proceeds cover the creditors' claims, so the sale of this case stops."""
         case = setup.cases.get(case_id)
         return case is not None and self.net_proceeds_by_case(setup).get(case_id, 0) >= case.claims_cents
-
-
-# --- errors (each sent to the client that made the command, in French) ------------------------
-
-class RoomError(DomainError):
-    code = "room_error"
-
-    def __init__(self, message: str):
-        super().__init__(message)
-
-
-class SaleNotOpen(RoomError):
-    code = "sale_not_open"
-
-
-class SaleAlreadyOpen(RoomError):
-    code = "sale_already_open"
-
-
-class SalePaused(RoomError):
-    code = "sale_paused"
-
-
-class SaleEnded(RoomError):
-    code = "sale_ended"
-
-
-class UnknownLot(RoomError):
-    code = "unknown_lot"
-
-
-class LotWithdrawn(RoomError):
-    code = "lot_withdrawn"
-
-
-class LotStillOpen(RoomError):
-    code = "lot_still_open"
-
-
-class LotAlreadySold(RoomError):
-    code = "lot_already_sold"
-
-
-class LotNotOpen(RoomError):
-    code = "lot_not_open"
-
-
-class PaddleNotValid(RoomError):
-    code = "paddle_not_valid"
-
-
-class AlreadyLeading(RoomError):
-    code = "already_leading"
-
-
-class BidTooLow(RoomError):
-    code = "bid_too_low"
-
-
-class NoBid(RoomError):
-    code = "no_bid"
-
-
-class CallsComplete(RoomError):
-    code = "calls_complete"
-
-
-class HammerNeedsCalls(RoomError):
-    code = "hammer_needs_calls"
-
-
-class LotHasBids(RoomError):
-    code = "lot_has_bids"
-
-
-class ReofferNotAllowed(RoomError):
-    code = "reoffer_not_allowed"
-
-
-class StopRuleReached(RoomError):
-    code = "stop_rule_reached"
-
-
-class OfficerRequired(RoomError):
-    code = "officer_required"
-
-
-class ReasonRequired(RoomError):
-    code = "reason_required"
-
-
-class InvalidCommand(RoomError):
-    code = "invalid_command"
-
-
-class StaleCommand(RoomError):
-    """The screen acted on a state that has changed since (another tablet was faster)."""
-
-    code = "stale_command"
-
-
-class Outbid(RoomError):
-    """A bid made against a step that another bid took first: the first valid bid for a step wins.
-
-    `data` gives the bid that won and the new minimum, for the loser's screen."""
-
-    code = "outbid"
-
-    def __init__(self, message: str, data: dict[str, Any] | None = None):
-        super().__init__(message)
-        self.data = data or {}
-
-
-class OnlineBidPending(RoomError):
-    """An online bid received for the lot is not decided yet: the hammer waits for the log."""
-
-    code = "online_bid_pending"
 
 
 def _expect(args: dict[str, Any], key: str, actual: int | None, message: str) -> None:
