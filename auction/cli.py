@@ -169,14 +169,20 @@ def cmd_demo(args, settings):
 
 
 def cmd_verify_log(args, settings):
+    from auction.services import settlement_log
     from auction.services.room import verify_log
 
     async def verify(db):
-        return await verify_log(db.sessions, args.sale)
-    count, broken = _run(verify, settings)
+        return await verify_log(db.sessions, args.sale), await settlement_log.verify(db.sessions, args.sale)
+    (count, broken), (settled, settlement_broken) = _run(verify, settings)
     if broken is not None:
         raise CommandError(f"Journal de la vente {args.sale} ROMPU à l'événement {broken.seq} : {broken.reason}.")
     print(f"Journal de la vente {args.sale} intègre : {count} événement{'s' if count != 1 else ''}, chaîne vérifiée.")
+    if settlement_broken is not None:
+        raise CommandError(f"Journal après la vente {args.sale} ROMPU à l'événement {settlement_broken.seq} : "
+                           f"{settlement_broken.reason}.")
+    print(f"Journal après la vente {args.sale} intègre : {settled} événement{'s' if settled != 1 else ''}, "
+          "chaîne vérifiée.")
 
 
 def cmd_purge_scans(args, settings):
@@ -240,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=int(os.environ.get("CRIEE_PORT", DEFAULT_PORT)))
     demo.set_defaults(func=cmd_demo)
 
-    verify = sub.add_parser("verify-log", help="recompute the hash chain of a sale's bid log")
+    verify = sub.add_parser("verify-log", help="recompute the hash chains of a sale's bid log and settlement log")
     verify.add_argument("sale", type=int, help="sale id")
     verify.set_defaults(func=cmd_verify_log)
 

@@ -1,4 +1,4 @@
-"""The bid log: an append-only, sequence-numbered, hash-chained list of the events of a live sale.
+"""The bid log (and the settlement log, which uses the same chain): an append-only, sequence-numbered, hash-chained list of the events of a live sale.
 
 Each event's hash is the SHA-256 of a canonical encoding of the event that includes the previous
 event's hash, so changing, removing or reordering any event breaks every link after it.
@@ -53,9 +53,10 @@ def canonical_encoding(sale_id: int, seq: int, kind: str, payload: dict[str, Any
 
 
 def chain(sale_id: int, seq: int, kind: str, payload: dict[str, Any], at: datetime, user_id: int | None,
-          prev_hash: str) -> Event:
-    """Make the next event, hashed onto `prev_hash`."""
-    if kind not in EVENT_KINDS:
+          prev_hash: str, *, kinds: tuple[str, ...] = EVENT_KINDS) -> Event:
+    """Make the next event, hashed onto `prev_hash`. `kinds` are the kinds its log admits (the bid
+    log's by default; the settlement log passes its own)."""
+    if kind not in kinds:
         raise ValueError(f"unknown event kind {kind!r}")
     draft = Event(sale_id, seq, kind, payload, at, user_id, prev_hash)
     return Event(sale_id, seq, kind, payload, at, user_id, prev_hash, draft.computed_hash())

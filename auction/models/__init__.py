@@ -9,10 +9,12 @@ from .inventory import InventoryAct, InventoryItem
 from .office import Office, TariffPeriod, User, UserSession
 from .publication import DebtorNotice, PublicationAct, PublicityOverride, SaleNotice
 from .sale import Lot, LotItem, LotPhoto, Sale
+from .settlement import NumberSeries, SettlementEvent
 
 __all__ = [
     "Base", "UTCDateTime", "utcnow", "Bidder", "Registration", "RegistrationCheck", "RegistrationRules", "BidRequest",
     "BarredPerson", "BarredClearance", "PersonalDataAccess", "Case", "Claim", "Creditor",
     "Office", "TariffPeriod", "User", "UserSession", "Lot", "LotItem", "LotPhoto", "Sale", "SaleEvent", "InventoryAct", "InventoryItem",
+    "SettlementEvent", "NumberSeries",
     "AuditEntry", "AmicableOffer", "OfferLetter", "SaleNotice", "PublicationAct", "DebtorNotice", "PublicityOverride",
 ]
