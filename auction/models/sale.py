@@ -35,6 +35,12 @@ class Sale(Base):
     increments: Mapped[list[list[int]] | None] = mapped_column(JSON)
     # Currencies the room display converts the current bid into: [{"code": "USD", "rate": "1.0842"}].
     display_currencies: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
+    # Checkout conditions: days after the sale within which the price is to be paid (an unpaid lot is
+    # overdue after them), and storage fees: free days after the sale, then an amount per day and lot
+    # (excl. VAT; 0: no storage fees).
+    payment_days: Mapped[int] = mapped_column(Integer, default=8, server_default="8")
+    storage_free_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    storage_fee_cents: Mapped[int] = mapped_column(Cents, default=0, server_default="0")
     # When the sale was settled (paid out): identity scans are deleted a set number of months later.
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
