@@ -102,7 +102,8 @@ def contest_period_ends(received_on: date) -> date:
 
 
 def payment_due(final_on: date) -> date:
-    """R251-10: the final plan is paid within 8 days; `final_on` is the day it became final."""
+    """R251-10: the final plan is paid within 8 days; `final_on` is the day the last contest period
+    ended (the plan is final from its end)."""
     return days_after(final_on, PAYMENT_DAYS)
 
 
