@@ -17,6 +17,7 @@ GENESIS_HASH = "0" * 64
 EVENT_KINDS = (
     "sale_opened", "lot_opened", "bid", "bid_retracted", "call", "hammer", "lot_passed",
     "lot_reoffered", "paused", "resumed", "sale_stopped", "sale_closed",
+    "announcement", "lot_withdrawn", "session_closed", "session_opened",
 )
 
 

@@ -21,13 +21,14 @@ from .room_errors import (  # noqa: F401 - re-exported: callers import the error
     RoomError, SaleNotOpen, SaleAlreadyOpen, SalePaused, SaleEnded, UnknownLot, LotWithdrawn, LotStillOpen,
     LotAlreadySold, LotNotOpen, PaddleNotValid, AlreadyLeading, BidTooLow, NoBid, CallsComplete,
     HammerNeedsCalls, LotHasBids, ReofferNotAllowed, StopRuleReached, OfficerRequired, ReasonRequired,
-    InvalidCommand, StaleCommand, Outbid, OnlineBidPending)
+    InvalidCommand, StaleCommand, Outbid, OnlineBidPending, TextRequired, TextTooLong, SessionClosed)
 
 BID_SOURCES = ("room", "online", "phone", "absentee")
 # Who makes a bid of each source: the clerk enters room and phone bids; online bids come from the
 # bidder's own screen; absentee bids are made by the room for the orders (auction/domain/absentee.py).
 STAFF_SOURCES = ("room", "phone")
 CALLS_BEFORE_HAMMER = 3  # CPCE R221-38: adjudication after three calls
+ANNOUNCEMENT_MAX = 2000  # characters of an announcement to the room
 
 
 # --- what the room knows before the first event --------------------------------------------------
@@ -95,8 +96,17 @@ class LotResult:
     lot_id: int
     sold: bool
     seq: int
-    amount_cents: int | None = None
+    amount_cents: int | None = None   # the hammer price; for a lot withdrawn after bidding, its last bid
     paddle: int | None = None
+    withdrawn: bool = False           # withdrawn while on the block (withdraw_lot): ends unsold
+
+
+@dataclass(frozen=True)
+class Announcement:
+    seq: int
+    text: str
+    at: datetime
+    lot_id: int | None = None
 
 
 @dataclass
@@ -104,12 +114,15 @@ class RoomState:
     sale_id: int
     seq: int = 0
     last_hash: str = GENESIS_HASH
-    status: str = "ready"                      # ready, open, paused, stopped, closed
+    status: str = "ready"                      # ready, open, paused, stopped, adjourned, closed
+    session: int = 0                           # the number of the session open or last closed
+    stopped: bool = False                      # the stop rule ended the sale (L221-4): no session reopens
     lot_id: int | None = None                  # the lot on the block, if any
     bids: list[Bid] = field(default_factory=list)
     calls: int = 0
     results: dict[int, LotResult] = field(default_factory=dict)
     last_hammer: LotResult | None = None
+    last_announcement: Announcement | None = None
 
     @property
     def current_bid(self) -> Bid | None:
@@ -157,6 +170,8 @@ def _require_open(state: RoomState) -> None:
         raise SaleNotOpen("La vente n'est pas ouverte.")
     if state.status == "paused":
         raise SalePaused("La vente est suspendue : reprenez-la d'abord.")
+    if state.status == "adjourned":
+        raise SessionClosed(f"La séance n° {state.session} est close : ouvrez la séance suivante.")
     if state.status in ("stopped", "closed"):
         raise SaleEnded("La vente est terminée.")
 
@@ -212,9 +227,9 @@ def _open_lot(state, setup, args, actor) -> Decision:
     if state.lot_id is not None:
         current = setup.lots[state.lot_id]
         raise LotStillOpen(f"Le lot {current.label} est encore en vente : adjugez-le ou passez-le.")
-    if lot.withdrawn:
-        raise LotWithdrawn(f"Le lot {lot.label} a été retiré de la vente.")
     result = state.results.get(lot_id)
+    if lot.withdrawn or (result is not None and result.withdrawn):
+        raise LotWithdrawn(f"Le lot {lot.label} a été retiré de la vente.")
     if result is not None and result.sold:
         raise LotAlreadySold(f"Le lot {lot.label} est déjà adjugé.")
     payload: dict[str, Any] = {"lot_id": lot_id}
@@ -363,20 +378,93 @@ def _resume(state, setup, args, actor) -> Decision:
     return "resumed", {}
 
 
-def _end(kind: str):
-    def handler(state, setup, args, actor) -> Decision:
-        if state.status not in ("open", "paused"):
-            _require_open(state)
-        if state.lot_id is not None:
-            raise LotStillOpen("Un lot est en vente : adjugez-le ou passez-le d'abord.")
-        return kind, ({"reason": _reason(args)} if kind == "sale_stopped" else {})
-    return handler
+def _stop(state, setup, args, actor) -> Decision:
+    if state.status not in ("open", "paused"):
+        _require_open(state)
+    if state.lot_id is not None:
+        raise LotStillOpen("Un lot est en vente : adjugez-le ou passez-le d'abord.")
+    return "sale_stopped", {"reason": _reason(args)}
+
+
+def _session_is_open(state: RoomState) -> bool:
+    return state.status in ("open", "paused", "stopped")
+
+
+def _close_session(state, setup, args, actor) -> Decision:
+    """The officer closes the session (R221-39: each session is closed and signed): its part of the
+    record is final. Allowed after the stop rule; never with a lot on the block."""
+    if not _session_is_open(state):
+        if state.status == "adjourned":
+            raise SessionClosed(f"La séance n° {state.session} est déjà close.")
+        _require_open(state)
+    if actor.role is not Role.OFFICER:
+        raise OfficerRequired("Seul le commissaire de justice clôt une séance.")
+    if state.lot_id is not None:
+        raise LotStillOpen("Un lot est en vente : adjugez-le, passez-le ou retirez-le avant de clore la séance.")
+    return "session_closed", {"session": state.session}
+
+
+def _open_session(state, setup, args, actor) -> Decision:
+    """The next session of a sale held over several sessions (days)."""
+    if state.status != "adjourned":
+        if _session_is_open(state):
+            raise SaleAlreadyOpen(f"La séance n° {state.session} est en cours.")
+        _require_open(state)
+    if state.stopped:
+        raise SaleEnded("La vente est arrêtée (CPCE L221-4) : il ne reste qu'à la clore.")
+    return "session_opened", {"session": state.session + 1}
+
+
+def _close_sale(state, setup, args, actor) -> Decision:
+    """Ends the sale; a session still open closes with it, so only the officer may then do it."""
+    if state.status == "adjourned":
+        return "sale_closed", {}
+    if not _session_is_open(state):
+        _require_open(state)
+    if state.lot_id is not None:
+        raise LotStillOpen("Un lot est en vente : adjugez-le ou passez-le d'abord.")
+    if actor.role is not Role.OFFICER:
+        raise OfficerRequired("Clore la vente clôt la séance en cours : seul le commissaire de justice "
+                              "clôt une séance.")
+    return "sale_closed", {"session": state.session}
+
+
+def _announce(state, setup, args, actor) -> Decision:
+    """An announcement made to the room (a corrected description, a change to the conditions): it
+    binds, so it goes into the log and the record."""
+    if not _session_is_open(state):
+        _require_open(state)
+    text = args.get("text")
+    lines = [" ".join(line.split()) for line in text.splitlines()] if isinstance(text, str) else []
+    text = "\n".join(line for line in lines if line)
+    if not text:
+        raise TextRequired("Indiquez le texte de l'annonce.")
+    if len(text) > ANNOUNCEMENT_MAX:
+        raise TextTooLong(f"Une annonce tient en {ANNOUNCEMENT_MAX} caractères au plus ({len(text)} ici).")
+    return "announcement", {"text": text, "lot_id": state.lot_id}
+
+
+def _withdraw(state, setup, args, actor) -> Decision:
+    """The officer withdraws the lot on the block, bids or not: it ends unsold, its last bid is
+    recorded (the record states it; A444-3 charges a sixth of the rate on it)."""
+    lot_id = _require_lot(state)
+    if actor.role is not Role.OFFICER:
+        raise OfficerRequired("Seul le commissaire de justice retire un lot mis en vente.")
+    reason = _reason(args)
+    current = state.current_bid
+    _expect(args, "expected_bid_seq", current.seq if current else None,
+            "Une nouvelle enchère est arrivée : vérifiez avant de retirer le lot.")
+    last_bid = None if current is None else {"seq": current.seq, "paddle": current.paddle,
+                                             "amount_cents": current.amount_cents, "source": current.source}
+    return "lot_withdrawn", {"lot_id": lot_id, "reason": reason, "last_bid": last_bid}
 
 
 _COMMANDS = {
     "open_sale": _open_sale, "open_lot": _open_lot, "bid": _bid, "retract_bid": _retract, "call": _call,
     "hammer": _hammer, "pass_lot": _pass, "reoffer_lot": _reoffer, "pause": _pause, "resume": _resume,
-    "stop_sale": _end("sale_stopped"), "close_sale": _end("sale_closed"),
+    "stop_sale": _stop, "close_sale": _close_sale,
+    "announce": _announce, "withdraw_lot": _withdraw, "close_session": _close_session,
+    "open_session": _open_session,
 }
 COMMANDS = tuple(_COMMANDS)
 
@@ -389,7 +477,7 @@ def apply(state: RoomState, event: Event) -> RoomState:
         raise ValueError(f"event {event.seq} does not follow {state.seq}")
     kind, p = event.kind, event.payload
     if kind == "sale_opened":
-        state.status = "open"
+        state.status, state.session = "open", 1
     elif kind == "lot_opened":
         state.lot_id, state.bids, state.calls = p["lot_id"], [], 0
         if p["lot_id"] in state.results:    # an unsold lot offered again: it is back on the block
@@ -419,9 +507,20 @@ def apply(state: RoomState, event: Event) -> RoomState:
     elif kind == "resumed":
         state.status = "open"
     elif kind == "sale_stopped":
-        state.status = "stopped"
+        state.status, state.stopped = "stopped", True
     elif kind == "sale_closed":
         state.status = "closed"
+    elif kind == "session_closed":
+        state.status = "adjourned"
+    elif kind == "session_opened":
+        state.status, state.session = "open", p["session"]
+    elif kind == "announcement":
+        state.last_announcement = Announcement(event.seq, p["text"], event.at, p.get("lot_id"))
+    elif kind == "lot_withdrawn":
+        last = p.get("last_bid") or {}
+        state.results = {**state.results, p["lot_id"]: LotResult(
+            p["lot_id"], False, event.seq, last.get("amount_cents"), last.get("paddle"), withdrawn=True)}
+        state.lot_id, state.bids, state.calls = None, [], 0
     else:
         raise ValueError(f"unknown event kind {kind!r}")
     state.seq, state.last_hash = event.seq, event.hash

@@ -120,3 +120,17 @@ class OnlineBidPending(RoomError):
     """An online bid received for the lot is not decided yet: the hammer waits for the log."""
 
     code = "online_bid_pending"
+
+
+class TextRequired(RoomError):
+    code = "text_required"
+
+
+class TextTooLong(RoomError):
+    code = "text_too_long"
+
+
+class SessionClosed(RoomError):
+    """Between two sessions: the next one opens first (`open_session`)."""
+
+    code = "session_closed"

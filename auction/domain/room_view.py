@@ -20,6 +20,10 @@ def public_view(state: RoomState, setup: SaleSetup) -> dict[str, Any]:
     last = state.last_hammer
     return {
         "status": state.status,
+        "session": state.session,
+        "announcement": None if state.last_announcement is None else {
+            "seq": state.last_announcement.seq, "text": state.last_announcement.text,
+            "at": state.last_announcement.at.isoformat(), "lot_id": state.last_announcement.lot_id},
         "lot": _lot(setup, state.lot_id),
         "current_bid": None if current is None else {"seq": current.seq, "amount_cents": current.amount_cents,
                                                      "paddle": current.paddle, "source": current.source},
@@ -66,7 +70,8 @@ def staff_view(state: RoomState, setup: SaleSetup) -> dict[str, Any]:
 
 def results_view(state: RoomState) -> dict[str, Any]:
     """Each concluded lot's outcome, for snapshots (events carry the changes one by one)."""
-    return {str(lot_id): {"sold": r.sold, "amount_cents": r.amount_cents, "paddle": r.paddle}
+    return {str(lot_id): {"sold": r.sold, "amount_cents": r.amount_cents, "paddle": r.paddle,
+                          "withdrawn": r.withdrawn}
             for lot_id, r in state.results.items()}
 
 

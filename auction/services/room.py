@@ -40,7 +40,7 @@ from .publication import require_publicity_before_opening
 
 SALE_STATUS_AFTER = {"sale_opened": "live", "sale_closed": "closed", "sale_stopped": "closed"}
 # Commands that end a lot: held while an online bid received for that lot is undecided.
-HELD_BY_ONLINE_BIDS = ("hammer", "pass_lot")
+HELD_BY_ONLINE_BIDS = ("hammer", "pass_lot", "withdraw_lot")
 
 
 class SaleNotFound(Exception):

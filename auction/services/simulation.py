@@ -22,16 +22,17 @@ async def simulate_sale(registry: RoomRegistry, sale_id: int, *, pace: float = 1
     rng = random.Random(seed)
     async with registry.sessions() as session:
         clerk = await session.scalar(select(User).where(User.role == Role.CLERK.value, User.active.is_(True)))
+        officer = await session.scalar(select(User).where(User.role == Role.OFFICER.value, User.active.is_(True)))
     if clerk is None:
         log.warning("no clerk account: simulation skipped")
         return
     actor = Actor(clerk.id, Role.CLERK)
     room = await registry.get(sale_id)
 
-    async def do(name: str, **args) -> bool:
+    async def do(name: str, by: Actor | None = None, **args) -> bool:
         await asyncio.sleep(pace * rng.uniform(0.5, 1.5))
         try:
-            await submit(registry.sessions, room, uuid.uuid4().hex, name, args, actor, utcnow())
+            await submit(registry.sessions, room, uuid.uuid4().hex, name, args, by or actor, utcnow())
             return True
         except RoomError as exc:
             log.info("simulated command refused", extra={"command": name, "code": exc.code})
@@ -67,5 +68,5 @@ async def simulate_sale(registry: RoomRegistry, sale_id: int, *, pace: float = 1
         for _ in range(3):
             await do("call")
         await do("hammer")
-    if room.state.lot_id is None:
-        await do("close_sale")
+    if room.state.lot_id is None and officer is not None:
+        await do("close_sale", Actor(officer.id, Role.OFFICER))   # it closes the session: the officer

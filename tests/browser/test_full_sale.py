@@ -14,6 +14,7 @@ from tests.live_server import criee
 pytestmark = pytest.mark.browser
 
 CLERK = next(login for login in DEMO_LOGINS if login.role is Role.CLERK)
+OFFICER = next(login for login in DEMO_LOGINS if login.role is Role.OFFICER)
 LOTS = len(WORKSHOP_LOTS) + len(HOUSEHOLD_LOTS)
 
 
@@ -71,8 +72,20 @@ def test_a_demo_sale_from_the_first_lot_to_the_last_hammer(live_server, new_cont
         plural = "s" if sold > 1 else ""
         expect(display.locator("body")).to_contain_text(f"{sold} lot{plural} adjugé{plural} sur {LOTS}")
 
+    # Closing the sale closes its session: the clerk is refused, the officer does it (CPCE R221-39).
     tablet.locator("#close-sale").click()
     tablet.locator("#confirm-dialog-ok").click()
+    expect(tablet.locator("#room-alert-text")).to_contain_text("commissaire de justice")
+    officer = new_context(viewport={"width": 1024, "height": 768}).new_page()
+    officer.goto("/connexion")
+    officer.get_by_label("Adresse électronique").fill(OFFICER.email)
+    officer.get_by_label("Mot de passe").fill(OFFICER.password)
+    officer.get_by_role("button", name="Se connecter").click()
+    expect(officer).to_have_url(re.compile(r"/bureau$"))
+    officer.goto("/bureau/ventes/1/salle")
+    expect(officer.locator("#connection-state")).to_have_attribute("data-state", "connected", timeout=10_000)
+    officer.locator("#close-sale").click()
+    officer.locator("#confirm-dialog-ok").click()
     seq += 1
     wait_for_seq(tablet, seq)
     expect(tablet.locator("#sale-status")).to_have_attribute("data-status", "closed")

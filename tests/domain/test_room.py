@@ -222,7 +222,7 @@ def test_closing_needs_no_lot_on_the_block_and_ends_the_sale(room):
     room.do("pass_lot")
     with pytest.raises(ReasonRequired):
         room.do("stop_sale")
-    room.do("close_sale")
+    room.do("close_sale", OFFICER)
     with pytest.raises(SaleEnded):
         room.do("open_lot", lot_id=2)
 

@@ -34,6 +34,8 @@ commands = st.one_of(
                                                           "override_stop_rule": st.just(True),
                                                           "reason": st.just("accord")})),
     st.tuples(st.sampled_from(["close_sale", "stop_sale"]), st.just({"reason": "fin"})),
+    st.tuples(st.sampled_from(["close_session", "open_session", "withdraw_lot"]), st.just({"reason": "fin"})),
+    st.tuples(st.just("announce"), st.fixed_dictionaries({"text": st.sampled_from(["Annonce", "", "x" * 2001])})),
 )
 
 

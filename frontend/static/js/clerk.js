@@ -12,6 +12,7 @@ const STATUS_LABELS = {
   open: "Vente ouverte",
   paused: "Vente suspendue",
   stopped: "Vente arrêtée",
+  adjourned: "Séance close",
   closed: "Vente close",
 };
 const CONNECTION_LABELS = { connecting: "Reconnexion…", connected: "Connecté", disconnected: "Hors ligne" };
@@ -112,9 +113,23 @@ function render() {
   setHidden(pause, status !== "open" && status !== "paused");
   pause.textContent = status === "paused" ? "Reprendre" : "Suspendre";
   pause.disabled = !can;
+  const inSession = status === "open" || status === "paused" || status === "stopped";
   const closeSale = $("close-sale");
-  setHidden(closeSale, status !== "open" && status !== "paused");
+  setHidden(closeSale, !inSession && status !== "adjourned");
   closeSale.disabled = !can || lot !== null;
+  const announce = $("announce");
+  setHidden(announce, !inSession);
+  announce.disabled = !can;
+  const closeSession = $("close-session");
+  setHidden(closeSession, !isOfficer || !inSession);
+  closeSession.disabled = !can || lot !== null;
+  closeSession.textContent = v ? `Clore la séance n° ${v.session}` : "Clore la séance";
+  const openSession = $("open-session");
+  setHidden(openSession, status !== "adjourned");
+  openSession.disabled = !can;
+  const said = $("last-announcement");
+  said.hidden = !(v && v.announcement);
+  if (v && v.announcement) said.textContent = `Annonce : ${v.announcement.text}`;
 
   // The lot on the block.
   setHidden($("current-lot"), !lot);
@@ -185,6 +200,8 @@ function renderLot(lot, v, active) {
   $("retract-bid").disabled = !active || !bid;
   $("hammer-button").disabled = !active || !bid;
   $("pass-button").disabled = !active || !!bid;
+  setHidden($("withdraw-button"), !isOfficer);
+  $("withdraw-button").disabled = !active;
 
   // Bids, newest first.
   const rows = (v.bids || []).slice().reverse().map((b, index) => {
@@ -214,6 +231,7 @@ function renderLot(lot, v, active) {
 function outcomeText(lot, result, v, covered) {
   if (v && v.lot && v.lot.id === lot.id) return "En vente";
   if (result && result.sold) return `Adjugé ${euros(result.amount_cents)} au panneau ${result.paddle}`;
+  if (result && result.withdrawn) return "Retiré en cours de vente";
   if (lot.withdrawn) return "Retiré";
   const stop = covered.has(lot.caseId) ? "Seuil d'arrêt atteint" : "";
   if (result) return stop ? `Invendu · ${stop}` : "Invendu";
@@ -222,7 +240,7 @@ function outcomeText(lot, result, v, covered) {
 
 function nextLot() {
   for (const lot of lots.values()) {
-    if (!lot.withdrawn && !(String(lot.id) in ui.results)) return lot;
+    if (!lot.withdrawn && !(String(lot.id) in ui.results)) return lot;   // withdrawn on the block: in results
   }
   return null;
 }
@@ -235,7 +253,7 @@ function renderPicker(v, active) {
     row.querySelector(".lot-row-outcome").textContent = outcomeText(lot, result, v, covered);
     row.classList.toggle("case-covered", covered.has(lot.caseId) && !(result && result.sold));
     row.dataset.outcome = result ? (result.sold ? "sold" : "passed") : (lot.withdrawn ? "withdrawn" : "");
-    row.querySelector(".open-lot").disabled = !active || lot.withdrawn || !!(result && result.sold);
+    row.querySelector(".open-lot").disabled = !active || lot.withdrawn || !!(result && (result.sold || result.withdrawn));
   }
   const next = nextLot();
   const button = $("next-lot");
@@ -729,6 +747,45 @@ $("close-sale").addEventListener("click", () => {
     text: "Plus aucun lot ne pourra être ouvert. Les lots non présentés resteront invendus.",
     confirm: "Clore la vente",
   }).then((ok) => ok && run("close_sale", {}, { success: "Vente close." }));
+});
+$("announce").addEventListener("click", () => {
+  const dialog = $("announce-dialog");
+  $("announce-input").value = "";
+  $("announce-error").hidden = true;
+  dialog.returnValue = "";
+  dialog.showModal();
+  $("announce-input").focus();
+  dialog.addEventListener("close", () => {
+    const text = $("announce-input").value.trim();
+    if (dialog.returnValue === "confirm" && text) run("announce", { text }, { success: "Annonce enregistrée." });
+  }, { once: true });
+});
+$("announce-confirm").addEventListener("click", (event) => {
+  if (!$("announce-input").value.trim()) {
+    event.preventDefault();
+    $("announce-error").hidden = false;
+  }
+});
+$("close-session").addEventListener("click", () => {
+  const number = ui.view ? ui.view.session : "";
+  askConfirm({
+    title: `Clore la séance n° ${number} ?`,
+    text: "Sa partie du procès-verbal est alors arrêtée et ne change plus : il reste à la signer.",
+    confirm: "Clore la séance",
+  }).then((ok) => ok && run("close_session", {}, { success: `Séance n° ${number} close.` }));
+});
+$("open-session").addEventListener("click", () => run("open_session", {}, { success: "Séance ouverte." }));
+$("withdraw-button").addEventListener("click", () => {
+  const v = ui.view;
+  if (!v || !v.lot) return;
+  const bid = v.current_bid;
+  askReason({
+    title: `Retirer le lot ${v.lot.label} de la vente`,
+    text: bid ? `La dernière enchère (${euros(bid.amount_cents)}, panneau ${bid.paddle}) est inscrite au procès-verbal.`
+      : "Le lot est retiré sans enchère.",
+    confirm: "Retirer le lot",
+  }).then((reason) => reason && run("withdraw_lot", { reason, expected_bid_seq: bid ? bid.seq : null },
+    { success: `Lot ${v.lot.label} retiré.` }));
 });
 $("next-lot").addEventListener("click", goNext);
 $("lot-list").addEventListener("click", (event) => {

@@ -1,5 +1,5 @@
 // The room display: what the room sees, readable from the back row. Public socket, no names.
-import { CALL_LABELS, RoomSocket, euros, socketUrl } from "./room-socket.js";
+import { CALL_LABELS, RoomSocket, euros, showAnnouncement, socketUrl } from "./room-socket.js";
 
 const HAMMER_OVERLAY_MS = 4000;
 const PASS_OVERLAY_MS = 3000;
@@ -13,6 +13,7 @@ const MESSAGES = {
   ready: "La vente va commencer",
   paused: "Vente suspendue",
   stopped: "Vente terminée",
+  adjourned: "Séance close : la vente reprendra à la séance suivante",
   closed: "Vente terminée",
 };
 const CONNECTION_TEXT = { connecting: "Reconnexion…", connected: "En direct", disconnected: "Hors ligne" };
@@ -163,6 +164,10 @@ function onEvent(event) {
       paddle: `Panneau ${p.paddle}` }, HAMMER_OVERLAY_MS);
   } else if (event.kind === "lot_passed") {
     showOverlay({ kind: "passed", title: "Invendu", lot: label }, PASS_OVERLAY_MS);
+  } else if (event.kind === "lot_withdrawn") {
+    showOverlay({ kind: "passed", title: "Lot retiré", lot: label }, PASS_OVERLAY_MS);
+  } else if (event.kind === "announcement") {
+    showAnnouncement($("display-announcement"), p.text);
   } else if (["lot_opened", "lot_reoffered", "bid", "bid_retracted"].includes(event.kind)) {
     hideOverlay();
   }

@@ -1,6 +1,6 @@
 // The public live page of a sale, phone first: the room as it happens, and for a verified online
 // bidder a button that bids the next minimum (docs/protocol.md, the bidder socket).
-import { RoomSocket, euros, socketUrl } from "./room-socket.js";
+import { RoomSocket, euros, showAnnouncement, socketUrl } from "./room-socket.js";
 
 const root = document.getElementById("live");
 const $ = (id) => document.getElementById(id);
@@ -12,6 +12,7 @@ const MESSAGES = {
   ready: "La vente va commencer",
   paused: "Vente suspendue",
   stopped: "Vente terminée",
+  adjourned: "Séance close : la vente reprendra à la séance suivante",
   closed: "Vente terminée",
 };
 const CONNECTION_TEXT = { connecting: "Reconnexion…", connected: "En direct", disconnected: "Hors ligne" };
@@ -137,6 +138,7 @@ function alarm(text) {
 
 function onEvent(event, before) {
   const p = event.payload || {};
+  if (event.kind === "announcement") showAnnouncement($("live-announcement"), p.text);
   if (myPaddle === null) return;
   if (event.kind === "bid" && p.paddle !== myPaddle && before && before.current_bid
       && before.current_bid.paddle === myPaddle) {

@@ -37,9 +37,24 @@ export function applyResult(results, event) {
     results[String(p.lot_id)] = { sold: true, amount_cents: p.amount_cents, paddle: p.paddle };
   } else if (event.kind === "lot_passed") {
     results[String(p.lot_id)] = { sold: false, amount_cents: null, paddle: null };
+  } else if (event.kind === "lot_withdrawn") {
+    const last = p.last_bid || {};
+    results[String(p.lot_id)] = { sold: false, amount_cents: last.amount_cents ?? null, paddle: last.paddle ?? null,
+      withdrawn: true };
   } else if (event.kind === "lot_reoffered" || event.kind === "lot_opened") {
     delete results[String(p.lot_id)];   // back on the block (an unsold lot may be offered again)
   }
+}
+
+/** Show an announcement to the room for a while (the display and the live page), then hide it. */
+export const ANNOUNCEMENT_MS = 30000;
+let announcementTimer = null;
+export function showAnnouncement(element, text) {
+  if (!element) return;
+  clearTimeout(announcementTimer);
+  element.textContent = `Annonce : ${text}`;
+  element.hidden = false;
+  announcementTimer = setTimeout(() => { element.hidden = true; }, ANNOUNCEMENT_MS);
 }
 
 /** Close codes by which the server refuses a screen (docs/protocol.md): retrying would not help. */
