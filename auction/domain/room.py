@@ -512,6 +512,7 @@ def apply(state: RoomState, event: Event) -> RoomState:
         state.status = "closed"
     elif kind == "session_closed":
         state.status = "adjourned"
+        state.last_hammer = None       # no re-offer across sessions: a closed session's part is final
     elif kind == "session_opened":
         state.status, state.session = "open", p["session"]
     elif kind == "announcement":

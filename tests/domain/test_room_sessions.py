@@ -157,3 +157,12 @@ def test_the_views_carry_the_session(room):
     room.do("close_session", OFFICER)
     view = staff_view(room.state, room.setup)
     assert (view["status"], view["session"]) == ("adjourned", 1)
+
+
+def test_r221_39_no_reoffer_across_a_session_close(room):
+    from auction.domain.room import ReofferNotAllowed
+    room.sell(1, (1, 100_00))
+    room.do("close_session", OFFICER)
+    room.do("open_session")
+    with pytest.raises(ReofferNotAllowed):
+        room.do("reoffer_lot", lot_id=1, reason="contestation")
