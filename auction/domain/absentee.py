@@ -29,7 +29,7 @@ from datetime import datetime
 from .room import Bid, RoomState, SaleSetup
 
 # Events after which the order book of the lot on the block is consulted.
-TRIGGERS = ("lot_opened", "lot_reoffered", "bid")
+TRIGGERS = ("lot_opened", "lot_reoffered", "lot_put_up_again_in_room", "bid")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ EVENT_KINDS = (
     "sale_opened", "lot_opened", "bid", "bid_retracted", "call", "hammer", "lot_passed",
     "lot_reoffered", "paused", "resumed", "sale_stopped", "sale_closed",
     "announcement", "lot_withdrawn", "session_closed", "session_opened",
+    "lot_put_up_again_in_room",
 )
 
 

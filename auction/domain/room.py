@@ -14,6 +14,7 @@ from typing import Any
 
 from .bidlog import GENESIS_HASH, Event
 from .currencies import DisplayCurrency
+from .defaults import RESALE_MENTION, counts_in_proceeds
 from .increments import DEFAULT_INCREMENTS, IncrementTable
 from .money import apply_rate, format_euros
 from .roles import Role
@@ -21,7 +22,8 @@ from .room_errors import (  # noqa: F401 - re-exported: callers import the error
     RoomError, SaleNotOpen, SaleAlreadyOpen, SalePaused, SaleEnded, UnknownLot, LotWithdrawn, LotStillOpen,
     LotAlreadySold, LotNotOpen, PaddleNotValid, AlreadyLeading, BidTooLow, NoBid, CallsComplete,
     HammerNeedsCalls, LotHasBids, ReofferNotAllowed, StopRuleReached, OfficerRequired, ReasonRequired,
-    InvalidCommand, StaleCommand, Outbid, OnlineBidPending, TextRequired, TextTooLong, SessionClosed)
+    InvalidCommand, StaleCommand, Outbid, OnlineBidPending, TextRequired, TextTooLong, SessionClosed,
+    LotNotInDefault)
 
 BID_SOURCES = ("room", "online", "phone", "absentee")
 # Who makes a bid of each source: the clerk enters room and phone bids; online bids come from the
@@ -72,6 +74,9 @@ class SaleSetup:
     increments: IncrementTable = DEFAULT_INCREMENTS
     seller_fee_rate_incl_vat: Decimal = Decimal(0)
     currencies: tuple[DisplayCurrency, ...] = ()
+    # Lots of this sale whose default of payment is declared (settlement log) -> the defaulting paddle:
+    # they may be put up again (réitération des enchères, R221-38) and leave the proceeds until resold.
+    defaulted: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,7 @@ class RoomState:
     results: dict[int, LotResult] = field(default_factory=dict)
     last_hammer: LotResult | None = None
     last_announcement: Announcement | None = None
+    put_up_again: frozenset[int] = frozenset()  # lots in default put up again in this sale
 
     @property
     def current_bid(self) -> Bid | None:
@@ -138,7 +144,7 @@ class RoomState:
     def hammer_total_by_case(self, setup: SaleSetup) -> dict[int, int]:
         totals = {case_id: 0 for case_id in setup.cases}
         for result in self.results.values():
-            if result.sold:
+            if result.sold and counts_in_proceeds(result.lot_id, setup.defaulted, self.put_up_again):
                 case_id = setup.lots[result.lot_id].case_id
                 totals[case_id] = totals.get(case_id, 0) + result.amount_cents
         return totals
@@ -232,7 +238,11 @@ def _open_lot(state, setup, args, actor) -> Decision:
         raise LotWithdrawn(f"Le lot {lot.label} a été retiré de la vente.")
     if result is not None and result.sold:
         raise LotAlreadySold(f"Le lot {lot.label} est déjà adjugé.")
-    payload: dict[str, Any] = {"lot_id": lot_id}
+    return "lot_opened", _stop_rule(state, setup, args, actor, lot, {"lot_id": lot_id})
+
+
+def _stop_rule(state, setup, args, actor, lot: LotInfo, payload: dict[str, Any]) -> dict[str, Any]:
+    """A lot of a case whose proceeds already cover its claims opens only on the officer's override."""
     if state.case_covered(setup, lot.case_id):
         case = setup.cases[lot.case_id]
         if not args.get("override_stop_rule"):
@@ -243,7 +253,30 @@ def _open_lot(state, setup, args, actor) -> Decision:
         if actor.role is not Role.OFFICER:
             raise OfficerRequired("Seul le commissaire de justice peut poursuivre au-delà du seuil d'arrêt.")
         payload.update(stop_rule_override=True, reason=_reason(args))
-    return "lot_opened", payload
+    return payload
+
+
+def _put_up_again(state, setup, args, actor) -> Decision:
+    """A lot whose buyer defaulted (its default declared) is offered again in the same sale: it opens
+    like any lot, noted as put up again on réitération des enchères, with the defaulting paddle and
+    the first adjudication it follows."""
+    _require_open(state)
+    lot_id = _int(args, "lot_id", "Lot")
+    lot = setup.lots.get(lot_id)
+    if lot is None:
+        raise UnknownLot("Ce lot n'appartient pas à cette vente.")
+    if state.lot_id is not None:
+        raise LotStillOpen(f"Le lot {setup.lots[state.lot_id].label} est encore en vente : adjugez-le ou passez-le.")
+    paddle = setup.defaulted.get(lot_id)
+    first = state.results.get(lot_id)
+    if paddle is None or lot_id in state.put_up_again:
+        raise LotNotInDefault(f"Le lot {lot.label} n'est pas en défaut de paiement : seul un lot dont le défaut est "
+                           "constaté est remis en vente sur réitération des enchères.")
+    if first is None or not first.sold or first.paddle != paddle:
+        raise LotNotInDefault(f"Le lot {lot.label} n'est pas adjugé au panneau {paddle} dans cette vente.")
+    payload = {"lot_id": lot_id, "paddle": paddle, "mention": RESALE_MENTION,
+               "first_hammer_seq": first.seq, "first_hammer_cents": first.amount_cents}
+    return "lot_put_up_again_in_room", _stop_rule(state, setup, args, actor, lot, payload)
 
 
 def _bid(state, setup, args, actor) -> Decision:
@@ -465,6 +498,7 @@ _COMMANDS = {
     "stop_sale": _stop, "close_sale": _close_sale,
     "announce": _announce, "withdraw_lot": _withdraw, "close_session": _close_session,
     "open_session": _open_session,
+    "put_up_again": _put_up_again,
 }
 COMMANDS = tuple(_COMMANDS)
 
@@ -501,6 +535,12 @@ def apply(state: RoomState, event: Event) -> RoomState:
     elif kind == "lot_reoffered":
         state.results = {k: v for k, v in state.results.items() if k != p["lot_id"]}
         state.last_hammer = None
+        state.lot_id, state.bids, state.calls = p["lot_id"], [], 0
+    elif kind == "lot_put_up_again_in_room":
+        state.results = {k: v for k, v in state.results.items() if k != p["lot_id"]}
+        if state.last_hammer is not None and state.last_hammer.lot_id == p["lot_id"]:
+            state.last_hammer = None
+        state.put_up_again = state.put_up_again | {p["lot_id"]}
         state.lot_id, state.bids, state.calls = p["lot_id"], [], 0
     elif kind == "paused":
         state.status = "paused"

@@ -82,6 +82,10 @@ class ReofferNotAllowed(RoomError):
     code = "reoffer_not_allowed"
 
 
+class LotNotInDefault(RoomError):
+    code = "lot_not_in_default"
+
+
 class StopRuleReached(RoomError):
     code = "stop_rule_reached"
 

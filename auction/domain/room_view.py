@@ -65,7 +65,22 @@ def staff_view(state: RoomState, setup: SaleSetup) -> dict[str, Any]:
          "covered": state.case_covered(setup, case.id)}
         for case in setup.cases.values()
     ]
+    view["in_default"] = in_default_view(state, setup)
     return view
+
+
+def in_default_view(state: RoomState, setup: SaleSetup) -> list[dict[str, Any]]:
+    """The lots in default that may be put up again now (réitération des enchères): still adjudged to
+    the defaulting paddle, not yet put up again in this sale."""
+    found = []
+    for lot_id, paddle in setup.defaulted.items():
+        result = state.results.get(lot_id)
+        if lot_id in state.put_up_again or result is None or not result.sold or result.paddle != paddle:
+            continue
+        lot = setup.lots[lot_id]
+        found.append({"lot_id": lot_id, "label": lot.label, "title": lot.title, "paddle": paddle,
+                      "first_hammer_cents": result.amount_cents})
+    return found
 
 
 def results_view(state: RoomState) -> dict[str, Any]:

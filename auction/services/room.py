@@ -29,12 +29,14 @@ from auction.domain.absentee import TRIGGERS as ORDER_TRIGGERS
 from auction.domain.absentee import AbsenteeOrder, respond
 from auction.domain.bidlog import BrokenLink, Event, chain, verify_chain
 from auction.domain.currencies import from_json as currencies_from_json
+from auction.domain.defaults import lots_in_default, procedures
 from auction.domain.increments import DEFAULT_INCREMENTS, IncrementTable
 from auction.domain.room import (Actor, CaseInfo, LotInfo, OnlineBidPending, PaddleInfo, RoomError, RoomState,
                                  SaleSetup, apply, decide, replay)
 from auction.formats import to_paris
 from auction.models import BidRequest, Bidder, Case, Claim, Creditor, Lot, Registration, Sale, SaleEvent
 
+from . import settlement_log
 from .office import tariff_for
 from .publication import require_publicity_before_opening
 
@@ -181,6 +183,7 @@ async def load_setup(sessions: async_sessionmaker[AsyncSession], sale_id: int) -
         cases = {case_id: CaseInfo(case_id, references[case_id], totals[case_id]) for case_id in sorted(case_ids)}
         paddles = await load_paddles(session, sale_id)
         phone_paddles = await load_phone_paddles(session, sale_id)
+        defaulted = await load_defaulted(session, sale_id)
     tariff = await tariff_for(sessions, to_paris(sale.starts_at).date())
     return SaleSetup(
         sale_id=sale_id,
@@ -190,7 +193,14 @@ async def load_setup(sessions: async_sessionmaker[AsyncSession], sale_id: int) -
         increments=IncrementTable.from_json(sale.increments) if sale.increments else DEFAULT_INCREMENTS,
         seller_fee_rate_incl_vat=tariff.seller_fee_rate * (1 + tariff.vat_rate),
         currencies=currencies_from_json(sale.display_currencies),
+        defaulted=defaulted,
     )
+
+
+async def load_defaulted(session: AsyncSession, sale_id: int) -> dict[int, int]:
+    """The sale's lots whose default of payment is declared (settlement log) -> the defaulting paddle."""
+    found = procedures(await settlement_log.load_events(session, sale_id))
+    return {lot_id: procedure.act.paddle for lot_id, procedure in lots_in_default(found).items()}
 
 
 async def open_room(sessions: async_sessionmaker[AsyncSession], sale_id: int) -> Room:
@@ -232,7 +242,7 @@ async def submit(sessions: async_sessionmaker[AsyncSession], room: Room, command
         if command == "bid" and (args.get("paddle") not in room.setup.paddles or (
                 args.get("source") == "phone" and args.get("paddle") not in room.setup.phone_paddles)):
             await _refresh_paddles(sessions, room)   # a bidder verified since the room was loaded
-        if command in ("open_lot", "reoffer_lot"):
+        if command in ("open_lot", "reoffer_lot", "put_up_again"):
             await _refresh_paddles(sessions, room)   # orders taken since: the lot's book as it opens
         if (command in HELD_BY_ONLINE_BIDS and room.state.lot_id is not None
                 and room.online_bid_undecided(room.state.lot_id)):

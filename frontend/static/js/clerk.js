@@ -139,6 +139,7 @@ function render() {
   setHidden($("lot-picker"), !!lot);
   if (lot) renderLot(lot, v, can && running);
   renderPicker(v, can && running && !lot);
+  renderDefaults(v, can && running && !lot);
   renderCases(v);
   renderEntry(v, can && running && !!lot);
   renderBook(v, can && running && !!lot);
@@ -273,6 +274,39 @@ function renderPicker(v, active) {
     reoffer.addEventListener("click", () => reofferLot(hammer));
     last.append(reoffer);
   }
+}
+
+// Lots whose buyer defaulted (default declared): each may be put up again (réitération des enchères).
+function renderDefaults(v, active) {
+  const entries = (v && v.in_default) || [];
+  $("lots-in-default").hidden = entries.length === 0;
+  $("default-list").replaceChildren(...entries.map((entry) => {
+    const li = document.createElement("li");
+    li.className = "default-row";
+    li.dataset.lotId = entry.lot_id;
+    li.append(`Lot ${entry.label} · ${entry.title} · adjugé ${euros(entry.first_hammer_cents)} au panneau `
+      + `${entry.paddle}, en défaut de paiement `);
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "touch put-up-again";
+    button.dataset.action = "";
+    button.textContent = "Remettre en vente (réitération)";
+    button.setAttribute("aria-label", `Remettre en vente le lot ${entry.label} sur réitération des enchères`);
+    button.disabled = !active;
+    button.addEventListener("click", () => putUpAgain(entry));
+    li.append(button);
+    return li;
+  }));
+}
+
+function putUpAgain(entry) {
+  askConfirm({
+    title: `Remettre en vente le lot ${entry.label} ?`,
+    text: `Le panneau ${entry.paddle} n'a pas payé : le lot est remis en vente sur réitération des enchères `
+      + `(CPCE R221-38). Le défaillant reste tenu de la différence de prix et des frais.`,
+    confirm: "Remettre en vente",
+  }).then((ok) => ok && run("put_up_again", { lot_id: entry.lot_id },
+    { success: `Lot ${entry.label} remis en vente sur réitération des enchères.` }));
 }
 
 function renderCases(v) {
@@ -481,14 +515,14 @@ function overrideFor(error, name, args) {
       }).then((reason) => reason && run("hammer", { reason }, { success: "Lot adjugé." })),
     };
   }
-  if (error.code === "stop_rule_reached" && name === "open_lot") {
+  if (error.code === "stop_rule_reached" && (name === "open_lot" || name === "put_up_again")) {
     return {
       label: "Ouvrir quand même (motif)",
       run: () => askReason({
         title: "Poursuivre au-delà du seuil d'arrêt",
         text: "Le produit de ce dossier couvre déjà les créances (CPCE L221-4). Indiquez pourquoi la vente de ce lot se poursuit.",
         confirm: "Ouvrir le lot",
-      }).then((reason) => reason && run("open_lot", { ...args, override_stop_rule: true, reason })),
+      }).then((reason) => reason && run(name, { ...args, override_stop_rule: true, reason })),
     };
   }
   return null;

@@ -168,7 +168,7 @@ function onEvent(event) {
     showOverlay({ kind: "passed", title: "Lot retiré", lot: label }, PASS_OVERLAY_MS);
   } else if (event.kind === "announcement") {
     showAnnouncement($("display-announcement"), p.text);
-  } else if (["lot_opened", "lot_reoffered", "bid", "bid_retracted"].includes(event.kind)) {
+  } else if (["lot_opened", "lot_reoffered", "lot_put_up_again_in_room", "bid", "bid_retracted"].includes(event.kind)) {
     hideOverlay();
   }
 }

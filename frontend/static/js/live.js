@@ -153,7 +153,7 @@ function onEvent(event, before) {
     say(p.paddle === myPaddle
       ? `Adjugé ! Vous remportez le lot ${label} pour ${euros(p.amount_cents)}.`
       : `Lot ${label} adjugé ${euros(p.amount_cents)} au panneau ${p.paddle}.`);
-  } else if (event.kind === "lot_opened" || event.kind === "lot_reoffered") {
+  } else if (["lot_opened", "lot_reoffered", "lot_put_up_again_in_room"].includes(event.kind)) {
     alarm("");
     say("");
   }

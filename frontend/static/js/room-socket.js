@@ -41,7 +41,7 @@ export function applyResult(results, event) {
     const last = p.last_bid || {};
     results[String(p.lot_id)] = { sold: false, amount_cents: last.amount_cents ?? null, paddle: last.paddle ?? null,
       withdrawn: true };
-  } else if (event.kind === "lot_reoffered" || event.kind === "lot_opened") {
+  } else if (["lot_reoffered", "lot_opened", "lot_put_up_again_in_room"].includes(event.kind)) {
     delete results[String(p.lot_id)];   // back on the block (an unsold lot may be offered again)
   }
 }
