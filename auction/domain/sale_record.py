@@ -84,7 +84,7 @@ class RecordFacts:
 @dataclass(frozen=True)
 class Entry:
     """One line of the record, in the order it happened."""
-    kind: str          # sold, passed, withdrawn, reoffered, paused, resumed, announcement,
+    kind: str          # sold, passed, withdrawn, reoffered, put_up_again, paused, resumed, announcement,
     #                    stop_threshold, stop_override, sale_stopped
     seq: int
     at: datetime
@@ -96,6 +96,9 @@ class Entry:
     text: str = ""                     # a reason, an announcement
     case: RecordCase | None = None
     annulled: bool = False             # a hammer followed by a re-offer of the lot
+    # put_up_again (réitération des enchères, R221-38): the first adjudication it follows (its event's
+    # seq; `amount_cents` and `paddle` are that hammer's), whose entry stays as it was written.
+    refers_to_seq: int | None = None
 
     @property
     def amount_words(self) -> str:
@@ -220,6 +223,12 @@ def sale_record(facts: RecordFacts, events: Iterable[Event]) -> SaleRecord:
                         break
             add(Entry("reoffered", event.seq, event.at, lot, text=p.get("reason", "")))
             covered = {case_id for case_id in covered if state.case_covered(setup, case_id)}
+        elif kind == "lot_put_up_again_in_room":
+            add(Entry("put_up_again", event.seq, event.at, lot, p["first_hammer_cents"], p["paddle"],
+                      text=p["mention"], refers_to_seq=p["first_hammer_seq"]))
+            if p.get("stop_rule_override"):
+                add(Entry("stop_override", event.seq, event.at, lot, text=p.get("reason", ""),
+                          case=cases.get(lot.case_id) if lot else None))
         elif kind == "lot_opened" and p.get("stop_rule_override"):
             add(Entry("stop_override", event.seq, event.at, lot, text=p.get("reason", ""),
                       case=cases.get(lot.case_id) if lot else None))

@@ -90,3 +90,27 @@ def test_the_stop_rule_applies_to_a_lot_put_up_again():
         room.do("put_up_again", lot_id=1)
     event = room.do("put_up_again", OFFICER, lot_id=1, override_stop_rule=True, reason="créance à parfaire")
     assert event.payload["stop_rule_override"] is True
+
+
+def test_the_record_writes_the_resale_and_refers_to_the_first_adjudication():
+    from auction.domain.sale_record import sale_record
+
+    from .test_sale_record import FACTS
+    room = sold_then_defaulted()
+    first = room.state.results[3]
+    room.do("close_session", OFFICER)
+    part_one = sale_record(FACTS, room.events).sessions[0]
+    room.do("open_session")
+    room.do("put_up_again", lot_id=3)
+    room.do("bid", paddle=2, amount_cents=300_00)
+    for _ in range(3):
+        room.do("call")
+    room.do("hammer")
+    record = sale_record(FACTS, room.events)
+    assert record.sessions[0] == part_one                      # the first entry is left as written
+    entries = record.sessions[1].entries
+    assert [e.kind for e in entries] == ["put_up_again", "sold"]
+    resale, sold = entries
+    assert resale.text == RESALE_MENTION and resale.refers_to_seq == first.seq
+    assert (resale.amount_cents, resale.paddle, resale.lot.id) == (500_00, 1, 3)
+    assert (sold.amount_cents, sold.paddle) == (300_00, 2)
