@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Cents, UTCDateTime, utcnow
@@ -25,12 +26,20 @@ class Case(Base):
     seizure_date: Mapped[date] = mapped_column(Date)
     # When the seizure act was notified to the debtor: the amicable-sale month runs from it (L221-3).
     seizure_notified_on: Mapped[date | None] = mapped_column(Date)
+    # VAT on the hammer prices, set by the officer only where the seller is a taxable business that says
+    # so; None: the officer sells as an intermediary and VAT applies to his fees only.
+    seller_vat_rate: Mapped[Decimal | None] = mapped_column(Numeric(8, 6))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     creditors: Mapped[list["Creditor"]] = relationship(
         back_populates="case", order_by="Creditor.id", cascade="all, delete-orphan")
     offers: Mapped[list["AmicableOffer"]] = relationship(
         back_populates="case", order_by="AmicableOffer.id", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        CheckConstraint("seller_vat_rate IS NULL OR (seller_vat_rate > 0 AND seller_vat_rate < 0.5)",
+                        name="seller_vat_rate"),
+    )
 
 
 class Creditor(Base):

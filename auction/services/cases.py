@@ -2,14 +2,19 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.domain.errors import InvalidValue
+from auction.domain.money import format_rate
+from auction.domain.roles import Role
+from auction.domain.room import Actor
 from auction.models import Case, Claim, Creditor
 
+from . import audit
 from .catalogue import NotFound
 
 
@@ -76,3 +81,27 @@ async def add_creditor(sessions: async_sessionmaker[AsyncSession], case_id: int,
                                      interest_cents=entry.interest_cents, costs_cents=entry.costs_cents,
                                      as_of=entry.as_of))
         session.add(creditor)
+
+
+class NotOfficer(InvalidValue):
+    code = "not_officer"
+
+
+async def set_seller_vat(sessions: async_sessionmaker[AsyncSession], case_id: int, rate: Decimal | None,
+                         actor: Actor, now: datetime) -> None:
+    """The officer says whether the case's seller is a taxable business that charges VAT on the hammer
+    prices, and at which rate (None: it does not; the bordereau then says VAT is on the fees only)."""
+    if actor.role is not Role.OFFICER:
+        raise NotOfficer("Seul le commissaire de justice indique la TVA du vendeur.", field="seller_vat_rate")
+    async with sessions() as session, session.begin():
+        case = await session.get(Case, case_id)
+        if case is None:
+            raise NotFound()
+        before, case.seller_vat_rate = case.seller_vat_rate, rate
+        audit.record(session, at=now, user_id=actor.user_id, case_id=case.id, action="seller_vat",
+                     summary=f"Dossier {case.reference} : {_vat_text(rate)}"
+                             + (f" (auparavant : {_vat_text(before)})" if before != rate else "") + ".")
+
+
+def _vat_text(rate: Decimal | None) -> str:
+    return "prix d'adjudication sans TVA" if rate is None else f"TVA du vendeur {format_rate(rate)} sur le prix d'adjudication"

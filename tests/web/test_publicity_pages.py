@@ -237,3 +237,30 @@ async def test_the_case_records_the_notification_and_an_offer_with_its_letters(c
     assert ok.status_code == 303
     page = await client.get(f"/bureau/ventes/{sale_id}/publicite")
     assert "n'a pas été communiquée au créancier Bailleur" in html.unescape(page.text)
+
+
+async def test_the_officer_sets_the_sellers_vat_on_the_case_page_and_the_clerk_cannot(client, db, users, login,
+                                                                                     sale_id):
+    async with db.sessions() as session:
+        case_id = await session.scalar(select(Case.id).order_by(Case.id))
+    path = f"/bureau/dossiers/{case_id}"
+    await login(client, users[Role.CLERK])
+    page = await client.get(path)
+    assert "TVA sur le prix d'adjudication" in page.text and "Seul le commissaire de justice la modifie" in page.text
+    refused = await client.post(f"{path}/tva-vendeur", data={"csrf_token": await csrf_from(client, path),
+                                                              "seller_charges_vat": "1", "seller_vat_rate": "20"})
+    assert refused.status_code == 400 and "Seul le commissaire de justice" in refused.text
+    await client.post("/deconnexion", data={"csrf_token": await csrf_from(client, path)})
+    await login(client, users[Role.OFFICER])
+    bad = await client.post(f"{path}/tva-vendeur", data={"csrf_token": await csrf_from(client, path),
+                                                          "seller_charges_vat": "1", "seller_vat_rate": "abc"})
+    assert bad.status_code == 400 and "Taux de TVA illisible" in bad.text
+    ok = await client.post(f"{path}/tva-vendeur", data={"csrf_token": await csrf_from(client, path),
+                                                         "seller_charges_vat": "1", "seller_vat_rate": "5,5"})
+    assert ok.status_code == 303 and ok.headers["location"].endswith("?ok=tva#tva-vendeur")
+    page = await client.get(path)
+    assert "5,50\u00a0% en sus du prix d'adjudication" in page.text and 'value="5,5"' in page.text
+    off = await client.post(f"{path}/tva-vendeur", data={"csrf_token": await csrf_from(client, path)})
+    assert off.status_code == 303
+    async with db.sessions() as session:
+        assert (await session.get(Case, case_id)).seller_vat_rate is None

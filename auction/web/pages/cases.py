@@ -10,6 +10,7 @@ from auction.domain.errors import InvalidValue
 from auction.domain.money import parse_euros
 from auction.domain.office import required_text
 from auction.domain.inventory import ACT_KINDS
+from auction.domain.invoices import seller_vat_rate
 from auction.domain.room import Actor
 from auction.models import utcnow
 from auction.services import cases, catalogue, inventory, publication_acts
@@ -120,7 +121,7 @@ async def show_case(request: Request) -> Response:
 
 # --- the amicable-sale window: notification of the seizure act, offers and their letters ------------
 
-CASE_NOTICES = {"signification": "Date de signification enregistrée.", "offre": "Offre de vente amiable enregistrée.",
+CASE_NOTICES = {"tva": "TVA du vendeur enregistrée.", "signification": "Date de signification enregistrée.", "offre": "Offre de vente amiable enregistrée.",
                 "courrier": "Courrier au créancier enregistré."}
 
 
@@ -135,7 +136,8 @@ async def _case_step(request: Request, form_name: str, form: dict, errors: dict,
     if not errors:
         try:
             await call(int(case_id))
-            return RedirectResponse(f"/bureau/dossiers/{case_id}?ok={ok}#vente-amiable", status_code=303)
+            anchor = "tva-vendeur" if ok == "tva" else "vente-amiable"
+            return RedirectResponse(f"/bureau/dossiers/{case_id}?ok={ok}#{anchor}", status_code=303)
         except catalogue.NotFound:
             return error_page(request, 404)
         except InvalidValue as exc:
@@ -179,12 +181,25 @@ async def record_letter(request: Request) -> Response:
                                 received_on, _actor(request), utcnow()), "courrier")
 
 
+async def set_seller_vat(request: Request) -> Response:
+    form = await form_dict(request)
+    errors: dict[str, str] = {}
+    rate = None
+    try:
+        rate = seller_vat_rate(form.get("seller_charges_vat") == "1", form.get("seller_vat_rate", ""))
+    except InvalidValue as exc:
+        errors["seller_vat_rate"] = exc.message
+    return await _case_step(request, "seller_vat", form, errors, lambda case_id: cases.set_seller_vat(
+        request.app.state.db.sessions, case_id, rate, _actor(request), utcnow()), "tva")
+
+
 routes = [
     page("/bureau/dossiers/nouveau", new_case, access=STAFF),
     page("/bureau/dossiers", create_case, access=STAFF, methods=("POST",)),
     page("/bureau/dossiers/{case_id}", show_case, access=STAFF),
     page("/bureau/dossiers/{case_id}/creanciers", add_creditor, access=STAFF, methods=("POST",)),
     page("/bureau/dossiers/{case_id}/signification", set_notification, access=STAFF, methods=("POST",)),
+    page("/bureau/dossiers/{case_id}/tva-vendeur", set_seller_vat, access=STAFF, methods=("POST",)),
     page("/bureau/dossiers/{case_id}/offres", add_offer, access=STAFF, methods=("POST",)),
     page("/bureau/dossiers/{case_id}/offres/{offer_id}/courriers", record_letter, access=STAFF, methods=("POST",)),
 ]
