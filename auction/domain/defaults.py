@@ -34,6 +34,7 @@ NOTICE_DAYS = 8                   # the office's default delay to pay after the 
 NOTICE_DAYS_RANGE = (1, 60)
 RESALE_MENTION = "remis en vente sur réitération des enchères"
 BLOCK_REASON = "bloqué après défaut de paiement"
+STATEMENT_SERIES = "default_statement"   # the office's series of defaulters' statements (décomptes)
 # How a notice is sent: the code in the payload, the words of the letter.
 NOTICE_MEANS = {
     "registered_letter": "lettre recommandée avec demande d'avis de réception",
@@ -265,7 +266,8 @@ def formal_notice(found: list[Procedure], paddle: int, registration_id: int, lot
     if running is not None:
         raise ProcedureOpen(f"Une mise en demeure du {running.notice.sent_on:%d/%m/%Y} est déjà en cours "
                             "pour ces lots.")
-    return {"paddle": paddle, "registration_id": registration_id, "lots": [lot.payload() for lot in lots],
+    return {"paddle": paddle, "registration_id": registration_id, "lot_ids": [lot.lot_id for lot in lots],
+            "lots": [lot.payload() for lot in lots],
             "amount_cents": unpaid_cents, "sent_on": sent_on.isoformat(), "means": means, "days": days,
             "deadline_on": notice_deadline(sent_on, days).isoformat(), "cost_cents": cost_cents}
 
@@ -287,7 +289,8 @@ def declare_default(procedure: Procedure, unpaid_cents: int, today: date) -> dic
     lots_total = sum(lot.total_cents for lot in notice.lots)
     unpaid = min(unpaid_cents, lots_total)
     return {"paddle": notice.paddle, "registration_id": notice.registration_id, "notice_seq": notice.seq,
-            "declared_on": today.isoformat(), "lots": [lot.payload() for lot in notice.lots],
+            "declared_on": today.isoformat(), "lot_ids": [lot.lot_id for lot in notice.lots],
+            "lots": [lot.payload() for lot in notice.lots],
             "unpaid_cents": unpaid, "paid_cents": lots_total - unpaid}
 
 
@@ -351,7 +354,8 @@ class Rates:
 
 
 def statement(procedure: Procedure, resales: Mapping[int, Resale], rates: Mapping[int, Rates],
-              issued_on: date, storage_cents: int = 0, letters_cents: int | None = None) -> dict[str, Any]:
+              issued_on: date, storage_cents: int = 0, letters_cents: int | None = None, *,
+              number: int) -> dict[str, Any]:
     """The payload of `default_statement_issued`: what the defaulter owes once every lot of the act
     is sold again. `rates` by the sale id each lot was resold in; `letters_cents` defaults to the
     notice's cost."""
@@ -385,8 +389,8 @@ def statement(procedure: Procedure, resales: Mapping[int, Resale], rates: Mappin
     shortfall = sum(line["shortfall_cents"] for line in lines)
     costs_total = sum(cost["amount_cents"] for cost in costs)
     owed = shortfall + costs_total
-    return {"paddle": act.paddle, "registration_id": act.registration_id, "default_seq": act.seq,
-            "issued_on": issued_on.isoformat(), "lines": lines, "costs": costs,
+    return {"number": number, "paddle": act.paddle, "registration_id": act.registration_id,
+            "default_seq": act.seq, "issued_on": issued_on.isoformat(), "lines": lines, "costs": costs,
             "totals": {"shortfall_cents": shortfall,
                        "surplus_cents": sum(line["surplus_cents"] for line in lines),
                        "costs_cents": costs_total, "owed_cents": owed, "paid_cents": act.paid_cents,

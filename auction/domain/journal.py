@@ -39,10 +39,11 @@ ACCOUNTS = {
     "706100": "Honoraires acheteur (frais HT)",
     "706200": "Honoraires vendeur (frais HT)",
     "708300": "Frais de magasinage",
+    "708800": "Frais de procédure refacturés (lettres)",
 }
 BUYERS, PROCEEDS, VAT_FEES, VAT_HAMMER = "411000", "467100", "445710", "445720"
 CLIENT_ACCOUNT, CASH, CHEQUES, TRANSFERS = "512000", "531000", "511200", "511700"
-BUYER_FEES, SELLER_FEES, STORAGE = "706100", "706200", "708300"
+BUYER_FEES, SELLER_FEES, STORAGE, RECHARGED = "706100", "706200", "708300", "708800"
 FUNDS_HELD = (CLIENT_ACCOUNT, CASH, CHEQUES, TRANSFERS)
 JOURNALS = {"VE": "Ventes (bordereaux)", "BQ": "Compte affecté", "OD": "Opérations diverses"}
 # Where a payment's money is once received, before it is cleared or banked.
@@ -223,6 +224,27 @@ def _banked(ledger: Ledger, event: Event):
         total += payment["amount_cents"]
     return (_day(p["banked_on"]), f"RE{p['slip_number']}", f"Remise d'espèces n° {p['slip_number']}",
             [Line(CLIENT_ACCOUNT, debit=total), Line(CASH, credit=total)])
+
+
+@posting("default_statement_issued", "OD")
+def _default_statement(ledger: Ledger, event: Event):
+    """A defaulter's statement (R221-38): the shortfall, and the new sale's seller's fees the case bore on
+    the lot, are owed to the case; the letters and storage to the office."""
+    p = event.payload
+    by_case: dict = {}
+    for line in p["lines"]:
+        by_case[line["case_id"]] = (by_case.get(line["case_id"], 0) + line["shortfall_cents"]
+                                    + line["seller_fees_cents"] + line["seller_fees_vat_cents"])
+    costs = {cost["kind"]: cost["amount_cents"] for cost in p["costs"]}
+    lines = [Line(BUYERS, debit=p["totals"]["owed_cents"], aux=buyer(p["paddle"]))]
+    lines += [Line(PROCEEDS, credit=cents, aux=case(case_id)) for case_id, cents in by_case.items() if cents]
+    for account, kind in ((RECHARGED, "letters"), (STORAGE, "storage")):
+        if costs.get(kind):
+            lines.append(Line(account, credit=costs[kind]))
+    if not p["totals"]["owed_cents"]:
+        return None
+    return (_day(p["issued_on"]), f"DF{p['number']:06d}", f"Décompte de défaut n° {p['number']} panneau {p['paddle']}",
+            lines)
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,8 @@ class BuyerAccount:
     payments: list[Payment] = field(default_factory=list)
     refunds: list[Refund] = field(default_factory=list)
     storage: list[StorageCharge] = field(default_factory=list)
+    # What default statements (auction/domain/defaults.py) charge a defaulter: seq -> owed cents.
+    statements: dict[int, int] = field(default_factory=dict)
 
     @property
     def invoiced_cents(self) -> int:
@@ -164,7 +166,7 @@ class BuyerAccount:
 
     @property
     def owed_cents(self) -> int:
-        return self.invoiced_cents + self.storage_cents
+        return self.invoiced_cents + self.storage_cents + sum(self.statements.values())
 
     @property
     def cleared_cents(self) -> int:
@@ -280,6 +282,8 @@ def accounts(events: Iterable[Event]) -> dict[int, BuyerAccount]:
             account(p["paddle"], p.get("registration_id")).refunds.append(Refund(
                 seq=event.seq, paddle=p["paddle"], amount_cents=p["amount_cents"], means=p["means"],
                 reference=p.get("reference", ""), paid_on=paris_day(event.at)))
+        elif event.kind == "default_statement_issued":
+            account(p["paddle"], p.get("registration_id")).statements[event.seq] = p["totals"]["owed_cents"]
         elif event.kind == "storage_fee_charged":
             account(p["paddle"], p.get("registration_id")).storage.append(StorageCharge(
                 seq=event.seq, paddle=p["paddle"],

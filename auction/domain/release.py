@@ -94,6 +94,32 @@ add_state("paye", "Payé", lambda f: f.paid)
 add_state("adjuge", "Adjugé", lambda f: True)
 
 
+# Resale on default (auction/domain/defaults.py, R221-38). A lot sold again in this sale follows its
+# new buyer (the rules above); one whose default is declared and still adjudged to the defaulter is
+# en défaut; one placed in a later sale is remis en vente there, then revendu once its statement is out.
+def _named(facts: LotFacts, kind: str) -> list[Event]:
+    return [event for event in facts.events if event.kind == kind]
+
+
+def _defaulted_by_its_buyer(facts: LotFacts) -> bool:
+    return any(event.payload["paddle"] == facts.lot.paddle for event in _named(facts, "default_declared"))
+
+
+def _revendu(facts: LotFacts) -> bool:
+    return bool(_named(facts, "lot_put_up_again")) and any(
+        line["lot_id"] == facts.lot.lot_id for event in _named(facts, "default_statement_issued")
+        for line in event.payload["lines"])
+
+
+add_state("revendu", "Revendu sur réitération des enchères", _revendu, before="delivre")
+add_state("remis_en_vente", "Remis en vente (réitération des enchères)",
+          lambda f: _defaulted_by_its_buyer(f) and bool(_named(f, "lot_put_up_again")), before="delivre")
+add_state("en_defaut", "En défaut de paiement", _defaulted_by_its_buyer, before="delivre")
+add_state("mis_en_demeure", "Mis en demeure", lambda f: any(
+    event.payload["paddle"] == f.lot.paddle for event in _named(f, "formal_notice_sent")), before="adjuge",
+    overdue=True)
+
+
 @dataclass(frozen=True)
 class LotStatus:
     facts: LotFacts
@@ -146,20 +172,22 @@ def lot_statuses(sold: Iterable[SoldLot], events: list[Event], today: date, defa
     by_paddle = accounts(events)
     by_lot = _events_by_lot(events)
     released = {lot_id: release for release in releases(events).values() for lot_id in release.lot_ids}
-    shares: dict[int, int] = {}
-    paid: set[int] = set()
-    due: dict[int, date] = {}
-    for account in by_paddle.values():
-        shares.update(lot_shares(account))
-        paid |= paid_lots(account)
+    # By (paddle, lot): a lot sold again (réitération des enchères) is its new buyer's, whatever the
+    # defaulter's credited invoice says of it.
+    shares: dict[tuple[int, int], int] = {}
+    paid: set[tuple[int, int]] = set()
+    due: dict[tuple[int, int], date] = {}
+    for paddle, account in by_paddle.items():
+        shares.update(((paddle, lot_id), share) for lot_id, share in lot_shares(account))
+        paid |= {(paddle, lot_id) for lot_id in paid_lots(account)}
         for invoice in account.invoices:
             for line in invoice.lines:
-                due.setdefault(line.lot_id, invoice.due_on)
+                due.setdefault((paddle, line.lot_id), invoice.due_on)
     statuses = {}
     for lot in sorted(sold, key=lambda lot: lot.position):
-        facts = LotFacts(lot, due.get(lot.lot_id, default_due_on), lot.lot_id in shares,
-                         shares.get(lot.lot_id, 0), lot.lot_id in paid, released.get(lot.lot_id),
-                         tuple(by_lot.get(lot.lot_id, ())))
+        key = (lot.paddle, lot.lot_id)
+        facts = LotFacts(lot, due.get(key, default_due_on), key in shares, shares.get(key, 0), key in paid,
+                         released.get(lot.lot_id), tuple(by_lot.get(lot.lot_id, ())))
         statuses[lot.lot_id] = state_of(facts, today)
     return statuses
 

@@ -41,7 +41,7 @@ def declared(unpaid=114_280, cost=1_250):
 def owed(events, new_hammer, sale_id=SALE, storage=0):
     procedure = procedures(events)[0]
     return statement(procedure, {LOT.lot_id: Resale(LOT.lot_id, sale_id, LOT.lot_id, new_hammer, 3)}, RATES,
-                     date(2026, 12, 20), storage_cents=storage)
+                     date(2026, 12, 20), storage_cents=storage, number=1)
 
 
 # --- the formal notice ---------------------------------------------------------------------------
@@ -157,7 +157,7 @@ def test_partial_payment_smaller_than_what_is_owed_leaves_a_balance():
 def test_the_statement_waits_for_the_new_adjudication_and_is_issued_once():
     events = declared()
     with pytest.raises(NotResold):
-        statement(procedures(events)[0], {7: Resale(7, SALE, 7)}, RATES, date(2026, 12, 20))
+        statement(procedures(events)[0], {7: Resale(7, SALE, 7)}, RATES, date(2026, 12, 20), number=1)
     payload = owed(events, 80_000)
     events.append(next_event(events, SALE, "default_statement_issued", payload, AT, 1))
     with pytest.raises(StatementIssued):
@@ -170,7 +170,7 @@ def test_the_statement_waits_for_the_new_adjudication_and_is_issued_once():
 def test_no_statement_without_a_default():
     found = procedures(log(("formal_notice_sent", notice_payload())))
     with pytest.raises(NotInDefault):
-        statement(found[0], {}, RATES, date(2026, 12, 20))
+        statement(found[0], {}, RATES, date(2026, 12, 20), number=1)
 
 
 # --- putting the lot up again --------------------------------------------------------------------
@@ -206,3 +206,58 @@ def test_an_overdue_notice_may_be_replaced_by_a_new_one():
     with pytest.raises(NoticeEnded):
         declare_default(first, 114_280, date(2026, 12, 30))
     assert declare_default(second, 114_280, date(2026, 12, 30))["notice_seq"] == second.notice.seq
+
+
+# --- the checkout's accounts, lot states and journal ---------------------------------------------
+
+def invoiced_then_defaulted(paid=0):
+    """A buyer invoiced 1 142,80 € for lot 7, `paid` cash, noticed, in default, the invoice credited."""
+    from auction.domain.invoices import invoices_of, credit_note_payload
+    line = {"lot_id": 7, "label": "12", "title": "Commode Louis XV", "case_id": 3, "hammer_cents": 100_000,
+            "hammer_vat_cents": 0, "fees_cents": 11_900, "fees_vat_cents": 2_380, "total_cents": 114_280}
+    totals = {k: line[k] for k in ("hammer_cents", "hammer_vat_cents", "fees_cents", "fees_vat_cents", "total_cents")}
+    events = log(("invoice_issued", {"number": 1, "paddle": 14, "registration_id": 41, "issued_on": "2026-12-01",
+                                     "due_on": "2026-12-01", "buyer": {"name": "Paul MARTIN", "address": "Lyon",
+                                     "is_company": False, "siren": "", "vat_number": ""},
+                                     "tariff_reference": "A444-3", "lines": [line], "totals": totals}))
+    if paid:
+        events.append(next_event(events, SALE, "payment_received", {
+            "paddle": 14, "registration_id": 41, "means": "cash", "amount_cents": paid,
+            "received_on": "2026-12-01", "reference": ""}, AT, 1))
+    events.append(next_event(events, SALE, "formal_notice_sent", notice_payload(114_280 - paid), AT, 1))
+    act = declare_default(procedures(events)[0], 114_280 - paid, date(2026, 12, 11))
+    events.append(next_event(events, SALE, "default_declared", act, AT, 1))
+    note = credit_note_payload(2, invoices_of(events)[0], [7], "Défaut de paiement", date(2026, 12, 11))
+    events.append(next_event(events, SALE, "credit_note_issued", note, AT, 1))
+    return events
+
+
+def test_the_statement_is_a_receivable_of_the_buyer_account_and_balances_in_the_journal():
+    from auction.domain import journal
+    from auction.domain.payments import account_of
+    events = invoiced_then_defaulted(paid=50_000)
+    assert account_of(events, 14).balance_cents == -50_000      # kept against what will be owed
+    payload = owed(events, 80_000)
+    events.append(next_event(events, SALE, "default_statement_issued", payload, AT, 1))
+    assert account_of(events, 14).balance_cents == payload["totals"]["balance_cents"]
+    ledger = journal.build(events)
+    assert ledger.balanced
+    entry = next(e for e in ledger.entries if e.kind == "default_statement_issued")
+    assert entry.debit == payload["totals"]["owed_cents"]
+
+
+def test_lot_states_en_defaut_then_follow_the_new_buyer():
+    from auction.domain.release import SoldLot, lot_statuses
+    events = invoiced_then_defaulted()
+    first = SoldLot(7, "12", "Commode Louis XV", 14, 100_000)
+    assert lot_statuses([first], events, date(2026, 12, 12), date(2026, 12, 1))[7].state == "en_defaut"
+    noticed = events[:2]
+    status = lot_statuses([first], noticed, date(2026, 12, 12), date(2026, 12, 1))[7]
+    assert status.state == "mis_en_demeure" and status.overdue
+    resold_here = SoldLot(7, "12", "Commode Louis XV", 3, 80_000)    # sold again in the same sale
+    assert lot_statuses([resold_here], events, date(2026, 12, 12), date(2026, 12, 1))[7].state == "adjuge"
+    placed = put_up_again(procedures(events), 7, procedures(events)[0].act.seq, 5, 90, date(2026, 12, 15))
+    events.append(next_event(events, SALE, "lot_put_up_again", placed, AT, 1))
+    assert lot_statuses([first], events, date(2026, 12, 16), date(2026, 12, 1))[7].state == "remis_en_vente"
+    events.append(next_event(events, SALE, "default_statement_issued", owed(events, 90_000, sale_id=5), AT, 1))
+    assert lot_statuses([first], events, date(2026, 12, 30), date(2026, 12, 1))[7].state == "revendu"
