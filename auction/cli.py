@@ -256,6 +256,8 @@ def build_parser() -> argparse.ArgumentParser:
     purge.set_defaults(func=cmd_purge_scans)
 
     sub.add_parser("secret", help="print a new secret key").set_defaults(func=cmd_secret)
+    from auction.cli_funds import add_parsers as add_funds_parsers
+    add_funds_parsers(sub)
     return parser
 
 
