@@ -38,6 +38,10 @@ class Bidder(Base):
     # A bidder blocked after a default of payment gets no paddle until unblocked.
     blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     blocked_reason: Mapped[str] = mapped_column(Text, default="")
+    # When the block comes from a default act (auction/services/defaults.py): its sale and the seq of its
+    # `default_declared` settlement event.
+    blocked_sale_id: Mapped[int | None] = mapped_column(ForeignKey("sales.id", ondelete="RESTRICT"))
+    blocked_default_seq: Mapped[int | None] = mapped_column(Integer)
     # Folded "last first" for finding a returning bidder; kept up to date by the flush hook below.
     search_name: Mapped[str] = mapped_column(String(200), default="", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

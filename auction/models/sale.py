@@ -74,6 +74,9 @@ class Lot(Base):
     estimate_high_cents: Mapped[int] = mapped_column(Cents)
     opening_bid_cents: Mapped[int] = mapped_column(Cents)
     status: Mapped[str] = mapped_column(String(20), default="listed")
+    # A lot put up again on réitération des enchères (R221-38) in this later sale: the lot it was first
+    # sold as, in an earlier sale (same case; its history stays there).
+    resale_of_lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id", ondelete="RESTRICT"), unique=True)
     # Title and description folded (lower case, no accents) for the public catalogue's search; kept
     # up to date by the flush hook below (a bulk INSERT/UPDATE must fill it with `lot_search_text`).
     search_text: Mapped[str] = mapped_column(Text, default="")
