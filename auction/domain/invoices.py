@@ -85,14 +85,21 @@ class Buyer:
     is_company: bool = False
     siren: str = ""
     vat_number: str = ""
+    # The address's parts, for the e-invoice (`address` is them on one line).
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = "FR"
 
     def to_payload(self) -> dict[str, Any]:
         return {"name": self.name, "address": self.address, "is_company": self.is_company,
-                "siren": self.siren, "vat_number": self.vat_number}
+                "siren": self.siren, "vat_number": self.vat_number, "street": self.street,
+                "postcode": self.postcode, "city": self.city, "country": self.country}
 
     @classmethod
     def from_payload(cls, p: Mapping[str, Any]) -> "Buyer":
-        return cls(p["name"], p["address"], bool(p.get("is_company")), p.get("siren", ""), p.get("vat_number", ""))
+        return cls(p["name"], p["address"], bool(p.get("is_company")), p.get("siren", ""), p.get("vat_number", ""),
+                   p.get("street", ""), p.get("postcode", ""), p.get("city", ""), p.get("country", "FR"))
 
 
 def siren_of(company_number: str) -> str:

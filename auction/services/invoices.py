@@ -49,11 +49,12 @@ def buyer_of(registration: Registration) -> Buyer:
     bidder: Bidder = registration.bidder
     country = "" if bidder.country == "FR" else f", {bidder.country}"
     address = f"{bidder.address}, {bidder.postcode} {bidder.city}{country}"
+    parts = {"street": bidder.address, "postcode": bidder.postcode, "city": bidder.city, "country": bidder.country}
     if bidder.buyer_type == "company":
         siren = rules.siren_of(bidder.company_number)
         name = bidder.company_name or bidder.full_name
-        return Buyer(name, address, True, siren, rules.vat_number_of(siren))
-    return Buyer(bidder.full_name, address)
+        return Buyer(name, address, True, siren, rules.vat_number_of(siren), **parts)
+    return Buyer(bidder.full_name, address, **parts)
 
 
 def office_context(office: Office) -> dict[str, Any]:

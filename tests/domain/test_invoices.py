@@ -82,7 +82,8 @@ def test_invoice_payload_has_the_contract_shape():
     assert payload["number"] == 7 and payload["paddle"] == 1 and payload["registration_id"] == 101
     assert payload["issued_on"] == "2026-12-12" and payload["due_on"] == "2026-12-20"
     assert payload["buyer"] == {"name": "Jeanne MARTIN", "address": "3 rue de la Paix, 69002 Lyon",
-                                "is_company": False, "siren": "", "vat_number": ""}
+                                "is_company": False, "siren": "", "vat_number": "", "street": "", "postcode": "",
+                                "city": "", "country": "FR"}
     assert set(payload["lines"][0]) >= {"lot_id", "label", "title", "case_id", "hammer_cents", "hammer_vat_cents",
                                         "fees_cents", "fees_vat_cents", "total_cents"}
     assert payload["totals"] == {"hammer_cents": 350_00, "hammer_vat_cents": 0, "fees_cents": 11_90 + 29_75,
