@@ -6,7 +6,7 @@ from .bidder import (BarredClearance, BarredPerson, BidRequest, Bidder, Personal
 from .bidlog import SaleEvent
 from .case import AmicableOffer, Case, Claim, Creditor, OfferLetter
 from .inventory import InventoryAct, InventoryItem
-from .office import Office, TariffPeriod, User, UserSession
+from .office import LegalInterestRate, Office, TariffPeriod, User, UserSession
 from .publication import DebtorNotice, PublicationAct, PublicityOverride, SaleNotice
 from .sale import Lot, LotItem, LotPhoto, Sale
 from .settlement import NumberSeries, SettlementEvent
@@ -16,5 +16,6 @@ __all__ = [
     "BarredPerson", "BarredClearance", "PersonalDataAccess", "Case", "Claim", "Creditor",
     "Office", "TariffPeriod", "User", "UserSession", "Lot", "LotItem", "LotPhoto", "Sale", "SaleEvent", "InventoryAct", "InventoryItem",
     "SettlementEvent", "NumberSeries",
+    "LegalInterestRate",
     "AuditEntry", "AmicableOffer", "OfferLetter", "SaleNotice", "PublicationAct", "DebtorNotice", "PublicityOverride",
 ]

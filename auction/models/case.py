@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Cents, UTCDateTime, utcnow
@@ -29,6 +29,10 @@ class Case(Base):
     # VAT on the hammer prices, set by the officer only where the seller is a taxable business that says
     # so; None: the officer sells as an intermediary and VAT applies to his fees only.
     seller_vat_rate: Mapped[Decimal | None] = mapped_column(Numeric(8, 6))
+    # Where the debtor's surplus of the distribution is paid, and where the reports go.
+    debtor_iban: Mapped[str] = mapped_column(String(34), default="")
+    debtor_bic: Mapped[str] = mapped_column(String(11), default="")
+    debtor_email: Mapped[str] = mapped_column(String(254), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     creditors: Mapped[list["Creditor"]] = relationship(
@@ -52,6 +56,11 @@ class Creditor(Base):
     role: Mapped[str] = mapped_column(String(20))
     is_private_person: Mapped[bool] = mapped_column(default=False)
     represented_by: Mapped[str] = mapped_column(String(200), default="")
+    # The opposition act's day (L221-5, R221-41); the seizing creditor came forward with the seizure.
+    came_forward_on: Mapped[date | None] = mapped_column(Date)
+    iban: Mapped[str] = mapped_column(String(34), default="")     # payouts (SEPA)
+    bic: Mapped[str] = mapped_column(String(11), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")   # reports
 
     case: Mapped[Case] = relationship(back_populates="creditors")
     claims: Mapped[list["Claim"]] = relationship(
@@ -72,12 +81,24 @@ class Claim(Base):
     interest_cents: Mapped[int] = mapped_column(Cents, default=0)
     costs_cents: Mapped[int] = mapped_column(Cents, default=0)
     as_of: Mapped[date] = mapped_column(Date)
+    # The distribution's rank, the officer's call (C. civ. 2331, 2332-1; CGI 1920): its kind and, for
+    # privileged and secured claims, its legal order (1 first).
+    rank_kind: Mapped[str] = mapped_column(String(20), default="unsecured", server_default="unsecured")
+    rank_order: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    conservatory: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Interest after `as_of` to the day of distribution: none, the legal rate (CMF L313-2) or the title's.
+    interest_basis: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
+    interest_rate: Mapped[Decimal | None] = mapped_column(Numeric(8, 6))
+    enforceable_on: Mapped[date | None] = mapped_column(Date)   # L313-3: five points two months later
 
     creditor: Mapped[Creditor] = relationship(back_populates="claims")
 
     __table_args__ = (
         CheckConstraint("principal_cents >= 0 AND interest_cents >= 0 AND costs_cents >= 0",
                         name="amounts_not_negative"),
+        CheckConstraint("rank_kind IN ('costs_of_justice', 'privileged', 'secured', 'unsecured')", name="rank_kind"),
+        CheckConstraint("rank_order >= 1", name="rank_order_positive"),
+        CheckConstraint("interest_basis IN ('none', 'legal', 'title')", name="interest_basis"),
     )
 
     @property

@@ -83,3 +83,18 @@ class TariffPeriod(Base):
     reference: Mapped[str] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LegalInterestRate(Base):
+    """A half-year's legal interest rates entered by the office (CMF L313-2): never edited, a row per
+    half-year; the shipped rows (auction/domain/legal_interest.py) fill the others."""
+
+    __tablename__ = "legal_interest_rates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    half_year: Mapped[date] = mapped_column(Date, unique=True)
+    private_rate: Mapped[Decimal] = mapped_column(Numeric(8, 6))
+    other_rate: Mapped[Decimal] = mapped_column(Numeric(8, 6))
+    reference: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
