@@ -323,3 +323,7 @@ def aux_label(names: dict[str, str], aux: str) -> str:
     if aux in names:
         return names[aux]
     return f"Panneau {aux[1:]}" if aux.startswith("P") else f"Dossier {aux[1:]}"
+
+
+# Later stages' postings register themselves on import (they use `posting` above).
+from . import distribution_journal  # noqa: E402,F401  (payouts, deposits at the CDC, a case settled)

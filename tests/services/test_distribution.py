@@ -1,0 +1,217 @@
+"""The distribution services on the demo sale: lots sold in the room, invoiced and paid, then the
+plan drafted, notified, final and paid (SEPA file and cheques), or contested and deposited."""
+import uuid
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from lxml import etree
+from sqlalchemy import delete, select
+
+from auction.domain import journal
+from auction.domain.deadlines import paris_day
+from auction.domain.distribution import RankKind
+from auction.domain.distribution_procedure import DEBTOR, StepRefused
+from auction.domain.errors import InvalidValue
+from auction.domain.legal_interest import LegalRate, MissingLegalRate
+from auction.models import Claim, Creditor, Sale, User, utcnow
+from auction.sepa import DEFAULT_SCHEMA, schema_path
+from auction.services import distribution, distribution_steps as steps, payouts, settlement_log
+from auction.services import room as room_service
+from auction.services.distribution_claims import (
+    ClaimRank, add_legal_rate, set_claim_rank, set_creditor_details, set_debtor_details,
+)
+from tests.checkout_fixtures import invoice_payload, line
+
+IBAN_FR = "FR7630006000011234567890189"
+IBAN_DE = "DE89370400440532013000"
+
+
+async def run(db, room, actor, name, **args):
+    return await room_service.submit(db.sessions, room, uuid.uuid4().hex, name, args, actor, utcnow())
+
+
+async def sell(db, room, clerk, lot_id, paddle, amount):
+    await run(db, room, clerk, "open_lot", lot_id=lot_id)
+    await run(db, room, clerk, "bid", paddle=paddle, amount_cents=amount)
+    for _ in range(3):
+        await run(db, room, clerk, "call")
+    await run(db, room, clerk, "hammer")
+
+
+@pytest.fixture
+async def sold(db, sale_id, clerk):
+    """Two lots of the workshop case and one of the household case sold, invoiced and paid."""
+    room = await room_service.open_room(db.sessions, sale_id)
+    by_case: dict[int, list[int]] = {}
+    for lot in room.setup.lots.values():
+        by_case.setdefault(lot.case_id, []).append(lot.id)
+    workshop, household = sorted(by_case)
+    await run(db, room, clerk, "open_sale")
+    sales = [(by_case[workshop][0], 1, 600_000), (by_case[workshop][1], 2, 400_000), (by_case[household][0], 1, 150_000)]
+    for lot_id, paddle, amount in sales:
+        await sell(db, room, clerk, lot_id, paddle, amount)
+    async with db.sessions() as session:
+        sale = await session.get(Sale, sale_id)
+    day = paris_day(sale.starts_at)
+    paddles = room.setup.paddles
+    async with settlement_log.transaction(db.sessions, sale_id) as tx:
+        for number, paddle in enumerate((1, 2), start=1):
+            lines = [line(lot_id, amount, room.setup.lots[lot_id].case_id)
+                     for lot_id, p, amount in sales if p == paddle]
+            payload = invoice_payload(number, paddle, lines, registration_id=paddles[paddle].registration_id,
+                                      issued_on=day, due_on=day + timedelta(days=8))
+            tx.append("invoice_issued", payload, user_id=clerk.user_id, now=utcnow())
+            tx.append("payment_received", {"paddle": paddle, "registration_id": paddles[paddle].registration_id,
+                                           "means": "card", "amount_cents": payload["totals"]["total_cents"],
+                                           "received_on": day.isoformat(), "reference": f"TPE-{number}"},
+                      user_id=clerk.user_id, now=utcnow())
+    return {"workshop": workshop, "household": household, "day": day}
+
+
+@pytest.fixture
+async def officer(db, sale_id):
+    async with db.sessions() as session:
+        return await session.scalar(select(User).where(User.role == "officer"))
+
+
+def at(day: date, hour: int = 12) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=timezone.utc)
+
+
+async def creditors_of(db, case_id):
+    async with db.sessions() as session:
+        return (await session.scalars(select(Creditor).where(Creditor.case_id == case_id).order_by(Creditor.id))).all()
+
+
+async def test_proceeds_are_the_paid_lots_less_seller_fees_and_costs(db, sale_id, sold, officer):
+    day = sold["day"]
+    view = (await distribution.load(db.sessions, sale_id, day)).case(sold["workshop"])
+    assert sum(line.cents for line in view.funds.proceeds) == 1_000_000
+    # A444-3: 5.952 % incl. VAT on each lot: 35 712 + 23 808
+    assert view.fees.total_cents == 59_520
+    await steps.record_cost(db.sessions, sale_id, sold["workshop"], label="Acte de saisie", cents=12_000,
+                            reference="A444-10", user_id=officer.id, now=at(day))
+    view = (await distribution.load(db.sessions, sale_id, day)).case(sold["workshop"])
+    assert view.plan.costs_cents == 12_000
+    assert view.plan.distributable_cents == 1_000_000 - 59_520 - 12_000
+    assert view.plan.shares_cents + view.plan.debtor_cents == view.plan.distributable_cents
+
+
+async def test_plan_sent_final_and_paid_by_transfer_and_cheque(db, sale_id, sold, officer):
+    case_id, day = sold["workshop"], sold["day"]
+    bank, lessor = await creditors_of(db, case_id)
+    async with db.sessions() as session:
+        bank_claim = await session.scalar(select(Claim.id).where(Claim.creditor_id == bank.id))
+    # the bank's claim bears legal interest (a company: the "other" rate) since its statement
+    await set_claim_rank(db.sessions, bank_claim, ClaimRank(RankKind.UNSECURED, interest_basis="legal"))
+    await set_creditor_details(db.sessions, bank.id, came_forward_on=None, iban=IBAN_DE, bic="", email="")
+    await set_debtor_details(db.sessions, case_id, iban=IBAN_FR, bic="", email="")
+
+    drafted_at = at(day + timedelta(days=3))
+    with pytest.raises(MissingLegalRate, match="second semestre 2026"):
+        await steps.draft(db.sessions, sale_id, case_id, user_id=officer.id, now=drafted_at)
+    await add_legal_rate(db.sessions, LegalRate(date(2026, 7, 1), Decimal("0.0650"), Decimal("0.0250"),
+                                                "Arrêté du 20 juin 2026"), officer.id)
+    await steps.draft(db.sessions, sale_id, case_id, user_id=officer.id, now=drafted_at)
+    view = (await distribution.load(db.sessions, sale_id, drafted_at.date())).case(case_id)
+    bank_share = next(s for s in view.drafted["shares"] if s["creditor_id"] == bank.id)
+    assert bank_share["interest_cents"] > 211_450      # the statement's interest plus what ran since
+    sent_on = day + timedelta(days=4)
+    await steps.send_plan(db.sessions, sale_id, case_id, sent_on=sent_on, user_id=officer.id, now=at(sent_on))
+    with pytest.raises(StepRefused):
+        await steps.draft(db.sessions, sale_id, case_id, user_id=officer.id, now=at(sent_on))
+    received = sent_on + timedelta(days=2)
+    for recipient in (DEBTOR, f"creditor:{bank.id}", f"creditor:{lessor.id}"):
+        await steps.record_receipt(db.sessions, sale_id, case_id, recipient=recipient, received_on=received,
+                                   user_id=officer.id, now=at(received))
+    view = (await distribution.load(db.sessions, sale_id, received)).case(case_id)
+    assert str(view.state.status) == "sent"
+    with pytest.raises(StepRefused, match="définitif"):
+        await payouts.pay(db.sessions, sale_id, case_id, paid_on=received, cheques={}, user_id=officer.id, now=at(received))
+
+    later = received + timedelta(days=40)
+    view = (await distribution.load(db.sessions, sale_id, later)).case(case_id)
+    assert str(view.state.status) == "final"
+    with pytest.raises(InvalidValue, match="IBAN"):      # the lessor has no IBAN and no cheque number
+        await payouts.pay(db.sessions, sale_id, case_id, paid_on=later, cheques={}, user_id=officer.id, now=at(later))
+    await payouts.pay(db.sessions, sale_id, case_id, paid_on=later, cheques={f"creditor:{lessor.id}": "0001234"},
+                      user_id=officer.id, now=at(later))
+    view = (await distribution.load(db.sessions, sale_id, later)).case(case_id)
+    assert str(view.state.status) == "paid"
+    assert not view.log.outstanding_cents()
+
+    document = await payouts.transfer_file(db.sessions, sale_id, case_id)
+    assert document == await payouts.transfer_file(db.sessions, sale_id, case_id)
+    xsd = etree.XMLSchema(etree.parse(str(schema_path(DEFAULT_SCHEMA))))
+    assert xsd.validate(etree.fromstring(document))
+
+    events = await settlement_log.read(db.sessions, sale_id)
+    ledger = journal.build(events)
+    assert ledger.balanced
+    assert ledger.balances().get((journal.PROCEEDS, journal.case(case_id)), 0) == 0
+
+    summary = await distribution.summary(db.sessions, sale_id, at(later))
+    [entry] = [c for c in summary["cases"] if c["case_id"] == case_id]
+    assert entry["status"] == "paid"
+    assert entry["distributable_cents"] == sum(c["share_cents"] for c in entry["creditors"]) + entry["debtor_cents"]
+    assert [c["rank"] for c in entry["creditors"]] == [1, 1]
+    kinds = {p["recipient"]: p["means"] for p in view.log.payouts}
+    assert kinds == {f"creditor:{bank.id}": "transfer", f"creditor:{lessor.id}": "cheque"}
+
+
+async def test_a_single_creditor_is_paid_without_a_plan(db, sale_id, sold, officer):
+    case_id, day = sold["household"], sold["day"]
+    garnier, treasury = await creditors_of(db, case_id)
+    async with db.sessions() as session, session.begin():
+        await session.execute(delete(Creditor).where(Creditor.id == treasury.id))
+    await steps.draft(db.sessions, sale_id, case_id, user_id=officer.id, now=at(day + timedelta(days=1)))
+    view = (await distribution.load(db.sessions, sale_id, day + timedelta(days=1))).case(case_id)
+    assert view.state.single_creditor and str(view.state.status) == "final"
+    with pytest.raises(StepRefused, match="R251-1"):
+        await steps.send_plan(db.sessions, sale_id, case_id, sent_on=day + timedelta(days=1), user_id=officer.id,
+                              now=at(day + timedelta(days=1)))
+    await payouts.pay(db.sessions, sale_id, case_id, paid_on=day + timedelta(days=2), cheques={
+        f"creditor:{garnier.id}": "77", DEBTOR: "78"}, user_id=officer.id, now=at(day + timedelta(days=2)))
+    view = (await distribution.load(db.sessions, sale_id, day + timedelta(days=2))).case(case_id)
+    assert str(view.state.status) == "paid"
+
+
+async def test_a_contest_conciliation_disagreement_and_deposit(db, sale_id, sold, officer):
+    case_id, day = sold["workshop"], sold["day"]
+    bank, lessor = await creditors_of(db, case_id)
+    await steps.draft(db.sessions, sale_id, case_id, user_id=officer.id, now=at(day + timedelta(days=2)))
+    sent = day + timedelta(days=3)
+    await steps.send_plan(db.sessions, sale_id, case_id, sent_on=sent, user_id=officer.id, now=at(sent))
+    await steps.record_receipt(db.sessions, sale_id, case_id, recipient=f"creditor:{lessor.id}",
+                               received_on=sent + timedelta(days=1), user_id=officer.id, now=at(sent + timedelta(days=1)))
+    with pytest.raises(InvalidValue, match="Motifs"):
+        await steps.record_contest(db.sessions, sale_id, case_id, recipient=f"creditor:{lessor.id}", on=sent,
+                                   reasons="", documents="x", user_id=officer.id, now=at(sent + timedelta(days=5)))
+    contested = sent + timedelta(days=5)
+    await steps.record_contest(db.sessions, sale_id, case_id, recipient=f"creditor:{lessor.id}", on=contested,
+                               reasons="Rang contesté", documents="Contrat de crédit-bail publié",
+                               user_id=officer.id, now=at(contested))
+    await steps.convene(db.sessions, sale_id, case_id, on=contested, meeting_on=contested + timedelta(days=14),
+                        place="Étude", user_id=officer.id, now=at(contested))
+    meeting = contested + timedelta(days=14)
+    await steps.conclude(db.sessions, sale_id, case_id, agreed=False, on=meeting, note="Désaccord sur le rang",
+                         user_id=officer.id, now=at(meeting))
+    view = (await distribution.load(db.sessions, sale_id, meeting)).case(case_id)
+    assert [d.kind for d in view.state.deadlines()] == ["deposit"]
+    await payouts.deposit_disputed(db.sessions, sale_id, case_id, on=meeting, reference="CDC-2026-001",
+                                   user_id=officer.id, now=at(meeting))
+    view = (await distribution.load(db.sessions, sale_id, meeting)).case(case_id)
+    assert str(view.state.status) == "deposited" and not view.log.outstanding_cents()
+    assert journal.build(await settlement_log.read(db.sessions, sale_id)).balanced
+
+
+async def test_a_step_posted_twice_is_recorded_once(db, sale_id, sold, officer):
+    case_id, day = sold["workshop"], sold["day"]
+    first = await steps.record_cost(db.sessions, sale_id, case_id, label="Publicité", cents=5_000, reference="",
+                                    user_id=officer.id, now=at(day), command_id="cost-1")
+    again = await steps.record_cost(db.sessions, sale_id, case_id, label="Publicité", cents=5_000, reference="",
+                                    user_id=officer.id, now=at(day), command_id="cost-1")
+    assert first == again
+    view = (await distribution.load(db.sessions, sale_id, day)).case(case_id)
+    assert [c.cents for c in view.funds.costs] == [5_000]
