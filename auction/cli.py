@@ -183,6 +183,44 @@ def cmd_verify_log(args, settings):
                            f"{settlement_broken.reason}.")
     print(f"Journal après la vente {args.sale} intègre : {settled} événement{'s' if settled != 1 else ''}, "
           "chaîne vérifiée.")
+    _verify_record_seals(args.sale, settings)
+
+
+def _verify_record_seals(sale_id: int, settings) -> None:
+    """Each closed session's seal (the sale record's frozen part) against the log and its PDF."""
+    from auction.models import RecordSeal
+    from auction.services.sale_record import verify_seals
+    from sqlalchemy import func, select
+
+    async def verify(db):
+        async with db.sessions() as session:
+            count = await session.scalar(select(func.count()).select_from(RecordSeal)
+                                         .where(RecordSeal.sale_id == sale_id))
+        return count, await verify_seals(db.sessions, settings.private_dir, sale_id)
+    count, problems = _run(verify, settings)
+    if problems:
+        raise CommandError(f"Procès-verbal de la vente {sale_id} : " + " ; ".join(problems) + ".")
+    print(f"Procès-verbal de la vente {sale_id} : {count} séance{'s' if count != 1 else ''} close"
+          f"{'s' if count != 1 else ''}, empreintes vérifiées.")
+
+
+def cmd_sale_record(args, settings):
+    from auction.services.catalogue import NotFound
+    from pathlib import Path
+
+    from auction.services.sale_record import sale_record_pdf
+
+    async def render(db):
+        return await sale_record_pdf(db.sessions, args.sale)
+    try:
+        pdf, _ = _run(render, settings)
+    except NotFound:
+        raise CommandError(f"Vente {args.sale} introuvable.") from None
+    try:
+        Path(args.out).write_bytes(pdf)
+    except OSError as exc:
+        raise CommandError(f"--out : impossible d'écrire {args.out} ({exc.strerror}).") from None
+    print(f"Procès-verbal de la vente {args.sale} écrit dans {args.out} ({len(pdf)} octets, PDF/A).")
 
 
 def cmd_purge_scans(args, settings):
@@ -249,6 +287,11 @@ def build_parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify-log", help="recompute the hash chains of a sale's bid log and settlement log")
     verify.add_argument("sale", type=int, help="sale id")
     verify.set_defaults(func=cmd_verify_log)
+
+    record = sub.add_parser("sale-record", help="write a sale's record (procès-verbal de vente) as it stands, PDF/A")
+    record.add_argument("sale", type=int, help="sale id")
+    record.add_argument("--out", required=True, help="the PDF file to write")
+    record.set_defaults(func=cmd_sale_record)
 
     purge = sub.add_parser("purge-scans", help="delete the identity scans of sales settled more than "
                                                 "CRIEE_SCAN_RETENTION_MONTHS months ago, and say how many")

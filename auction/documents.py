@@ -26,6 +26,13 @@ def write_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=str(DOCUMENTS)).write_pdf()
 
 
+def write_archival_pdf(html: str) -> tuple[bytes, int]:
+    """A PDF/A-3b (archival) of a rendered document and its page count, synchronously."""
+    from weasyprint import HTML
+    document = HTML(string=html, base_url=str(DOCUMENTS)).render(pdf_variant="pdf/a-3b")
+    return document.write_pdf(pdf_variant="pdf/a-3b"), len(document.pages)
+
+
 async def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     html = render_html(template, context)
     return await asyncio.to_thread(write_pdf, html)

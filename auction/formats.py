@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from auction.domain.amount_words import amount_in_words
 from auction.domain.money import format_euros, format_rate
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -56,4 +57,5 @@ FILTERS = {
     "time_of_day": time_of_day,
     "long_datetime": long_datetime,
     "short_datetime": short_datetime,
+    "amount_words": amount_in_words,
 }

@@ -8,6 +8,7 @@ from .case import AmicableOffer, Case, Claim, Creditor, OfferLetter
 from .inventory import InventoryAct, InventoryItem
 from .office import LegalInterestRate, Office, TariffPeriod, User, UserSession
 from .publication import DebtorNotice, PublicationAct, PublicityOverride, SaleNotice
+from .record import RecordCopy, RecordSeal, RecordSignature, RegisterEntry
 from .sale import Lot, LotItem, LotPhoto, Sale
 from .settlement import NumberSeries, SettlementEvent
 
@@ -17,5 +18,6 @@ __all__ = [
     "Office", "TariffPeriod", "User", "UserSession", "Lot", "LotItem", "LotPhoto", "Sale", "SaleEvent", "InventoryAct", "InventoryItem",
     "SettlementEvent", "NumberSeries",
     "LegalInterestRate",
+    "RecordSeal", "RecordSignature", "RecordCopy", "RegisterEntry",
     "AuditEntry", "AmicableOffer", "OfferLetter", "SaleNotice", "PublicationAct", "DebtorNotice", "PublicityOverride",
 ]

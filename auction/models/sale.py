@@ -77,6 +77,8 @@ class Lot(Base):
     # A lot put up again on réitération des enchères (R221-38) in this later sale: the lot it was first
     # sold as, in an earlier sale (same case; its history stays there).
     resale_of_lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id", ondelete="RESTRICT"), unique=True)
+    # Why a lot was withdrawn before the sale: the sale record states it (C. com. R444-47).
+    withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
     # Title and description folded (lower case, no accents) for the public catalogue's search; kept
     # up to date by the flush hook below (a bulk INSERT/UPDATE must fill it with `lot_search_text`).
     search_text: Mapped[str] = mapped_column(Text, default="")

@@ -41,15 +41,16 @@ def _exit_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-async def pdf_from_html(html: str) -> bytes:
-    """WeasyPrint in the worker process (started on first use, started again if it died)."""
+async def pdf_from_html(html: str, writer=write_pdf):
+    """WeasyPrint in the worker process (started on first use, started again if it died); `writer`
+    a module-level function of auction.documents (it is run in the worker)."""
     global _pool
     for attempt in range(2):
         if _pool is None:
             _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                         initializer=_exit_with_parent, initargs=(os.getpid(),))
         try:
-            return await asyncio.get_running_loop().run_in_executor(_pool, write_pdf, html)
+            return await asyncio.get_running_loop().run_in_executor(_pool, writer, html)
         except BrokenProcessPool:
             _pool = None
             if attempt:

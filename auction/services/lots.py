@@ -122,10 +122,18 @@ async def update_lot(sessions: async_sessionmaker[AsyncSession], sale_id: int, l
             raise InvalidValue(f"Le numéro {number.label} est déjà pris dans cette vente.", field="number") from None
 
 
-async def set_withdrawn(sessions: async_sessionmaker[AsyncSession], sale_id: int, lot_id: int, withdrawn: bool) -> None:
+async def set_withdrawn(sessions: async_sessionmaker[AsyncSession], sale_id: int, lot_id: int, withdrawn: bool,
+                        reason: str | None = None) -> None:
+    """Withdraw a lot before the sale, with the reason the sale record states (C. com. R444-47): a
+    blank reason is refused (None: a caller with none to give, the record says "non indiqué"), or
+    put it back on sale (the reason is cleared)."""
     async with sessions() as session, session.begin():
         await _sale(session, sale_id)
         lot = await _lot(session, sale_id, lot_id)
+        if withdrawn and reason is not None and not reason.strip():
+            raise InvalidValue("Indiquez le motif du retrait : il figure au procès-verbal de vente (C. com. R444-47).",
+                               field="withdrawal_reason")
+        lot.withdrawal_reason = " ".join(reason.split())[:500] if withdrawn and reason else ""
         lot.status = "withdrawn" if withdrawn else "listed"
 
 

@@ -27,6 +27,7 @@ from .live import DirectWrites, Hubs
 from .pages import (audit, auth, barred_persons, bidder_accounts, cards, cases, catalogue, feed, id_scans, inventory,
                     lots, office, online, personal_data, publicity, registration, registration_rules, room,
                     room_settings, sale_forms, sales)
+from .pages import sale_record
 from .templates import FRONTEND
 
 log = logging.getLogger("criee.web")
@@ -61,6 +62,7 @@ def build_routes(settings: Settings) -> list:
         *publicity.routes,
         *feed.routes,
         *audit.routes,
+        *sale_record.routes,
         page("/sante", health, access=PUBLIC),
         public_mount("/static", StaticFiles(directory=FRONTEND / "static"), name="static"),
         public_mount("/medias", StaticFiles(directory=settings.media_dir), name="media"),

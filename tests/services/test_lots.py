@@ -122,6 +122,22 @@ async def test_withdrawn_lots_stay_listed_and_lots_freeze_when_the_sale_starts(d
         await lots.renumber(db.sessions, sale_id)
 
 
+async def test_r444_47_a_lot_withdrawn_before_the_sale_keeps_its_reason(db, sale_id):
+    from auction.domain.errors import InvalidValue
+    items = await signed_items(db, "SV-R", ["Commode"])
+    lot = await lots.create_lot(db.sessions, sale_id, items, fields())
+    with pytest.raises(InvalidValue, match="motif"):
+        await lots.set_withdrawn(db.sessions, sale_id, lot.id, True, "   ")
+    async with db.sessions() as session:
+        assert (await session.get(Lot, lot.id)).status == "listed"
+    await lots.set_withdrawn(db.sessions, sale_id, lot.id, True, "  Bien  manquant à la vérification ")
+    async with db.sessions() as session:
+        assert (await session.get(Lot, lot.id)).withdrawal_reason == "Bien manquant à la vérification"
+    await lots.set_withdrawn(db.sessions, sale_id, lot.id, False)
+    async with db.sessions() as session:
+        assert (await session.get(Lot, lot.id)).withdrawal_reason == ""
+
+
 def png_bytes(size=(900, 600)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 30, 30)).save(buffer, "PNG")

@@ -82,7 +82,8 @@ async def test_withdraw_and_reorder_over_http(client, db, users, login, sale_id)
         chair, table = (await session.scalars(select(Lot).order_by(Lot.position))).all()
     token = await csrf_from(client, f"/bureau/ventes/{sale_id}")
     await client.post(f"/bureau/ventes/{sale_id}/lots/{table.id}/deplacer", data={"csrf_token": token, "direction": "up"})
-    await client.post(f"/bureau/ventes/{sale_id}/lots/{chair.id}/retrait", data={"csrf_token": token, "withdrawn": "1"})
+    await client.post(f"/bureau/ventes/{sale_id}/lots/{chair.id}/retrait",
+                      data={"csrf_token": token, "withdrawn": "1", "withdrawal_reason": "Bien manquant"})
     page = await client.get(f"/bureau/ventes/{sale_id}")
     assert page.text.index("Table") < page.text.index("Chaise")
     assert "Chaise (retiré)" in page.text
@@ -109,7 +110,7 @@ async def test_lot_changes_reach_a_loaded_room_until_the_sale_opens(client, app,
         "opening_bid": "8", "number": "1"})
     assert saved.status_code == 303
     withdrawn = await client.post(f"/bureau/ventes/{sale_id}/lots/{table.id}/retrait",
-                                  data={"csrf_token": token, "withdrawn": "1"})
+                                  data={"csrf_token": token, "withdrawn": "1", "withdrawal_reason": "Bien manquant"})
     assert withdrawn.status_code == 303
     assert (room.setup.lots[chair.id].title, room.setup.lots[chair.id].opening_bid_cents) == ("Chaise paillée", 8_00)
     assert room.setup.lots[table.id].withdrawn
@@ -117,7 +118,7 @@ async def test_lot_changes_reach_a_loaded_room_until_the_sale_opens(client, app,
     async with db.sessions() as session, session.begin():
         (await session.get(Sale, sale_id)).status = "live"
     refused = await client.post(f"/bureau/ventes/{sale_id}/lots/{chair.id}/retrait",
-                                data={"csrf_token": token, "withdrawn": "1"})
+                                data={"csrf_token": token, "withdrawn": "1", "withdrawal_reason": "Bien manquant"})
     assert refused.status_code == 409 and "La vente a commencé" in refused.text
     assert not room.setup.lots[chair.id].withdrawn and told == [sale_id] * 4
     async with db.sessions() as session:

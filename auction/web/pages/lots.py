@@ -142,7 +142,8 @@ async def withdraw(request: Request) -> Response:
     form = await form_dict(request)
 
     async def action(sale_id, lot_id):
-        await lots.set_withdrawn(request.app.state.db.sessions, sale_id, lot_id, form.get("withdrawn") == "1")
+        await lots.set_withdrawn(request.app.state.db.sessions, sale_id, lot_id, form.get("withdrawn") == "1",
+                                 form.get("withdrawal_reason", ""))
         return f"/bureau/ventes/{sale_id}/lots/{lot_id}?ok=enregistre"
     return await _act(request, action)
 

@@ -20,6 +20,7 @@ from ..errors import error_page
 from ..live import Client, encode
 from ..presence import presence_of
 from ..templates import render
+from .sale_record import SEALING_KINDS, seal_in_background
 
 log = logging.getLogger("criee.live")
 
@@ -176,6 +177,8 @@ async def _handle(app, room, client: Client, user, text: str, staff: bool) -> No
         return
     reply({"type": "ack", "command_id": command_id, "event_seq": outcome.event.seq,
            "duplicate": outcome.duplicate})
+    if outcome.event.kind in SEALING_KINDS and not outcome.duplicate:
+        seal_in_background(app, room.sale_id)     # the closed session's part of the record is frozen
 
 
 async def clerk_socket(websocket: WebSocket) -> None:
