@@ -1,7 +1,7 @@
 """What is kept of the sale record (procès-verbal de vente): never its text, which is derived from
 the bid log, but per closed session the log's head and the digest of the document then rendered,
 its signature, the copies delivered (their fee reaches the costs statement) and the register
-number. Every table here is append-only: the database refuses UPDATE and DELETE (migration 0014)."""
+number. Every table here is append-only: the database refuses UPDATE and DELETE (migration 0015)."""
 from __future__ import annotations
 
 from datetime import datetime
