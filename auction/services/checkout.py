@@ -83,7 +83,7 @@ async def registration_by_paddle(session: AsyncSession, sale_id: int, paddle: in
     return registration
 
 
-def paddle_from_card(secret: bytes, token: str, sale_id: int) -> int:
+def card_of(secret: bytes, token: str, sale_id: int):
     """The paddle of a scanned card of this sale. At the cash desk an expired card still names its
     buyer (its validity is for bidding), but a forged or another sale's card is refused."""
     try:
@@ -93,7 +93,7 @@ def paddle_from_card(secret: bytes, token: str, sale_id: int) -> int:
     if card.sale_id != sale_id:
         raise UnknownPaddle(f"Carte refusée : elle a été établie pour une autre vente (n° {card.sale_id}).",
                             field="card")
-    return card.paddle
+    return card
 
 
 def parse_paddle(text: str) -> int:
@@ -157,12 +157,15 @@ def checkout_of(sale: Sale, registration: Registration, sold: list[SoldLot], eve
 
 
 async def buyer_checkout(sessions: async_sessionmaker[AsyncSession], sale_id: int, paddle: int,
-                         now: datetime) -> BuyerCheckout:
+                         now: datetime, *, card_registration_id: int | None = None) -> BuyerCheckout:
     async with sessions() as session:
         sale = await session.get(Sale, sale_id)
         if sale is None:
             raise NotFound()
         registration = await registration_by_paddle(session, sale_id, paddle)
+        if card_registration_id is not None and card_registration_id != registration.id:
+            raise UnknownPaddle("Carte refusée : ce panneau n'est plus valable (inscription annulée ou panneau "
+                                "réattribué). Vérifiez l'inscription.", field="card")
         sold = await sold_lots(session, sale_id)
         events = await settlement_log.load_events(session, sale_id)
     return checkout_of(sale, registration, sold, events, to_paris(now).date())

@@ -28,6 +28,7 @@ from .pages import (audit, auth, barred_persons, bidder_accounts, cards, cases, 
                     lots, office, online, personal_data, publicity, registration, registration_rules, room,
                     room_settings, sale_forms, sales)
 from .pages import sale_record
+from .pages import checkout
 from .templates import FRONTEND
 
 log = logging.getLogger("criee.web")
@@ -63,6 +64,7 @@ def build_routes(settings: Settings) -> list:
         *feed.routes,
         *audit.routes,
         *sale_record.routes,
+        *checkout.routes,
         page("/sante", health, access=PUBLIC),
         public_mount("/static", StaticFiles(directory=FRONTEND / "static"), name="static"),
         public_mount("/medias", StaticFiles(directory=settings.media_dir), name="media"),

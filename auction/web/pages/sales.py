@@ -6,7 +6,10 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from auction.formats import to_paris
+from auction.models import utcnow
 from auction.services import catalogue
+from auction.services.cash_desk import banking_warnings
 
 from ..access import BIDDER, PUBLIC, STAFF, page
 from ..errors import error_page
@@ -24,8 +27,10 @@ async def home(request: Request) -> Response:
 
 async def dashboard(request: Request) -> Response:
     sessions = request.app.state.db.sessions
+    today = to_paris(utcnow()).date()
     return render(request, "staff/dashboard.html", {
         "sales": await catalogue.staff_sales(sessions), "cases": await catalogue.cases(sessions),
+        "cash_warnings": await banking_warnings(sessions, today), "today": today,
     })
 
 
