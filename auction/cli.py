@@ -301,6 +301,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("secret", help="print a new secret key").set_defaults(func=cmd_secret)
     from auction.cli_funds import add_parsers as add_funds_parsers
     add_funds_parsers(sub)
+    from auction.cli_invoices import add_parsers as add_invoice_parsers
+    add_invoice_parsers(sub)
     return parser
 
 
