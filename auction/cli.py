@@ -303,6 +303,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_funds_parsers(sub)
     from auction.cli_invoices import add_parsers as add_invoice_parsers
     add_invoice_parsers(sub)
+    from auction.cli_distribution import add_parsers as add_distribution_parsers
+    add_distribution_parsers(sub)
     return parser
 
 
