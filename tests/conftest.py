@@ -199,3 +199,30 @@ def login():
         assert response.status_code == 303, response.text
         return response
     return _login
+
+
+TESTS_TARIFF_REFERENCE = "Tests : confirmation par le commissaire de justice de la reconduction des taux au 1er mars 2026"
+
+
+async def confirm_rates(db: Database, effective_from=None, term_ends=None) -> None:
+    """The officer's confirmation that the last tariff period is renewed (C. com. A444-3): the shipped
+    rates ran to 28 February 2026, and no sale after that may be announced without it."""
+    from datetime import date
+
+    from auction.domain.tariff import DEFAULT_TARIFF, renewal_of
+    from auction.services.office import period_row
+
+    from sqlalchemy import select
+
+    from auction.models import TariffPeriod
+
+    renewal = renewal_of(DEFAULT_TARIFF[-1], effective_from or date(2026, 3, 1), term_ends, TESTS_TARIFF_REFERENCE)
+    async with db.sessions() as session, session.begin():
+        if await session.scalar(select(TariffPeriod.id).where(TariffPeriod.effective_from == renewal.effective_from)):
+            return      # confirmed already (the demo office's officer does it)
+        session.add(period_row(renewal, None))
+
+
+@pytest.fixture
+async def confirmed_rates(db) -> None:
+    await confirm_rates(db)

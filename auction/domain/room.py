@@ -18,6 +18,7 @@ from .defaults import RESALE_MENTION, counts_in_proceeds
 from .increments import DEFAULT_INCREMENTS, IncrementTable
 from .money import apply_rate, format_euros
 from .roles import Role
+from .tariff import Tariff
 from .room_errors import (  # noqa: F401 - re-exported: callers import the errors from here
     RoomError, SaleNotOpen, SaleAlreadyOpen, SalePaused, SaleEnded, UnknownLot, LotWithdrawn, LotStillOpen,
     LotAlreadySold, LotNotOpen, PaddleNotValid, AlreadyLeading, BidTooLow, NoBid, CallsComplete,
@@ -77,6 +78,7 @@ class SaleSetup:
     # Lots of this sale whose default of payment is declared (settlement log) -> the defaulting paddle:
     # they may be put up again (réitération des enchères, R221-38) and leave the proceeds until resold.
     defaulted: dict[int, int] = field(default_factory=dict)
+    tariff: Tariff | None = None          # the rates in force on the sale's day; None until confirmed
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,7 @@ def clean_goods_summary(text: str) -> str:
 
 
 def conditions_lines(sale_day: date, tariff: Tariff | None, solvency: SolvencyRule | None,
-                     registration_url: str) -> list[str]:
+                     registration_url: str, *, tariff_note: str | None = None) -> list[str]:
     """The conditions every notice states: payment, cash ceilings (CMF D112-3), buyer's fees from the
     tariff in force on the sale's day, identity, and how to bid online."""
     ceiling = cash_ceiling("france", "person", sale_day)
@@ -83,8 +83,9 @@ def conditions_lines(sale_day: date, tariff: Tariff | None, solvency: SolvencyRu
         lines.append(f"Frais acheteur en sus du prix d'adjudication : {format_rate(tariff.buyer_fee_rate_incl_vat)} TTC "
                      f"({format_rate(tariff.buyer_fee_rate)} HT, TVA {format_rate(tariff.vat_rate)}), tarif réglementé "
                      "(C. com. A444-3).")
-    else:
-        lines.append("Frais acheteur en sus du prix d'adjudication, au tarif réglementé (C. com. A444-3).")
+    else:   # no rate presented as in force: say why (they await the officer's confirmation)
+        lines.append("Frais acheteur en sus du prix d'adjudication, au tarif réglementé (C. com. A444-3)."
+                     + (f" {tariff_note}" if tariff_note else ""))
     lines.append(f"Paiement en espèces limité à {format_euros(ceiling.resident_or_business_cents, with_cents=False)} "
                  f"(domicile fiscal en France ou achat professionnel) et à "
                  f"{format_euros(ceiling.non_resident_private_cents, with_cents=False)} pour un particulier domicilié "

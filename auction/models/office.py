@@ -80,6 +80,11 @@ class TariffPeriod(Base):
     vat_rate: Mapped[Decimal] = mapped_column(Numeric(8, 6))
     withdrawn_lot_divisor: Mapped[int] = mapped_column(Integer)
     vacation_half_hour_cents: Mapped[int] = mapped_column(Cents)
+    copy_page_cents: Mapped[int] = mapped_column(Cents)            # A444-6
+    deposit_cents: Mapped[int] = mapped_column(Cents)              # A444-7
+    postponement_cents: Mapped[int] = mapped_column(Cents)         # A444-8
+    postponement_max: Mapped[int] = mapped_column(Integer)
+    cancellation_cents: Mapped[int] = mapped_column(Cents)
     reference: Mapped[str] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -98,7 +98,8 @@ class CatalogueCache:
 async def catalogue_pdf(sessions: async_sessionmaker[AsyncSession], cache: CatalogueCache, sale_id: int, *,
                         preview: bool = False) -> tuple[bytes, str]:
     """The catalogue PDF of a sale (NotFound as for its public page) and its file name."""
-    sale, tariff, lots, office = await printable_catalogue(sessions, sale_id, preview=preview)
-    html = render_html(TEMPLATE, {"sale": sale, "tariff": tariff, "lots": lots, "office": office, "preview": preview})
+    sale, found, lots, office = await printable_catalogue(sessions, sale_id, preview=preview)
+    html = render_html(TEMPLATE, {"sale": sale, "tariff": found.tariff, "tariff_note": found.note, "lots": lots,
+                                  "office": office, "preview": preview})
     pdf = await cache.get(sale.id, "apercu" if preview else "public", html)
     return pdf, f"catalogue-{sale.reference}.pdf"

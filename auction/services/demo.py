@@ -19,13 +19,16 @@ from auction.formats import PARIS
 from auction.domain.inventory import AMICABLE_SALE_NOTICE, CUSTODY_NOTICE, check_can_sign
 from auction.domain.bidder_checks import run_checks
 from auction.domain.solvency import SolvencyRule
+from auction.domain.tariff import DEFAULT_TARIFF, renewal_of
 from auction.models import (BarredPerson, BidRequest, Bidder, Case, Claim, Creditor, InventoryAct, InventoryItem, Lot,
-                            LotItem, LotPhoto, Office, Registration, RegistrationCheck, RegistrationRules, Sale, utcnow)
+                            LotItem, LotPhoto, Office, Registration, RegistrationCheck, RegistrationRules, Sale, TariffPeriod,
+                            utcnow)
 
 from .accounts import NewUser, add_user
 from .demo_publicity import seed_publicity
 from .id_scans import SCAN_DIR
 from .inventory import content_of
+from .office import period_row
 from .passwords import hash_password
 from .registration import facts_for
 
@@ -134,6 +137,8 @@ async def seed_demo(sessions: async_sessionmaker[AsyncSession], media_dir: Path,
             users[login.role] = await add_user(
                 session, NewUser(login.email, login.full_name, login.role, login.password), hashes[login.email])
         session.add(Office(**DEMO_OFFICE.__dict__, officer_id=users[Role.OFFICER].id))
+        if await session.scalar(select(TariffPeriod.id).where(TariffPeriod.effective_from == DEMO_TARIFF_FROM)) is None:
+            session.add(_demo_tariff_confirmation(users[Role.OFFICER].id))
 
         workshop = _workshop_case(today)
         household = _household_case(today)
@@ -162,6 +167,20 @@ async def seed_demo(sessions: async_sessionmaker[AsyncSession], media_dir: Path,
         await _bidders(session, sale, users[Role.BIDDER].id, users[Role.CLERK].id, today, private_dir)
         await seed_publicity(session, sale, [workshop, household], users[Role.CLERK].id, today, private_dir)
     return True
+
+
+# The shipped rates ran to 28 February 2026 and no renewal text is confirmed (C. com. A444-3): the demo
+# office's officer confirms their renewal from 1 March 2026, as a real officer does on the Tarif page.
+DEMO_TARIFF_REFERENCE = ("Démonstration : confirmation par le commissaire de justice de l'étude de démonstration "
+                         "de la reconduction des taux du 1er mars 2024 à compter du 1er mars 2026 "
+                         "(C. com. A444-3 à A444-8)")
+
+
+DEMO_TARIFF_FROM = date(2026, 3, 1)
+
+
+def _demo_tariff_confirmation(officer_id: int) -> TariffPeriod:
+    return period_row(renewal_of(DEFAULT_TARIFF[-1], DEMO_TARIFF_FROM, None, DEMO_TARIFF_REFERENCE), officer_id)
 
 
 async def _signed_inventory(session: AsyncSession, case: Case, specs, officer_id: int, clerk_id: int) -> InventoryAct:

@@ -14,22 +14,23 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from auction.domain.catalogue import PAGE_SIZE, CatalogueQuery, Pagination, fold_text, page_of, paginate
-from auction.domain.tariff import NoTariff, Tariff
+from auction.domain.tariff import Tariff, TariffOnDay
 from auction.formats import to_paris
 from auction.models import Lot, Office, Sale
 
 from .catalogue import NotFound
-from .office import tariff_for
+from .office import tariff_lookup
 
 
 @dataclass
 class SaleCatalogue:
     sale: Sale
-    tariff: Tariff | None            # None when no tariff covers the sale's date
+    tariff: Tariff | None            # None when no rates are in force on the sale's date
     categories: list[str]
     lots: list[Lot]                  # the page shown, photos loaded
     pagination: Pagination
     page_message: str | None         # the requested page did not exist
+    tariff_note: str | None = None   # then, why (the rates await the officer's confirmation)
 
 
 @dataclass
@@ -41,6 +42,7 @@ class LotView:
     next: Lot | None
     page: int                        # the results page that lists this lot
     in_results: bool                 # False when the lot does not match the search (then ignored)
+    tariff_note: str | None = None
 
 
 async def _visible_sale(session: AsyncSession, sale_id: int, preview: bool) -> Sale:
@@ -50,13 +52,10 @@ async def _visible_sale(session: AsyncSession, sale_id: int, preview: bool) -> S
     return sale
 
 
-async def sale_tariff(sessions: async_sessionmaker[AsyncSession], sale: Sale) -> Tariff | None:
-    """The tariff in force on the day of the sale (Paris time); None if no period covers it."""
+async def sale_tariff(sessions: async_sessionmaker[AsyncSession], sale: Sale) -> TariffOnDay:
+    """The rates for the day of the sale (Paris time): in force, or awaiting confirmation, or none."""
     day: date = to_paris(sale.starts_at).date()
-    try:
-        return await tariff_for(sessions, day)
-    except NoTariff:
-        return None
+    return await tariff_lookup(sessions, day)
 
 
 def _conditions(sale_id: int, query: CatalogueQuery) -> list:
@@ -100,7 +99,8 @@ async def sale_catalogue(sessions: async_sessionmaker[AsyncSession], sale_id: in
         categories = sorted(await session.scalars(
             select(Lot.category).where(Lot.sale_id == sale_id, Lot.category != "").distinct()), key=fold_text)
         lots, pagination, message = await search_lots(session, sale_id, query, size)
-    return SaleCatalogue(sale, await sale_tariff(sessions, sale), categories, lots, pagination, message)
+    found = await sale_tariff(sessions, sale)
+    return SaleCatalogue(sale, found.tariff, categories, lots, pagination, message, found.note)
 
 
 def _before(lot: Lot):
@@ -130,12 +130,13 @@ async def lot_view(sessions: async_sessionmaker[AsyncSession], sale_id: int, lot
             select(Lot).where(*conditions, _before(lot)).order_by(Lot.position.desc(), Lot.id.desc()).limit(1))
         following = await session.scalar(_ordered(select(Lot).where(*conditions, _after(lot))).limit(1))
         rank = await session.scalar(select(func.count()).select_from(Lot).where(*conditions, _before(lot))) or 0
-    return LotView(sale, await sale_tariff(sessions, sale), lot, previous, following, page_of(rank, size), in_results)
+    found = await sale_tariff(sessions, sale)
+    return LotView(sale, found.tariff, lot, previous, following, page_of(rank, size), in_results, found.note)
 
 
 async def printable_catalogue(sessions: async_sessionmaker[AsyncSession], sale_id: int, *,
-                              preview: bool = False) -> tuple[Sale, Tariff | None, list[Lot], Office | None]:
-    """Everything the catalogue PDF shows: the sale, its tariff, all its lots, the office."""
+                              preview: bool = False) -> tuple[Sale, TariffOnDay, list[Lot], Office | None]:
+    """Everything the catalogue PDF shows: the sale, its rates, all its lots, the office."""
     async with sessions() as session:
         sale = await _visible_sale(session, sale_id, preview)
         lots = list(await session.scalars(_ordered(select(Lot).where(Lot.sale_id == sale_id))))

@@ -18,12 +18,14 @@ from auction.domain.publication import (ANNOUNCE, GO_LIVE, CheckResult, Publicit
                                         PublicityIncomplete)
 from auction.domain.room import Actor
 from auction.domain.sale_notice import NoticeSnapshot, clean_goods_summary, goods_summary
+from auction.domain.tariff import NoTariff
 from auction.formats import long_datetime
 from auction.models import (AmicableOffer, Case, DebtorNotice, Lot, PublicationAct, PublicityOverride, Sale,
                             SaleNotice)
 
 from . import audit
 from .catalogue import NotFound
+from .office import require_confirmed_rates
 
 ANNOUNCEABLE = ("draft", "announced")   # announced without a notice: a sale from before notices existed
 
@@ -154,6 +156,20 @@ async def _refused(sessions, actor: Actor, now: datetime, sale_id: int, what: st
                              summary=f"{what} refusée : {message}", details={"step": what})
 
 
+class RatesUnconfirmed(PublicityError):
+    """C. com. A444-3: the notice states the buyer's fees; after the tariff's term the officer confirms
+    the rates for the sale's day first (no override: the rates are a fact to confirm, not a delay)."""
+
+    code = "tariff_unconfirmed"
+
+
+async def _require_rates(session: AsyncSession, snapshot: NoticeSnapshot) -> None:
+    try:
+        await require_confirmed_rates(session, rules.paris_day(snapshot.starts_at))
+    except NoTariff as exc:
+        raise RatesUnconfirmed("La vente ne peut pas être annoncée : " + exc.message) from None
+
+
 @dataclass(frozen=True)
 class Announced:
     notice_version: int
@@ -174,6 +190,7 @@ async def announce(sessions: async_sessionmaker[AsyncSession], sale_id: int, act
             if not await session.scalar(select(Lot.id).where(Lot.sale_id == sale.id, Lot.status == "listed").limit(1)):
                 raise PublicityError("La vente n'a aucun lot à annoncer.")
             snapshot = snapshot_of(sale, clean_goods_summary(await draft_summary(session, sale)))
+            await _require_rates(session, snapshot)
             results = rules.evaluate(await facts_for(session, sale, snapshot), now)
             if override_reason is None or not override_reason.strip():
                 rules.require_clear(results, (), ANNOUNCE)
@@ -201,6 +218,7 @@ async def reissue_if_changed(session: AsyncSession, sale: Sale, actor: Actor, no
     changed = old.differs_in(snapshot)
     if not changed:
         return None
+    await _require_rates(session, snapshot)
     results = rules.evaluate(await facts_for(session, sale, snapshot), now)
     if override_reason is None or not override_reason.strip():
         rules.require_clear(results, (), ANNOUNCE)
@@ -269,23 +287,32 @@ async def override_checks(sessions: async_sessionmaker[AsyncSession], sale_id: i
 
 async def require_publicity_before_opening(sessions: async_sessionmaker[AsyncSession], sale_id: int, user_id: int,
                                            now: datetime) -> None:
-    """The checks again, before the sale goes live: every one satisfied or overridden by the officer."""
+    """The checks again, before the sale goes live: every one satisfied or overridden by the officer,
+    and the rates of the sale's day confirmed (its fees are computed from them)."""
+    stopping: list[CheckResult] = []
     async with sessions() as session:
         sale = await session.get(Sale, sale_id)
         if sale is None:
             raise NotFound()
         notice = await current_notice(session, sale_id)
+        message = None
         if notice is None:
-            stopping, message = None, ("La vente n'a pas été annoncée (aucun avis de vente publié) : annoncez-la "
-                                       "depuis la page Publicité avant de l'ouvrir.")
+            message = ("La vente n'a pas été annoncée (aucun avis de vente publié) : annoncez-la "
+                       "depuis la page Publicité avant de l'ouvrir.")
         else:
             results = rules.evaluate(await facts_for(session, sale, snapshot_of_notice(notice)), now)
             stopping = rules.blocking(results, await overridden_keys(session, notice.id), GO_LIVE)
-            message = ("La vente ne peut pas être ouverte : " + " ".join(r.message for r in stopping)
-                       + " Seul le commissaire de justice peut passer outre, par écrit (page Publicité).")
-    if notice is None or stopping:
+            if stopping:
+                message = ("La vente ne peut pas être ouverte : " + " ".join(r.message for r in stopping)
+                           + " Seul le commissaire de justice peut passer outre, par écrit (page Publicité).")
+            else:
+                try:
+                    await require_confirmed_rates(session, rules.paris_day(sale.starts_at))
+                except NoTariff as exc:
+                    message = "La vente ne peut pas être ouverte : " + exc.message
+    if message is not None:
         await audit.record_alone(sessions, at=now, user_id=user_id, sale_id=sale_id, action="opening_refused",
-                                 summary=message, details={"checks": [r.key for r in stopping or ()]})
+                                 summary=message, details={"checks": [r.key for r in stopping]})
         raise PublicityIncomplete(message)
     await audit.record_alone(sessions, at=now, user_id=user_id, sale_id=sale_id, action="opening_checked",
                              summary=f"Contrôles de publicité satisfaits avant l'ouverture (avis n° {notice.version}).",

@@ -12,12 +12,12 @@ from auction.domain import publication as rules
 from auction.domain.publication import ANNOUNCE, GO_LIVE, CheckResult
 from auction.domain.solvency import SolvencyRule
 from auction.domain.sale_notice import LEGAL_BASIS, NoticeSnapshot, conditions_lines
-from auction.domain.tariff import NoTariff, Tariff
+from auction.domain.tariff import Tariff
 from auction.models import (Case, DebtorNotice, Lot, Office, PublicationAct, PublicityOverride, RegistrationRules, Sale,
                             SaleNotice)
 
 from .catalogue import NotFound
-from .office import tariff_for
+from .office import tariff_lookup
 from .publication import (case_facts, current_notice, draft_summary, facts_for, sale_cases, snapshot_of,
                           snapshot_of_notice)
 from .public_catalogue import sale_tariff
@@ -51,7 +51,8 @@ class PublicityView:
     all_overrides: list[PublicityOverride]      # of every notice, for the certificate
     acts: list[PublicationAct]
     debtor_notices: list[DebtorNotice]
-    tariff: Tariff | None
+    tariff: Tariff | None                       # None: `tariff_note` says why (awaiting confirmation)
+    tariff_note: str | None = None
     blocking_announce: list[CheckResult] = field(default_factory=list)
     blocking_go_live: list[CheckResult] = field(default_factory=list)
 
@@ -72,12 +73,9 @@ async def _solvency(session: AsyncSession, sale_id: int) -> SolvencyRule | None:
 async def notice_text(sessions, session: AsyncSession, sale: Sale, snapshot: NoticeSnapshot, version: int | None,
                       base_url: str) -> NoticeText:
     base = base_url.rstrip("/")
-    try:
-        tariff = await tariff_for(sessions, rules.paris_day(snapshot.starts_at))   # in force on the notice's date
-    except NoTariff:
-        tariff = None
-    lines = conditions_lines(rules.paris_day(snapshot.starts_at), tariff, await _solvency(session, sale.id),
-                             f"{base}/ventes/{sale.id}/inscription")
+    found = await tariff_lookup(sessions, rules.paris_day(snapshot.starts_at))   # in force on the notice's date
+    lines = conditions_lines(rules.paris_day(snapshot.starts_at), found.tariff, await _solvency(session, sale.id),
+                             f"{base}/ventes/{sale.id}/inscription", tariff_note=found.note)
     return NoticeText(snapshot, version, await _office(session), lines, sale_url=f"{base}/ventes/{sale.id}")
 
 
@@ -106,10 +104,11 @@ async def publicity_view(sessions: async_sessionmaker[AsyncSession], sale_id: in
         told = list((await session.scalars(select(DebtorNotice).where(DebtorNotice.sale_id == sale.id)
                                            .order_by(DebtorNotice.told_on))).unique())
     overridden = {o.check_key for o in overrides}
+    found = await sale_tariff(sessions, sale)
     communes = rules.required_communes(case_facts(c) for c in cases)
     return PublicityView(sale=sale, text=text, notice=notice, notices=notices, cases=cases, communes=communes,
                          results=results, overrides=overrides, all_overrides=all_overrides, acts=acts, debtor_notices=told,
-                         tariff=await sale_tariff(sessions, sale),
+                         tariff=found.tariff, tariff_note=found.note,
                          blocking_announce=rules.blocking(results, (), ANNOUNCE),
                          blocking_go_live=rules.blocking(results, overridden, GO_LIVE))
 

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -37,7 +38,7 @@ from auction.formats import to_paris
 from auction.models import BidRequest, Bidder, Case, Claim, Creditor, Lot, Registration, Sale, SaleEvent
 
 from . import settlement_log
-from .office import tariff_for
+from .office import tariff_lookup
 from .publication import require_publicity_before_opening
 
 SALE_STATUS_AFTER = {"sale_opened": "live", "sale_closed": "closed", "sale_stopped": "closed"}
@@ -184,16 +185,17 @@ async def load_setup(sessions: async_sessionmaker[AsyncSession], sale_id: int) -
         paddles = await load_paddles(session, sale_id)
         phone_paddles = await load_phone_paddles(session, sale_id)
         defaulted = await load_defaulted(session, sale_id)
-    tariff = await tariff_for(sessions, to_paris(sale.starts_at).date())
+    tariff = (await tariff_lookup(sessions, to_paris(sale.starts_at).date())).tariff   # None: not confirmed
     return SaleSetup(
         sale_id=sale_id,
         lots={lot.id: LotInfo(lot.id, lot.label, lot.title, lot.case_id, lot.opening_bid_cents,
                               lot.status == "withdrawn", photos[lot.id]) for lot in lots},
         paddles=paddles, cases=cases, phone_paddles=phone_paddles,
         increments=IncrementTable.from_json(sale.increments) if sale.increments else DEFAULT_INCREMENTS,
-        seller_fee_rate_incl_vat=tariff.seller_fee_rate * (1 + tariff.vat_rate),
+        seller_fee_rate_incl_vat=tariff.seller_fee_rate_incl_vat if tariff else Decimal(0),
         currencies=currencies_from_json(sale.display_currencies),
         defaulted=defaulted,
+        tariff=tariff,
     )
 
 

@@ -1,5 +1,6 @@
 """The public catalogue's search, in SQL on both databases: text, category, estimate range, pages."""
 from datetime import date, datetime, timezone
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -8,6 +9,8 @@ from auction.domain.catalogue import CatalogueQuery, parse_query
 from auction.models import Case, Lot, Sale
 from auction.services.catalogue import NotFound
 from auction.services.public_catalogue import lot_view, printable_catalogue, sale_catalogue, search_lots
+
+from ..conftest import confirm_rates
 
 # (title, description, category, low €, high €)
 LOTS = [
@@ -118,7 +121,10 @@ async def test_a_draft_sale_is_seen_only_in_preview(db):
     view = await sale_catalogue(db.sessions, sale_id, CatalogueQuery(), preview=True)
     assert view.pagination.total == len(LOTS)
     assert view.categories == ["Électroménager", "Machines", "Mobilier", "Outillage", "Tableaux"]
-    assert str(view.tariff.buyer_fee_rate_incl_vat) == "0.14280"
+    assert view.tariff is None and "attendent la confirmation" in view.tariff_note   # C. com. A444-3
+    await confirm_rates(db)
+    view = await sale_catalogue(db.sessions, sale_id, CatalogueQuery(), preview=True)
+    assert view.tariff.buyer_fee_rate_incl_vat == Decimal("0.1428") and view.tariff_note is None
     with pytest.raises(NotFound):
         await sale_catalogue(db.sessions, 999_999, CatalogueQuery(), preview=True)
 

@@ -125,7 +125,7 @@ async def test_credit_notes_take_the_next_number_once_and_lower_the_amount_due(d
     assert reissued.number == note.number + 1 and [line.lot_id for line in reissued.lines] == [lot_id]
 
 
-async def test_a_sale_without_an_office_cannot_be_invoiced(db):
+async def test_a_sale_without_an_office_cannot_be_invoiced(db, confirmed_rates):   # A444-3: rates confirmed
     async with db.sessions() as session, session.begin():
         sale = Sale(reference="V-NO-OFFICE", title="Vente", starts_at=NOW, place_kind="room", place_name="Salle",
                     address="1 quai", postcode="69009", city="Lyon")

@@ -22,6 +22,8 @@ from auction.services.publicity_view import publicity_view
 
 from ..conftest import add_user
 
+pytestmark = pytest.mark.usefixtures("confirmed_rates")   # C. com. A444-3: rates confirmed after their term
+
 NOW = datetime(2026, 11, 20, 9, tzinfo=timezone.utc)
 BASE = "https://ventes.exemple.fr"
 

@@ -1,10 +1,12 @@
 """The officer's back office: office settings, tariff periods, staff accounts."""
+from decimal import Decimal
+
 from sqlalchemy import func, select
 
 from auction.domain.roles import Role
 from auction.models import Office, TariffPeriod, User
 
-from ..conftest import csrf_from
+from ..conftest import confirm_rates, csrf_from
 
 OFFICE_FORM = {
     "name": "Étude Garnier", "address": "3 place du Palais", "postcode": "69005", "city": "Lyon",
@@ -70,12 +72,47 @@ async def test_clerk_sees_settings_read_only(client, db, users, login):
     assert "<fieldset disabled>" in page.text
 
 
-async def test_tariff_page_shows_the_rates_in_force(client, users, login):
+async def test_a444_3_tariff_page_after_the_term_says_the_rates_await_confirmation(client, users, login):
     await login(client, users[Role.CLERK])
     page = await client.get("/bureau/tarif")
-    assert "14,28\u00a0%" in page.text
-    assert "11,90\u00a0%" in page.text
-    assert "45,63\u00a0€" in page.text
+    assert "attendent la confirmation du commissaire de justice" in page.text
+    assert "Tarif en vigueur au" not in page.text
+    assert "Reconduire la dernière période" not in page.text     # the officer's form only
+
+
+async def test_a444_3_tariff_page_shows_the_confirmed_rates_in_force(client, db, users, login):
+    await confirm_rates(db)
+    await login(client, users[Role.CLERK])
+    page = await client.get("/bureau/tarif")
+    assert "attendent la confirmation" not in page.text
+    for amount in ("14,28\u00a0%", "11,90\u00a0%", "45,63\u00a0€", "0,68\u00a0€ la page", "6,85\u00a0€ chacune",
+                   "68,45\u00a0€", "22,88\u00a0€ par demi-heure commencée"):
+        assert amount in page.text
+
+
+async def test_a444_3_the_officer_confirms_the_renewal_of_the_last_period(client, db, users, login):
+    await login(client, users[Role.OFFICER])
+    page = await client.get("/bureau/tarif")
+    assert 'name="renewal_from" type="date" value="2026-03-01"' in page.text
+    missing = await client.post("/bureau/tarif/reconduction", data={
+        "renewal_from": "2026-03-01", "renewal_reference": " ", "csrf_token": await csrf_from(client, "/bureau/tarif")})
+    assert missing.status_code == 400 and "Indiquez le texte qui fixe ces taux." in missing.text
+    done = await client.post("/bureau/tarif/reconduction", data={
+        "renewal_from": "2026-03-01", "renewal_reference": "Arrêté du … reconduisant les tarifs",
+        "csrf_token": await csrf_from(client, "/bureau/tarif")})
+    assert done.status_code == 303
+    page = await client.get("/bureau/tarif")
+    assert "attendent la confirmation" not in page.text and "Arrêté du … reconduisant les tarifs" in page.text
+    async with db.sessions() as session:
+        period = await session.scalar(select(TariffPeriod))
+    assert (period.buyer_fee_rate, period.copy_page_cents, period.cancellation_cents) == (Decimal("0.119"), 68, 6845)
+
+
+async def test_a444_3_only_the_officer_confirms_the_rates(client, users, login):
+    await login(client, users[Role.CLERK])
+    response = await client.post("/bureau/tarif/reconduction", data={
+        "renewal_from": "2026-03-01", "renewal_reference": "Arrêté", "csrf_token": await csrf_from(client, "/bureau/tarif")})
+    assert response.status_code == 403
 
 
 async def test_officer_adds_a_tariff_period(client, db, users, login):
@@ -83,13 +120,14 @@ async def test_officer_adds_a_tariff_period(client, db, users, login):
     token = await csrf_from(client, "/bureau/tarif")
     form = {"effective_from": "2026-03-01", "term_ends": "2028-02-29", "buyer_fee_rate": "11,90",
             "seller_fee_rate": "4,96", "vat_rate": "20", "seller_fee_minimum_cents": "45,63",
-            "vacation_half_hour_cents": "22,88", "withdrawn_lot_divisor": "6",
+            "vacation_half_hour_cents": "22,88", "withdrawn_lot_divisor": "6", "copy_page_cents": "0,68",
+            "deposit_cents": "6,85", "postponement_cents": "6,85", "postponement_max": "5", "cancellation_cents": "68,45",
             "reference": "Arrêté de renouvellement du tarif", "csrf_token": token}
     response = await client.post("/bureau/tarif", data=form)
     assert response.status_code == 303
     page = await client.get("/bureau/tarif")
     assert "Arrêté de renouvellement du tarif" in page.text
-    assert "Le terme de ce tarif" not in page.text  # the renewed period covers today
+    assert "attendent la confirmation" not in page.text  # the renewed period covers today
     again = await client.post("/bureau/tarif", data={**form, "csrf_token": await csrf_from(client, "/bureau/tarif")})
     assert again.status_code == 400
     assert "Une période commence déjà à cette date." in again.text

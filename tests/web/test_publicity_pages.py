@@ -19,6 +19,8 @@ from auction.models import Case, PublicationAct, Sale, SaleNotice
 from ..conftest import csrf_from
 from ..services.test_publication import draft, jpeg
 
+pytestmark = pytest.mark.usefixtures("confirmed_rates")   # C. com. A444-3: rates confirmed after their term
+
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 ATOM = "{http://www.w3.org/2005/Atom}"
 

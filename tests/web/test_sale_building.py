@@ -42,7 +42,7 @@ async def make_case(client, reference, debtor, csv_text) -> int:
     return int(case_path.rsplit("/", 1)[1])
 
 
-async def test_a_sale_with_lots_from_two_cases_is_built_from_csv_and_published(client, db, users, login):
+async def test_a_sale_with_lots_from_two_cases_is_built_from_csv_and_published(client, db, users, login, confirmed_rates):
     await login(client, users[Role.OFFICER])
     for reference, debtor, csv_text in CASES:
         await make_case(client, reference, debtor, csv_text)

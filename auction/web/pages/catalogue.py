@@ -64,7 +64,7 @@ async def _sale_page(request: Request, preview: bool) -> Response:
     notice = await public_notice(request.app.state.db.sessions, view.sale, base_url(request))
     return render(request, "public/sale.html", {
         "notice": notice, "json_ld": json_ld_script(event_json_ld(view.sale, notice)),
-        "sale": view.sale, "tariff": view.tariff, "categories": view.categories, "lots": view.lots,
+        "sale": view.sale, "tariff": view.tariff, "tariff_note": view.tariff_note, "categories": view.categories, "lots": view.lots,
         "pagination": pagination, "query": query, "messages": messages, "preview": preview, "base": base,
         "lot_link": lambda lot: _link(f"{base}/lots/{lot.id}", query),
         "previous_link": _link(base, query, page=pagination.page - 1) + RESULTS if pagination.has_previous else None,
@@ -86,7 +86,7 @@ async def _lot_page(request: Request, preview: bool) -> Response:
         query = CatalogueQuery()
     example = view.tariff.buyer_cost(view.lot.estimate_low_cents) if view.tariff else None
     return render(request, "public/lot.html", {
-        "sale": view.sale, "tariff": view.tariff, "lot": view.lot, "example": example, "preview": preview,
+        "sale": view.sale, "tariff": view.tariff, "tariff_note": view.tariff_note, "lot": view.lot, "example": example, "preview": preview,
         "base": base, "query": query,
         "back_link": _link(base, query, page=view.page if view.page > 1 else None) + f"#lot-{view.lot.id}",
         "previous": view.previous, "next": view.next,

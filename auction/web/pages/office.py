@@ -1,7 +1,7 @@
 """Office settings, tariff periods and staff accounts (the officer's back office)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -10,7 +10,7 @@ from auction.domain.errors import InvalidValue
 from auction.domain.money import parse_euros, parse_rate
 from auction.domain.office import clean_office, format_iban
 from auction.domain.roles import Role
-from auction.domain.tariff import DEFAULT_TARIFF, NoTariff, Tariff
+from auction.domain.tariff import DEFAULT_TARIFF, Tariff, describe_amounts
 from auction.formats import to_paris
 from auction.models import utcnow
 from auction.services import accounts, office as office_service
@@ -61,16 +61,39 @@ async def save_office_settings(request: Request) -> Response:
     return RedirectResponse("/bureau/etude?enregistre=1", status_code=303)
 
 
-async def _tariff_context(request: Request, values: dict, errors: dict) -> dict:
+async def _tariff_context(request: Request, values: dict, errors: dict, renewal: dict | None = None,
+                          renewal_errors: dict | None = None) -> dict:
     today = to_paris(utcnow()).date()
     office_periods = await office_service.office_tariff_periods(request.app.state.db.sessions)
-    try:
-        current = await office_service.tariff_for(request.app.state.db.sessions, today)
-    except NoTariff:
-        current = None
+    found = await office_service.tariff_lookup(request.app.state.db.sessions, today)
     periods = sorted((*DEFAULT_TARIFF, *office_periods), key=lambda t: (t.effective_from, not t.shipped),
                      reverse=True)
-    return {"current": current, "periods": periods, "today": today, "values": values, "errors": errors}
+    last = periods[0] if periods else None
+    if renewal is None:
+        renewal = {"renewal_from": (last.term_ends + timedelta(days=1)).isoformat()
+                   if last is not None and last.term_ends else ""}
+    if not values and last is not None:
+        values = _form_values(last)
+    return {"current": found.tariff, "found": found, "amounts": describe_amounts(found.tariff) if found.tariff else [],
+            "last": last, "periods": periods, "today": today, "values": values, "errors": errors,
+            "renewal": renewal, "renewal_errors": renewal_errors or {}}
+
+
+def _form_values(period: Tariff) -> dict[str, str]:
+    """The new-period form starts from the last period's amounts (dates and reference left blank)."""
+    def euros(cents: int) -> str:
+        return f"{cents // 100},{cents % 100:02d}"
+
+    def percent(rate) -> str:
+        return f"{(rate * 100).normalize():f}".replace(".", ",")
+
+    return {"buyer_fee_rate": percent(period.buyer_fee_rate), "seller_fee_rate": percent(period.seller_fee_rate),
+            "vat_rate": percent(period.vat_rate), "seller_fee_minimum_cents": euros(period.seller_fee_minimum_cents),
+            "vacation_half_hour_cents": euros(period.vacation_half_hour_cents),
+            "withdrawn_lot_divisor": str(period.withdrawn_lot_divisor),
+            "copy_page_cents": euros(period.copy_page_cents), "deposit_cents": euros(period.deposit_cents),
+            "postponement_cents": euros(period.postponement_cents), "postponement_max": str(period.postponement_max),
+            "cancellation_cents": euros(period.cancellation_cents)}
 
 
 async def tariff(request: Request) -> Response:
@@ -100,6 +123,11 @@ def _parse_tariff(form: dict[str, str]) -> tuple[Tariff | None, dict[str, str]]:
         "vat_rate": lambda v: parse_rate(v, field="vat_rate"),
         "withdrawn_lot_divisor": lambda v: _positive_int(v, "withdrawn_lot_divisor"),
         "vacation_half_hour_cents": lambda v: parse_euros(v, field="vacation_half_hour_cents"),
+        "copy_page_cents": lambda v: parse_euros(v, field="copy_page_cents"),
+        "deposit_cents": lambda v: parse_euros(v, field="deposit_cents"),
+        "postponement_cents": lambda v: parse_euros(v, field="postponement_cents"),
+        "postponement_max": lambda v: _count(v, "postponement_max"),
+        "cancellation_cents": lambda v: parse_euros(v, field="cancellation_cents"),
         "reference": lambda v: v,
     }
     for field, parse in parsers.items():
@@ -118,6 +146,12 @@ def _positive_int(text: str, field: str) -> int:
     return int(text)
 
 
+def _count(text: str, field: str) -> int:
+    if not text.strip().isdigit():
+        raise InvalidValue("Un entier positif ou nul.", field=field)
+    return int(text)
+
+
 async def add_tariff_period(request: Request) -> Response:
     form = await form_dict(request)
     period, errors = _parse_tariff(form)
@@ -128,6 +162,27 @@ async def add_tariff_period(request: Request) -> Response:
             errors[exc.field or "reference"] = exc.message
     if errors:
         return render(request, "office/tariff.html", await _tariff_context(request, form, errors), status_code=400)
+    return RedirectResponse("/bureau/tarif", status_code=303)
+
+
+RENEWAL_FIELDS = {"effective_from": "renewal_from", "term_ends": "renewal_until", "reference": "renewal_reference",
+                  "renewal_from": "renewal_from", "renewal_until": "renewal_until"}
+
+
+async def renew_tariff_period(request: Request) -> Response:
+    """The officer confirms the last period's amounts from a date, with the text that renews them."""
+    form = await form_dict(request)
+    errors: dict[str, str] = {}
+    try:
+        effective_from = _parse_day(form.get("renewal_from", ""), "renewal_from", required=True)
+        term_ends = _parse_day(form.get("renewal_until", ""), "renewal_until", required=False)
+        await office_service.renew_last_period(request.app.state.db.sessions, effective_from, term_ends,
+                                               form.get("renewal_reference", ""), request.state.user.id)
+    except InvalidValue as exc:
+        errors[RENEWAL_FIELDS.get(exc.field or "", "renewal_reference")] = exc.message
+    if errors:
+        return render(request, "office/tariff.html",
+                      await _tariff_context(request, {}, {}, renewal=form, renewal_errors=errors), status_code=400)
     return RedirectResponse("/bureau/tarif", status_code=303)
 
 
@@ -160,6 +215,7 @@ routes = [
     page("/bureau/etude", save_office_settings, access=OFFICER, methods=("POST",)),
     page("/bureau/tarif", tariff, access=STAFF),
     page("/bureau/tarif", add_tariff_period, access=OFFICER, methods=("POST",)),
+    page("/bureau/tarif/reconduction", renew_tariff_period, access=OFFICER, methods=("POST",)),
     page("/bureau/utilisateurs", users, access=OFFICER),
     page("/bureau/utilisateurs", create_user, access=OFFICER, methods=("POST",)),
 ]
