@@ -1,7 +1,7 @@
 """tariff amounts of A444-6 to A444-8
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-02
 
 The office's tariff periods carry the other regulated amounts: copies of the sale record (A444-6),
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0013'
-down_revision = '0012'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
