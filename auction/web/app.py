@@ -29,6 +29,7 @@ from .pages import (audit, auth, barred_persons, bidder_accounts, cards, cases, 
                     room_settings, sale_forms, sales)
 from .pages import sale_record
 from .pages import checkout
+from .pages import defaults as default_pages
 from .templates import FRONTEND
 
 log = logging.getLogger("criee.web")
@@ -61,6 +62,7 @@ def build_routes(settings: Settings) -> list:
         *online.routes,
         *room_settings.routes,
         *publicity.routes,
+        *default_pages.routes,
         *feed.routes,
         *audit.routes,
         *sale_record.routes,
