@@ -131,6 +131,9 @@ async def test_put_up_again_in_the_room_then_the_statement_of_the_shortfall(db, 
     for _ in range(3):
         await run("call")
     await run("hammer")
+    from auction.services.sale_record import load_record, record_html
+    written = " ".join(record_html(await load_record(db.sessions, sale_id), fragment=True).split())
+    assert f"est {rules.RESALE_MENTION} (CPCE R221-38) : l'adjudicataire du panneau 1" in written
     statement = await defaults.issue_statement(db.sessions, sale_id, act.seq, storage_cents=1_500,
                                                user_id=clerk.user_id, now=AFTER, command_id="st-1")
     totals = statement.payload["totals"]
