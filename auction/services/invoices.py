@@ -149,17 +149,19 @@ async def checkout_invoices(sessions: async_sessionmaker[AsyncSession], sale_id:
 
 async def issue_credit_note(sessions: async_sessionmaker[AsyncSession], sale_id: int, invoice_number: int,
                             lot_ids: list[int], reason: str, *, user_id: int | None, now: datetime,
-                            command_id: str | None = None) -> CreditNote:
-    """A credit note cancelling lines of one invoice, in the same series (a form posted twice: one note)."""
+                            command_id: str | None = None) -> tuple[CreditNote, bool]:
+    """A credit note cancelling lines of one invoice, in the same series, and whether it was issued
+    before (the same form posted twice: one note)."""
     async with settlement_log.transaction(sessions, sale_id) as tx:
         done = tx.find(command_id)
+        duplicate = done is not None
         if done is None:
             invoice = rules.find_invoice(rules.invoices_of(tx.events), invoice_number)
             number = await tx.next_number(rules.INVOICE_SERIES)   # a refusal below gives it back (rollback)
             payload = rules.credit_note_payload(number, invoice, lot_ids, reason, to_paris(now).date())
             done = tx.append("credit_note_issued", payload, user_id=user_id, now=now, command_id=command_id)
         invoices = rules.invoices_of(tx.events)
-    return next(note for invoice in invoices for note in invoice.credit_notes if note.seq == done.seq)
+    return next(note for invoice in invoices for note in invoice.credit_notes if note.seq == done.seq), duplicate
 
 
 async def sale_invoices(sessions: async_sessionmaker[AsyncSession], sale_id: int) -> list[Invoice]:

@@ -112,11 +112,11 @@ async def test_credit_notes_take_the_next_number_once_and_lower_the_amount_due(d
         await invoices.issue_credit_note(db.sessions, sale_id, invoice.number + 50, [1], "Erreur",
                                          user_id=clerk.user_id, now=NOW)
     lot_id = invoice.lines[1].lot_id
-    note = await invoices.issue_credit_note(db.sessions, sale_id, invoice.number, [lot_id], "Lot endommagé",
-                                            user_id=clerk.user_id, now=NOW, command_id="avoir-1")
+    note, duplicate = await invoices.issue_credit_note(db.sessions, sale_id, invoice.number, [lot_id], "Lot endommagé",
+                                                       user_id=clerk.user_id, now=NOW, command_id="avoir-1")
     again = await invoices.issue_credit_note(db.sessions, sale_id, invoice.number, [lot_id], "Lot endommagé",
                                              user_id=clerk.user_id, now=NOW, command_id="avoir-1")
-    assert again == note
+    assert not duplicate and again == (note, True)
     assert note.number == invoice.number + 1          # the refusals gave their numbers back
     [after] = await invoices.sale_invoices(db.sessions, sale_id)
     assert after.amount_due_cents == invoice.totals["total_cents"] - invoice.lines[1].total_cents

@@ -1,0 +1,107 @@
+"""A sale's bordereaux for the staff over HTTP: issue them, view one with what is paid, its PDF
+(Factur-X for a company), a credit note (refusals in French, a double post issues one), the export zip."""
+import html
+import io
+import re
+import zipfile
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from auction.domain.roles import Role
+from auction.domain.room import Actor
+from auction.models import Bidder, Registration, Sale, utcnow
+from auction.services import invoices
+from auction.services.demo import seed_demo
+from tests.services.held_sale import sell
+
+from ..conftest import csrf_from
+
+
+def text(response) -> str:
+    return html.unescape(response.text)
+
+
+@pytest.fixture
+async def held(db, tmp_path, users):
+    await seed_demo(db.sessions, tmp_path, date(2026, 11, 22))
+    async with db.sessions() as session, session.begin():
+        sale_id = await session.scalar(select(Sale.id))
+        reg = await session.scalar(select(Registration).where(Registration.sale_id == sale_id,
+                                                               Registration.paddle_number == 2))
+        bidder = await session.get(Bidder, reg.bidder_id)
+        bidder.buyer_type, bidder.company_name, bidder.company_number = "company", "Bois & Fils SARL", "732829320"
+    await sell(db.sessions, sale_id, Actor(users[Role.CLERK].id, Role.CLERK), [(0, 1), (1, 1), (2, 2)])
+    return sale_id
+
+
+async def test_the_clerk_issues_the_bordereaux_then_views_one_and_its_pdf(client, login, users, held, db):
+    await login(client, users[Role.CLERK])
+    base = f"/bureau/ventes/{held}/factures"
+    page = await client.get(base)
+    assert page.status_code == 200 and "3 lots adjugés sans bordereau, pour 2 adjudicataires" in text(page)
+    issued = await client.post(base, data={"csrf_token": await csrf_from(client, base)})
+    assert issued.status_code == 303 and issued.headers["location"].endswith("?ok=emises")
+    again = await client.post(base, data={"csrf_token": await csrf_from(client, base)})
+    assert again.headers["location"].endswith("?ok=aucune")
+    page = await client.get(base)
+    assert "2026-000001" in page.text and "Bois &amp; Fils SARL" in page.text and "Factur-X" in page.text
+    [mine, company] = await invoices.sale_invoices(db.sessions, held)
+    view = await client.get(f"{base}/{mine.number}")
+    assert view.status_code == 200 and "Facture n° 2026-000001" in text(view) and "Émettre un avoir" in text(view)
+    pdf = await client.get(f"{base}/{mine.number}/pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert 'filename="facture-2026-000001.pdf"' in pdf.headers["content-disposition"]
+    assert "factur-x.xml" not in PdfReader(io.BytesIO(pdf.content)).attachments
+    einvoice = await client.get(f"{base}/{company.number}/pdf")
+    assert "factur-x.xml" in PdfReader(io.BytesIO(einvoice.content)).attachments
+    for missing in (f"{base}/99", f"{base}/abc", f"{base}/99/pdf", f"/bureau/ventes/999999/factures",
+                    f"{base}/{mine.number}/avoirs/9/pdf"):
+        assert (await client.get(missing)).status_code == 404, missing
+
+
+async def test_a_credit_note_from_the_invoice_page(client, login, users, held, db):
+    await login(client, users[Role.OFFICER])
+    [mine, _] = await invoices.issue_invoices(db.sessions, held, user_id=users[Role.CLERK].id,
+                                              now=utcnow())
+    path = f"/bureau/ventes/{held}/factures/{mine.number}"
+    page = await client.get(path)
+    command_id = re.search(r'name="command_id" value="([^"]+)"', page.text).group(1)
+    lot_id = mine.lines[1].lot_id
+    no_reason = await client.post(f"{path}/avoir", data={"csrf_token": await csrf_from(client, path),
+                                                         "command_id": command_id, "lot_ids": str(lot_id)})
+    assert no_reason.status_code == 400 and "Indiquez le motif de l'avoir" in text(no_reason)
+    assert f'value="{lot_id}" checked' in no_reason.text
+    no_line = await client.post(f"{path}/avoir", data={"csrf_token": await csrf_from(client, path),
+                                                       "command_id": command_id, "reason": "Erreur"})
+    assert no_line.status_code == 400 and "Choisissez au moins une ligne" in text(no_line)
+    form = {"csrf_token": await csrf_from(client, path), "command_id": command_id, "lot_ids": str(lot_id),
+            "reason": "Lot manquant à l'enlèvement"}
+    done = await client.post(f"{path}/avoir", data=form)
+    assert done.status_code == 303 and "?ok=avoir#avoir-3" in done.headers["location"]
+    twice = await client.post(f"{path}/avoir", data=form)
+    assert "?ok=deja" in twice.headers["location"]
+    page = await client.get(path)
+    assert "Avoir n° 2026-000003" in text(page) and "Lot manquant" in text(page)
+    [after, _] = await invoices.sale_invoices(db.sessions, held)
+    assert len(after.credit_notes) == 1 and after.amount_due_cents == mine.totals["total_cents"] - mine.lines[1].total_cents
+    note_pdf = await client.get(f"{path}/avoirs/3/pdf")
+    assert note_pdf.status_code == 200 and "Lot manquant" in PdfReader(io.BytesIO(note_pdf.content)).pages[0].extract_text()
+
+
+async def test_the_export_zip_holds_every_document_and_the_csv(client, login, users, held, db):
+    await invoices.issue_invoices(db.sessions, held, user_id=users[Role.CLERK].id, now=utcnow())
+    await login(client, users[Role.CLERK])
+    response = await client.get(f"/bureau/ventes/{held}/factures/export.zip")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert sorted(archive.namelist()) == ["facture-2026-000001.pdf", "facture-2026-000002.pdf", "invoices.csv"]
+    assert archive.read("invoices.csv").decode().splitlines()[0].startswith("number,kind,paddle,buyer,siren")
+
+
+async def test_bidders_and_the_public_get_no_invoice_page(client, login, users, held):
+    assert (await client.get(f"/bureau/ventes/{held}/factures")).status_code in (302, 303, 401)
+    await login(client, users[Role.BIDDER])
+    assert (await client.get(f"/bureau/ventes/{held}/factures")).status_code == 403
