@@ -29,6 +29,7 @@ def cmd_invoices(args, settings):
     facturx = sum(1 for document in result.documents if document.facturx)
     print(f"Vente {args.sale} : {result.invoice_count} facture{'s' if result.invoice_count != 1 else ''}"
           f" ({facturx} Factur-X), {result.credit_note_count} avoir{'s' if result.credit_note_count != 1 else ''},"
+          f" {result.statement_count} décompte{'s' if result.statement_count != 1 else ''} de défaut,"
           f" écrits dans {out} avec {invoice_export.CSV_NAME}.")
 
 

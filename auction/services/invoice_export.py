@@ -14,9 +14,10 @@ from auction import invoice_documents
 from auction.domain import invoice_export, payments
 from auction.domain.invoices import invoices_of
 
-from . import settlement_log
+from . import default_documents, settlement_log
 
 CSV_NAME = "invoices.csv"
+STATEMENT_PREFIX = "decompte-defaut-"
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,12 @@ class Export:
 
     @property
     def credit_note_count(self) -> int:
-        return len(self.documents) - self.invoice_count
+        return sum(1 for d in self.documents if d.filename.startswith("avoir-"))
+
+    @property
+    def statement_count(self) -> int:
+        """Defaulters' statements (décomptes, auction/services/defaults.py): receivables, not invoices."""
+        return sum(1 for d in self.documents if d.filename.startswith(STATEMENT_PREFIX))
 
 
 async def build(sessions: async_sessionmaker[AsyncSession], sale_id: int, *, processes: int | None = None) -> Export:
@@ -39,6 +45,12 @@ async def build(sessions: async_sessionmaker[AsyncSession], sale_id: int, *, pro
     invoices = invoices_of(events)
     rows = invoice_export.rows(invoices, payments.accounts(events))
     documents = await invoice_documents.render_many(invoice_documents.all_documents(invoices), processes=processes)
+    for event in events:
+        if event.kind == "default_statement_issued":
+            content, _ = await default_documents.document_pdf(sessions, sale_id, "statement",
+                                                              event.payload["default_seq"])
+            label = default_documents.statement_label(event.payload)
+            documents.append(invoice_documents.Document(f"{STATEMENT_PREFIX}{label}.pdf", content, False))
     return Export(documents, invoice_export.to_csv(rows))
 
 

@@ -145,6 +145,11 @@ async def test_put_up_again_in_the_room_then_the_statement_of_the_shortfall(db, 
     assert account_of(events, 1).balance_cents == totals["balance_cents"]
     with pytest.raises(rules.StatementIssued):
         await defaults.issue_statement(db.sessions, sale_id, act.seq, user_id=clerk.user_id, now=AFTER)
+    from auction.services import invoice_export           # `criee invoices` writes the statement too
+    export = await invoice_export.build(db.sessions, sale_id, processes=1)
+    assert export.statement_count == 1 and export.credit_note_count == 1
+    assert any(d.filename == "decompte-defaut-D2026-000001.pdf" and d.content.startswith(b"%PDF")
+               for d in export.documents)
     assert await settlement_log.verify(db.sessions, sale_id) == (len(events), None)
 
 
