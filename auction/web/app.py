@@ -31,6 +31,7 @@ from .pages import sale_record
 from .pages import checkout
 from .pages import defaults as default_pages
 from .pages import invoices as invoice_pages
+from .pages import distribution as distribution_pages
 from .templates import FRONTEND
 
 log = logging.getLogger("criee.web")
@@ -69,6 +70,7 @@ def build_routes(settings: Settings) -> list:
         *sale_record.routes,
         *checkout.routes,
         *invoice_pages.routes,
+        *distribution_pages.routes,
         page("/sante", health, access=PUBLIC),
         public_mount("/static", StaticFiles(directory=FRONTEND / "static"), name="static"),
         public_mount("/medias", StaticFiles(directory=settings.media_dir), name="media"),

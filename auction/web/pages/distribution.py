@@ -1,0 +1,302 @@
+"""The distribution of the proceeds (staff): the sale's cases and their plans, one case's page (its
+inputs, ranks, costs, the plan, the letters and their receipts, contests, conciliation, deposits,
+payouts with the SEPA file), the plan's PDF with its costs statement, and the office's deadlines
+board. Decisions (ranks, drafting, notifying, conciliation, payouts) are the officer's; the clerk
+records costs, receipts, contests and bank details."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from auction.domain.distribution import KIND_LABELS, RankKind
+from auction.domain.distribution_procedure import DEBTOR
+from auction.domain.errors import DomainError, InvalidValue
+from auction.domain.money import parse_euros, parse_rate
+from auction.formats import to_paris
+from auction.models import utcnow
+from auction.services import distribution as service
+from auction.services import distribution_steps as steps
+from auction.services import payouts
+from auction.services.catalogue import NotFound
+from auction.domain.legal_interest import LegalRate, half_year_label, rate_table
+from auction.services.distribution_claims import (
+    INTEREST_BASES, ClaimRank, add_legal_rate, set_claim_rank, set_creditor_details, set_debtor_details,
+)
+from auction.services.distribution_documents import plan_pdf
+from auction.services.deadlines_board import deadlines_board
+
+from ..access import OFFICER, STAFF, page
+from ..errors import error_page
+from ..forms import form_dict, path_id
+from ..templates import render
+
+NOTICES = {
+    "frais": "Frais enregistrés : ils figureront à l'état des frais du projet.",
+    "rang": "Rang de la créance enregistré.",
+    "coordonnees": "Coordonnées enregistrées.",
+    "projet": "Projet de répartition établi.",
+    "notification": "Notification du projet enregistrée : saisissez la réception de chaque lettre.",
+    "reception": "Réception enregistrée : le délai de 15 jours court de ce jour.",
+    "contestation": "Contestation enregistrée.",
+    "conciliation": "Réunion de conciliation convoquée.",
+    "issue": "Issue de la conciliation enregistrée.",
+    "prorogation": "Prorogation des délais enregistrée.",
+    "consignation": "Consignation à la Caisse des dépôts enregistrée.",
+    "paiement": "Paiements enregistrés.",
+}
+
+
+def _base(sale_id: int, case_id: int | None = None) -> str:
+    return f"/bureau/ventes/{sale_id}/repartition" + (f"/{case_id}" if case_id else "")
+
+
+def _today() -> date:
+    return to_paris(utcnow()).date()
+
+
+def _day(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidValue("Date obligatoire (jj/mm/aaaa).", field=field) from None
+
+
+def _command(values: dict[str, str]) -> str:
+    command = values.get("command_id", "")
+    return command if 8 <= len(command) <= 64 and command.isascii() else uuid.uuid4().hex
+
+
+def recipients(view) -> list[tuple[str, str]]:
+    found = [(DEBTOR, f"{view.case.debtor_name} (débiteur)")]
+    found += [(f"creditor:{c.id}", c.name) for c in view.case.creditors]
+    return found
+
+
+async def overview(request: Request) -> Response:
+    try:
+        sale_id = path_id(request, "sale_id")
+        distribution = await service.load(request.app.state.db.sessions, sale_id, _today())
+    except (NotFound, service.DistributionNotFound):
+        return error_page(request, 404)
+    return render(request, "staff/distribution.html", {"distribution": distribution, "today": _today()})
+
+
+async def _case_page(request: Request, sale_id: int, case_id: int, *, errors=None, values=None,
+                     status_code: int = 200) -> Response:
+    distribution = await service.load(request.app.state.db.sessions, sale_id, _today())
+    view = distribution.case(case_id)
+    return render(request, "staff/distribution_case.html", {
+        "distribution": distribution, "view": view, "plan": view.shown_plan, "today": _today(),
+        "recipients": recipients(view), "names": dict(recipients(view)), "kinds": KIND_LABELS,
+        "bases": INTEREST_BASES, "errors": errors or {}, "values": values or {}, "command_id": uuid.uuid4().hex,
+        "notice": NOTICES.get(request.query_params.get("fait", "")),
+    }, status_code=status_code)
+
+
+async def case_page(request: Request) -> Response:
+    try:
+        return await _case_page(request, path_id(request, "sale_id"), path_id(request, "case_id"))
+    except (NotFound, service.DistributionNotFound):
+        return error_page(request, 404)
+
+
+def _action(run, notice: str):
+    """A case-page form: run the use case, back to the case's page with a notice or the error."""
+    async def handler(request: Request) -> Response:
+        try:
+            sale_id, case_id = path_id(request, "sale_id"), path_id(request, "case_id")
+            (await service.load(request.app.state.db.sessions, sale_id, _today())).case(case_id)
+        except (NotFound, service.DistributionNotFound):
+            return error_page(request, 404)
+        values = await form_dict(request)
+        try:
+            await run(request, sale_id, case_id, values)
+        except DomainError as exc:
+            return await _case_page(request, sale_id, case_id, values=values, status_code=400,
+                                    errors={"action": exc.message, exc.field or "action": exc.message})
+        return RedirectResponse(f"{_base(sale_id, case_id)}?fait={notice}", status_code=303)
+    handler.__name__ = f"distribution_{notice}"
+    return handler
+
+
+def _who(request: Request, values: dict) -> dict:
+    return {"user_id": request.state.user.id, "now": utcnow(), "command_id": _command(values)}
+
+
+def _int(text: str, field: str) -> int:
+    if not (text.isascii() and text.isdigit()) or len(text) > 11:
+        raise InvalidValue("Choix invalide.", field=field)
+    return int(text)
+
+
+async def _cost(request, sale_id, case_id, values):
+    await steps.record_cost(request.app.state.db.sessions, sale_id, case_id, label=values.get("label", ""),
+                            cents=parse_euros(values.get("amount", ""), field="amount"),
+                            reference=values.get("reference", ""), **_who(request, values))
+
+
+async def _rank(request, sale_id, case_id, values):
+    view = (await service.load(request.app.state.db.sessions, sale_id, _today())).case(case_id)
+    claim_id = _int(values.get("claim_id", ""), "claim_id")
+    if claim_id not in {claim.claim_id for claim in view.funds.claims}:
+        raise InvalidValue("Cette créance n'est pas de ce dossier.", field="claim_id")
+    try:
+        kind = RankKind(values.get("rank_kind", ""))
+    except ValueError:
+        raise InvalidValue("Choisissez le rang.", field="rank_kind") from None
+    order = _int(values.get("rank_order", "") or "1", "rank_order")
+    basis = values.get("interest_basis", "none")
+    rate = parse_rate(values["interest_rate"], field="interest_rate") if values.get("interest_rate") else None
+    enforceable = _day(values["enforceable_on"], "enforceable_on") if values.get("enforceable_on") else None
+    await set_claim_rank(request.app.state.db.sessions, claim_id, ClaimRank(
+        kind, order, values.get("conservatory") == "1", basis, rate, enforceable))
+
+
+async def _creditor(request, sale_id, case_id, values):
+    view = (await service.load(request.app.state.db.sessions, sale_id, _today())).case(case_id)
+    creditor_id = _int(values.get("creditor_id", ""), "creditor_id")
+    if creditor_id not in {c.id for c in view.case.creditors}:
+        raise InvalidValue("Ce créancier n'est pas de ce dossier.", field="creditor_id")
+    came = _day(values["came_forward_on"], "came_forward_on") if values.get("came_forward_on") else None
+    await set_creditor_details(request.app.state.db.sessions, creditor_id, came_forward_on=came,
+                               iban=values.get("iban", ""), bic=values.get("bic", ""), email=values.get("email", ""))
+
+
+async def _debtor(request, sale_id, case_id, values):
+    await set_debtor_details(request.app.state.db.sessions, case_id, iban=values.get("iban", ""),
+                             bic=values.get("bic", ""), email=values.get("email", ""))
+
+
+async def _draft(request, sale_id, case_id, values):
+    await steps.draft(request.app.state.db.sessions, sale_id, case_id, **_who(request, values))
+
+
+async def _send(request, sale_id, case_id, values):
+    await steps.send_plan(request.app.state.db.sessions, sale_id, case_id,
+                          sent_on=_day(values.get("sent_on", ""), "sent_on"), **_who(request, values))
+
+
+async def _receipt(request, sale_id, case_id, values):
+    await steps.record_receipt(request.app.state.db.sessions, sale_id, case_id, recipient=values.get("recipient", ""),
+                               received_on=_day(values.get("received_on", ""), "received_on"), **_who(request, values))
+
+
+async def _contest(request, sale_id, case_id, values):
+    await steps.record_contest(request.app.state.db.sessions, sale_id, case_id, recipient=values.get("recipient", ""),
+                               on=_day(values.get("on", ""), "on"), reasons=values.get("reasons", ""),
+                               documents=values.get("documents", ""), **_who(request, values))
+
+
+async def _convene(request, sale_id, case_id, values):
+    await steps.convene(request.app.state.db.sessions, sale_id, case_id, on=_day(values.get("on", ""), "on"),
+                        meeting_on=_day(values.get("meeting_on", ""), "meeting_on"), place=values.get("place", ""),
+                        **_who(request, values))
+
+
+async def _conclude(request, sale_id, case_id, values):
+    if values.get("outcome") not in ("agreed", "disagreement"):
+        raise InvalidValue("Choisissez l'issue de la réunion.", field="outcome")
+    await steps.conclude(request.app.state.db.sessions, sale_id, case_id, agreed=values["outcome"] == "agreed",
+                         on=_day(values.get("on", ""), "on"), note=values.get("note", ""), **_who(request, values))
+
+
+async def _extend(request, sale_id, case_id, values):
+    form = await request.form()
+    await steps.extend_delays(request.app.state.db.sessions, sale_id, case_id,
+                              until=_day(values.get("until", ""), "until"),
+                              agreed_by=[str(v) for v in form.getlist("agreed_by")], note=values.get("note", ""),
+                              **_who(request, values))
+
+
+async def _deposit(request, sale_id, case_id, values):
+    await payouts.deposit_disputed(request.app.state.db.sessions, sale_id, case_id,
+                                   on=_day(values.get("on", ""), "on"), reference=values.get("reference", ""),
+                                   **_who(request, values))
+
+
+async def _pay(request, sale_id, case_id, values):
+    cheques = {key.removeprefix("cheque_"): value for key, value in values.items() if key.startswith("cheque_")}
+    await payouts.pay(request.app.state.db.sessions, sale_id, case_id,
+                      paid_on=_day(values.get("paid_on", ""), "paid_on"), cheques=cheques, **_who(request, values))
+
+
+async def transfers(request: Request) -> Response:
+    try:
+        sale_id, case_id = path_id(request, "sale_id"), path_id(request, "case_id")
+        document = await payouts.transfer_file(request.app.state.db.sessions, sale_id, case_id)
+    except NotFound:
+        return error_page(request, 404)
+    except DomainError:
+        return error_page(request, 404)
+    return Response(document, media_type="application/xml", headers={
+        "content-disposition": f'attachment; filename="virements-vente-{sale_id}-dossier-{case_id}.xml"'})
+
+
+async def plan_document(request: Request) -> Response:
+    try:
+        sale_id, case_id = path_id(request, "sale_id"), path_id(request, "case_id")
+        pdf = await plan_pdf(request.app.state.db.sessions, sale_id, case_id, _today())
+    except (NotFound, service.DistributionNotFound):
+        return error_page(request, 404)
+    except DomainError:
+        return error_page(request, 404)
+    return Response(pdf, media_type="application/pdf", headers={
+        "content-disposition": f'inline; filename="repartition-vente-{sale_id}-dossier-{case_id}.pdf"'})
+
+
+async def legal_rates(request: Request, *, values=None, errors=None, status_code: int = 200) -> Response:
+    async with request.app.state.db.sessions() as session:
+        office_rows = await service.office_legal_rates(session)
+    table = rate_table(office_rows)
+    return render(request, "staff/legal_rates.html", {
+        "rows": [table[key] for key in sorted(table, reverse=True)], "values": values or {}, "errors": errors or {},
+        "notice": "Taux enregistrés." if request.query_params.get("fait") == "taux" else None,
+        "label": half_year_label}, status_code=status_code)
+
+
+async def add_rates(request: Request) -> Response:
+    values = await form_dict(request)
+    try:
+        half = values.get("half_year", "")
+        if len(half) != 7 or half[4] != "-" or half[5:] not in ("01", "07") or not half[:4].isdigit():
+            raise InvalidValue("Choisissez le semestre (1er janvier ou 1er juillet).", field="half_year")
+        row = LegalRate(date(int(half[:4]), int(half[5:]), 1),
+                        parse_rate(values.get("private_rate", ""), field="private_rate"),
+                        parse_rate(values.get("other_rate", ""), field="other_rate"), values.get("reference", ""))
+        await add_legal_rate(request.app.state.db.sessions, row, request.state.user.id)
+    except DomainError as exc:
+        return await legal_rates(request, values=values, errors={exc.field or "form": exc.message}, status_code=400)
+    return RedirectResponse("/bureau/etude/interet-legal?fait=taux", status_code=303)
+
+
+async def board(request: Request) -> Response:
+    rows = await deadlines_board(request.app.state.db.sessions, _today())
+    return render(request, "staff/deadlines.html", {"rows": rows, "today": _today()})
+
+
+CASE = "/bureau/ventes/{sale_id}/repartition/{case_id}"
+routes = [
+    page("/bureau/echeances", board, access=STAFF),
+    page("/bureau/etude/interet-legal", legal_rates, access=STAFF),
+    page("/bureau/etude/interet-legal", add_rates, access=OFFICER, methods=("POST",)),
+    page("/bureau/ventes/{sale_id}/repartition", overview, access=STAFF),
+    page(CASE, case_page, access=STAFF),
+    page(CASE + "/projet.pdf", plan_document, access=STAFF),
+    page(CASE + "/virements.xml", transfers, access=OFFICER),
+    page(CASE + "/frais", _action(_cost, "frais"), access=STAFF, methods=("POST",)),
+    page(CASE + "/creancier", _action(_creditor, "coordonnees"), access=STAFF, methods=("POST",)),
+    page(CASE + "/debiteur", _action(_debtor, "coordonnees"), access=STAFF, methods=("POST",)),
+    page(CASE + "/reception", _action(_receipt, "reception"), access=STAFF, methods=("POST",)),
+    page(CASE + "/contestation", _action(_contest, "contestation"), access=STAFF, methods=("POST",)),
+    page(CASE + "/rang", _action(_rank, "rang"), access=OFFICER, methods=("POST",)),
+    page(CASE + "/projet", _action(_draft, "projet"), access=OFFICER, methods=("POST",)),
+    page(CASE + "/notification", _action(_send, "notification"), access=OFFICER, methods=("POST",)),
+    page(CASE + "/conciliation", _action(_convene, "conciliation"), access=OFFICER, methods=("POST",)),
+    page(CASE + "/issue", _action(_conclude, "issue"), access=OFFICER, methods=("POST",)),
+    page(CASE + "/prorogation", _action(_extend, "prorogation"), access=OFFICER, methods=("POST",)),
+    page(CASE + "/consignation", _action(_deposit, "consignation"), access=OFFICER, methods=("POST",)),
+    page(CASE + "/paiement", _action(_pay, "paiement"), access=OFFICER, methods=("POST",)),
+]

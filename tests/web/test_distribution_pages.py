@@ -1,0 +1,159 @@
+"""The distribution pages over HTTP: the sale's cases, a case from costs and ranks to the plan, its
+PDF with the costs statement, the letters and receipts, the payouts and their SEPA file; refusals in
+French; the officer's decisions refused to the clerk; the deadlines board; the legal rates."""
+import html
+import io
+import re
+from datetime import date, timedelta
+
+import pytest
+from lxml import etree
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from auction.domain.deadlines import paris_day
+from auction.domain.payments import PaymentForm
+from auction.domain.roles import Role
+from auction.domain.room import Actor
+from auction.models import Creditor, Sale, utcnow
+from auction.sepa import DEFAULT_SCHEMA, schema_path
+from auction.services import payments
+from auction.services.demo import seed_demo
+from tests.services.checkout_helpers import invoice, sell
+
+from ..conftest import csrf_from
+
+
+def text(response) -> str:
+    return html.unescape(response.text)
+
+
+def pdf_text(content: bytes) -> str:
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(content)).pages)
+
+
+@pytest.fixture
+async def sold(db, tmp_path, users):
+    """The demo sale held 40 days ago: two lots of the workshop case sold, invoiced and paid by card."""
+    await seed_demo(db.sessions, tmp_path, paris_day(utcnow()) - timedelta(days=60))
+    async with db.sessions() as session:
+        sale = await session.scalar(select(Sale))
+    clerk = Actor(users[Role.CLERK].id, Role.CLERK)
+    lots = await sell(db, sale.id, clerk, [(1, 6_000_00), (2, 4_000_00)])
+    for paddle, lot_id, amount in ((1, lots[0], 6_000_00), (2, lots[1], 4_000_00)):
+        await invoice(db, sale.id, paddle, [lot_id], [amount])
+        total = amount + round(amount * 0.1428)
+        await payments.record_payment(db.sessions, sale.id, paddle, PaymentForm("card", total, reference="TPE"),
+                                      user_id=clerk.user_id, now=utcnow(), command_id=f"pay-{paddle}")
+    async with db.sessions() as session:
+        from auction.models import Lot
+        case_id = (await session.get(Lot, lots[0])).case_id
+        creditors = (await session.scalars(select(Creditor).where(Creditor.case_id == case_id)
+                                           .order_by(Creditor.id))).all()
+    return {"sale_id": sale.id, "case_id": case_id, "day": paris_day(sale.starts_at),
+            "creditors": [c.id for c in creditors]}
+
+
+async def post(client, path, page, **data):
+    return await client.post(path, data={"csrf_token": await csrf_from(client, page), **data})
+
+
+async def test_from_costs_and_ranks_to_the_plan_its_letters_and_the_payouts(client, login, users, sold):
+    sale_id, case_id, day = sold["sale_id"], sold["case_id"], sold["day"]
+    base = f"/bureau/ventes/{sale_id}/repartition/{case_id}"
+    await login(client, users[Role.OFFICER])
+
+    overview = await client.get(f"/bureau/ventes/{sale_id}/repartition")
+    assert overview.status_code == 200 and "Projet en préparation" in text(overview)
+    page = await client.get(base)
+    assert page.status_code == 200 and "Établir le projet de répartition" in text(page)
+    assert "10 000,00" in text(page).replace("\u202f", " ")
+
+    response = await post(client, base + "/frais", base, label="Acte de saisie", amount="120,00", reference="acte")
+    assert response.status_code == 303
+    bad = await post(client, base + "/frais", base, label="Publicité", amount="douze")
+    assert bad.status_code == 400 and "Montant illisible" in text(bad)
+    claim_id = re.search(r'name="claim_id" value="(\d+)"', page.text).group(1)
+    bad = await post(client, base + "/rang", base, claim_id=claim_id, rank_kind="royal")
+    assert bad.status_code == 400 and "Choisissez le rang" in text(bad)
+    assert (await post(client, base + "/rang", base, claim_id=claim_id, rank_kind="unsecured", rank_order="1",
+                       interest_basis="none")).status_code == 303
+
+    assert (await post(client, base + "/projet", base)).status_code == 303
+    page = await client.get(base)
+    assert "Projet de répartition du" in text(page) and "Notifier le projet" in text(page)
+    pdf = await client.get(base + "/projet.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    content = pdf_text(pdf.content)
+    assert "PROJET DE RÉPARTITION" in content and "VÉRIFIER CET ÉTAT DES FRAIS" in content
+    assert "quinze jours" in content.lower()
+
+    sent = day + timedelta(days=2)
+    future = await post(client, base + "/notification", base, sent_on=(paris_day(utcnow()) + timedelta(days=3)).isoformat())
+    assert future.status_code == 400 and "futur" in text(future)
+    assert (await post(client, base + "/notification", base, sent_on=sent.isoformat())).status_code == 303
+    for recipient in ("debtor", *(f"creditor:{c}" for c in sold["creditors"])):
+        response = await post(client, base + "/reception", base, recipient=recipient,
+                              received_on=(sent + timedelta(days=2)).isoformat())
+        assert response.status_code == 303, text(response)
+    unknown = await post(client, base + "/reception", base, recipient="creditor:999999", received_on=sent.isoformat())
+    assert unknown.status_code == 400 and "Aucune lettre" in text(unknown)
+
+    page = await client.get(base)
+    assert "Définitif, à payer" in text(page) and "Payer la répartition" in text(page)
+    no_iban = await post(client, base + "/paiement", base, paid_on=paris_day(utcnow()).isoformat())
+    assert no_iban.status_code == 400 and "IBAN" in text(no_iban)
+    first, second = sold["creditors"]
+    assert (await post(client, base + "/creancier", base, creditor_id=str(first), iban="DE89 3704 0044 0532 0130 00",
+                       bic="", email="", came_forward_on="")).status_code == 303
+    bad_iban = await post(client, base + "/creancier", base, creditor_id=str(second), iban="FR76 1234", bic="",
+                          email="", came_forward_on="")
+    assert bad_iban.status_code == 400 and "IBAN invalide" in text(bad_iban)
+    response = await post(client, base + "/paiement", base, paid_on=paris_day(utcnow()).isoformat(),
+                          **{f"cheque_creditor:{second}": "0004567"})
+    assert response.status_code == 303, text(response)
+    page = await client.get(base)
+    assert "Payé" in text(page) and "chèque n° 0004567" in text(page)
+
+    transfers = await client.get(base + "/virements.xml")
+    assert transfers.status_code == 200
+    xsd = etree.XMLSchema(etree.parse(str(schema_path(DEFAULT_SCHEMA))))
+    assert xsd.validate(etree.fromstring(transfers.content))
+
+
+async def test_the_clerk_records_but_does_not_decide(client, login, users, sold):
+    sale_id, case_id = sold["sale_id"], sold["case_id"]
+    base = f"/bureau/ventes/{sale_id}/repartition/{case_id}"
+    await login(client, users[Role.CLERK])
+    page = await client.get(base)
+    assert page.status_code == 200 and "Établir le projet" not in text(page)
+    assert (await post(client, base + "/frais", base, label="Vacation", amount="45,76")).status_code == 303
+    assert (await post(client, base + "/projet", base)).status_code == 403
+    assert (await client.get(base + "/virements.xml")).status_code == 403
+
+
+async def test_deadlines_board_and_unknown_pages(client, login, users, sold):
+    await login(client, users[Role.CLERK])
+    board = await client.get("/bureau/echeances")
+    assert board.status_code == 200
+    assert "Projet de répartition à notifier" in text(board) and "Dépassée" in text(board)   # the month has run
+    assert (await client.get(f"/bureau/ventes/{sold['sale_id']}/repartition/999999")).status_code == 404
+    assert (await client.get("/bureau/ventes/999999/repartition")).status_code == 404
+    assert (await client.get(f"/bureau/ventes/{sold['sale_id']}/repartition/abc")).status_code == 404
+
+
+async def test_the_officer_enters_a_half_years_legal_rates(client, login, users, db):
+    await login(client, users[Role.OFFICER])
+    page = await client.get("/bureau/etude/interet-legal")
+    assert page.status_code == 200 and "6,67" in text(page) and "Premier semestre 2026" in text(page)
+    bad = await post(client, "/bureau/etude/interet-legal", "/bureau/etude/interet-legal", half_year="2026-04",
+                     private_rate="6,5", other_rate="2,5", reference="Arrêté")
+    assert bad.status_code == 400 and "semestre" in text(bad)
+    done = await post(client, "/bureau/etude/interet-legal", "/bureau/etude/interet-legal", half_year="2026-07",
+                      private_rate="6,50", other_rate="2,50", reference="Arrêté du 20 juin 2026")
+    assert done.status_code == 303
+    page = await client.get("/bureau/etude/interet-legal")
+    assert "Second semestre 2026" in text(page) and "saisi par l'étude" in text(page)
+    again = await post(client, "/bureau/etude/interet-legal", "/bureau/etude/interet-legal", half_year="2026-07",
+                       private_rate="6,50", other_rate="2,50", reference="Arrêté")
+    assert again.status_code == 400 and "déjà saisis" in text(again)
