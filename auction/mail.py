@@ -17,10 +17,18 @@ SMTP_TIMEOUT = 20
 
 
 @dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str      # e.g. application/pdf
+    content: bytes
+
+
+@dataclass(frozen=True)
 class Mail:
     to: str
     subject: str
     body: str
+    attachments: tuple[Attachment, ...] = ()
 
 
 def _message(settings: Settings, mail: Mail) -> EmailMessage:
@@ -31,6 +39,9 @@ def _message(settings: Settings, mail: Mail) -> EmailMessage:
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=settings.smtp_from.partition("@")[2] or None)
     message.set_content(mail.body)
+    for attachment in mail.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        message.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename)
     return message
 
 
@@ -57,7 +68,8 @@ async def deliver(settings: Settings, mail: Mail) -> bool:
             log.warning("e-mail not sent: CRIEE_SMTP_HOST is not set", extra={"subject": mail.subject})
         else:
             log.info("e-mail (development, not sent)", extra={"to": mail.to, "subject": mail.subject,
-                                                             "body": mail.body})
+                                                             "body": mail.body,
+                                                             "attachments": [a.filename for a in mail.attachments]})
         return False
     try:
         await asyncio.to_thread(send_smtp, settings, mail)

@@ -67,3 +67,11 @@ async def test_a_mail_server_down_does_not_raise(base, monkeypatch, caplog):
     monkeypatch.setattr(mail.smtplib, "SMTP", refuse)
     assert await mail.deliver(replace(base, smtp_host="smtp.etude.fr", smtp_from="v@etude.fr"), MESSAGE) is False
     assert "e-mail not sent" in caplog.text
+
+
+def test_attachments_go_into_the_message(base):
+    message = mail._message(replace(base, smtp_from="etude@exemple.fr"), replace(
+        MESSAGE, attachments=(mail.Attachment("facture-2026-000001.pdf", "application/pdf", b"%PDF-1.7 x"),)))
+    [part] = list(message.iter_attachments())
+    assert part.get_filename() == "facture-2026-000001.pdf" and part.get_content_type() == "application/pdf"
+    assert part.get_content() == b"%PDF-1.7 x"

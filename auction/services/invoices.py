@@ -192,3 +192,45 @@ async def registration_invoices(sessions: async_sessionmaker[AsyncSession], regi
     """A registration's invoices in its sale (the bidder's *Mon espace*)."""
     return [invoice for invoice in await sale_invoices(sessions, registration.sale_id)
             if invoice.registration_id == registration.id]
+
+
+@dataclass(frozen=True)
+class BuyerInvoices:
+    """A buyer's invoices in one sale, with what each has received and what the buyer still owes."""
+
+    registration_id: int
+    invoices: list[Invoice]
+    paid: dict[int, int]          # invoice number -> cleared money it received
+    balance_cents: int            # the buyer's whole balance (storage fees included): > 0 owed, < 0 refund due
+
+
+async def buyer_invoices(sessions: async_sessionmaker[AsyncSession], registrations: list[Registration]) -> dict[int, BuyerInvoices]:
+    """For each registration (of any sales), its invoices and balance: the bidder's *Mon espace*."""
+    from auction.domain import invoice_export, payments
+
+    out = {}
+    for registration in registrations:
+        if registration.paddle_number is None:
+            continue
+        events = await settlement_log.read(sessions, registration.sale_id)
+        mine = [invoice for invoice in rules.invoices_of(events) if invoice.registration_id == registration.id]
+        if not mine:
+            continue
+        accounts = payments.accounts(events)
+        account = accounts.get(registration.paddle_number)
+        out[registration.id] = BuyerInvoices(registration.id, mine, invoice_export.paid_by_invoice(mine, accounts),
+                                             account.balance_cents if account else sum(i.amount_due_cents for i in mine))
+    return out
+
+
+async def bidder_invoice(sessions: async_sessionmaker[AsyncSession], user_id: int, sale_id: int,
+                         number: int) -> Invoice:
+    """One of the signed-in bidder's own invoices; UnknownInvoice for anyone else's."""
+    async with sessions() as session:
+        registration_ids = set(await session.scalars(
+            select(Registration.id).join(Bidder, Bidder.id == Registration.bidder_id)
+            .where(Bidder.user_id == user_id, Registration.sale_id == sale_id)))
+    invoice = rules.find_invoice(await sale_invoices(sessions, sale_id), number)
+    if invoice.registration_id not in registration_ids:
+        raise rules.UnknownInvoice(f"Aucune facture n° {number} à votre nom dans cette vente.")
+    return invoice

@@ -105,3 +105,32 @@ async def test_bidders_and_the_public_get_no_invoice_page(client, login, users, 
     assert (await client.get(f"/bureau/ventes/{held}/factures")).status_code in (302, 303, 401)
     await login(client, users[Role.BIDDER])
     assert (await client.get(f"/bureau/ventes/{held}/factures")).status_code == 403
+
+
+async def test_the_buyer_sees_the_bordereau_and_its_balance_in_mon_espace(client, login, users, held, db):
+    async with db.sessions() as session, session.begin():
+        reg = await session.scalar(select(Registration).where(Registration.sale_id == held,
+                                                               Registration.paddle_number == 1))
+        (await session.get(Bidder, reg.bidder_id)).user_id = users[Role.BIDDER].id
+    [mine, company] = await invoices.issue_invoices(db.sessions, held, user_id=users[Role.CLERK].id, now=utcnow())
+    await login(client, users[Role.BIDDER])
+    space = await client.get("/mon-espace")
+    assert space.status_code == 200
+    assert f"Bordereau n° {mine.label}" in text(space) and "Reste à régler" in text(space)
+    assert company.label not in text(space)
+    own = await client.get(f"/mon-espace/bordereaux/{held}/{mine.number}")
+    assert own.status_code == 200 and own.content.startswith(b"%PDF")
+    assert (await client.get(f"/mon-espace/bordereaux/{held}/{company.number}")).status_code == 404
+    assert (await client.get(f"/mon-espace/bordereaux/{held}/99")).status_code == 404
+
+
+async def test_the_staff_e_mail_the_bordereau_to_the_buyer(client, login, users, held, db, caplog):
+    import logging
+    caplog.set_level(logging.INFO, logger="criee.mail")
+    [mine, _] = await invoices.issue_invoices(db.sessions, held, user_id=users[Role.CLERK].id, now=utcnow())
+    await login(client, users[Role.CLERK])
+    path = f"/bureau/ventes/{held}/factures/{mine.number}"
+    sent = await client.post(f"{path}/envoi", data={"csrf_token": await csrf_from(client, path)})
+    assert sent.status_code == 303 and sent.headers["location"].endswith("?ok=non-envoye")   # no SMTP in the tests
+    record = next(r for r in caplog.records if getattr(r, "attachments", None))
+    assert record.attachments == [f"facture-{mine.label}.pdf"] and mine.label in record.subject

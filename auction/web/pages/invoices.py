@@ -14,16 +14,18 @@ from auction.domain.errors import DomainError
 from auction.domain.invoices import find_invoice
 from auction.models import utcnow
 from auction.services import invoice_export as export_service
-from auction.services import invoices
+from auction.services import invoice_mail, invoices
 from auction.services.catalogue import NotFound
 from auction.services.settlement_log import SaleNotFound
 
-from ..access import STAFF, page
+from ..access import BIDDER, STAFF, page
 from ..errors import error_page
 from ..forms import path_id
 from ..templates import render
 
 NOTICES = {"emises": "Bordereaux émis.", "aucune": "Aucun lot adjugé n'attend de bordereau.",
+           "envoye": "Bordereau envoyé par e-mail à l'adjudicataire.",
+           "non-envoye": "Le bordereau n'a pas pu être envoyé : serveur de courrier absent ou injoignable.",
            "avoir": "Avoir émis.", "deja": "Cet avoir était déjà émis (formulaire envoyé deux fois)."}
 
 
@@ -153,6 +155,27 @@ async def add_credit_note(request: Request) -> Response:
                             status_code=303)
 
 
+async def mail_invoice(request: Request) -> Response:
+    try:
+        view, invoice = await _one(request)
+    except NotFound:
+        return error_page(request, 404)
+    sent = await invoice_mail.send_invoice(request.app.state.settings, request.app.state.db.sessions, view.sale.id,
+                                           invoice.number, **_who(request))
+    return RedirectResponse(f"{invoices_url(view.sale.id)}/{invoice.number}?ok={'envoye' if sent else 'non-envoye'}",
+                            status_code=303)
+
+
+async def bidder_pdf(request: Request) -> Response:
+    """The signed-in bidder's own bordereau (Mon espace); anyone else's is a 404."""
+    try:
+        invoice = await invoices.bidder_invoice(request.app.state.db.sessions, request.state.user.id,
+                                                path_id(request, "sale_id"), path_id(request, "number"))
+    except (NotFound, DomainError):
+        return error_page(request, 404)
+    return _pdf(await invoice_documents.render(invoice))
+
+
 async def export_zip(request: Request) -> Response:
     try:
         view = await _invoicing(request)
@@ -171,4 +194,6 @@ routes = [
     page("/bureau/ventes/{sale_id}/factures/{number}/pdf", invoice_pdf, access=STAFF),
     page("/bureau/ventes/{sale_id}/factures/{number}/avoir", add_credit_note, access=STAFF, methods=("POST",)),
     page("/bureau/ventes/{sale_id}/factures/{number}/avoirs/{note}/pdf", credit_note_pdf, access=STAFF),
+    page("/bureau/ventes/{sale_id}/factures/{number}/envoi", mail_invoice, access=STAFF, methods=("POST",)),
+    page("/mon-espace/bordereaux/{sale_id}/{number}", bidder_pdf, access=BIDDER),
 ]

@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from auction.formats import to_paris
 from auction.models import utcnow
-from auction.services import catalogue
+from auction.services import catalogue, invoices
 from auction.services.cash_desk import banking_warnings
 
 from ..access import BIDDER, PUBLIC, STAFF, page
@@ -48,7 +48,9 @@ async def staff_sale(request: Request) -> Response:
 
 async def bidder_space(request: Request) -> Response:
     bidder, registrations = await catalogue.bidder_registrations(request.app.state.db.sessions, request.state.user.id)
-    return render(request, "bidder/space.html", {"bidder": bidder, "registrations": registrations})
+    bordereaux = await invoices.buyer_invoices(request.app.state.db.sessions, [r for r, _ in registrations])
+    return render(request, "bidder/space.html", {"bidder": bidder, "registrations": registrations,
+                                                 "bordereaux": bordereaux})
 
 
 routes = [
