@@ -12,6 +12,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
@@ -31,7 +32,7 @@ from auction.models import (Bidder, Case, Claim, Creditor, InventoryAct, Invento
 
 from .catalogue import NotFound
 from .catalogue_pdf import pdf_from_html
-from .office import tariff_for
+from .office import tariff_lookup
 from .room import to_event
 from .settlement_log import next_number
 
@@ -101,7 +102,8 @@ async def load_facts(session: AsyncSession, sessions: async_sessionmaker[AsyncSe
             .where(Registration.sale_id == sale_id, Registration.paddle_number.is_not(None))):
         buyers[reg.id] = RecordBuyer(reg.id, reg.paddle_number, bidder.last_name, bidder.first_name,
                                      f"{bidder.address}, {bidder.postcode} {bidder.city}", bidder.company_name)
-    tariff = await tariff_for(sessions, to_paris(sale.starts_at).date())
+    # As the room does: without rates in force (not confirmed by the officer), no seller's fees.
+    tariff = (await tariff_lookup(sessions, to_paris(sale.starts_at).date())).tariff
     officer = office.officer.full_name if office is not None and office.officer is not None else ""
     return RecordFacts(
         sale_id=sale.id, sale_reference=sale.reference, sale_title=sale.title,
@@ -113,7 +115,7 @@ async def load_facts(session: AsyncSession, sessions: async_sessionmaker[AsyncSe
         lots=tuple(RecordLot(lot.id, lot.label, _designation(lot), lot.case_id, lot.status == "withdrawn",
                              lot.withdrawal_reason) for lot in lots),
         buyers=buyers,
-        seller_fee_rate_incl_vat=tariff.seller_fee_rate * (1 + tariff.vat_rate),
+        seller_fee_rate_incl_vat=tariff.seller_fee_rate_incl_vat if tariff else Decimal(0),
     )
 
 
