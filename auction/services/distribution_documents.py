@@ -1,16 +1,22 @@
-"""The distribution's documents: the plan (projet de répartition) with its detailed costs statement
-(R251-11) and the notice of the 15 days to contest (R251-3 to R251-5), one PDF per case, rendered
-off the event loop."""
+"""The distribution's documents, rendered off the event loop: the plan (projet de répartition) with
+its detailed costs statement (R251-11) and the notice of the 15 days to contest (R251-3 to
+R251-5); each creditor's report and the debtor's statement, e-mailed where an address is known."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from auction.config import Settings
 from auction.documents import render_pdf
+from auction.domain.deadlines import paris_day
+from auction.domain.distribution_log import creditor_key
+from auction.domain.distribution_procedure import DEBTOR, StepRefused
+from auction.mail import Mail, deliver
 from auction.models import Office
-from auction.services.distribution import load
+from auction.services import settlement_log
+from auction.services.distribution import DistributionNotFound, load
 
 COSTS_NOTICE = ("TOUTE PERSONNE INTÉRESSÉE PEUT FAIRE VÉRIFIER CET ÉTAT DES FRAIS PAR LE GREFFE DU JUGE DE "
                 "L'EXÉCUTION DU LIEU DE LA VENTE (CPCE R251-11).")
@@ -32,5 +38,65 @@ async def plan_context(sessions: async_sessionmaker[AsyncSession], sale_id: int,
             "contest_notice": CONTEST_NOTICE, "single": view.state.single_creditor, "today": today}
 
 
-async def plan_pdf(sessions: async_sessionmaker[AsyncSession], sale_id: int, case_id: int, today: date) -> bytes:
-    return await render_pdf("distribution_plan.html", await plan_context(sessions, sale_id, case_id, today))
+async def plan_pdf(sessions: async_sessionmaker[AsyncSession], sale_id: int, case_id: int, today: date, *,
+                   letters: bool = False) -> bytes:
+    """The plan; with `letters`, first one registered letter per recipient (the debtor and every
+    creditor, late ones too), each followed by the plan it notifies."""
+    context = await plan_context(sessions, sale_id, case_id, today)
+    if letters:
+        case = context["case"]
+        context["letters"] = [(case.debtor_name, f"{case.debtor_address}, {case.debtor_postcode} {case.debtor_city}")]
+        context["letters"] += [(c.name, c.address) for c in case.creditors]
+    return await render_pdf("distribution_plan.html", context)
+
+
+async def report_context(sessions: async_sessionmaker[AsyncSession], sale_id: int, case_id: int, recipient: str,
+                         today: date) -> dict:
+    """A creditor's report (compte rendu) or the debtor's statement (R251-11)."""
+    context = await plan_context(sessions, sale_id, case_id, today)
+    distribution = await load(sessions, sale_id, today)
+    view = distribution.case(case_id)
+    plan, case = context["plan"], view.case
+    if recipient == DEBTOR:
+        who, address, shares = case.debtor_name, f"{case.debtor_address}, {case.debtor_postcode} {case.debtor_city}", []
+    else:
+        creditor = next((c for c in case.creditors if creditor_key(c.id) == recipient), None)
+        if creditor is None:
+            raise DistributionNotFound("Ce destinataire n'est pas de ce dossier.")
+        who, address = creditor.name, creditor.address
+        shares = [s for s in plan["shares"] if creditor_key(s["creditor_id"]) == recipient]
+    deposited = sum(d["shares"].get(recipient, 0) for d in view.log.deposits)
+    return context | {"who": who, "address": address, "debtor": recipient == DEBTOR, "shares": shares,
+                      "proceeds": view.funds.proceeds, "status": view.state.label, "deposited": deposited,
+                      "paid": [p for p in view.log.payouts if p["recipient"] == recipient]}
+
+
+async def report_pdf(sessions: async_sessionmaker[AsyncSession], sale_id: int, case_id: int, recipient: str,
+                     today: date) -> bytes:
+    return await render_pdf("distribution_report.html", await report_context(sessions, sale_id, case_id, recipient,
+                                                                              today))
+
+
+async def send_reports(sessions: async_sessionmaker[AsyncSession], settings: Settings, sale_id: int, case_id: int, *,
+                       user_id: int, now: datetime) -> list[dict]:
+    """Every creditor's report and the debtor's statement, e-mailed where an address is known; each
+    one issued is recorded (`report_issued`) with whether it was e-mailed."""
+    today = paris_day(now)
+    view = (await load(sessions, sale_id, today)).case(case_id)
+    if view.drafted is None:
+        raise StepRefused("Établissez d'abord le projet de répartition de ce dossier.")
+    recipients = [(DEBTOR, view.case.debtor_email)] + [(creditor_key(c.id), c.email) for c in view.case.creditors]
+    issued = []
+    for recipient, email in recipients:
+        pdf = await report_pdf(sessions, sale_id, case_id, recipient, today)
+        sent = False
+        if email:
+            sent = await deliver(settings, Mail(
+                email, f"Compte rendu de la vente — dossier {view.case.reference}",
+                "Veuillez trouver ci-joint le compte rendu de la vente et de la répartition de son produit.",
+                ((f"compte-rendu-{view.case.reference}.pdf", pdf, "application/pdf"),)))
+        issued.append({"case_id": case_id, "recipient": recipient, "on": today.isoformat(), "emailed": sent})
+    async with settlement_log.transaction(sessions, sale_id) as tx:
+        for payload in issued:
+            tx.append("report_issued", payload, user_id=user_id, now=now)
+    return issued

@@ -115,6 +115,21 @@ async def test_from_costs_and_ranks_to_the_plan_its_letters_and_the_payouts(clie
     page = await client.get(base)
     assert "Payé" in text(page) and "chèque n° 0004567" in text(page)
 
+    letters = await client.get(base + "/lettres.pdf")
+    assert letters.status_code == 200
+    assert pdf_text(letters.content).count("Lettre recommandée avec demande d'avis de réception") == 3
+
+    assert (await post(client, base + "/comptes-rendus", base)).status_code == 303
+    page = await client.get(base)
+    assert "établi le" in text(page)
+    report = await client.get(f"{base}/comptes-rendus/creditor:{second}.pdf")
+    assert report.status_code == 200
+    content = pdf_text(report.content)
+    assert "COMPTE RENDU AU CRÉANCIER" in content and "chèque n° 0004567" in content
+    statement = pdf_text((await client.get(f"{base}/comptes-rendus/debtor.pdf")).content)
+    assert "RELEVÉ DU DÉBITEUR" in statement and "Solde qui vous revient" in statement
+    assert (await client.get(f"{base}/comptes-rendus/creditor:999999.pdf")).status_code == 404
+
     transfers = await client.get(base + "/virements.xml")
     assert transfers.status_code == 200
     xsd = etree.XMLSchema(etree.parse(str(schema_path(DEFAULT_SCHEMA))))

@@ -25,7 +25,7 @@ from auction.domain.legal_interest import LegalRate, half_year_label, rate_table
 from auction.services.distribution_claims import (
     INTEREST_BASES, ClaimRank, add_legal_rate, set_claim_rank, set_creditor_details, set_debtor_details,
 )
-from auction.services.distribution_documents import plan_pdf
+from auction.services.distribution_documents import plan_pdf, report_pdf, send_reports
 from auction.services.deadlines_board import deadlines_board
 
 from ..access import OFFICER, STAFF, page
@@ -46,6 +46,7 @@ NOTICES = {
     "prorogation": "Prorogation des délais enregistrée.",
     "consignation": "Consignation à la Caisse des dépôts enregistrée.",
     "paiement": "Paiements enregistrés.",
+    "comptes-rendus": "Comptes rendus établis ; envoyés par courriel aux destinataires dont l'adresse est connue.",
 }
 
 
@@ -236,15 +237,32 @@ async def transfers(request: Request) -> Response:
 
 
 async def plan_document(request: Request) -> Response:
+    letters = request.url.path.endswith("/lettres.pdf")
     try:
         sale_id, case_id = path_id(request, "sale_id"), path_id(request, "case_id")
-        pdf = await plan_pdf(request.app.state.db.sessions, sale_id, case_id, _today())
+        pdf = await plan_pdf(request.app.state.db.sessions, sale_id, case_id, _today(), letters=letters)
     except (NotFound, service.DistributionNotFound):
         return error_page(request, 404)
     except DomainError:
         return error_page(request, 404)
     return Response(pdf, media_type="application/pdf", headers={
-        "content-disposition": f'inline; filename="repartition-vente-{sale_id}-dossier-{case_id}.pdf"'})
+        "content-disposition": f'inline; filename="{"lettres" if letters else "repartition"}-vente-{sale_id}-dossier-{case_id}.pdf"'})
+
+
+async def report_document(request: Request) -> Response:
+    try:
+        sale_id, case_id = path_id(request, "sale_id"), path_id(request, "case_id")
+        recipient = request.path_params["recipient"]
+        pdf = await report_pdf(request.app.state.db.sessions, sale_id, case_id, recipient, _today())
+    except (NotFound, DomainError):
+        return error_page(request, 404)
+    return Response(pdf, media_type="application/pdf", headers={
+        "content-disposition": f'inline; filename="compte-rendu-vente-{sale_id}-dossier-{case_id}.pdf"'})
+
+
+async def _reports(request, sale_id, case_id, values):
+    await send_reports(request.app.state.db.sessions, request.app.state.settings, sale_id, case_id,
+                       user_id=request.state.user.id, now=utcnow())
 
 
 async def legal_rates(request: Request, *, values=None, errors=None, status_code: int = 200) -> Response:
@@ -285,6 +303,9 @@ routes = [
     page("/bureau/ventes/{sale_id}/repartition", overview, access=STAFF),
     page(CASE, case_page, access=STAFF),
     page(CASE + "/projet.pdf", plan_document, access=STAFF),
+    page(CASE + "/lettres.pdf", plan_document, access=STAFF),
+    page(CASE + "/comptes-rendus/{recipient}.pdf", report_document, access=STAFF),
+    page(CASE + "/comptes-rendus", _action(_reports, "comptes-rendus"), access=OFFICER, methods=("POST",)),
     page(CASE + "/virements.xml", transfers, access=OFFICER),
     page(CASE + "/frais", _action(_cost, "frais"), access=STAFF, methods=("POST",)),
     page(CASE + "/creancier", _action(_creditor, "coordonnees"), access=STAFF, methods=("POST",)),
