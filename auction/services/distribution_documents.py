@@ -13,7 +13,7 @@ from auction.documents import render_pdf
 from auction.domain.deadlines import paris_day
 from auction.domain.distribution_log import creditor_key
 from auction.domain.distribution_procedure import DEBTOR, StepRefused
-from auction.mail import Mail, deliver
+from auction.mail import Attachment, Mail, deliver
 from auction.models import Office
 from auction.services import settlement_log
 from auction.services.distribution import DistributionNotFound, load
@@ -94,7 +94,7 @@ async def send_reports(sessions: async_sessionmaker[AsyncSession], settings: Set
             sent = await deliver(settings, Mail(
                 email, f"Compte rendu de la vente — dossier {view.case.reference}",
                 "Veuillez trouver ci-joint le compte rendu de la vente et de la répartition de son produit.",
-                ((f"compte-rendu-{view.case.reference}.pdf", pdf, "application/pdf"),)))
+                (Attachment(f"compte-rendu-{view.case.reference}.pdf", "application/pdf", pdf),)))
         issued.append({"case_id": case_id, "recipient": recipient, "on": today.isoformat(), "emailed": sent})
     async with settlement_log.transaction(sessions, sale_id) as tx:
         for payload in issued:

@@ -105,7 +105,7 @@ async def test_from_costs_and_ranks_to_the_plan_its_letters_and_the_payouts(clie
     assert no_iban.status_code == 400 and "IBAN" in text(no_iban)
     first, second = sold["creditors"]
     assert (await post(client, base + "/creancier", base, creditor_id=str(first), iban="DE89 3704 0044 0532 0130 00",
-                       bic="", email="", came_forward_on="")).status_code == 303
+                       bic="", email="contentieux@banque.example", came_forward_on="")).status_code == 303
     bad_iban = await post(client, base + "/creancier", base, creditor_id=str(second), iban="FR76 1234", bic="",
                           email="", came_forward_on="")
     assert bad_iban.status_code == 400 and "IBAN invalide" in text(bad_iban)
