@@ -29,6 +29,7 @@ from .bidlog import Event
 from .deadlines import days_after
 from .errors import DomainError, InvalidValue
 from .money import apply_rate, format_euros
+from .payments import account_of
 
 NOTICE_DAYS = 8                   # the office's default delay to pay after the formal notice
 NOTICE_DAYS_RANGE = (1, 60)
@@ -331,6 +332,22 @@ def counts_in_proceeds(lot_id: int, defaulted: Iterable[int], resold_here: Itera
     declared) counts only once it is sold again here (`resold_here`), at its new price. A lot put up
     again in a later sale counts there, as a lot of that sale (same case); any other lot counts."""
     return lot_id not in set(defaulted) or lot_id in set(resold_here)
+
+
+def recovered_by_case(events: list[Event]) -> dict[int, list[tuple[str, int]]]:
+    """Case id -> what the defaulters' statements brought to the case once paid in full (the buyer's
+    account settled): the shortfall, and the new sale's seller's fees the case bore on the lot. The
+    distribution counts them in the case's proceeds."""
+    found: dict[int, list[tuple[str, int]]] = {}
+    for event in events:
+        if event.kind != "default_statement_issued" or account_of(events, event.payload["paddle"]).balance_cents > 0:
+            continue
+        for line in event.payload["lines"]:
+            cents = line["shortfall_cents"] + line["seller_fees_cents"] + line["seller_fees_vat_cents"]
+            if cents:
+                found.setdefault(line["case_id"], []).append(
+                    (f"Lot {line['label']} — dû par le défaillant (réitération des enchères)", cents))
+    return found
 
 
 def shortfall_by_case(events: Iterable[Event]) -> dict[int, int]:

@@ -155,6 +155,9 @@ class BuyerAccount:
     storage: list[StorageCharge] = field(default_factory=list)
     # What default statements (auction/domain/defaults.py) charge a defaulter: seq -> owed cents.
     statements: dict[int, int] = field(default_factory=dict)
+    # Defaults declared and not yet stated (act seq): what the defaulter paid is kept against what the
+    # statement will charge (R221-38), so it is no refund due meanwhile.
+    defaults_open: set[int] = field(default_factory=set)
 
     @property
     def invoiced_cents(self) -> int:
@@ -193,8 +196,8 @@ class BuyerAccount:
 
     @property
     def refund_due_cents(self) -> int:
-        """Cleared money beyond what is owed, not paid back yet."""
-        return max(0, -self.balance_cents)
+        """Cleared money beyond what is owed, not paid back yet (none while a default awaits its statement)."""
+        return 0 if self.defaults_open else max(0, -self.balance_cents)
 
     @property
     def deposit_applied_cents(self) -> int:
@@ -282,8 +285,12 @@ def accounts(events: Iterable[Event]) -> dict[int, BuyerAccount]:
             account(p["paddle"], p.get("registration_id")).refunds.append(Refund(
                 seq=event.seq, paddle=p["paddle"], amount_cents=p["amount_cents"], means=p["means"],
                 reference=p.get("reference", ""), paid_on=paris_day(event.at)))
+        elif event.kind == "default_declared":
+            account(p["paddle"], p.get("registration_id")).defaults_open.add(event.seq)
         elif event.kind == "default_statement_issued":
-            account(p["paddle"], p.get("registration_id")).statements[event.seq] = p["totals"]["owed_cents"]
+            holder = account(p["paddle"], p.get("registration_id"))
+            holder.statements[event.seq] = p["totals"]["owed_cents"]
+            holder.defaults_open.discard(p["default_seq"])
         elif event.kind == "storage_fee_charged":
             account(p["paddle"], p.get("registration_id")).storage.append(StorageCharge(
                 seq=event.seq, paddle=p["paddle"],

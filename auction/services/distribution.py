@@ -19,6 +19,7 @@ from auction.domain import distribution_log as dlog
 from auction.domain import payments
 from auction.domain.bidlog import Event
 from auction.domain.deadlines import paris_day
+from auction.domain.defaults import recovered_by_case
 from auction.domain.distribution import AmountLine, CaseFunds, Claim as PlanClaim, Plan, RankKind, draft_plan
 from auction.domain.distribution_procedure import ProcedureState
 from auction.domain.errors import DomainError
@@ -160,11 +161,14 @@ async def load(sessions: async_sessionmaker[AsyncSession], sale_id: int, today: 
     in_proceeds = [lot for lot in sold if lot.lot_id in paid]
     fees = seller_fees([SoldLot(lot.case_id, lot.lot_id, lot.hammer_cents) for lot in in_proceeds], tariff)
     logs = dlog.fold(events)
+    recovered = recovered_by_case(events)   # lots in default: what the defaulter paid for them
     views = []
     for case in cases:
         log = logs.get(case.id) or dlog.CaseLog(case.id)
         proceeds = tuple(AmountLine(f"Lot {lot.label} — {lot.title}", lot.hammer_cents, "adjudication payée")
                          for lot in in_proceeds if lot.case_id == case.id)
+        proceeds += tuple(AmountLine(label, cents, "décompte du défaillant payé (CPCE R221-38)")
+                          for label, cents in recovered.get(case.id, ()))
         case_fees = fees.get(case.id)
         plan, error = None, None
         try:

@@ -261,3 +261,24 @@ def test_lot_states_en_defaut_then_follow_the_new_buyer():
     assert lot_statuses([first], events, date(2026, 12, 16), date(2026, 12, 1))[7].state == "remis_en_vente"
     events.append(next_event(events, SALE, "default_statement_issued", owed(events, 90_000, sale_id=5), AT, 1))
     assert lot_statuses([first], events, date(2026, 12, 30), date(2026, 12, 1))[7].state == "revendu"
+
+
+def test_no_refund_while_the_default_awaits_its_statement_then_the_recovery_goes_to_the_case():
+    from auction.domain.defaults import recovered_by_case
+    from auction.domain.payments import account_of
+    events = invoiced_then_defaulted(paid=50_000)
+    account = account_of(events, 14)
+    assert account.balance_cents == -50_000 and account.refund_due_cents == 0   # kept, not refunded
+    payload = owed(events, 80_000)          # owed 20 000 + costs, less 50 000 paid: a refund is due
+    events.append(next_event(events, SALE, "default_statement_issued", payload, AT, 1))
+    account = account_of(events, 14)
+    assert account.refund_due_cents == -payload["totals"]["balance_cents"] > 0
+    assert recovered_by_case(events) == {3: [("Lot 12 — dû par le défaillant (réitération des enchères)",
+                                              20_000 + 3_968 + 794)]}
+
+
+def test_the_recovery_counts_only_once_the_statement_is_paid():
+    from auction.domain.defaults import recovered_by_case
+    events = invoiced_then_defaulted()
+    events.append(next_event(events, SALE, "default_statement_issued", owed(events, 80_000), AT, 1))
+    assert recovered_by_case(events) == {}
