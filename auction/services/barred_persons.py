@@ -68,3 +68,4 @@ async def set_blocked(sessions: async_sessionmaker[AsyncSession], bidder_id: int
             raise NotFound()
         bidder.blocked_reason = reason
         bidder.blocked_at = now if reason else None
+        bidder.blocked_sale_id = bidder.blocked_default_seq = None   # a block set by hand names no default act

@@ -110,6 +110,9 @@ async def test_the_default_act_credits_the_invoice_blocks_the_bidder_and_reaches
                                            command_id="act-1")).seq == act.seq
     statuses = (await defaults.sale_defaults(db.sessions, sale_id, AFTER)).statuses
     assert statuses[lot_id].state == "en_defaut"
+    from auction.services import barred_persons
+    await barred_persons.set_blocked(db.sessions, bidder.id, "", AFTER)     # the officer lifts the block
+    assert await defaults.blocked_act(db.sessions, bidder.id) is None
 
 
 async def test_put_up_again_in_the_room_then_the_statement_of_the_shortfall(db, sale_id, clerk, officer):
