@@ -227,8 +227,13 @@ def _line(raw: dict) -> InvoiceLine:
                        fees_vat_cents=raw.get("fees_vat_cents", 0), total_cents=raw["total_cents"])
 
 
-def accounts(events: Iterable[Event]) -> dict[int, BuyerAccount]:
-    """Every buyer's account, by paddle, folded from the settlement log in order."""
+# Kinds whose payload names the buyer's paddle (the others name a payment or an invoice of one).
+BUYER_KINDS = frozenset({"invoice_issued", "payment_received", "refund_paid", "default_statement_issued",
+                         "storage_fee_charged"})
+
+
+def accounts(events: Iterable[Event], paddles: set[int] | None = None) -> dict[int, BuyerAccount]:
+    """Every buyer's account (or only those of `paddles`), by paddle, folded from the settlement log in order."""
     by_paddle: dict[int, BuyerAccount] = {}
     invoices: dict[int, tuple[int, int]] = {}          # invoice number -> (paddle, index in its account)
     payments: dict[int, tuple[int, int]] = {}          # payment seq -> (paddle, index)
@@ -247,6 +252,8 @@ def accounts(events: Iterable[Event]) -> dict[int, BuyerAccount]:
 
     for event in events:
         p = event.payload
+        if paddles is not None and event.kind in BUYER_KINDS and p["paddle"] not in paddles:
+            continue
         if event.kind == "invoice_issued":
             holder = account(p["paddle"], p.get("registration_id"))
             invoices[p["number"]] = (p["paddle"], len(holder.invoices))
@@ -300,7 +307,7 @@ def accounts(events: Iterable[Event]) -> dict[int, BuyerAccount]:
 
 
 def account_of(events: Iterable[Event], paddle: int) -> BuyerAccount:
-    return accounts(events).get(paddle) or BuyerAccount(paddle)
+    return accounts(events, {paddle}).get(paddle) or BuyerAccount(paddle)
 
 
 def find_payment(events: Iterable[Event], seq: int) -> Payment | None:

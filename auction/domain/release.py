@@ -169,7 +169,8 @@ def _events_by_lot(events: Iterable[Event]) -> dict[int, list[Event]]:
 
 def lot_statuses(sold: Iterable[SoldLot], events: list[Event], today: date, default_due_on: date) -> dict[int, LotStatus]:
     """Every sold lot's state, in lot order; `default_due_on` is the sale's deadline for lots not invoiced."""
-    by_paddle = accounts(events)
+    sold = list(sold)
+    by_paddle = accounts(events, {lot.paddle for lot in sold})
     by_lot = _events_by_lot(events)
     released = {lot_id: release for release in releases(events).values() for lot_id in release.lot_ids}
     # By (paddle, lot): a lot sold again (réitération des enchères) is its new buyer's, whatever the

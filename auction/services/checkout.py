@@ -15,13 +15,13 @@ from auction.domain.errors import DomainError
 from auction.domain.release import LotStatus, SoldLot, StorageTerms, lot_statuses, releases, storage_due
 from auction.domain.signing import TokenRefused, read_paddle_token
 from auction.formats import to_paris
-from auction.models import Lot, Registration, Sale, SaleEvent
+from auction.models import Lot, Registration, Sale
 
-from . import settlement_log
+from . import log_cache
 from .catalogue import NotFound
 
 # The bid-log kinds that decide which lots are sold to whom (see auction.domain.room.apply).
-RESULT_KINDS = ("lot_opened", "hammer", "lot_passed", "lot_reoffered")
+RESULT_KINDS = ("lot_opened", "hammer", "lot_passed", "lot_reoffered", "lot_put_up_again_in_room", "lot_withdrawn")
 
 
 class UnknownPaddle(DomainError):
@@ -48,17 +48,17 @@ def hammer_results(rows: list[tuple[str, dict]]) -> dict[int, dict]:
     for kind, payload in rows:
         if kind == "hammer":
             results[payload["lot_id"]] = payload
-        elif kind in ("lot_opened", "lot_reoffered", "lot_passed"):
+        else:
             results.pop(payload["lot_id"], None)
     return results
 
 
-async def sold_lots(session: AsyncSession, sale_id: int) -> list[SoldLot]:
-    """Every lot knocked down in the sale, in catalogue order."""
-    rows = (await session.execute(select(SaleEvent.kind, SaleEvent.payload)
-                                  .where(SaleEvent.sale_id == sale_id, SaleEvent.kind.in_(RESULT_KINDS))
-                                  .order_by(SaleEvent.seq))).all()
-    results = hammer_results([(kind, payload) for kind, payload in rows])
+async def sold_lots(session: AsyncSession, sale_id: int, paddle: int | None = None) -> list[SoldLot]:
+    """Every lot knocked down in the sale (or to one paddle), in catalogue order."""
+    events = await log_cache.bid_events(session, sale_id)
+    results = hammer_results([(event.kind, event.payload) for event in events if event.kind in RESULT_KINDS])
+    if paddle is not None:
+        results = {lot_id: hammer for lot_id, hammer in results.items() if hammer["paddle"] == paddle}
     if not results:
         return []
     lots = await session.execute(select(Lot.id, Lot.number, Lot.number_suffix, Lot.title, Lot.position)
@@ -147,7 +147,7 @@ def checkout_of(sale: Sale, registration: Registration, sold: list[SoldLot], eve
     paddle = registration.paddle_number
     mine = [lot for lot in sold if lot.paddle == paddle]
     statuses = lot_statuses(mine, events, today, default_due_on(sale))
-    account = rules.accounts(events).get(paddle) or rules.BuyerAccount(paddle, registration.id)
+    account = rules.accounts(events, {paddle}).get(paddle) or rules.BuyerAccount(paddle, registration.id)
     collected = {lot_id for r in releases(events).values() if r.collected_on for lot_id in r.lot_ids}
     invoiced = [lot.lot_id for lot in mine if statuses[lot.lot_id].facts.invoiced
                 and statuses[lot.lot_id].state not in ("annule", "delivre")]
@@ -166,6 +166,6 @@ async def buyer_checkout(sessions: async_sessionmaker[AsyncSession], sale_id: in
         if card_registration_id is not None and card_registration_id != registration.id:
             raise UnknownPaddle("Carte refusée : ce panneau n'est plus valable (inscription annulée ou panneau "
                                 "réattribué). Vérifiez l'inscription.", field="card")
-        sold = await sold_lots(session, sale_id)
-        events = await settlement_log.load_events(session, sale_id)
+        sold = await sold_lots(session, sale_id, paddle)
+        events = await log_cache.settlement_events(session, sale_id)
     return checkout_of(sale, registration, sold, events, to_paris(now).date())

@@ -26,7 +26,7 @@ async def _checkout(tx, sale_id: int, paddle: int, now: datetime):
     if sale is None:
         raise NotFound()
     registration = await registration_by_paddle(tx.session, sale_id, paddle)
-    return checkout_of(sale, registration, await sold_lots(tx.session, sale_id), tx.events, to_paris(now).date())
+    return checkout_of(sale, registration, await sold_lots(tx.session, sale_id, paddle), tx.events, to_paris(now).date())
 
 
 async def charge_storage(sessions: async_sessionmaker[AsyncSession], sale_id: int, paddle: int, *,

@@ -180,3 +180,14 @@ async def test_two_screens_pay_the_same_invoice_at_once_exactly_one_is_recorded(
     finally:
         for database in databases:
             await database.engine.dispose()
+
+
+async def test_sold_lots_agree_with_the_room_replay(db, sale_id, clerk, sold):
+    from auction.domain.room import replay
+    from auction.services.checkout import sold_lots
+    from auction.services.room import load_events
+    state = replay(sale_id, [event for event, _ in await load_events(db.sessions, sale_id)])
+    async with db.sessions() as session:
+        found = await sold_lots(session, sale_id)
+    assert {(lot.lot_id, lot.paddle, lot.hammer_cents) for lot in found} == {
+        (r.lot_id, r.paddle, r.amount_cents) for r in state.results.values() if r.sold}
