@@ -162,6 +162,9 @@ async def test_issue_the_bordereau_at_the_desk(client, login, users, shop):
     page = await client.get(issued.headers["location"])
     assert "Bordereau émis." in text(page) and "Enregistrer un paiement" in text(page)
     assert re.search(r"Bordereau n° \d{4}-\d{6} du", text(page))
+    pdf_link = re.search(r'href="(/bureau/ventes/\d+/factures/\d+/pdf)"', page.text).group(1)
+    pdf = await client.get(pdf_link)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 
 async def test_cash_slip_and_the_dashboard_warning(client, login, users, shop):
