@@ -40,12 +40,17 @@ async def record_payment(sessions: async_sessionmaker[AsyncSession], sale_id: in
         return Recorded(tx.append("payment_received", payload, user_id=user_id, now=now, command_id=command_id))
 
 
+def _of_buyer(payment: rules.Payment | None, paddle: int | None) -> rules.Payment | None:
+    """The payment, when it is this buyer's (a form names the buyer's page it was posted from)."""
+    return payment if payment is not None and (paddle is None or payment.paddle == paddle) else None
+
+
 async def clear_payment(sessions: async_sessionmaker[AsyncSession], sale_id: int, payment_seq: int, cleared_on: date,
-                        *, user_id: int | None, now: datetime, command_id: str) -> Recorded:
+                        *, user_id: int | None, now: datetime, command_id: str, paddle: int | None = None) -> Recorded:
     async with settlement_log.transaction(sessions, sale_id) as tx:
         if (done := tx.find(command_id)) is not None:
             return Recorded(done, duplicate=True)
-        payment = rules.find_payment(tx.events, payment_seq)
+        payment = _of_buyer(rules.find_payment(tx.events, payment_seq), paddle)
         if payment is not None and payment.means not in ("cheque", "transfer"):
             raise rules.PaymentRefused("Seuls les chèques et les virements s'encaissent après coup.")
         payload = rules.check_clearing(payment, cleared_on)
@@ -53,11 +58,11 @@ async def clear_payment(sessions: async_sessionmaker[AsyncSession], sale_id: int
 
 
 async def reverse_payment(sessions: async_sessionmaker[AsyncSession], sale_id: int, payment_seq: int, reason: str,
-                          *, user_id: int | None, now: datetime, command_id: str) -> Recorded:
+                          *, user_id: int | None, now: datetime, command_id: str, paddle: int | None = None) -> Recorded:
     async with settlement_log.transaction(sessions, sale_id) as tx:
         if (done := tx.find(command_id)) is not None:
             return Recorded(done, duplicate=True)
-        payload = rules.check_reversal(rules.find_payment(tx.events, payment_seq), reason)
+        payload = rules.check_reversal(_of_buyer(rules.find_payment(tx.events, payment_seq), paddle), reason)
         return Recorded(tx.append("payment_reversed", payload, user_id=user_id, now=now, command_id=command_id))
 
 

@@ -96,6 +96,9 @@ async def test_pay_by_card_then_cheque_cleared_then_release_and_pickup(client, l
     events = await settlement_log.read(await _db_sessions(client), sale_id)
     cheque_seq = events[-1].seq
     token = await csrf_from(client, f"/bureau/ventes/{sale_id}/caisse/1")
+    elsewhere = await client.post(f"/bureau/ventes/{sale_id}/caisse/2/encaissement", data={
+        "csrf_token": token, "payment_seq": str(cheque_seq), "cleared_on": "2026-12-14", "command_id": "clear-test-0"})
+    assert elsewhere.status_code == 400 and "Paiement introuvable" in text(elsewhere)   # not paddle 2's payment
     cleared = await client.post(f"/bureau/ventes/{sale_id}/caisse/1/encaissement", data={
         "csrf_token": token, "payment_seq": str(cheque_seq), "cleared_on": "2026-12-14", "command_id": "clear-test-1"})
     assert cleared.status_code == 303

@@ -172,13 +172,13 @@ async def _issue_invoice(request, sale_id, paddle, values, form):
 async def _clear(request, sale_id, paddle, values, form):
     seq = _int(values.get("payment_seq", ""), "payment_seq", "Paiement")
     await payments.clear_payment(request.app.state.db.sessions, sale_id, seq, _day(values.get("cleared_on", ""),
-                                 "cleared_on"), command_id=_command(values), **_who(request))
+                                 "cleared_on"), command_id=_command(values), paddle=paddle, **_who(request))
 
 
 async def _reverse(request, sale_id, paddle, values, form):
     seq = _int(values.get("payment_seq", ""), "payment_seq", "Paiement")
     await payments.reverse_payment(request.app.state.db.sessions, sale_id, seq, values.get("reason", ""),
-                                   command_id=_command(values), **_who(request))
+                                   command_id=_command(values), paddle=paddle, **_who(request))
 
 
 async def _refund(request, sale_id, paddle, values, form):
