@@ -18,7 +18,7 @@ from .distribution import AmountLine, Plan
 
 DISTRIBUTION_KINDS = ("cost_recorded", "plan_drafted", "letter_sent", "letter_received", "contest_recorded",
                       "conciliation_convened", "conciliation_agreed", "disagreement_recorded", "delay_extended",
-                      "payout_made", "deposit_with_cdc", "report_issued")
+                      "payout_made", "deposit_with_cdc", "report_issued", "case_settled")
 DEPOSIT_DISAGREEMENT = "disagreement"     # R251-8: every share deposited until the judge rules
 DEPOSIT_CONSERVATORY = "conservatory"     # R251-5: a conservatory creditor's share, until conversion
 
@@ -42,6 +42,7 @@ class CaseLog:
     deposits: list[dict[str, Any]] = field(default_factory=list)
     contests: list[dict[str, Any]] = field(default_factory=list)
     reports: list[dict[str, Any]] = field(default_factory=list)
+    settled_on: date | None = None              # `case_settled`: nothing more goes out for this case
 
     @property
     def paid_cents(self) -> dict[str, int]:
@@ -108,6 +109,10 @@ def fold(events: Iterable[Event]) -> dict[int, CaseLog]:
                     _paid_when_settled(case, _day(p["on"]))
             case "report_issued":
                 case.reports.append(p)
+            case "case_settled":
+                case.settled_on = _day(p["on"])
+                if not any(isinstance(s, (proc.Paid, proc.DepositedWithCdc)) for s in case.steps):
+                    case.steps.append(proc.Paid(case.settled_on))     # a plan with nothing to pay out
     return cases
 
 

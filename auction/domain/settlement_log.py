@@ -33,6 +33,7 @@ SETTLEMENT_KINDS: tuple[str, ...] = (
     "cost_recorded", "plan_drafted", "letter_sent", "letter_received", "contest_recorded",
     "conciliation_convened", "conciliation_agreed", "disagreement_recorded", "delay_extended",
     "plan_final", "payout_made", "deposit_with_cdc", "report_issued", "case_settled",
+    "sale_settled",
 )
 
 

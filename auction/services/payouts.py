@@ -1,7 +1,8 @@
 """Paying a case's distribution: transfers (a SEPA pain.001 file) or cheques to the creditors and the
 debtor, conservatory creditors' shares deposited at the Caisse des dépôts until their conversion
 act, and, after a disagreement, every share deposited at once (R251-8). Each payout and deposit
-is an append-only settlement event; the case is settled (`case_settled`) once nothing is left.
+is an append-only settlement event; the case is settled (`case_settled`) once nothing is left, and
+the sale (`sale_settled`, status settled) once every case is and no money is on its way.
 """
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from auction.domain import distribution_log as dlog
 from auction.domain import distribution_procedure as proc
+from auction.domain import journal
 from auction.domain.bank_accounts import clean_bic, clean_payee_iban
 from auction.domain.deadlines import paris_day
 from auction.domain.errors import InvalidValue
 from auction.domain.settlement_log import next_event
-from auction.models import Case, Office, Sale
+from auction.models import Case, Lot, Office, Sale
 from auction.services import settlement_log
 from auction.sepa import OrderingAccount, Transfer, credit_transfer_file
 
@@ -73,13 +75,18 @@ async def pay(sessions: async_sessionmaker, sale_id: int, case_id: int, *, paid_
         if case is None or case.plan is None:
             raise proc.StepRefused("Établissez d'abord le projet de répartition de ce dossier.")
         outstanding = case.outstanding_cents()
-        if not outstanding:
+        if case.settled_on is not None:
             raise proc.StepRefused("Tout est déjà payé pour ce dossier.")
         sale = await tx.session.get(Sale, sale_id)
         state = dlog.state_of(case, sale_day=paris_day(sale.starts_at), single_creditor=case.plan["single_creditor"],
                               today=today)
         if state.status not in (proc.Status.FINAL, proc.Status.AGREED):
             raise proc.StepRefused("Le projet n'est pas définitif : il ne peut pas encore être payé.")
+        if not outstanding:        # nothing to share out (costs took everything): the case is closed as it is
+            seq = tx.append("case_settled", settled_payload(case.plan, paid_on), user_id=user_id, now=now,
+                            command_id=command_id).seq
+            await settle_sale_if_done(tx, sale, paid_on, user_id=user_id, now=now)
+            return [seq]
         found = await payees(tx.session, case_id, case.plan)
         new: list[tuple[str, dict]] = []
         deposit = {r: cents for r, cents in outstanding.items() if found[r].conservatory}
@@ -109,7 +116,29 @@ async def pay(sessions: async_sessionmaker, sale_id: int, case_id: int, *, paid_
         seqs = [tx.append(kind, payload, user_id=user_id, now=now, command_id=command_id if i == 0 else None).seq
                 for i, (kind, payload) in enumerate(new)]
         tx.append("case_settled", settled_payload(case.plan, paid_on), user_id=user_id, now=now)
+        await settle_sale_if_done(tx, sale, paid_on, user_id=user_id, now=now)
         return seqs
+
+
+async def settle_sale_if_done(tx, sale: Sale, on: date, *, user_id: int, now: datetime) -> bool:
+    """The sale is settled once every case with lots in it is settled and no money is on its way
+    (cash banked, cheques and transfers cleared, no refund due): what is left in the client
+    account is the office's (fees, and the VAT it owes) and goes to its own account."""
+    if sale.status != "closed":
+        return False
+    case_ids = set(await tx.session.scalars(select(Lot.case_id).where(Lot.sale_id == sale.id).distinct()))
+    cases = dlog.fold(tx.events)
+    if any(cases.get(case_id) is None or cases[case_id].settled_on is None for case_id in case_ids):
+        return False
+    ledger = journal.build(tx.events)
+    balances = ledger.account_balances()
+    if any(balances.get(account, 0) for account in (journal.CASH, journal.CHEQUES, journal.TRANSFERS)) \
+            or ledger.refunds_due_cents:
+        return False
+    tx.append("sale_settled", {"on": on.isoformat(), "amount_cents": balances.get(journal.CLIENT_ACCOUNT, 0)},
+              user_id=user_id, now=now)
+    sale.status, sale.settled_at = "settled", now
+    return True
 
 
 def settled_payload(plan: dict, on: date) -> dict:
@@ -140,7 +169,10 @@ async def deposit_disputed(sessions: async_sessionmaker, sale_id: int, case_id: 
         sale = await tx.session.get(Sale, sale_id)
         _check_settles(tx.events, sale_id, case_id, [("deposit_with_cdc", payload)], paris_day(sale.starts_at), now,
                        user_id)
-        return tx.append("deposit_with_cdc", payload, user_id=user_id, now=now, command_id=command_id).seq
+        seq = tx.append("deposit_with_cdc", payload, user_id=user_id, now=now, command_id=command_id).seq
+        tx.append("case_settled", settled_payload(case.plan, on), user_id=user_id, now=now)
+        await settle_sale_if_done(tx, sale, on, user_id=user_id, now=now)
+        return seq
 
 
 async def transfer_file(sessions: async_sessionmaker, sale_id: int, case_id: int) -> bytes:

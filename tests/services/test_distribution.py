@@ -13,6 +13,8 @@ from auction.domain.deadlines import paris_day
 from auction.domain.distribution import RankKind
 from auction.domain.distribution_procedure import DEBTOR, StepRefused
 from auction.domain.errors import InvalidValue
+from auction.domain.roles import Role
+from auction.domain.room import Actor
 from auction.domain.legal_interest import LegalRate, MissingLegalRate
 from auction.models import Claim, Creditor, Sale, User, utcnow
 from auction.sepa import DEFAULT_SCHEMA, schema_path
@@ -215,3 +217,26 @@ async def test_a_step_posted_twice_is_recorded_once(db, sale_id, sold, officer):
     assert first == again
     view = (await distribution.load(db.sessions, sale_id, day)).case(case_id)
     assert [c.cents for c in view.funds.costs] == [5_000]
+
+
+async def test_the_sale_is_settled_once_every_case_is_and_its_client_account_is_zero(db, sale_id, sold, officer):
+    room = await room_service.open_room(db.sessions, sale_id)
+    outcome = await run(db, room, Actor(officer.id, Role.OFFICER), "close_sale")
+    assert outcome.event.kind == "sale_closed", outcome
+    day = sold["day"]
+    for key in ("workshop", "household"):
+        kept, dropped = await creditors_of(db, sold[key])
+        async with db.sessions() as session, session.begin():
+            await session.execute(delete(Creditor).where(Creditor.id == dropped.id))
+        await steps.draft(db.sessions, sale_id, sold[key], user_id=officer.id, now=at(day + timedelta(days=1)))
+        async with db.sessions() as session:
+            assert (await session.get(Sale, sale_id)).status != "settled"
+        await payouts.pay(db.sessions, sale_id, sold[key], paid_on=day + timedelta(days=2),
+                          cheques={f"creditor:{kept.id}": "10", DEBTOR: "11"}, user_id=officer.id,
+                          now=at(day + timedelta(days=2)))
+    async with db.sessions() as session:
+        sale = await session.get(Sale, sale_id)
+        assert sale.status == "settled" and sale.settled_at is not None
+    ledger = journal.build(await settlement_log.read(db.sessions, sale_id))
+    assert ledger.balanced and ledger.funds_held_cents == 0
+    assert ledger.account_balances()[journal.PROCEEDS] == 0
