@@ -9,6 +9,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from .barred_names import may_be
 from .errors import CheckFailed, DomainError
 from .identity import (DOCUMENT_TYPES, IdentityDocument, age_on, check_identity, check_names_match, check_of_age,
                        fold_name, mask_document_number, normalise_document_number)
@@ -75,31 +76,43 @@ class BarredEntry:
     document_number: str = ""
 
 
-def _tokens(text: str) -> set[str]:
-    return set(fold_name(text).split())
+def email_key(email: str) -> str:
+    """An address as compared with the barred list: case and a `+tag` of the local part do not count
+    (`Officier+ventes@Etude.fr` is `officier@etude.fr`)."""
+    local, at, domain = (email or "").strip().lower().rpartition("@")
+    if not at:
+        return domain
+    return f"{local.split('+', 1)[0]}@{domain}"
 
 
-def _matches(entry: BarredEntry, first_name: str, last_name: str, birth_date: date | None, email: str,
+def _matches(entry: BarredEntry, names: Iterable[tuple[str, str]], birth_date: date | None, email: str,
              document_number: str) -> bool:
-    if entry.email and email and entry.email.strip().lower() == email.strip().lower():
+    """By e-mail (the office's staff) or document number; else by name (`barred_names.may_be`, for every
+    way the bidder's name is known: as declared, as on the document) unless the birth dates differ."""
+    if entry.email and email and email_key(entry.email) == email_key(email):
         return True
     if entry.document_number and document_number and \
             normalise_document_number(entry.document_number) == normalise_document_number(document_number):
         return True
-    person = _tokens(first_name) | _tokens(last_name)
-    if not _tokens(last_name) or not person <= _tokens(entry.name):
+    if not any(may_be(entry.name, first, last) for first, last in names):
         return False
     return entry.birth_date is None or birth_date is None or entry.birth_date == birth_date
 
 
 def check_not_barred(first_name: str, last_name: str, birth_date: date | None, email: str, document_number: str,
-                     barred: Iterable[BarredEntry], blocked_reason: str = "", cleared: Collection[str] = ()) -> None:
-    """Refuses a blocked bidder, or one matching a barred entry — except the entries named in `cleared`,
-    which the officer has found to be homonyms of this bidder (a block after a default is never cleared here)."""
+                     barred: Iterable[BarredEntry], blocked_reason: str = "", cleared: Collection[str] = (),
+                     *, document_names: tuple[str, str] = ("", "")) -> None:
+    """Refuses a blocked bidder, or one who may be a barred person (C. civ. 1596) — except the entries
+    named in `cleared`, which the officer has found to be homonyms of this bidder (a block after a
+    default is never cleared here). `document_names`: the first names and last name read on the
+    identity document, compared too (they may hold first names the bidder did not declare)."""
     if blocked_reason:
         raise BlockedBidder(f"Enchérisseur bloqué : {blocked_reason}")
+    names = [(first_name, last_name)]
+    if any(document_names):
+        names.append((document_names[0], document_names[1] or last_name))
     for entry in barred:
-        if entry.name not in cleared and _matches(entry, first_name, last_name, birth_date, email, document_number):
+        if entry.name not in cleared and _matches(entry, names, birth_date, email, document_number):
             raise PersonBarred(f"Ne peut pas enchérir dans cette vente : {entry.name} — {entry.reason}.", entry.name)
 
 
@@ -182,7 +195,9 @@ def run_checks(facts: CheckFacts) -> list[CheckResult]:
         "solvency": (lambda: check_solvency(facts.solvency_rule, facts.solvency, ceiling),
                      lambda: _solvency_detail(facts.solvency_rule, facts.solvency)),
         "not_barred": (lambda: check_not_barred(facts.first_name, facts.last_name, facts.birth_date, facts.email,
-                                                number, facts.barred, facts.blocked_reason, facts.cleared_homonyms),
+                                                number, facts.barred, facts.blocked_reason, facts.cleared_homonyms,
+                                                document_names=(facts.document_first_names,
+                                                                facts.document_last_name)),
                        lambda: "Aucune exclusion ni blocage." + (
                            f" Homonymie levée par le commissaire de justice : {', '.join(facts.cleared_homonyms)}."
                            if facts.cleared_homonyms else "")),

@@ -55,7 +55,8 @@ async def _matching_entry(session: AsyncSession, sale: Sale, registration) -> st
     number = facts.document.number if facts.document else ""
     try:
         check_not_barred(facts.first_name, facts.last_name, facts.birth_date, facts.email, number, facts.barred,
-                         facts.blocked_reason, facts.cleared_homonyms)
+                         facts.blocked_reason, facts.cleared_homonyms,
+                         document_names=(facts.document_first_names, facts.document_last_name))
     except BlockedBidder:
         raise RegistrationRefused("Cet enchérisseur est bloqué après un défaut de paiement : ce n'est pas une "
                                   "homonymie, le blocage se lève sur sa fiche.") from None

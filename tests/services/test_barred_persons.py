@@ -44,3 +44,30 @@ async def test_staff_persons_barred_for_the_case_and_blocked_bidders_get_no_padd
     assert outcome.paddle is None and "bloqué" in {r.kind: r for r in outcome.results}["not_barred"].detail
     await barred_persons.set_blocked(db.sessions, lea.bidder_id, "", utcnow())
     assert (await service.verify(db.sessions, sale.id, lea.id, attestation(), users[Role.CLERK].id, utcnow())).paddle
+
+
+async def test_c_civ_1596_staff_are_flagged_by_name_written_otherwise_and_by_email(db, sale, users):
+    await add_user(db, Role.CLERK, "h.delatour@etude.fr", "Hélène DE LA TOUR")
+    # more first names, the particle written together: flagged
+    other = await service.register(db.sessions, sale.id, data_of(sale, first_name="Anne Hélène", last_name="Delatour",
+                                                                 document_number="HD123456"), via="desk", now=utcnow())
+    outcome = await service.verify(db.sessions, sale.id, other.id,
+                                   attestation("HD123456", first="Anne Hélène", last="DELATOUR"),
+                                   users[Role.OFFICER].id, utcnow())
+    assert outcome.paddle is None
+    assert "Hélène DE LA TOUR" in {r.kind: r for r in outcome.results}["not_barred"].detail
+    # another name, the clerk's address with a tag: flagged
+    tagged = await service.register(db.sessions, sale.id, data_of(sale, first_name="Paul", last_name="Durand",
+                                                                  email="H.Delatour+ventes@etude.fr",
+                                                                  document_number="PD123456"),
+                                    via="desk", now=utcnow())
+    outcome = await service.verify(db.sessions, sale.id, tagged.id, attestation("PD123456", first="Paul", last="DURAND"),
+                                   users[Role.OFFICER].id, utcnow())
+    assert outcome.paddle is None and "C. civ. 1596" in {r.kind: r for r in outcome.results}["not_barred"].detail
+    # someone else entirely: a paddle
+    paul = await service.register(db.sessions, sale.id, data_of(sale, first_name="Paul", last_name="Latourette",
+                                                                email="paul@exemple.fr", document_number="PL123456"),
+                                  via="desk", now=utcnow())
+    outcome = await service.verify(db.sessions, sale.id, paul.id, attestation("PL123456", first="Paul", last="LATOURETTE"),
+                                   users[Role.OFFICER].id, utcnow())
+    assert outcome.paddle is not None, outcome.results
