@@ -91,7 +91,8 @@ def _precedes(order: AbsenteeOrder, standing: _Standing) -> bool:
 def answer(order: AbsenteeOrder, standing: _Standing | None, setup: SaleSetup, opening_cents: int) -> tuple[int, bool] | None:
     """The lowest amount by which `order` leads against `standing`, and whether it is a tie; None if it cannot."""
     if standing is None:
-        return (opening_cents, False) if order.max_cents >= opening_cents else None
+        first = setup.increments.first_bid(opening_cents)    # never 0 (C. civ. 1591)
+        return (first, False) if order.max_cents >= first else None
     amount = min(setup.increments.next_minimum(standing.amount_cents, opening_cents), order.max_cents)
     if amount > standing.amount_cents:
         return amount, False

@@ -29,10 +29,15 @@ class IncrementTable:
                 break
         return step
 
+    def first_bid(self, opening_bid_cents: int) -> int:
+        """The lowest first bid of a lot: its opening bid, or, for a lot without one, the table's
+        first step (a bid is a price, C. civ. 1591: never 0)."""
+        return opening_bid_cents if opening_bid_cents > 0 else self.rows[0][1]
+
     def next_minimum(self, current_cents: int | None, opening_bid_cents: int) -> int:
-        """The lowest acceptable bid: the opening bid first, then current + step."""
+        """The lowest acceptable bid: the first bid (`first_bid`), then current + step."""
         if current_cents is None:
-            return opening_bid_cents
+            return self.first_bid(opening_bid_cents)
         return current_cents + self.step(current_cents)
 
     def to_json(self) -> list[list[int]]:

@@ -21,6 +21,7 @@ from .errors import CheckFailed, InvalidValue
 from .identity import (DOCUMENT_TYPES, IdentityDocument, check_document_valid, check_of_age,
                        normalise_document_number)
 from .lots import LotNumber, parse_lot_number
+from .increments import DEFAULT_INCREMENTS, IncrementTable
 from .money import format_euros, parse_euros
 from .office import clean_email, required_text
 from .solvency import DEPOSIT_METHODS, SOLVENCY_KINDS, SolvencyProof
@@ -255,7 +256,7 @@ def clean_bid_requests(form: Mapping[str, str], default_phone: str,
                 errors[f"request_max_{row}"] = exc.message
                 continue
             if amount <= 0:
-                errors[f"request_max_{row}"] = "Le montant maximum doit être positif."
+                errors[f"request_max_{row}"] = "Le montant maximum est un prix : supérieur à 0 € (C. civ. 1591)."
                 continue
         phone = ""
         if kind == "phone":
@@ -273,6 +274,7 @@ class LotFacts:
     label: str
     opening_bid_cents: int
     withdrawn: bool
+    increments: IncrementTable = DEFAULT_INCREMENTS    # the sale's table: its first step opens a lot without an opening bid
 
 
 def check_bid_request(request: BidRequestInput, lot: LotFacts | None) -> None:
@@ -282,9 +284,14 @@ def check_bid_request(request: BidRequestInput, lot: LotFacts | None) -> None:
         raise InvalidValue(f"Le lot {request.lot.label} n'existe pas dans cette vente.", field=field_name)
     if lot.withdrawn:
         raise InvalidValue(f"Le lot {lot.label} est retiré de la vente.", field=field_name)
-    if request.kind == "absentee" and (request.max_amount_cents or 0) < lot.opening_bid_cents:
-        raise InvalidValue(f"Le montant maximum doit atteindre au moins la mise à prix du lot {lot.label} "
-                           f"({format_euros(lot.opening_bid_cents, with_cents=False)}).",
+    if request.kind != "absentee":
+        return
+    first = lot.increments.first_bid(lot.opening_bid_cents)
+    if (request.max_amount_cents or 0) < first:
+        # C. civ. 1591: an order bids a price; a lot without an opening bid starts at the first step.
+        what = "la mise à prix" if lot.opening_bid_cents > 0 else "la première enchère"
+        raise InvalidValue(f"Le montant maximum doit atteindre au moins {what} du lot {lot.label} "
+                           f"({format_euros(first, with_cents=False)}).",
                            field=f"request_max_{request.row}")
 
 
@@ -334,6 +341,9 @@ def clean_attestation(form: Mapping[str, str]) -> tuple[Attestation | None, dict
                     amount = parse_euros(form["solvency_amount"], field="solvency_amount")
                 except InvalidValue as exc:
                     errors["solvency_amount"] = exc.message
+                else:
+                    if amount <= 0:
+                        errors["solvency_amount"] = "Le montant de la garantie doit être supérieur à 0 €."
             method = form.get("solvency_method") or None
             if method is not None and method not in DEPOSIT_METHODS:
                 errors["solvency_method"] = "Choisissez le mode de versement."

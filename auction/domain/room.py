@@ -339,6 +339,9 @@ def _check_bid(state, setup, args, lot_id: int, paddle: int, amount: int, source
         raise PaddleNotValid(f"Le panneau {paddle} est bloqué (défaut de paiement) : il ne peut pas enchérir.")
     if current is not None and current.paddle == paddle:
         raise AlreadyLeading(f"Le panneau {paddle} est déjà le plus offrant.")
+    if amount <= 0:
+        raise BidTooLow("Une enchère est un prix (C. civ. 1591) : son montant est un nombre entier de centimes "
+                        "supérieur à 0.")
     if amount < minimum:
         raise BidTooLow(f"Enchère trop basse : le minimum est {format_euros(minimum)}.")
     return {"lot_id": lot_id, "paddle": paddle, "amount_cents": amount, "source": source}
@@ -374,12 +377,9 @@ def _hammer(state, setup, args, actor) -> Decision:
     payload: dict[str, Any] = {"lot_id": lot_id, "paddle": current.paddle, "amount_cents": current.amount_cents,
                                "registration_id": setup.paddles[current.paddle].registration_id}
     if state.calls < CALLS_BEFORE_HAMMER:
-        if not args.get("reason"):
-            raise HammerNeedsCalls(f"Adjudication après trois criées (CPCE R221-38) : "
-                                   f"{state.calls} faite{'s' if state.calls > 1 else ''}.")
-        if actor.role is not Role.OFFICER:
-            raise OfficerRequired("Seul le commissaire de justice peut adjuger avant la troisième criée.")
-        payload.update(early=True, reason=_reason(args))
+        # CPCE R221-38: after three calls, with no exception for anyone, the officer included.
+        raise HammerNeedsCalls(f"Adjudication après trois criées (CPCE R221-38), sans exception : "
+                               f"{state.calls} faite{'s' if state.calls > 1 else ''} sur {CALLS_BEFORE_HAMMER}.")
     return "hammer", payload
 
 

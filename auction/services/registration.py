@@ -20,6 +20,7 @@ from auction.domain.errors import DomainError
 from auction.domain.lots import LotNumber
 from auction.domain.bidder_checks import CheckFacts, CheckResult, OtherRegistration, check_email_confirmed, run_checks
 from auction.domain.identity import IdentityDocument, fold_name, mask_document_number
+from auction.domain.increments import DEFAULT_INCREMENTS, IncrementTable
 from auction.domain.registration import Attestation, LotFacts, RegistrationInput, check_bid_request
 from auction.domain.registration_rules import PaddleRanges, next_paddle
 from auction.domain.solvency import SolvencyProof, SolvencyRule
@@ -79,10 +80,11 @@ async def register(sessions: async_sessionmaker[AsyncSession], sale_id: int, dat
             raise RegistrationRefused("Les inscriptions à cette vente sont closes.")
         lots = {LotNumber(lot.number, lot.number_suffix): lot for lot in await session.scalars(
             select(Lot).where(Lot.sale_id == sale_id))}
+        increments = IncrementTable.from_json(sale.increments) if sale.increments else DEFAULT_INCREMENTS
         for request in data.requests:
             lot = lots.get(request.lot)
-            check_bid_request(request, LotFacts(lot.label, lot.opening_bid_cents, lot.status == "withdrawn")
-                              if lot else None)
+            check_bid_request(request, LotFacts(lot.label, lot.opening_bid_cents, lot.status == "withdrawn",
+                                                increments) if lot else None)
 
         bidder = None
         if bidder_id is not None:

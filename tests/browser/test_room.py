@@ -20,6 +20,7 @@ from auction.services.demo import DEMO_LOGINS, WORKSHOP_LOTS
 pytestmark = pytest.mark.browser
 
 CLERK = next(login for login in DEMO_LOGINS if login.role is Role.CLERK)
+OFFICER = next(login for login in DEMO_LOGINS if login.role is Role.OFFICER)
 SALE_ID = 1
 TABLET = {"viewport": {"width": 1024, "height": 768}, "has_touch": True}
 SCREEN = {"viewport": {"width": 1920, "height": 1080}}
@@ -41,10 +42,10 @@ LOT_1_OPENING = (LOT_1_LOW // 2) * 100   # the demo's opening bid: half the low 
 
 # --- pages -------------------------------------------------------------------------------------
 
-def log_in(page: Page) -> None:
+def log_in(page: Page, login=CLERK) -> None:
     page.goto("/connexion")
-    page.get_by_label("Adresse électronique").fill(CLERK.email)
-    page.get_by_label("Mot de passe").fill(CLERK.password)
+    page.get_by_label("Adresse électronique").fill(login.email)
+    page.get_by_label("Mot de passe").fill(login.password)
     page.get_by_role("button", name="Se connecter").click()
     expect(page).to_have_url(re.compile(r"/bureau$"))
 
@@ -55,9 +56,9 @@ def watch_errors(page: Page, errors: list[str]) -> Page:
     return page
 
 
-def open_tablet(new_context, errors: list[str]) -> Page:
+def open_tablet(new_context, errors: list[str], login=CLERK) -> Page:
     page = watch_errors(new_context(**TABLET).new_page(), errors)
-    log_in(page)
+    log_in(page, login)
     page.goto(f"/bureau/ventes/{SALE_ID}/salle")
     expect(page.locator("#connection-state")).to_have_text("Connecté")
     expect(page.locator("#clerk")).to_have_attribute("data-state", "ready")
@@ -146,13 +147,13 @@ def test_clerk_sells_a_lot_and_the_display_follows(new_context):
     expect(alert).to_contain_text("Enchère trop basse")
     expect(display.locator("#display-amount")).to_have_text(euros(second))
 
-    # The hammer before three calls is refused, and a clerk is offered no way around it.
-    tablet.get_by_role("button", name="Adjugé", exact=True).click()
-    dialog = tablet.get_by_role("dialog")
-    expect(dialog).to_contain_text("0 criée sur 3")
-    dialog.get_by_role("button", name="Confirmer l'adjudication").click()
-    expect(alert).to_contain_text("Adjudication après trois criées")
-    expect(tablet.locator("#room-alert-action")).to_be_hidden()
+    # R221-38: *Adjugé* stays disabled until the third call (its shortcut does nothing either).
+    hammer = tablet.get_by_role("button", name="Adjugé", exact=True)
+    expect(hammer).to_be_disabled()
+    expect(hammer).to_have_attribute("title", re.compile("0 sur 3"))
+    tablet.keyboard.press("a")
+    dialog = tablet.locator("#hammer-dialog")
+    expect(dialog).to_be_hidden()
 
     # Three calls, then the hammer with the buyer's declared identity confirmed.
     call = tablet.locator("#call-button")
@@ -160,7 +161,10 @@ def test_clerk_sells_a_lot_and_the_display_follows(new_context):
         call.click()
         expect(call).to_have_text(label)
         expect(display.locator("#display-calls li.done")).to_have_count(done)
+        if done < 3:
+            expect(hammer).to_be_disabled()
     expect(call).to_be_disabled()
+    expect(hammer).to_be_enabled()
 
     tablet.get_by_role("button", name="Adjugé", exact=True).click()
     expect(dialog).to_be_visible()
@@ -168,7 +172,6 @@ def test_clerk_sells_a_lot_and_the_display_follows(new_context):
     expect(dialog).to_contain_text("Nadia HADDAD")
     expect(dialog).to_contain_text("21 rue de Marseille, 69007 Lyon")
     expect(tablet.locator("#hammer-paddle")).to_have_text("2")
-    expect(tablet.locator("#hammer-calls-warning")).to_be_hidden()
     dialog.get_by_role("button", name="Confirmer l'adjudication").click()
 
     overlay = display.locator("#display-overlay")
@@ -184,6 +187,32 @@ def test_clerk_sells_a_lot_and_the_display_follows(new_context):
     expect(row).to_contain_text(f"Adjugé {euros(second)} au panneau 2")
     expect(row.get_by_role("button", name="Ouvrir ce lot (lot 1)")).to_be_disabled()
     expect(tablet.get_by_role("button", name=re.compile(r"^Lot suivant"))).to_have_text("Lot suivant (2)")
+    assert errors == []
+
+
+def test_r221_38_hammer_disabled_until_third_call_for_the_officer_too(new_context):
+    """No early hammer, even for the officer: the tablet offers none, and the server refuses one."""
+    errors: list[str] = []
+    tablet = open_tablet(new_context, errors, OFFICER)
+    put_a_lot_on_the_block(tablet)
+    leader = tablet.locator("#leader-paddle")
+    paddle = 3 if leader.count() and leader.text_content() == "Panneau 3" else 1
+    type_paddle(tablet, paddle)
+    tablet.locator("#bid-next").click()
+    expect(tablet.locator("#leader-paddle")).to_have_text(f"Panneau {paddle}")   # a new bid: calls start again
+    hammer = tablet.get_by_role("button", name="Adjugé", exact=True)
+    call = tablet.locator("#call-button")
+    for done in range(3):
+        expect(hammer).to_be_disabled()
+        expect(hammer).to_have_attribute("title", re.compile(f"{done} sur 3"))
+        call.click()
+        expect(tablet.locator("#calls-progress li.done")).to_have_count(done + 1)
+    expect(hammer).to_be_enabled()
+    expect(hammer).to_have_attribute("title", "")
+    hammer.click()
+    tablet.get_by_role("button", name="Confirmer l'adjudication").click()
+    expect(tablet.locator("#room-notice")).to_contain_text("adjugé")
+    expect(tablet.locator("#lot-picker")).to_be_visible()
     assert errors == []
 
 

@@ -95,6 +95,19 @@ def test_an_order_below_the_opening_bid_never_bids():
     assert room.bids() == [] and room.state.current_bid is None
 
 
+def test_c_civ_1591_an_order_on_a_lot_without_opening_bid_starts_at_the_first_step():
+    """Lot 4 has no opening bid: the order's first bid is the table's first step (5 €), never 0."""
+    room = BookRoom(order(12, 20, lot_id=4))
+    room.do("open_lot", lot_id=4)
+    assert room.bids() == [(12, 5, "absentee")]
+
+
+def test_c_civ_1591_an_order_below_the_first_step_never_bids():
+    room = BookRoom(AbsenteeOrder(12, 4, 12, 4_99, BEFORE_SALE))
+    room.do("open_lot", lot_id=4)
+    assert room.bids() == [] and room.state.current_bid is None
+
+
 def test_an_order_meeting_a_room_bid_of_the_same_amount_wins_it():
     """Of two equal bids the earlier wins: the order, taken before the sale, precedes the room bid of
     exactly its maximum. The log keeps both; the order's is marked as a tie."""

@@ -19,6 +19,14 @@ def test_next_minimum():
     assert DEFAULT_INCREMENTS.next_minimum(150_00, 150_00) == 160_00
 
 
+def test_c_civ_1591_a_lot_without_opening_bid_starts_at_the_first_step():
+    assert DEFAULT_INCREMENTS.first_bid(0) == 5_00
+    assert DEFAULT_INCREMENTS.next_minimum(None, 0) == 5_00
+    assert DEFAULT_INCREMENTS.first_bid(1) == 1          # any opening bid above 0 stands as it is
+    assert DEFAULT_INCREMENTS.next_minimum(None, 1) == 1
+    assert IncrementTable.from_json([[0, 100], [10_000, 1_000]]).next_minimum(None, 0) == 100
+
+
 def test_a_sale_may_have_its_own_table():
     table = IncrementTable.from_json([[0, 100], [10_000, 1_000]])
     assert table.next_minimum(9_999, 0) == 10_099

@@ -7,6 +7,7 @@ import pytest
 from auction.domain.errors import InvalidValue
 from auction.domain.lots import LotNumber
 from auction.domain.identity import IdentityDocument
+from auction.domain.increments import IncrementTable
 from auction.domain.registration import (BidRequestInput, LotFacts, check_bid_request, clean_attestation,
                                          clean_registration)
 from auction.domain.solvency import SolvencyProof
@@ -112,7 +113,10 @@ def test_bid_requests_are_taken_with_the_registration():
     ({"request_lot_1": "douze", "request_max_1": "10"}, "request_lot_1", "Numéro de lot"),
     ({"request_lot_1": "3"}, "request_max_1", "montant maximum"),
     ({"request_lot_1": "3", "request_max_1": "beaucoup"}, "request_max_1", "Montant illisible"),
-    ({"request_lot_1": "3", "request_max_1": "0"}, "request_max_1", "positif"),
+    ({"request_lot_1": "3", "request_max_1": "0"}, "request_max_1", "supérieur à 0 € (C. civ. 1591)"),
+    ({"request_lot_1": "3", "request_max_1": "0,00"}, "request_max_1", "supérieur à 0 € (C. civ. 1591)"),
+    ({"request_lot_1": "3", "request_max_1": "-5"}, "request_max_1", "positif"),
+    ({"request_lot_1": "3", "request_max_1": "0,001"}, "request_max_1", "deux décimales"),
     ({"request_lot_1": "3", "request_max_1": "10", "request_lot_2": "3", "request_max_2": "20"}, "request_lot_2",
      "déjà à la ligne 1"),
     ({"request_lot_1": "3", "request_kind_1": "fax"}, "request_kind_1", "ordre d'achat ou téléphone"),
@@ -133,6 +137,18 @@ def test_a_bid_request_must_name_a_lot_of_the_sale_on_offer_and_reach_its_openin
         check_bid_request(request, LotFacts("3", 750_00, False))
     assert refused.value.field == "request_max_1"
     check_bid_request(BidRequestInput(LotNumber(3), "phone", None, "0612345678", 1), LotFacts("3", 750_00, False))
+
+
+def test_c_civ_1591_an_order_on_a_lot_without_opening_bid_reaches_the_first_step():
+    facts = LotFacts("3", 0, False)
+    with pytest.raises(InvalidValue, match="première enchère du lot 3") as refused:
+        check_bid_request(BidRequestInput(LotNumber(3), "absentee", 4_99, "", 1), facts)
+    assert "5 €" in refused.value.message.replace("\u00a0", " ")
+    check_bid_request(BidRequestInput(LotNumber(3), "absentee", 5_00, "", 1), facts)
+    own_table = LotFacts("3", 0, False, IncrementTable.from_json([[0, 20_00]]))
+    with pytest.raises(InvalidValue):
+        check_bid_request(BidRequestInput(LotNumber(3), "absentee", 19_99, "", 1), own_table)
+    check_bid_request(BidRequestInput(LotNumber(3), "absentee", 20_00, "", 1), own_table)
 
 
 def test_the_clerks_attestation_form():

@@ -1,4 +1,6 @@
 """The rules of the live room, one test per rule, named after the article that sets it."""
+from dataclasses import replace
+
 import pytest
 
 from auction.domain.room import (AlreadyLeading, BidTooLow, CallsComplete, HammerNeedsCalls, InvalidCommand,
@@ -6,9 +8,9 @@ from auction.domain.room import (AlreadyLeading, BidTooLow, CallsComplete, Hamme
                                  OfficerRequired, PaddleNotValid, ReasonRequired, ReofferNotAllowed, SaleAlreadyOpen,
                                  SaleEnded, SaleNotOpen, SalePaused, StopRuleReached, UnknownLot, decide, replay)
 from auction.domain.roles import Role
-from auction.domain.room import Actor
+from auction.domain.room import Actor, PaddleInfo
 
-from .room_fixtures import OFFICER, Room
+from .room_fixtures import OFFICER, SETUP, Room
 
 
 @pytest.fixture
@@ -46,6 +48,33 @@ def test_next_bid_is_current_plus_the_increment_step(room):
     assert room.state.next_minimum(room.setup) == 205_00
     room.do("bid", paddle=1, amount_cents=205_00)    # 200–499 €: step 50 €
     assert room.state.next_minimum(room.setup) == 255_00
+
+
+def test_c_civ_1591_a_bid_is_never_0(room):
+    room.do("open_lot", lot_id=4)                       # no opening bid: the first step, 5 €
+    assert room.state.next_minimum(room.setup) == 5_00
+    for amount in (0, -1, -5_00):
+        with pytest.raises(BidTooLow, match="C. civ. 1591"):
+            room.do("bid", paddle=1, amount_cents=amount)
+    with pytest.raises(BidTooLow, match="5,00"):
+        room.do("bid", paddle=1, amount_cents=4_99)
+    with pytest.raises(InvalidCommand):
+        room.do("bid", paddle=1, amount_cents=5.5)      # whole cents only
+    room.do("bid", paddle=1, amount_cents=5_00)
+    assert room.state.current_bid.amount_cents == 5_00
+
+
+def test_c_civ_1591_an_online_bid_is_never_0_and_stands_at_the_first_step():
+    room = Room(replace(SETUP, paddles={**SETUP.paddles, 501: PaddleInfo(501, 601, "online", user_id=9)}))
+    room.do("open_sale")
+    room.do("open_lot", lot_id=4)
+    for amount in (0, -1):
+        with pytest.raises(BidTooLow, match="C. civ. 1591"):
+            room.do("bid", Actor(9, Role.BIDDER), paddle=501, amount_cents=amount)
+    with pytest.raises(BidTooLow):
+        room.do("bid", Actor(9, Role.BIDDER), paddle=501, amount_cents=4_99)
+    event = room.do("bid", Actor(9, Role.BIDDER), paddle=501, amount_cents=5_00)
+    assert event.payload["source"] == "online" and event.payload["amount_cents"] == 5_00
 
 
 def test_the_clerk_may_enter_any_higher_amount(room):
@@ -105,15 +134,27 @@ def test_r221_38_no_hammer_without_a_bid(room):
         room.do("call")
 
 
-def test_r221_38_only_the_officer_hammers_early_and_with_a_reason(room):
+def test_r221_38_hammer_refused_before_third_call(room):
+    """No exception for anyone: neither the clerk nor the officer, with or without a reason."""
     room.do("open_lot", lot_id=1)
     room.do("bid", paddle=1, amount_cents=100_00)
-    with pytest.raises(OfficerRequired):
-        room.do("hammer", reason="salle vide")
-    with pytest.raises(HammerNeedsCalls):
-        room.do("hammer", actor=OFFICER)
-    event = room.do("hammer", actor=OFFICER, reason="plus aucun enchérisseur en salle")
-    assert event.payload["early"] is True and event.payload["reason"] == "plus aucun enchérisseur en salle"
+    for made in range(3):
+        for actor in (OFFICER, Actor(2, Role.CLERK)):
+            with pytest.raises(HammerNeedsCalls, match="sans exception"):
+                room.do("hammer", actor=actor)
+            with pytest.raises(HammerNeedsCalls):
+                room.do("hammer", actor=actor, reason="plus aucun enchérisseur en salle")
+        room.do("call")
+    assert room.state.calls == 3 and room.state.lot_id == 1
+
+
+def test_r221_38_the_officer_hammers_after_the_third_call(room):
+    room.do("open_lot", lot_id=1)
+    room.do("bid", paddle=1, amount_cents=100_00)
+    for _ in range(3):
+        room.do("call")
+    event = room.do("hammer", actor=OFFICER, reason="ignored: no early hammer exists")
+    assert event.payload == {"lot_id": 1, "paddle": 1, "amount_cents": 100_00, "registration_id": 101}
 
 
 def test_l221_4_stop_rule_warns_before_a_further_lot_of_a_covered_case(room):

@@ -54,11 +54,16 @@ def test_invariants_hold_for_any_command_sequence(steps):
             name, args = "bid", {**args, "amount_cents": minimum if minimum is not None else 0}
         before_seq = room.state.seq
         current = room.state.current_bid
+        calls_before = room.state.calls
         try:
             event = room.do(name, actor, **args)
         except RoomError:
             assert room.state.seq == before_seq   # an error never changes the state
             continue
+        if event.kind == "hammer":
+            # R221-38: never before the third call, whoever asks and whatever the reason
+            assert room.state.results[event.payload["lot_id"]].sold and current is not None
+            assert calls_before == 3 and "early" not in event.payload
         if event.kind == "bid":
             # each accepted bid is above the one it beats, and at least the next minimum
             assert current is None or event.payload["amount_cents"] > current.amount_cents

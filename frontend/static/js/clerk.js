@@ -199,7 +199,11 @@ function renderLot(lot, v, active) {
   call.textContent = v.calls >= 3 ? "Criées faites" : CALL_LABELS[v.calls];
   call.disabled = !active || !bid || v.calls >= 3;
   $("retract-bid").disabled = !active || !bid;
-  $("hammer-button").disabled = !active || !bid;
+  // CPCE R221-38: the hammer falls after the third call, for everyone (the officer included).
+  const hammerButton = $("hammer-button");
+  hammerButton.disabled = !active || !bid || v.calls < 3;
+  hammerButton.title = bid && v.calls < 3
+    ? `Adjudication après la troisième criée (CPCE R221-38) : ${v.calls} sur 3.` : "";
   $("pass-button").disabled = !active || !!bid;
   setHidden($("withdraw-button"), !isOfficer);
   $("withdraw-button").disabled = !active;
@@ -505,16 +509,6 @@ async function run(name, args = {}, { success } = {}) {
 /** The officer's way past a refusal, when the law allows one (with a written reason). */
 function overrideFor(error, name, args) {
   if (!isOfficer) return null;
-  if (error.code === "hammer_needs_calls" && name === "hammer") {
-    return {
-      label: "Adjuger maintenant (motif)",
-      run: () => askReason({
-        title: "Adjuger avant la troisième criée",
-        text: "L'adjudication se fait normalement après trois criées (CPCE R221-38). Indiquez pourquoi vous adjugez maintenant.",
-        confirm: "Adjuger maintenant",
-      }).then((reason) => reason && run("hammer", { reason }, { success: "Lot adjugé." })),
-    };
-  }
   if (error.code === "stop_rule_reached" && (name === "open_lot" || name === "put_up_again")) {
     return {
       label: "Ouvrir quand même (motif)",
@@ -599,7 +593,7 @@ function goNext() {
 
 function hammer() {
   const v = ui.view;
-  if (!v || !v.lot || !v.current_bid || $("hammer-button").disabled) return;
+  if (!v || !v.lot || !v.current_bid || v.calls < 3 || $("hammer-button").disabled) return;
   const bid = v.current_bid;
   ui.hammerSnapshot = { lotId: v.lot.id, amount: bid.amount_cents, paddle: bid.paddle, seq: bid.seq };
   $("hammer-lot").textContent = v.lot.label;
@@ -607,9 +601,6 @@ function hammer() {
   $("hammer-paddle").textContent = String(bid.paddle);
   $("hammer-name").textContent = v.leader ? v.leader.name : "—";
   $("hammer-address").textContent = v.leader ? v.leader.address : "—";
-  const warning = $("hammer-calls-warning");
-  warning.hidden = v.calls >= 3;
-  warning.textContent = `${v.calls} criée${v.calls > 1 ? "s" : ""} sur 3 : l'adjudication se fait après trois criées (CPCE R221-38).`;
   const dialog = $("hammer-dialog");
   dialog.returnValue = "";
   dialog.showModal();
@@ -623,7 +614,8 @@ $("hammer-dialog").addEventListener("close", () => {
   if (dialog.returnValue !== "confirm" || !snap) return;
   const v = ui.view;
   const bid = v && v.current_bid;
-  if (!bid || !v.lot || v.lot.id !== snap.lotId || bid.amount_cents !== snap.amount || bid.paddle !== snap.paddle) {
+  if (!bid || !v.lot || v.lot.id !== snap.lotId || bid.amount_cents !== snap.amount || bid.paddle !== snap.paddle
+      || v.calls < 3) {
     showError({ message: "L'enchère a changé pendant la confirmation : vérifiez avant d'adjuger." });
     return;
   }
