@@ -60,6 +60,19 @@ class CaseView:
                                  verification_on=self.funds.verification_on)
 
     @property
+    def received_cents(self) -> int:
+        """The proceeds received for the case so far (paid lots, paid defaulters' statements)."""
+        return sum(line.cents for line in self.funds.proceeds)
+
+    @property
+    def undistributed_cents(self) -> int:
+        """What reached the case after its plan was drafted (a defaulter's statement paid late): the
+        creditors' money, which the frozen plan does not share; 0 without a plan."""
+        if self.drafted is None:
+            return 0
+        return max(0, self.received_cents - self.drafted["proceeds_cents"])
+
+    @property
     def shown_plan(self) -> dict | None:
         """The drafted plan, else today's provisional one, as a payload (None if it cannot be computed)."""
         if self.drafted is not None:

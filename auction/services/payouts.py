@@ -135,6 +135,11 @@ async def settle_sale_if_done(tx, sale: Sale, on: date, *, user_id: int, now: da
     if any(balances.get(account, 0) for account in (journal.CASH, journal.CHEQUES, journal.TRANSFERS)) \
             or ledger.refunds_due_cents:
         return False
+    by_aux = ledger.balances()
+    if any(by_aux.get((journal.PROCEEDS, journal.case(case_id)), 0) for case_id in case_ids):
+        # a case is still owed money (a buyer's or a defaulter's) or holds some its plan did not share
+        # (a defaulter's statement paid after the plan): the creditors', never the office's
+        return False
     tx.append("sale_settled", {"on": on.isoformat(), "amount_cents": balances.get(journal.CLIENT_ACCOUNT, 0)},
               user_id=user_id, now=now)
     sale.status, sale.settled_at = "settled", now
