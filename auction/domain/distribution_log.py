@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from . import distribution_procedure as proc
+from . import record_copies
 from .bidlog import Event
 from .distribution import AmountLine, Plan
 
@@ -74,9 +75,14 @@ def fold(events: Iterable[Event]) -> dict[int, CaseLog]:
     """Case id → its distribution, from a sale's settlement log in order."""
     cases: dict[int, CaseLog] = {}
     for event in events:
+        p = event.payload
+        if event.kind == record_copies.KIND and p.get("case_id") is not None:
+            # A copy of the sale record charged to a case: a cost of the sale (A444-6).
+            cases.setdefault(p["case_id"], CaseLog(p["case_id"])).costs.append(
+                AmountLine(record_copies.cost_label(p), p["fee_cents"], record_copies.ARTICLE))
+            continue
         if event.kind not in DISTRIBUTION_KINDS:
             continue
-        p = event.payload
         case = cases.setdefault(p["case_id"], CaseLog(p["case_id"]))
         match event.kind:
             case "cost_recorded":

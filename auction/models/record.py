@@ -1,7 +1,6 @@
 """What is kept of the sale record (procès-verbal de vente): never its text, which is derived from
 the bid log, but per closed session the log's head and the digest of the document then rendered,
-its signature, the copies delivered (their fee reaches the costs statement) and the register
-number. Every table here is append-only: the database refuses UPDATE and DELETE (migration 0015)."""
+its signature and the register number (the copies delivered are in the settlement log). Every table here is append-only: the database refuses UPDATE and DELETE (migration 0015)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -50,7 +49,11 @@ class RecordSignature(Base):
 
 
 class RecordCopy(Base):
-    """A certified copy of the record, or an extract (one lot, one buyer), and its fee (A444-6)."""
+    """A certified copy of the record, or an extract (one lot, one buyer), and its fee (A444-6).
+
+    Unused: copies are recorded in the sale's settlement log (`record_copy_issued`, see
+    `auction/domain/record_copies.py`), where the distribution's fold finds their fee for the costs
+    statement. The table stays for the migrations' history (0015); nothing writes to it."""
 
     __tablename__ = "record_copies"
 
