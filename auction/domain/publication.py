@@ -9,7 +9,10 @@ it goes live. Each check names its article; days are calendar days in Europe/Par
   same number in the next month, or on that month's last day (CPC 641); a delay in days does not
   count its first day (CPC 640). The forced sale may take place from the day after the window.
 - CPCE R221-34 — posters at the town hall of each debtor's commune and at the place of sale, put up
-  at least eight days before the sale: the sale's date less the poster's date is eight or more.
+  once the amicable-sale window has run out (of the cases of that commune, of every case at the place
+  of sale: a poster put up during the window, or while it cannot be computed, does not count) and at
+  least eight days before the sale: the sale's date less the poster's date is eight or more. A sale
+  less than nine days after the window leaves no day for a poster: the check fails at once.
 - CPCE R221-35 — each debtor told the place, day and time at least eight days before, likewise.
 
 A check is `passed`, `pending` (not done yet, and there is still time: its last day is not past) or
@@ -156,6 +159,7 @@ class PosterFact:
     done_at: datetime
     content: NoticeContent                # of the notice the poster displayed
     commune: Commune | None = None        # the town hall's, for poster_town_hall
+    act_id: int | None = None             # the recorded act, to say on the page why it does not count
 
 
 @dataclass(frozen=True)
@@ -274,9 +278,93 @@ def required_communes(cases: Iterable[CaseFacts]) -> list[Commune]:
     return list(seen.values())
 
 
+@dataclass(frozen=True)
+class PosterWindow:
+    """When a poster may count (R221-34): from the day after the amicable-sale window of every case it
+    announces has run out (the cases of the town hall's commune; every case at the place of sale)."""
+    first_day: date | None                # None: a window cannot be computed (`unknown` says which)
+    latest: tuple[str, date] | None       # the case whose window ends last, and that last day
+    unknown: tuple[str, ...] = ()         # cases whose window cannot be computed yet
+
+
+def known_window_end(case: CaseFacts) -> date | None:
+    """The window's last day, or None while it cannot be computed: no notification date, or an offer
+    not yet received by every creditor (their fifteen days have not started)."""
+    if case.notified_on is None:
+        return None
+    for offer in case.offers:
+        received = {letter.creditor_id for letter in offer.letters if letter.received_on is not None}
+        if any(creditor_id not in received for creditor_id in case.creditor_ids):
+            return None
+    return amicable_window_end(case.notified_on, case.offers)
+
+
+def poster_window(cases: Iterable[CaseFacts]) -> PosterWindow:
+    ends = [(case.reference, known_window_end(case)) for case in cases]
+    unknown = tuple(reference for reference, end in ends if end is None)
+    known = [(reference, end) for reference, end in ends if end is not None]
+    latest = max(known, key=lambda item: item[1]) if known else None
+    if unknown or latest is None:
+        return PosterWindow(None, latest, unknown)
+    return PosterWindow(latest[1] + timedelta(days=1), latest, ())
+
+
+def _window_reason(poster_day: date, window: PosterWindow) -> str | None:
+    """Why a poster put up on `poster_day` does not count, or None when the window allows it."""
+    if window.first_day is None:
+        return (f"le délai de vente amiable du dossier {', '.join(window.unknown)} ne peut pas encore être calculé "
+                "(signification de l'acte de saisie ou réception des lettres aux créanciers non enregistrée) : une "
+                "affiche ne compte qu'apposée après son expiration")
+    if poster_day < window.first_day:
+        reference, end = window.latest
+        return (f"apposée le {poster_day:%d/%m/%Y}, pendant le délai de vente amiable du dossier {reference} "
+                f"(jusqu'au {end:%d/%m/%Y} inclus) : elle ne compte pas, une affiche ne peut être apposée qu'une "
+                f"fois ce délai expiré, à partir du {window.first_day:%d/%m/%Y}")
+    return None
+
+
+def _poster_check(key: str, label: str, where: str, done: Sequence[date], window: PosterWindow, sale_day: date,
+                  today: date) -> CheckResult:
+    """R221-34: a poster put up once the amicable-sale window has run out, and at least eight days
+    before the sale. `done`: the days of the posters of this notice at `where`."""
+    last_day = sale_day - timedelta(days=POSTER_DAYS_BEFORE)
+    counted = [day for day in done if _window_reason(day, window) is None]
+    if counted:
+        return _by_deadline(key, ARTICLE_POSTERS, label, counted, sale_day, POSTER_DAYS_BEFORE, today,
+                            f"affiche apposée {where}")
+    early = [f"l'affiche {where} {_window_reason(day, window)}" for day in sorted(done)[-1:]]
+    said = (" " + "; ".join(early) + ".") if early else ""
+    if window.first_day is not None and window.first_day > last_day:
+        reference, end = window.latest
+        earliest = window.first_day + timedelta(days=POSTER_DAYS_BEFORE)
+        return CheckResult(key, ARTICLE_POSTERS, label, FAILED,
+                           f"{ARTICLE_POSTERS} : le délai de vente amiable du dossier {reference} court jusqu'au "
+                           f"{end:%d/%m/%Y} inclus et l'affiche doit être apposée après lui et huit jours au moins "
+                           f"avant la vente, au plus tard le {last_day:%d/%m/%Y} : c'est impossible ; la vente ne "
+                           f"peut avoir lieu avant le {earliest:%d/%m/%Y}.{said}", last_day)
+    if today <= last_day:
+        when = (f"entre le {window.first_day:%d/%m/%Y} (après le délai de vente amiable) et le {last_day:%d/%m/%Y}"
+                if window.first_day is not None else f"au plus tard le {last_day:%d/%m/%Y}, après le délai de vente "
+                                                      "amiable")
+        return CheckResult(key, ARTICLE_POSTERS, label, PENDING,
+                           f"{ARTICLE_POSTERS} : à faire {when} ({POSTER_DAYS_BEFORE} jours au moins avant la "
+                           f"vente).{said}", last_day)
+    return CheckResult(key, ARTICLE_POSTERS, label, FAILED,
+                       f"{ARTICLE_POSTERS} : non fait après le délai de vente amiable, et le dernier jour possible "
+                       f"était le {last_day:%d/%m/%Y} ({POSTER_DAYS_BEFORE} jours avant la vente).{said}", last_day)
+
+
+def _cases_of(facts: PublicityFacts, poster_kind: str, commune: Commune | None) -> list[CaseFacts]:
+    if poster_kind == "poster_town_hall":
+        return [case for case in facts.cases if commune is not None and case.commune.key == commune.key]
+    return list(facts.cases)
+
+
 def check_posters(facts: PublicityFacts, now: datetime) -> list[CheckResult]:
     """A poster counts when the notice it displayed gave the same place, day, time and goods as the
-    notice to be published now (a poster of an earlier date or place does not)."""
+    notice to be published now (a poster of an earlier date or place does not), and when it was put
+    up after the amicable-sale window of the cases it announces (R221-34; `poster_standing` says why
+    one does not count)."""
     today = paris_day(now)
     terms = facts.notice.poster_terms
     valid = [p for p in facts.posters if p.content.poster_terms == terms]
@@ -284,14 +372,24 @@ def check_posters(facts: PublicityFacts, now: datetime) -> list[CheckResult]:
     for commune in required_communes(facts.cases):
         done = [paris_day(p.done_at) for p in valid
                 if p.kind == "poster_town_hall" and p.commune is not None and p.commune.key == commune.key]
-        results.append(_by_deadline(f"poster_town_hall:{commune.key}", ARTICLE_POSTERS,
-                                    f"Affiche à la mairie de {commune.label}", done, facts.sale_day,
-                                    POSTER_DAYS_BEFORE, today, f"affiche apposée à la mairie de {commune.label}"))
+        window = poster_window(_cases_of(facts, "poster_town_hall", commune))
+        results.append(_poster_check(f"poster_town_hall:{commune.key}", f"Affiche à la mairie de {commune.label}",
+                                     f"à la mairie de {commune.label}", done, window, facts.sale_day, today))
     done = [paris_day(p.done_at) for p in valid if p.kind == "poster_sale_place"]
-    results.append(_by_deadline("poster_sale_place", ARTICLE_POSTERS, "Affiche au lieu de la vente", done,
-                                facts.sale_day, POSTER_DAYS_BEFORE, today,
-                                f"affiche apposée au lieu de la vente ({facts.sale_place_label})"))
+    results.append(_poster_check("poster_sale_place", "Affiche au lieu de la vente",
+                                 f"au lieu de la vente ({facts.sale_place_label})", done,
+                                 poster_window(facts.cases), facts.sale_day, today))
     return results
+
+
+def poster_standing(facts: PublicityFacts, poster: PosterFact) -> str | None:
+    """Why a recorded poster does not count for the notice to be published (French, names the
+    article), or None when it counts (if put up early enough: `check_posters` says)."""
+    if poster.content.poster_terms != facts.notice.poster_terms:
+        return (f"{ARTICLE_POSTERS} : ne compte pas, l'affiche reprend un autre avis (date, lieu ou nature des biens "
+                "différents de l'avis en vigueur).")
+    reason = _window_reason(paris_day(poster.done_at), poster_window(_cases_of(facts, poster.kind, poster.commune)))
+    return f"{ARTICLE_POSTERS} : {reason}." if reason else None
 
 
 def check_debtor_notices(facts: PublicityFacts, now: datetime) -> list[CheckResult]:

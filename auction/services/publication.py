@@ -91,7 +91,8 @@ async def facts_for(session: AsyncSession, sale: Sale, snapshot: NoticeSnapshot)
     acts = await session.scalars(select(PublicationAct).where(
         PublicationAct.sale_id == sale.id, PublicationAct.kind.in_(("poster_town_hall", "poster_sale_place"))))
     posters = tuple(rules.PosterFact(a.kind, a.done_at, _content(snapshot_of_notice(a.notice)),
-                                     rules.Commune(a.commune_postcode, a.commune_city) if a.commune_city else None)
+                                     rules.Commune(a.commune_postcode, a.commune_city) if a.commune_city else None,
+                                     act_id=a.id)
                     for a in acts)
     told = await session.scalars(select(DebtorNotice).where(DebtorNotice.sale_id == sale.id))
     debtor_notices = tuple(rules.DebtorNoticeFact(n.case_id, n.told_on, _content(snapshot_of_notice(n.notice)))

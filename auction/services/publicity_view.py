@@ -55,6 +55,7 @@ class PublicityView:
     tariff_note: str | None = None
     blocking_announce: list[CheckResult] = field(default_factory=list)
     blocking_go_live: list[CheckResult] = field(default_factory=list)
+    poster_notes: dict[int, str] = field(default_factory=dict)   # act id → why that poster does not count
 
     @property
     def overridden(self) -> set[str]:
@@ -91,7 +92,10 @@ async def publicity_view(sessions: async_sessionmaker[AsyncSession], sale_id: in
         else:
             snapshot = snapshot_of(sale, await draft_summary(session, sale))
         text = await notice_text(sessions, session, sale, snapshot, notice.version if notice else None, base_url)
-        results = rules.evaluate(await facts_for(session, sale, snapshot), now)
+        facts = await facts_for(session, sale, snapshot)
+        results = rules.evaluate(facts, now)
+        poster_notes = {p.act_id: note for p in facts.posters
+                        if p.act_id is not None and (note := rules.poster_standing(facts, p)) is not None}
         cases = await sale_cases(session, sale.id)
         notices = list(await session.scalars(select(SaleNotice).where(SaleNotice.sale_id == sale.id)
                                              .order_by(SaleNotice.version.desc())))
@@ -110,7 +114,7 @@ async def publicity_view(sessions: async_sessionmaker[AsyncSession], sale_id: in
                          results=results, overrides=overrides, all_overrides=all_overrides, acts=acts, debtor_notices=told,
                          tariff=found.tariff, tariff_note=found.note,
                          blocking_announce=rules.blocking(results, (), ANNOUNCE),
-                         blocking_go_live=rules.blocking(results, overridden, GO_LIVE))
+                         blocking_go_live=rules.blocking(results, overridden, GO_LIVE), poster_notes=poster_notes)
 
 
 # --- what the public sees ---------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 In 2026 Paris changes to summer time on Sunday 29 March (02:00 → 03:00) and back on Sunday
 25 October (03:00 → 02:00).
 """
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -13,7 +13,7 @@ from auction.domain.publication import (ANNOUNCE, FAILED, GO_LIVE, PASSED, PENDI
                                         OverrideRefused, PosterFact, PublicityFacts,
                                         amicable_window_end, blocking, check_act_moment, check_amicable_window,
                                         check_debtor_notices, check_posters, clean_override_reason, evaluate,
-                                        paris_day, require_clear)
+                                        paris_day, poster_standing, require_clear)
 from auction.domain.roles import Role
 from auction.formats import PARIS
 
@@ -141,8 +141,10 @@ def test_R221_34_eight_calendar_days_across_the_change_to_summer_time():
     sale = paris(2026, 4, 2, 14)
     done = paris(2026, 3, 25, 14, 30)
     assert (sale - done).total_seconds() < 8 * 24 * 3600
-    assert {r.status for r in check_posters(facts(sale, posters(done, sale)), paris(2026, 3, 30))} == {PASSED}
-    assert {r.status for r in check_posters(facts(sale, posters(paris(2026, 3, 26, 8), sale)), paris(2026, 3, 30))} == {FAILED}
+    winter = [case(notified_on=date(2026, 1, 10))]
+    assert {r.status for r in check_posters(facts(sale, posters(done, sale), cases=winter), paris(2026, 3, 30))} == {PASSED}
+    assert {r.status for r in check_posters(facts(sale, posters(paris(2026, 3, 26, 8), sale), cases=winter),
+                                            paris(2026, 3, 30))} == {FAILED}
 
 
 def test_R221_34_a_poster_put_up_just_after_midnight_counts_on_its_paris_day():
@@ -150,7 +152,10 @@ def test_R221_34_a_poster_put_up_just_after_midnight_counts_on_its_paris_day():
     sale = paris(2026, 4, 4, 14)
     done = datetime(2026, 3, 28, 0, 30, tzinfo=PARIS)
     assert done.astimezone(timezone.utc).date() == date(2026, 3, 27)
-    assert {r.status for r in check_posters(facts(sale, posters(done, sale)), paris(2026, 3, 30))} == {FAILED}
+    winter = [case(notified_on=date(2026, 1, 10))]
+    assert {r.status for r in check_posters(facts(sale, posters(done, sale), cases=winter), paris(2026, 3, 30))} == {FAILED}
+    assert {r.status for r in check_posters(facts(sale, posters(done - timedelta(days=1), sale), cases=winter),
+                                            paris(2026, 3, 30))} == {PASSED}
     # and the same in autumn: 00:30 on 24 October (CEST) is the 23rd in UTC; sale on 31 October (CET)
     sale = paris(2026, 10, 31, 14)
     done = datetime(2026, 10, 24, 0, 30, tzinfo=PARIS)
@@ -188,6 +193,102 @@ def test_R221_34_a_poster_of_another_date_place_or_goods_does_not_count():
         assert by_key(check_posters(facts(sale, old), paris(2026, 11, 21)))["poster_sale_place"].status == PENDING
     same_but_spaced = [PosterFact("poster_sale_place", paris(2026, 11, 20), notice(sale, place=PLACE.upper()))]
     assert by_key(check_posters(facts(sale, same_but_spaced), paris(2026, 11, 21)))["poster_sale_place"].status == PASSED
+
+
+# --- R221-34: posters only once the amicable-sale window has run out --------------------------------
+# The default case was notified on 10 September 2026: its window runs to 10 October included.
+
+def test_r221_34_poster_during_amicable_window_does_not_count():
+    sale = paris(2026, 12, 12)
+    during = by_key(check_posters(facts(sale, posters(paris(2026, 10, 10, 9), sale)), paris(2026, 10, 15)))
+    for result in during.values():
+        assert result.status == PENDING
+        assert "pendant le délai de vente amiable du dossier SV-1" in result.message
+        assert "jusqu'au 10/10/2026 inclus" in result.message and "elle ne compte pas" in result.message
+        assert "entre le 11/10/2026" in result.message and "04/12/2026" in result.message
+    after = check_posters(facts(sale, posters(paris(2026, 10, 11, 9), sale)), paris(2026, 10, 15))
+    assert {r.status for r in after} == {PASSED}
+
+
+def test_r221_34_poster_during_amicable_window_fails_once_the_last_day_is_past():
+    sale = paris(2026, 12, 12)
+    late = check_posters(facts(sale, posters(paris(2026, 10, 10, 9), sale)), paris(2026, 12, 5))
+    assert {r.status for r in late} == {FAILED}
+    assert all("pendant le délai de vente amiable" in r.message for r in late)
+
+
+def test_r221_34_the_window_ends_on_its_paris_day():
+    sale = paris(2026, 12, 12)
+    just_before = datetime(2026, 10, 10, 23, 50, tzinfo=PARIS)
+    just_after = datetime(2026, 10, 11, 0, 10, tzinfo=PARIS)          # 22:10 UTC on the 10th
+    assert just_after.astimezone(timezone.utc).date() == date(2026, 10, 10)
+    assert {r.status for r in check_posters(facts(sale, posters(just_before, sale)), paris(2026, 10, 15))} == {PENDING}
+    assert {r.status for r in check_posters(facts(sale, posters(just_after, sale)), paris(2026, 10, 15))} == {PASSED}
+
+
+def test_r221_34_poster_during_the_creditors_fifteen_days_does_not_count():
+    # an offer: the month (10 October) plus the creditors' fifteen days, to 25 October included (R221-31)
+    offer = AmicableOffer(date(2026, 9, 20), (OfferLetter(10, date(2026, 9, 23)), OfferLetter(11, date(2026, 9, 24))))
+    sale = paris(2026, 12, 12)
+    cases = [case(offers=[offer])]
+    during = check_posters(facts(sale, posters(paris(2026, 10, 25, 18), sale), cases=cases), paris(2026, 10, 26))
+    assert {r.status for r in during} == {PENDING}
+    assert all("jusqu'au 25/10/2026 inclus" in r.message for r in during)
+    after = check_posters(facts(sale, posters(paris(2026, 10, 26, 8), sale), cases=cases), paris(2026, 10, 26))
+    assert {r.status for r in after} == {PASSED}
+
+
+def test_r221_34_poster_while_an_offer_awaits_a_creditors_receipt_does_not_count():
+    offer = AmicableOffer(date(2026, 9, 20), (OfferLetter(10, date(2026, 9, 23)), OfferLetter(11, None)))
+    sale = paris(2026, 12, 12)
+    result = by_key(check_posters(facts(sale, posters(paris(2026, 11, 2), sale), cases=[case(offers=[offer])]),
+                                  paris(2026, 11, 3)))["poster_sale_place"]
+    assert result.status == PENDING and "ne peut pas encore être calculé" in result.message
+
+
+def test_r221_34_poster_without_the_seizure_notification_date_does_not_count():
+    sale = paris(2026, 12, 12)
+    result = by_key(check_posters(facts(sale, posters(paris(2026, 11, 20), sale), cases=[case(notified_on=None)]),
+                                  paris(2026, 11, 21)))["poster_sale_place"]
+    assert result.status == PENDING and "SV-1" in result.message and "ne peut pas encore être calculé" in result.message
+
+
+def test_r221_34_a_sale_eight_days_after_the_window_leaves_no_day_for_a_poster():
+    # window to 10 October: a poster from 11 October, and eight days before the sale: the 19th at the earliest
+    possible = by_key(check_posters(facts(paris(2026, 10, 19)), paris(2026, 10, 5)))
+    assert possible["poster_sale_place"].status == PENDING
+    assert "entre le 11/10/2026" in possible["poster_sale_place"].message
+    assert "et le 11/10/2026" in possible["poster_sale_place"].message
+    impossible = by_key(check_posters(facts(paris(2026, 10, 18)), paris(2026, 10, 5)))
+    for result in impossible.values():
+        assert result.status == FAILED and "c'est impossible" in result.message
+        assert "avant le 19/10/2026" in result.message
+    assert blocking(evaluate(facts(paris(2026, 10, 18)), paris(2026, 10, 5)), (), ANNOUNCE)
+
+
+def test_r221_34_town_hall_poster_waits_for_its_communes_cases_the_sale_place_for_every_case():
+    # Villeurbanne's case: window to 10 October; Lyon's case, notified 1 October: to 1 November
+    sale = paris(2026, 12, 12)
+    cases = [case(case_id=1), case(case_id=2, commune=LYON, notified_on=date(2026, 10, 1))]
+    put_up = posters(paris(2026, 10, 20), sale) + [PosterFact("poster_town_hall", paris(2026, 10, 20), notice(sale), LYON)]
+    results = by_key(check_posters(facts(sale, put_up, cases=cases), paris(2026, 10, 21)))
+    assert results[f"poster_town_hall:{VILLEURBANNE.key}"].status == PASSED
+    assert results[f"poster_town_hall:{LYON.key}"].status == PENDING
+    assert "dossier SV-2" in results[f"poster_town_hall:{LYON.key}"].message
+    assert results["poster_sale_place"].status == PENDING
+    assert "dossier SV-2 (jusqu'au 01/11/2026 inclus)" in results["poster_sale_place"].message
+
+
+def test_r221_34_the_page_says_why_a_recorded_poster_does_not_count():
+    sale = paris(2026, 12, 12)
+    early = PosterFact("poster_sale_place", paris(2026, 10, 10, 9), notice(sale), act_id=7)
+    counted = PosterFact("poster_sale_place", paris(2026, 10, 11, 9), notice(sale), act_id=8)
+    other = PosterFact("poster_sale_place", paris(2026, 10, 20), notice(paris(2026, 12, 5)), act_id=9)
+    current = facts(sale, [early, counted, other])
+    reason = poster_standing(current, early)
+    assert reason.startswith("CPCE R221-34") and "pendant le délai de vente amiable" in reason
+    assert poster_standing(current, counted) is None
+    assert "autre avis" in poster_standing(current, other)
 
 
 # --- R221-35: the debtor told eight days before --------------------------------------------------

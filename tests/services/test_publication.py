@@ -109,7 +109,9 @@ async def test_a_failed_check_blocks_the_announcement_and_only_the_officer_overr
     sale_id = await draft(db, notified_on=date(2026, 11, 15))     # the month runs to 15 December
     with pytest.raises(ChecksFailed, match="L221-3") as refused:
         await publication.announce(db.sessions, sale_id, actor(people["clerk"]), NOW, BASE)
-    assert [r.key.split(":")[0] for r in refused.value.results] == ["amicable_window"]
+    # and no poster can count: they may only be put up after the window (R221-34)
+    assert [r.key.split(":")[0] for r in refused.value.results] == ["amicable_window", "poster_town_hall",
+                                                                      "poster_sale_place"]
     with pytest.raises(OverrideRefused):
         await publication.announce(db.sessions, sale_id, actor(people["clerk"]), NOW, BASE,
                                    override_reason="Le débiteur a renoncé par écrit à la vente amiable.")

@@ -13,7 +13,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from auction.domain.months import add_months
 from auction.domain.roles import Role
+from auction.formats import PARIS
 from auction.models import Case, PublicationAct, Sale, SaleNotice
 
 from ..conftest import csrf_from
@@ -143,6 +145,33 @@ async def test_posters_and_debtor_notices_with_proofs_then_the_poster_and_certif
     assert proof.status_code == 200 and proof.content == jpeg() and proof.headers["content-type"] == "image/jpeg"
     client.cookies.clear()
     assert (await client.get(f"{path}/preuves/actes/{act_id}")).status_code == 303      # staff only
+
+
+async def test_r221_34_poster_during_amicable_window_does_not_count_and_the_page_says_why(client, db, users, login):
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    notified = (now - timedelta(days=10)).astimezone(PARIS).date()     # the window runs some twenty days more
+    sale_id = await draft(db, starts_at=now + timedelta(days=60), notified_on=notified)
+    await login(client, users[Role.CLERK])
+    assert (await announce(client, sale_id)).status_code == 303
+    path = f"/bureau/ventes/{sale_id}/publicite"
+    page = await client.get(path)
+    assert "une affiche apposée pendant ce délai ne compte pas" in html.unescape(page.text)
+    today = now.astimezone(PARIS).date()
+    response = await client.post(f"{path}/affiches", data={
+        "csrf_token": await csrf_from(client, path), "where": "lieu-de-vente", "done_on": today.isoformat(),
+        "done_time": "00:01"}, files={"proof": ("affiche.jpg", jpeg(), "image/jpeg")})
+    assert response.status_code == 303, response.text
+    page = html.unescape((await client.get(path)).text)
+    assert "Ne compte pas." in page
+    assert f"apposée le {today:%d/%m/%Y}, pendant le délai de vente amiable" in page
+    first_day = add_months(notified, 1) + timedelta(days=1)
+    assert f"à partir du {first_day:%d/%m/%Y}" in page
+    async with db.sessions() as session:
+        act_id = await session.scalar(select(PublicationAct.id).where(PublicationAct.sale_id == sale_id,
+                                                                      PublicationAct.kind == "poster_sale_place"))
+    assert act_id is not None
+    row = re.search(r"<tr class=\"check-(\w+)\"><td>CPCE R221-34</td><td>Affiche au lieu de la vente</td>", page)
+    assert row.group(1) == "pending"
 
 
 async def test_a_proof_is_checked_by_its_content_and_a_refusal_keeps_the_form(client, db, users, login, sale_id):
