@@ -147,11 +147,17 @@ async def test_the_clerk_records_but_does_not_decide(client, login, users, sold)
     assert (await client.get(base + "/virements.xml")).status_code == 403
 
 
-async def test_deadlines_board_and_unknown_pages(client, login, users, sold):
+async def test_deadlines_board_and_unknown_pages(client, login, users, sold, db):
     await login(client, users[Role.CLERK])
     board = await client.get("/bureau/echeances")
     assert board.status_code == 200
     assert "Projet de répartition à notifier" in text(board) and "Dépassée" in text(board)   # the month has run
+    assert "Espèces à remettre en banque" not in text(board)
+    await payments.record_payment(db.sessions, sold["sale_id"], 1, PaymentForm("cash", 10_00), user_id=users[Role.CLERK].id,
+                                  now=utcnow(), command_id="cash-extra", confirm_refund=True)
+    board = text(await client.get("/bureau/echeances")).replace("\u202f", " ")
+    assert "Espèces à remettre en banque" in board and "10,00" in board
+    assert f'href="/bureau/ventes/{sold["sale_id"]}/caisse"' in board
     assert (await client.get(f"/bureau/ventes/{sold['sale_id']}/repartition/999999")).status_code == 404
     assert (await client.get("/bureau/ventes/999999/repartition")).status_code == 404
     assert (await client.get(f"/bureau/ventes/{sold['sale_id']}/repartition/abc")).status_code == 404
