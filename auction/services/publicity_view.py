@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.domain import publication as rules
 from auction.domain.publication import ANNOUNCE, GO_LIVE, CheckResult
+from auction.domain.publication_delays import DelayWarning, delay_warnings
 from auction.domain.solvency import SolvencyRule
 from auction.domain.sale_notice import LEGAL_BASIS, NoticeSnapshot, conditions_lines
 from auction.domain.tariff import Tariff
@@ -56,6 +57,7 @@ class PublicityView:
     blocking_announce: list[CheckResult] = field(default_factory=list)
     blocking_go_live: list[CheckResult] = field(default_factory=list)
     poster_notes: dict[int, str] = field(default_factory=dict)   # act id → why that poster does not count
+    delay_warnings: list[DelayWarning] = field(default_factory=list)   # CPC 642, for the officer
 
     @property
     def overridden(self) -> set[str]:
@@ -114,7 +116,8 @@ async def publicity_view(sessions: async_sessionmaker[AsyncSession], sale_id: in
                          results=results, overrides=overrides, all_overrides=all_overrides, acts=acts, debtor_notices=told,
                          tariff=found.tariff, tariff_note=found.note,
                          blocking_announce=rules.blocking(results, (), ANNOUNCE),
-                         blocking_go_live=rules.blocking(results, overridden, GO_LIVE), poster_notes=poster_notes)
+                         blocking_go_live=rules.blocking(results, overridden, GO_LIVE), poster_notes=poster_notes,
+                         delay_warnings=delay_warnings(facts.cases))
 
 
 # --- what the public sees ---------------------------------------------------------------------------

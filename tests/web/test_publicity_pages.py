@@ -5,7 +5,7 @@ import html
 import io
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from xml.etree import ElementTree
 
 import feedparser
@@ -295,3 +295,20 @@ async def test_the_officer_sets_the_sellers_vat_on_the_case_page_and_the_clerk_c
     assert off.status_code == 303
     async with db.sessions() as session:
         assert (await session.get(Case, case_id)).seller_vat_rate is None
+
+
+async def test_cpc_642_a_window_ending_on_a_saturday_is_shown_to_the_officer_and_a_friday_is_not(client, db, users,
+                                                                                                login):
+    saturday = await draft(db, starts_at=datetime(2027, 1, 16, 13, tzinfo=timezone.utc), notified_on=date(2026, 9, 10))
+    friday = await draft(db, starts_at=datetime(2027, 1, 16, 13, tzinfo=timezone.utc), notified_on=date(2026, 9, 9))
+    await login(client, users[Role.OFFICER])
+    page = html.unescape((await client.get(f"/bureau/ventes/{saturday}/publicite")).text)
+    assert "Délais qui expirent un samedi, un dimanche ou un jour férié (CPC 642)" in page
+    assert "expire le samedi 10/10/2026" in page and "lundi 12/10/2026" in page
+    page = html.unescape((await client.get(f"/bureau/ventes/{friday}/publicite")).text)
+    assert "(CPC 642)" not in page
+    async with db.sessions() as session:
+        sale = await session.get(Sale, saturday)
+        case_id = await session.scalar(select(Case.id).where(Case.reference.like(f"%{sale.reference}%")))
+    page = html.unescape((await client.get(f"/bureau/dossiers/{case_id}")).text)
+    assert "(CPC 642)" in page and "expire le samedi 10/10/2026" in page

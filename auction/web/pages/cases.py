@@ -9,11 +9,13 @@ from starlette.responses import RedirectResponse, Response
 from auction.domain.errors import InvalidValue
 from auction.domain.money import parse_euros
 from auction.domain.office import required_text
+from auction.domain.publication_delays import case_delay_warnings
 from auction.domain.inventory import ACT_KINDS
 from auction.domain.invoices import seller_vat_rate
 from auction.domain.room import Actor
 from auction.models import utcnow
 from auction.services import cases, catalogue, inventory, publication_acts
+from auction.services.publication import case_facts
 
 from ..access import STAFF, page
 from ..errors import error_page
@@ -108,6 +110,7 @@ async def case_page(request: Request, *, creditor_values=None, creditor_errors=N
     acts = await inventory.acts_of_case(request.app.state.db.sessions, case.id)
     return render(request, "staff/case.html", {
         "case": case, "lots": lots, "acts": acts, "act_kinds": ACT_KINDS,
+        "delay_warnings": case_delay_warnings(case_facts(case)),
         "values": creditor_values or {"role": "opposing" if case.creditors else "seizing"},
         "errors": creditor_errors or {},
         "form": form, "form_values": values or {}, "form_errors": errors or {},
