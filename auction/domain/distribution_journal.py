@@ -1,7 +1,8 @@
 """The distribution's entries in the sale's journal (`journal.py` registers them through `posting`).
 
 - a payout: the case's proceeds payable (467100, aux D<case>) paid out of the client account (512000);
-- a deposit at the Caisse des dépôts: the same, the money going to the CDC;
+- a deposit at the Caisse des dépôts: the same, the money going to the CDC less the deposit's fee
+  (A444-7, 706300) and its VAT (445710), which the office keeps;
 - the case settled: what the office keeps from the proceeds, its seller's fees (706200) with their
   VAT (445710) and the costs of the seizure and sale (706300), leaves the proceeds payable;
 - the sale settled: what is left in the client account (the office's fees and the VAT it owes the
@@ -35,10 +36,18 @@ def _payout(ledger: Ledger, event: Event):
 
 @posting("deposit_with_cdc", "BQ")
 def _deposit(ledger: Ledger, event: Event):
+    """The shares deposited leave the case's proceeds; the CDC gets them less the deposit's fee
+    (A444-7), which is the office's (its VAT the Trésor's) and stays in the client account until the
+    sale is settled."""
     p = event.payload
+    gross = sum(p["shares"].values())
+    lines = [Line(PROCEEDS, debit=gross, aux=case(p["case_id"])), Line(CLIENT_ACCOUNT, credit=p["amount_cents"])]
+    if p.get("fee_cents"):
+        lines.append(Line(PROCEDURE_COSTS, credit=p["fee_cents"]))
+    if p.get("fee_vat_cents"):
+        lines.append(Line(VAT_FEES, credit=p["fee_vat_cents"]))
     return (date.fromisoformat(p["on"]), f"CDC{event.seq}", f"Consignation Caisse des dépôts dossier {p['case_id']}",
-            [Line(PROCEEDS, debit=p["amount_cents"], aux=case(p["case_id"])),
-             Line(CLIENT_ACCOUNT, credit=p["amount_cents"])])
+            lines)
 
 
 @posting("case_settled", "OD")

@@ -16,6 +16,7 @@ from . import distribution_procedure as proc
 from . import record_copies
 from .bidlog import Event
 from .distribution import AmountLine, Plan
+from .pro_rata import largest_remainder
 
 DISTRIBUTION_KINDS = ("cost_recorded", "plan_drafted", "letter_sent", "letter_received", "contest_recorded",
                       "conciliation_convened", "conciliation_agreed", "disagreement_recorded", "delay_extended",
@@ -154,6 +155,21 @@ def plan_payload(plan: Plan, *, drafted_on: date, interest_to: date, seller_fees
                     "interest_cents": s.claim.interest_cents, "costs_cents": s.claim.costs_cents,
                     "claim_cents": s.claim_cents, "share_cents": s.share_cents} for s in plan.shares],
     }
+
+
+def deposit_payload(case_id: int, on: date, reason: str, shares: dict[str, int], *, fee_cents: int,
+                    fee_vat_cents: int, reference: str = "") -> dict[str, Any]:
+    """A deposit at the Caisse des dépôts (R251-5, R251-8) of these shares (recipient → cents), with
+    its fee (A444-7, per deposit, and the VAT on it) taken from the sums deposited, borne by the shares
+    pro rata (largest remainder) and never beyond them. `shares` is what the deposit settles of each
+    share; `amount_cents` what the CDC receives."""
+    gross = sum(shares.values())
+    fee = min(fee_cents, gross)
+    vat = min(fee_vat_cents, gross - fee)
+    borne = largest_remainder(fee + vat, shares) if gross else {}
+    return {"case_id": case_id, "on": on.isoformat(), "reason": reason, "shares": dict(shares),
+            "fee_cents": fee, "fee_vat_cents": vat, "fees_borne": {r: c for r, c in borne.items() if c},
+            "amount_cents": gross - fee - vat, "reference": reference}
 
 
 def summary(case_id: int, plan: dict[str, Any], status: str) -> dict[str, Any]:

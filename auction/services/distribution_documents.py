@@ -65,7 +65,7 @@ async def report_context(sessions: async_sessionmaker[AsyncSession], sale_id: in
             raise DistributionNotFound("Ce destinataire n'est pas de ce dossier.")
         who, address = creditor.name, creditor.address
         shares = [s for s in plan["shares"] if creditor_key(s["creditor_id"]) == recipient]
-    deposited = sum(d["shares"].get(recipient, 0) for d in view.log.deposits)
+    deposited = sum(d["shares"].get(recipient, 0) - d.get("fees_borne", {}).get(recipient, 0) for d in view.log.deposits)
     return context | {"who": who, "address": address, "debtor": recipient == DEBTOR, "shares": shares,
                       "proceeds": view.funds.proceeds, "status": view.state.label, "deposited": deposited,
                       "paid": [p for p in view.log.payouts if p["recipient"] == recipient]}

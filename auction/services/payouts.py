@@ -1,6 +1,7 @@
 """Paying a case's distribution: transfers (a SEPA pain.001 file) or cheques to the creditors and the
 debtor, conservatory creditors' shares deposited at the Caisse des dépôts until their conversion
-act, and, after a disagreement, every share deposited at once (R251-8). Each payout and deposit
+act, and, after a disagreement, every share deposited at once (R251-8); each deposit bears its fee
+(A444-7, with its VAT), taken from the sums deposited. Each payout and deposit
 is an append-only settlement event; the case is settled (`case_settled`) once nothing is left, and
 the sale (`sale_settled`, status settled) once every case is and no money is on its way.
 """
@@ -18,9 +19,11 @@ from auction.domain import journal
 from auction.domain.bank_accounts import clean_bic, clean_payee_iban
 from auction.domain.deadlines import paris_day
 from auction.domain.errors import InvalidValue
+from auction.domain.money import apply_rate
 from auction.domain.settlement_log import next_event
 from auction.models import Case, Lot, Office, Sale
 from auction.services import settlement_log
+from auction.services.office import tariff_for
 from auction.sepa import OrderingAccount, Transfer, credit_transfer_file
 
 CHEQUE_MAX = 20
@@ -33,6 +36,13 @@ class Payee:
     iban: str
     bic: str
     conservatory: bool = False
+
+
+async def cdc_fee(sessions: async_sessionmaker, day: date) -> dict[str, int]:
+    """A444-7: the fee of one deposit at the Caisse des dépôts on `day`, and the VAT on it (the tariff in
+    force; refused, in French, when the rates of that day await the officer's confirmation)."""
+    tariff = await tariff_for(sessions, day)
+    return {"fee_cents": tariff.deposit_cents, "fee_vat_cents": apply_rate(tariff.deposit_cents, tariff.vat_rate)}
 
 
 async def payees(session, case_id: int, plan: dict) -> dict[str, Payee]:
@@ -68,6 +78,7 @@ async def pay(sessions: async_sessionmaker, sale_id: int, case_id: int, *, paid_
     today = paris_day(now)
     if paid_on > today:
         raise InvalidValue("Cette date est dans le futur.", field="paid_on")
+    deposit_fee = await cdc_fee(sessions, paid_on)
     async with settlement_log.transaction(sessions, sale_id) as tx:
         if (done := tx.find(command_id)) is not None:
             return [done.seq]
@@ -91,8 +102,8 @@ async def pay(sessions: async_sessionmaker, sale_id: int, case_id: int, *, paid_
         new: list[tuple[str, dict]] = []
         deposit = {r: cents for r, cents in outstanding.items() if found[r].conservatory}
         if deposit:
-            new.append(("deposit_with_cdc", {"case_id": case_id, "on": paid_on.isoformat(), "reason": dlog.DEPOSIT_CONSERVATORY,
-                                             "shares": deposit, "amount_cents": sum(deposit.values())}))
+            new.append(("deposit_with_cdc", dlog.deposit_payload(case_id, paid_on, dlog.DEPOSIT_CONSERVATORY, deposit,
+                                                                 **deposit_fee)))
         for recipient, cents in sorted(outstanding.items()):
             if recipient in deposit:
                 continue
@@ -162,15 +173,15 @@ async def deposit_disputed(sessions: async_sessionmaker, sale_id: int, case_id: 
     reference = (reference or "").strip()
     if not reference or len(reference) > 100:
         raise InvalidValue("Indiquez la référence de la consignation (100 caractères au plus).", field="reference")
+    deposit_fee = await cdc_fee(sessions, on)
     async with settlement_log.transaction(sessions, sale_id) as tx:
         if (done := tx.find(command_id)) is not None:
             return done.seq
         case = dlog.fold(tx.events).get(case_id)
         if case is None or case.plan is None:
             raise proc.StepRefused("Établissez d'abord le projet de répartition de ce dossier.")
-        shares = case.outstanding_cents()
-        payload = {"case_id": case_id, "on": on.isoformat(), "reason": dlog.DEPOSIT_DISAGREEMENT, "shares": shares,
-                   "amount_cents": sum(shares.values()), "reference": reference}
+        payload = dlog.deposit_payload(case_id, on, dlog.DEPOSIT_DISAGREEMENT, case.outstanding_cents(),
+                                       reference=reference, **deposit_fee)
         sale = await tx.session.get(Sale, sale_id)
         _check_settles(tx.events, sale_id, case_id, [("deposit_with_cdc", payload)], paris_day(sale.starts_at), now,
                        user_id)

@@ -67,3 +67,28 @@ def test_the_summary_has_the_issues_shape():
     assert found["distributable_cents"] == sum(c["share_cents"] for c in found["creditors"]) + found["debtor_cents"]
     assert [(c["creditor_id"], c["rank"], c["claim_cents"], c["share_cents"]) for c in found["creditors"]] == [
         (31, 1, 60_000, 54_000), (32, 1, 40_000, 36_000)]
+
+
+def test_a444_7_a_deposit_bears_its_fee_pro_rata_to_the_shares_deposited():
+    # 6.85 € + 20 % VAT = 8.22 € on 54 000 and 36 000: 4.932 and 3.288 → 4.93 and 3.29
+    payload = dlog.deposit_payload(7, date(2026, 11, 30), dlog.DEPOSIT_DISAGREEMENT,
+                                   {"creditor:31": 54_000, "creditor:32": 36_000}, fee_cents=685, fee_vat_cents=137,
+                                   reference="CDC-1")
+    assert payload["fees_borne"] == {"creditor:31": 493, "creditor:32": 329}
+    assert payload["amount_cents"] == 90_000 - 822 and payload["shares"] == {"creditor:31": 54_000, "creditor:32": 36_000}
+    log = Log()
+    log.add("plan_drafted", plan_payload())
+    log.add("deposit_with_cdc", payload)
+    ledger = journal.build(log.events)
+    assert ledger.balanced
+    balances = ledger.balances()
+    assert balances[(journal.PROCEEDS, "D7")] == 90_000                 # both shares settled
+    assert balances[(journal.CLIENT_ACCOUNT, "")] == -(90_000 - 822)   # the CDC got the rest
+    assert balances[("706300", "")] == -685 and balances[(journal.VAT_FEES, "")] == -137
+    assert dlog.fold(log.events)[7].outstanding_cents() == {}
+    # never more than what is deposited; nothing deposited, no fee
+    tiny = dlog.deposit_payload(7, date(2026, 11, 30), dlog.DEPOSIT_CONSERVATORY, {"creditor:32": 500},
+                                fee_cents=685, fee_vat_cents=137)
+    assert (tiny["fee_cents"], tiny["fee_vat_cents"], tiny["amount_cents"]) == (500, 0, 0)
+    empty = dlog.deposit_payload(7, date(2026, 11, 30), dlog.DEPOSIT_DISAGREEMENT, {}, fee_cents=685, fee_vat_cents=137)
+    assert (empty["fee_cents"], empty["amount_cents"], empty["fees_borne"]) == (0, 0, {})

@@ -205,6 +205,9 @@ async def test_a_contest_conciliation_disagreement_and_deposit(db, sale_id, sold
                                    user_id=officer.id, now=at(meeting))
     view = (await distribution.load(db.sessions, sale_id, meeting)).case(case_id)
     assert str(view.state.status) == "deposited" and not view.log.outstanding_cents()
+    deposit, = view.log.deposits                       # A444-7: 6.85 € and its VAT, from the sums deposited
+    assert (deposit["fee_cents"], deposit["fee_vat_cents"]) == (685, 137)
+    assert deposit["amount_cents"] == sum(deposit["shares"].values()) - 822 == view.drafted["distributable_cents"] - 822
     assert journal.build(await settlement_log.read(db.sessions, sale_id)).balanced
 
 
