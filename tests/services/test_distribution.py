@@ -243,3 +243,29 @@ async def test_the_sale_is_settled_once_every_case_is_and_its_client_account_is_
     ledger = journal.build(await settlement_log.read(db.sessions, sale_id))
     assert ledger.balanced and ledger.funds_held_cents == 0
     assert ledger.account_balances()[journal.PROCEEDS] == 0
+
+
+async def test_r251_5_a_conservatory_share_is_deposited_with_its_fee_the_rest_paid(db, sale_id, sold, officer):
+    case_id, day = sold["workshop"], sold["day"]
+    bank, lessor = await creditors_of(db, case_id)
+    async with db.sessions() as session:
+        lessor_claim = await session.scalar(select(Claim.id).where(Claim.creditor_id == lessor.id))
+    await set_claim_rank(db.sessions, lessor_claim, ClaimRank(RankKind.UNSECURED, conservatory=True))
+    await steps.draft(db.sessions, sale_id, case_id, user_id=officer.id, now=at(day + timedelta(days=1)))
+    sent = day + timedelta(days=2)
+    await steps.send_plan(db.sessions, sale_id, case_id, sent_on=sent, user_id=officer.id, now=at(sent))
+    for recipient in (DEBTOR, f"creditor:{bank.id}", f"creditor:{lessor.id}"):
+        await steps.record_receipt(db.sessions, sale_id, case_id, recipient=recipient, received_on=sent,
+                                   user_id=officer.id, now=at(sent))
+    later = sent + timedelta(days=30)
+    await payouts.pay(db.sessions, sale_id, case_id, paid_on=later, cheques={f"creditor:{bank.id}": "501"},
+                      user_id=officer.id, now=at(later))
+    view = (await distribution.load(db.sessions, sale_id, later)).case(case_id)
+    assert str(view.state.status) == "paid" and not view.log.outstanding_cents()
+    lessor_share = next(s["share_cents"] for s in view.drafted["shares"] if s["creditor_id"] == lessor.id)
+    deposit, = view.log.deposits
+    assert deposit["reason"] == "conservatory" and deposit["shares"] == {f"creditor:{lessor.id}": lessor_share}
+    assert deposit["amount_cents"] == lessor_share - 685 - 137        # A444-7 and its VAT
+    assert [p["recipient"] for p in view.log.payouts] == [f"creditor:{bank.id}"]
+    ledger = journal.build(await settlement_log.read(db.sessions, sale_id))
+    assert ledger.balanced and ledger.balances().get((journal.PROCEEDS, journal.case(case_id)), 0) == 0
