@@ -13,7 +13,9 @@ it goes live. Each check names its article; days are calendar days in Europe/Par
   of sale: a poster put up during the window, or while it cannot be computed, does not count) and at
   least eight days before the sale: the sale's date less the poster's date is eight or more. A sale
   less than nine days after the window leaves no day for a poster: the check fails at once.
-- CPCE R221-35 — each debtor told the place, day and time at least eight days before, likewise.
+- CPCE R221-35 — each debtor told the place, day and time at least eight days before, likewise, "by
+  simple letter or any appropriate means" (`DEBTOR_NOTICE_MEANS`; a proof is asked only of the means
+  that leave one).
 
 A check is `passed`, `pending` (not done yet, and there is still time: its last day is not past) or
 `failed`. Announcing is blocked by a failed check; going live by any check not passed. Only the
@@ -53,11 +55,16 @@ ACT_KINDS = {
     "press": "Insertion dans la presse",
     "web": "Publication sur le site",
 }
-DEBTOR_NOTICE_MEANS = {
-    "served_act": "Acte de commissaire de justice (signification)",
+DEBTOR_NOTICE_MEANS = {   # R221-35: "par lettre simple ou par tout moyen approprié"
+    "simple_letter": "Lettre simple",
     "registered_letter": "Lettre recommandée avec avis de réception",
+    "served_act": "Acte de commissaire de justice (signification)",
     "hand_delivery": "Remise en main propre contre récépissé",
+    "email": "Courrier électronique",
+    "other": "Autre moyen approprié (à décrire)",
 }
+FORMAL_MEANS = ("registered_letter", "served_act", "hand_delivery")   # each leaves a number or a receipt
+MAX_MEANS_DETAIL = 500
 
 
 class PublicityError(DomainError):
@@ -455,6 +462,34 @@ def check_act_moment(done_at: datetime, now: datetime, *, field_name: str = "don
 def check_day_not_future(day: date, now: datetime, field_name: str, label: str) -> None:
     if day > paris_day(now):
         raise InvalidValue(f"{label} : la date ne peut pas être à venir.", field=field_name)
+
+
+@dataclass(frozen=True)
+class DebtorNoticeMeans:
+    means: str
+    detail: str           # how: the address written to, the e-mail address, the other means described
+    reference: str        # the letter's or the act's number
+
+
+def clean_debtor_notice_means(means: str, detail: str, reference: str, has_proof: bool) -> DebtorNoticeMeans:
+    """R221-35: the debtor is told "by simple letter or any appropriate means". A registered letter, a
+    served act or a hand delivery gives a number or a receipt: its reference or its proof is asked.
+    A simple letter, an e-mail or another means may leave no proof: none is asked; another means is
+    described."""
+    if means not in DEBTOR_NOTICE_MEANS:
+        raise InvalidValue("Choisissez le moyen d'information.", field="means")
+    detail = " ".join((detail or "").split())
+    reference = " ".join((reference or "").split())
+    if len(detail) > MAX_MEANS_DETAIL:
+        raise InvalidValue(f"Précision : {MAX_MEANS_DETAIL} caractères au plus.", field="means_detail")
+    if len(reference) > 200:
+        raise InvalidValue("Référence : 200 caractères au plus.", field="reference")
+    if means == "other" and len(detail) < 5:
+        raise InvalidValue("Décrivez le moyen employé (par exemple : message SMS au numéro du débiteur, "
+                           "appel téléphonique, avis déposé au domicile).", field="means_detail")
+    if means in FORMAL_MEANS and not reference and not has_proof:
+        raise InvalidValue("Indiquez la référence de l'acte ou de la lettre, ou joignez la preuve.", field="reference")
+    return DebtorNoticeMeans(means, detail, reference)
 
 
 # --- the go-live gate, and proofs -------------------------------------------------------------

@@ -85,6 +85,7 @@ class DebtorNotice(Base):
     notice_id: Mapped[int] = mapped_column(ForeignKey("sale_notices.id", ondelete="CASCADE"), index=True)
     told_on: Mapped[date] = mapped_column(Date)
     means: Mapped[str] = mapped_column(String(20))
+    means_detail: Mapped[str] = mapped_column(Text, default="")     # how: the means described, the address used
     reference: Mapped[str] = mapped_column(String(200), default="")  # the letter's or the act's number
     proof_path: Mapped[str | None] = mapped_column(String(300))
     proof_content_type: Mapped[str | None] = mapped_column(String(50))
@@ -95,7 +96,9 @@ class DebtorNotice(Base):
     notice: Mapped[SaleNotice] = relationship(lazy="joined")
 
     __table_args__ = (
-        CheckConstraint("means IN ('served_act', 'registered_letter', 'hand_delivery')", name="means"),
+        CheckConstraint("means IN ('simple_letter', 'registered_letter', 'served_act', 'hand_delivery', 'email', "
+                        "'other')", name="means"),
+        CheckConstraint("means <> 'other' OR means_detail <> ''", name="other_means_described"),
     )
 
 

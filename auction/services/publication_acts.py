@@ -149,30 +149,29 @@ async def record_press(sessions: async_sessionmaker[AsyncSession], sale_id: int,
 
 async def record_debtor_notice(sessions: async_sessionmaker[AsyncSession], sale_id: int, case_id: int, told_on: date,
                                means: str, reference: str, proof: StoredProof | None, actor: Actor,
-                               now: datetime) -> DebtorNotice:
-    """The debtor of `case_id` told the place, day and time of the current notice (R221-35)."""
-    if means not in rules.DEBTOR_NOTICE_MEANS:
-        raise InvalidValue("Choisissez le moyen d'information.", field="means")
+                               now: datetime, detail: str = "") -> DebtorNotice:
+    """The debtor of `case_id` told the place, day and time of the current notice (R221-35), by simple
+    letter or any appropriate means (`detail` describes it)."""
+    cleaned = rules.clean_debtor_notice_means(means, detail, reference, proof is not None)
+    means, detail, reference = cleaned.means, cleaned.detail, cleaned.reference
     rules.check_day_not_future(told_on, now, "told_on", "Date de l'information")
-    reference = " ".join(reference.split())[:200]
-    if not reference and proof is None:
-        raise InvalidValue("Indiquez la référence de l'acte ou de la lettre, ou joignez la preuve.", field="reference")
     async with sessions() as session, session.begin():
         sale, notice = await _announced(session, sale_id)
         case = next((c for c in await sale_cases(session, sale.id) if c.id == case_id), None)
         if case is None:
             raise InvalidValue("Ce dossier n'a pas de lot dans la vente.", field="case_id")
         row = DebtorNotice(sale_id=sale.id, case_id=case.id, notice_id=notice.id, told_on=told_on, means=means,
-                           reference=reference, proof_path=proof.path if proof else None,
+                           means_detail=detail, reference=reference, proof_path=proof.path if proof else None,
                            proof_content_type=proof.content_type if proof else None,
                            proof_sha256=proof.sha256 if proof else None, recorded_at=now, recorded_by_id=actor.user_id)
         session.add(row)
         audit.record(session, at=now, user_id=actor.user_id, sale_id=sale.id, case_id=case.id,
                      action="debtor_notice_recorded",
                      summary=f"Débiteur du dossier {case.reference} informé le {told_on:%d/%m/%Y} "
-                             f"({rules.DEBTOR_NOTICE_MEANS[means].lower()}) de la vente du "
+                             f"({rules.DEBTOR_NOTICE_MEANS[means].removesuffix(' (à décrire)').lower()}) de la vente du "
                              f"{long_datetime(notice.starts_at)} (avis n° {notice.version}).",
-                     details={"notice": notice.version, "means": means, "reference": reference})
+                     details={"notice": notice.version, "means": means, "reference": reference,
+                              "proof": proof is not None})
     return row
 
 

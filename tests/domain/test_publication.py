@@ -12,7 +12,8 @@ from auction.domain.publication import (ANNOUNCE, FAILED, GO_LIVE, PASSED, PENDI
                                         ChecksFailed, Commune, DebtorNoticeFact, NoticeContent, OfferLetter,
                                         OverrideRefused, PosterFact, PublicityFacts,
                                         amicable_window_end, blocking, check_act_moment, check_amicable_window,
-                                        check_debtor_notices, check_posters, clean_override_reason, evaluate,
+                                        check_debtor_notices, check_posters, clean_debtor_notice_means, clean_override_reason,
+                                        evaluate,
                                         paris_day, poster_standing, require_clear)
 from auction.domain.roles import Role
 from auction.formats import PARIS
@@ -289,6 +290,41 @@ def test_r221_34_the_page_says_why_a_recorded_poster_does_not_count():
     assert reason.startswith("CPCE R221-34") and "pendant le délai de vente amiable" in reason
     assert poster_standing(current, counted) is None
     assert "autre avis" in poster_standing(current, other)
+
+
+@pytest.mark.parametrize("means", ["simple_letter", "email"])
+def test_r221_35_a_simple_letter_or_an_email_needs_no_proof(means):
+    cleaned = clean_debtor_notice_means(means, "", "", has_proof=False)
+    assert (cleaned.means, cleaned.detail, cleaned.reference) == (means, "", "")
+    assert clean_debtor_notice_means(means, "  debiteur@exemple.fr ", "", False).detail == "debiteur@exemple.fr"
+
+
+def test_r221_35_another_appropriate_means_is_described_and_needs_no_proof():
+    with pytest.raises(InvalidValue, match="Décrivez le moyen") as refused:
+        clean_debtor_notice_means("other", "", "", has_proof=False)
+    assert refused.value.field == "means_detail"
+    with pytest.raises(InvalidValue, match="Décrivez le moyen"):
+        clean_debtor_notice_means("other", " SMS ", "", has_proof=True)          # four letters: not a description
+    assert clean_debtor_notice_means("other", "SMS 1", "", has_proof=False).detail == "SMS 1"
+    with pytest.raises(InvalidValue, match="500 caractères") as refused:
+        clean_debtor_notice_means("other", "x" * 501, "", False)
+    assert refused.value.field == "means_detail"
+
+
+@pytest.mark.parametrize("means", ["registered_letter", "served_act", "hand_delivery"])
+def test_r221_35_a_registered_letter_an_act_or_a_hand_delivery_keeps_its_reference_or_proof(means):
+    with pytest.raises(InvalidValue, match="référence") as refused:
+        clean_debtor_notice_means(means, "", "  ", has_proof=False)
+    assert refused.value.field == "reference"
+    assert clean_debtor_notice_means(means, "", "LRAR 1A 234", has_proof=False).reference == "LRAR 1A 234"
+    assert clean_debtor_notice_means(means, "", "", has_proof=True).reference == ""
+
+
+def test_r221_35_an_unknown_means_is_refused():
+    with pytest.raises(InvalidValue, match="moyen") as refused:
+        clean_debtor_notice_means("pigeon", "", "x", True)
+    assert refused.value.field == "means"
+
 
 
 # --- R221-35: the debtor told eight days before --------------------------------------------------

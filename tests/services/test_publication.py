@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from auction.domain.errors import InvalidValue
 from auction.domain.publication import ChecksFailed, OverrideRefused, PublicityError, PublicityIncomplete
@@ -204,6 +205,53 @@ async def test_acts_need_an_announced_sale_a_past_date_and_a_listed_place(db, pe
         await publication_acts.store_proof(b"<html>pas une photo</html>", tmp_path)
     with pytest.raises(InvalidValue, match="illisible"):
         await publication_acts.store_proof(jpeg()[:40], tmp_path)
+
+
+async def test_r221_35_the_debtor_told_by_simple_letter_email_or_another_means_without_proof(db, people):
+    # the sale on 12 December: told on 4 December (eight days) counts, on the 5th (seven) does not
+    sale_id = await draft(db, cities=("Villeurbanne", "Bron", "Lyon"))
+    clerk = actor(people["clerk"])
+    await publication.announce(db.sessions, sale_id, clerk, NOW, BASE)
+    view = await publicity_view(db.sessions, sale_id, NOW, BASE)
+    first, second, third = view.cases
+    late = datetime(2026, 12, 5, 9, tzinfo=timezone.utc)
+    await publication_acts.record_debtor_notice(db.sessions, sale_id, first.id, date(2026, 12, 4), "simple_letter", "",
+                                                None, clerk, late)
+    await publication_acts.record_debtor_notice(db.sessions, sale_id, second.id, date(2026, 12, 5), "email", "", None,
+                                                clerk, late, detail="debiteur2@exemple.fr")
+    with pytest.raises(InvalidValue, match="Décrivez le moyen"):
+        await publication_acts.record_debtor_notice(db.sessions, sale_id, third.id, date(2026, 12, 4), "other", "",
+                                                    None, clerk, late)
+    with pytest.raises(InvalidValue, match="référence"):
+        await publication_acts.record_debtor_notice(db.sessions, sale_id, third.id, date(2026, 12, 4),
+                                                    "registered_letter", "", None, clerk, late)
+    row = await publication_acts.record_debtor_notice(db.sessions, sale_id, third.id, date(2026, 12, 4), "other", "",
+                                                      None, clerk, late,
+                                                      detail="Avis déposé dans la boîte aux lettres du débiteur")
+    assert row.means == "other" and row.proof_path is None and row.reference == ""
+    view = await publicity_view(db.sessions, sale_id, late, BASE)
+    checks = {r.key: r for r in view.results if r.key.startswith("debtor_notice")}
+    assert checks[f"debtor_notice:{first.id}"].status == "passed"
+    assert checks[f"debtor_notice:{second.id}"].status == "failed"          # seven days only
+    assert checks[f"debtor_notice:{third.id}"].status == "passed"
+    async with db.sessions() as session:
+        told = {n.case_id: n for n in await session.scalars(select(DebtorNotice).where(DebtorNotice.sale_id == sale_id))}
+        summaries = list(await session.scalars(select(AuditEntry.summary).where(
+            AuditEntry.sale_id == sale_id, AuditEntry.action == "debtor_notice_recorded")))
+    assert told[second.id].means_detail == "debiteur2@exemple.fr"
+    assert any("(lettre simple)" in s for s in summaries) and any("(autre moyen approprié)" in s for s in summaries)
+    assert not any("debiteur2@exemple.fr" in s for s in summaries)      # no address in the journal
+
+
+async def test_r221_35_the_database_refuses_another_means_undescribed(db, people):
+    sale_id = await draft(db)
+    clerk = actor(people["clerk"])
+    await publication.announce(db.sessions, sale_id, clerk, NOW, BASE)
+    view = await publicity_view(db.sessions, sale_id, NOW, BASE)
+    with pytest.raises(IntegrityError):
+        async with db.sessions() as session, session.begin():
+            session.add(DebtorNotice(sale_id=sale_id, case_id=view.cases[0].id, notice_id=view.notice.id,
+                                     told_on=date(2026, 11, 20), means="other", means_detail="", reference=""))
 
 
 async def test_offer_letters_extend_the_window_until_fifteen_days_after_receipt(db, people):

@@ -312,3 +312,36 @@ async def test_cpc_642_a_window_ending_on_a_saturday_is_shown_to_the_officer_and
         case_id = await session.scalar(select(Case.id).where(Case.reference.like(f"%{sale.reference}%")))
     page = html.unescape((await client.get(f"/bureau/dossiers/{case_id}")).text)
     assert "(CPC 642)" in page and "expire le samedi 10/10/2026" in page
+
+
+async def test_r221_35_the_clerk_records_a_simple_letter_or_an_email_without_proof_and_another_means_described(
+        client, db, users, login, sale_id):
+    await login(client, users[Role.CLERK])
+    assert (await announce(client, sale_id)).status_code == 303
+    path = f"/bureau/ventes/{sale_id}/publicite"
+    page = html.unescape((await client.get(path)).text)
+    assert 'value="simple_letter"' in page and 'value="email"' in page and 'value="other"' in page
+    assert "par lettre simple ou par tout moyen approprié" in page
+    async with db.sessions() as session:
+        cases = list(await session.scalars(select(Case).where(Case.debtor_name.like("M. Débiteur%")).order_by(Case.id)))
+    today = datetime.now(timezone.utc).astimezone(PARIS).date().isoformat()
+    refused = await client.post(f"{path}/debiteurs", data={
+        "csrf_token": await csrf_from(client, path), "case_id": str(cases[0].id), "told_on": today, "means": "other",
+        "means_detail": "", "reference": ""})
+    assert refused.status_code == 400 and "Décrivez le moyen employé" in html.unescape(refused.text)
+    assert "Rien n'a été enregistré" in html.unescape(refused.text)
+    refused = await client.post(f"{path}/debiteurs", data={
+        "csrf_token": await csrf_from(client, path), "case_id": str(cases[0].id), "told_on": today,
+        "means": "registered_letter", "means_detail": "1 rue", "reference": ""})
+    assert refused.status_code == 400 and "Indiquez la référence" in html.unescape(refused.text)
+    assert 'value="1 rue"' in refused.text                                     # the form as typed
+    for case, means, detail in ((cases[0], "simple_letter", "1 rue, 69100 Villeurbanne"),
+                                (cases[1], "email", "debiteur@exemple.fr")):
+        done = await client.post(f"{path}/debiteurs", data={
+            "csrf_token": await csrf_from(client, path), "case_id": str(case.id), "told_on": today, "means": means,
+            "means_detail": detail, "reference": ""})
+        assert done.status_code == 303, done.text
+    page = html.unescape((await client.get(path)).text)
+    assert "Lettre simple : 1 rue, 69100 Villeurbanne" in page and "Courrier électronique : debiteur@exemple.fr" in page
+    text = pdf_text((await client.get(f"{path}/certificat.pdf")).content)
+    assert "Lettre simple" in text and "facultative pour ce moyen" in text

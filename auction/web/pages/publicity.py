@@ -190,7 +190,7 @@ async def add_debtor_notice(request: Request) -> Response:
                              lambda proof: publication_acts.record_debtor_notice(
                                  request.app.state.db.sessions, path_id(request, "sale_id"), case_id, told_on,
                                  values.get("means", ""), values.get("reference", ""), proof, actor_of(request),
-                                 utcnow()), "debiteur", required=False)
+                                 utcnow(), values.get("means_detail", "")), "debiteur", required=False)
 
 
 # --- documents ------------------------------------------------------------------------------------
