@@ -33,6 +33,7 @@ from auction.models import (Bidder, Case, Claim, Creditor, InventoryAct, Invento
 from .catalogue import NotFound
 from .catalogue_pdf import pdf_from_html
 from .office import tariff_lookup
+from .record_signing import signed_name
 from .room import to_event
 from .settlement_log import next_number
 
@@ -280,5 +281,12 @@ async def verify_seals(sessions: async_sessionmaker[AsyncSession], private_dir: 
                 continue
             if hashlib.sha256(content).hexdigest() != seal.pdf_sha256:
                 problems.append(f"séance {seal.session} : le PDF scellé a été modifié")
+                continue
+            try:   # signed electronically (PAdES): an incremental update of the very sealed bytes
+                signed = await asyncio.to_thread(stored_file(private_dir, signed_name(seal.pdf_path)).read_bytes)
+            except FileNotFoundError:
+                continue
+            if not signed.startswith(content):
+                problems.append(f"séance {seal.session} : le PDF signé électroniquement ne reprend pas le PDF scellé")
     return problems
 

@@ -30,6 +30,7 @@ from .pages import (audit, auth, barred_persons, bidder_accounts, cards, cases, 
 from .pages import sale_record
 from .pages import record_copies
 from .pages import record_register
+from .pages import record_signing
 from .pages import checkout
 from .pages import defaults as default_pages
 from .pages import invoices as invoice_pages
@@ -70,6 +71,7 @@ def build_routes(settings: Settings) -> list:
         *feed.routes,
         *audit.routes,
         *record_register.routes,
+        *record_signing.routes,
         *record_copies.routes,    # before sale_record.routes: /copies is not a session
         *sale_record.routes,
         *checkout.routes,

@@ -17,6 +17,7 @@ from auction.domain.roles import Role
 from auction.domain.room import Actor, RoomError
 from auction.domain.uploads import MAX_DOCUMENT_BYTES
 from auction.models import SaleEvent, utcnow
+from auction.services import record_signing
 from auction.services import room as room_service
 from auction.services import sale_record as service
 from auction.services.catalogue import NotFound
@@ -36,11 +37,26 @@ NOTICES = {
 _sealing: set[asyncio.Task] = set()
 
 
+async def seal_and_sign(app, sale_id: int) -> None:
+    """Seal the closed sessions not sealed yet, then, where the office configured a certificate, sign
+    their PDFs electronically (PAdES)."""
+    settings = app.state.settings
+    await service.seal_sessions(app.state.db.sessions, settings.private_dir, sale_id, utcnow())
+    if record_signing.current(settings.private_dir) is None:
+        return
+    state = await service.load_record(app.state.db.sessions, sale_id)
+    try:
+        await record_signing.sign_sealed(settings.private_dir, settings.secret_key, state.seals.values(),
+                                         location=state.record.facts.place, officer=state.record.facts.officer)
+    except Exception:   # noqa: BLE001 - the printed record signed by hand stays the default
+        log.exception("electronic signing failed", extra={"sale_id": sale_id})
+
+
 def seal_in_background(app, sale_id: int) -> None:
     """After a session closed (from the tablet or this page): seal it without holding the caller."""
     async def seal() -> None:
         try:
-            await service.seal_sessions(app.state.db.sessions, app.state.settings.private_dir, sale_id, utcnow())
+            await seal_and_sign(app, sale_id)
         except Exception:   # noqa: BLE001 - the page seals what is left when it is next shown
             log.exception("sealing failed", extra={"sale_id": sale_id})
     task = asyncio.create_task(seal())
@@ -59,17 +75,25 @@ async def show(request: Request, *, errors: dict | None = None, status_code: int
     try:
         sale_id = path_id(request, "sale_id")
         state = await service.load_record(request.app.state.db.sessions, sale_id)
-        if any(p.closed and p.number not in state.seals for p in state.record.sessions):
-            await service.seal_sessions(request.app.state.db.sessions, settings.private_dir, sale_id, utcnow())
+        signing = record_signing.current(settings.private_dir)
+        if any(p.closed and p.number not in state.seals for p in state.record.sessions) or (
+                signing is not None and any(not _pades(settings, seal).exists() for seal in state.seals.values())):
+            await seal_and_sign(request.app, sale_id)
             state = await service.load_record(request.app.state.db.sessions, sale_id)
     except NotFound:
         return error_page(request, 404)
+    pades = {n for n, seal in state.seals.items() if _pades(settings, seal).exists()}
     return render(request, "staff/sale_record.html", {
         "state": state, "record": state.record, "sale_id": sale_id, "errors": errors or {},
         "fragment": service.record_html(state, fragment=True), "legal_notice": service.LEGAL_NOTICE,
         "ok": NOTICES.get(request.query_params.get("ok", "")),
         "open_session": next((p for p in state.record.sessions if not p.closed), None),
+        "signing": signing, "pades": pades,
     }, status_code=status_code)
+
+
+def _pades(settings, seal):
+    return settings.private_dir / record_signing.signed_name(seal.pdf_path)
 
 
 async def record_page(request: Request) -> Response:
@@ -114,6 +138,22 @@ async def sealed_pdf(request: Request) -> Response:
         "content-disposition": f'inline; filename="proces-verbal-{sale_id}-seance-{number}.pdf"'})
 
 
+async def pades_pdf(request: Request) -> Response:
+    """A closed session's frozen PDF as signed electronically (PAdES), where the office signs so."""
+    try:
+        sale_id, number = path_id(request, "sale_id"), path_id(request, "session")
+        state = await service.load_record(request.app.state.db.sessions, sale_id)
+        seal = state.seals.get(number)
+        if seal is None:
+            raise NotFound()
+        content = await asyncio.to_thread(service.stored_file(
+            request.app.state.settings.private_dir, record_signing.signed_name(seal.pdf_path)).read_bytes)
+    except (NotFound, FileNotFoundError):
+        return error_page(request, 404, "Cette séance n'est pas signée électroniquement.")
+    return Response(content, media_type="application/pdf", headers={
+        "content-disposition": f'inline; filename="proces-verbal-{sale_id}-seance-{number}-signe-pades.pdf"'})
+
+
 async def signed_scan(request: Request) -> Response:
     try:
         sale_id, number = path_id(request, "sale_id"), path_id(request, "session")
@@ -147,8 +187,7 @@ async def close_session(request: Request) -> Response:
                                   Actor(user.id, user.role_enum), utcnow())
     except RoomError as exc:
         return await show(request, errors={"close": exc.message}, status_code=409)
-    await service.seal_sessions(request.app.state.db.sessions, request.app.state.settings.private_dir, sale_id,
-                                utcnow())
+    await seal_and_sign(request.app, sale_id)
     return _done(sale_id, "close")
 
 
@@ -189,6 +228,7 @@ routes = [
     page("/bureau/ventes/{sale_id}/proces-verbal.pdf", record_pdf, access=STAFF),
     page("/bureau/ventes/{sale_id}/proces-verbal/seances/{session}.pdf", sealed_pdf, access=STAFF),
     page("/bureau/ventes/{sale_id}/proces-verbal/seances/{session}/signe", signed_scan, access=STAFF),
+    page("/bureau/ventes/{sale_id}/proces-verbal/seances/{session}/pades.pdf", pades_pdf, access=STAFF),
     page("/bureau/ventes/{sale_id}/proces-verbal/cloture", close_session, access=OFFICER, methods=("POST",)),
     page("/bureau/ventes/{sale_id}/proces-verbal/seances/{session}/signature", sign, access=OFFICER,
          methods=("POST",)),
