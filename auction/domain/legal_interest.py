@@ -84,12 +84,30 @@ def rate_table(office_rates: Iterable[LegalRate] = (),
     return table
 
 
+def next_half_year(start: date) -> date:
+    return date(start.year, 7, 1) if start.month == 1 else date(start.year + 1, 1, 1)
+
+
+def missing_half_years(table: dict[date, LegalRate], today: date) -> list[date]:
+    """The half-years from the table's first one to today's that have no rate: interest over any of
+    their days cannot be computed until the office enters them."""
+    if not table:
+        return [half_year_of(today)]
+    missing, start, current = [], min(table), half_year_of(today)
+    while start <= current:
+        if start not in table:
+            missing.append(start)
+        start = next_half_year(start)
+    return missing
+
+
 def legal_rate_on(day: date, creditor: CreditorType, table: dict[date, LegalRate]) -> Decimal:
     row = table.get(half_year_of(day))
     if row is None:
         raise MissingLegalRate(
             f"Le taux de l'intérêt légal du {half_year_label(half_year_of(day))} n'est pas saisi : "
-            "l'étude doit l'entrer (arrêté publié au Journal officiel, CMF L313-2).")
+            "l'étude doit l'entrer (arrêté publié au Journal officiel, CMF L313-2), page Étude › Taux de "
+            "l'intérêt légal ; aucun intérêt n'est compté à 0 en attendant.")
     return row.rate_for(creditor)
 
 
@@ -128,7 +146,7 @@ def _boundaries(start: date, end: date, extra: Iterable[date]) -> list[date]:
     points = set()
     day = half_year_of(start)
     while day < end:
-        day = date(day.year, 7, 1) if day.month == 1 else date(day.year + 1, 1, 1)
+        day = next_half_year(day)
         points.add(day)
     points.update(extra)
     return sorted(p for p in points if start < p < end)

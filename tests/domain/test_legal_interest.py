@@ -7,7 +7,8 @@ import pytest
 from auction.domain.errors import InvalidValue
 from auction.domain.legal_interest import (
     SHIPPED_RATES, CreditorType, LegalRate, MissingLegalRate, contractual_interest, half_year_of,
-    legal_interest, legal_interest_cents, legal_rate_on, majoration_starts, rate_table, validate_rate,
+    legal_interest, legal_interest_cents, legal_rate_on, majoration_starts, missing_half_years, rate_table,
+    validate_rate,
 )
 
 PRIVATE, OTHER = CreditorType.PRIVATE, CreditorType.OTHER
@@ -127,3 +128,63 @@ def test_an_office_row_no_arrete_would_publish_is_refused(row, field):
 def test_half_year_of():
     assert half_year_of(date(2026, 6, 30)) == date(2026, 1, 1)
     assert half_year_of(date(2026, 7, 1)) == date(2026, 7, 1)
+
+
+# --- the table as the point of the review asks it (issue 15, point 8) ------------------------------
+
+def test_cmf_l313_2_shipped_rows_run_to_the_first_half_of_2026_then_the_office_enters_them():
+    table = rate_table()
+    assert sorted(table) == [date(2025, 7, 1), date(2026, 1, 1)]
+    assert (table[date(2026, 1, 1)].private_rate, table[date(2026, 1, 1)].other_rate) == (Decimal("0.0667"),
+                                                                                          Decimal("0.0262"))
+    assert legal_rate_on(date(2026, 6, 30), PRIVATE, table) == Decimal("0.0667")      # last day shipped
+    with pytest.raises(MissingLegalRate, match="second semestre 2026") as missing:   # first day not shipped
+        legal_rate_on(date(2026, 7, 1), PRIVATE, table)
+    assert "compté à 0" in missing.value.message
+    h2 = LegalRate(date(2026, 7, 1), Decimal("0.0640"), Decimal("0.0240"), "Arrêté du 22 juin 2026")
+    assert legal_rate_on(date(2026, 7, 1), OTHER, rate_table([h2])) == Decimal("0.0240")
+
+
+def test_cmf_l313_2_a_missing_half_year_is_never_a_silent_zero_even_for_one_day():
+    with pytest.raises(MissingLegalRate):
+        legal_interest(1_000_000, date(2026, 6, 30), date(2026, 7, 2), OTHER)          # one day of H2 2026
+    assert legal_interest_cents(1_000_000, date(2026, 6, 30), date(2026, 7, 1), OTHER) == 72   # H1 only: 71.78
+    with pytest.raises(MissingLegalRate):
+        legal_interest(1_000_000, date(2025, 6, 30), date(2025, 7, 1), PRIVATE)        # the day before the first row
+
+
+@pytest.mark.parametrize("creditor, base", [(PRIVATE, Decimal("0.0667")), (OTHER, Decimal("0.0262"))])
+def test_cmf_l313_3_five_points_on_each_creditor_types_rate_from_the_day_after_the_two_months(creditor, base):
+    # enforceable on 10 January 2026: the two months run to 10 March included, the raised rate from the 11th
+    enforceable = date(2026, 1, 10)
+    assert majoration_starts(enforceable) == date(2026, 3, 11)
+    last_plain = legal_interest(365_000_000, date(2026, 3, 10), date(2026, 3, 11), creditor, enforceable_on=enforceable)
+    first_raised = legal_interest(365_000_000, date(2026, 3, 11), date(2026, 3, 12), creditor,
+                                  enforceable_on=enforceable)
+    assert [(p.rate, p.majorated) for p in last_plain.periods] == [(base, False)]
+    assert [(p.rate, p.majorated) for p in first_raised.periods] == [(base + Decimal("0.05"), True)]
+    # one day on 3 650 000 € (365 000 000 cents): the yearly rate in cents, divided by 365
+    assert last_plain.interest_cents == int(base * 1_000_000)
+    assert first_raised.interest_cents == int((base + Decimal("0.05")) * 1_000_000)
+
+
+def test_cmf_l313_3_no_five_points_without_an_enforceable_judgment():
+    computation = legal_interest(1_000_000, date(2026, 1, 1), date(2026, 7, 1), PRIVATE)
+    assert not any(p.majorated for p in computation.periods)
+
+
+def test_cmf_l313_3_the_raised_rate_follows_each_half_year():
+    h2 = LegalRate(date(2026, 7, 1), Decimal("0.0640"), Decimal("0.0240"), "Arrêté")
+    computation = legal_interest(1_000_000, date(2026, 6, 1), date(2026, 8, 1), OTHER, enforceable_on=date(2025, 1, 1),
+                                 office_rates=[h2])
+    assert [(p.start, p.rate) for p in computation.periods] == [(date(2026, 6, 1), Decimal("0.0762")),
+                                                                (date(2026, 7, 1), Decimal("0.0740"))]
+
+
+def test_cmf_l313_2_the_half_years_the_office_still_has_to_enter():
+    assert missing_half_years(rate_table(), date(2026, 6, 30)) == []
+    assert missing_half_years(rate_table(), date(2026, 7, 1)) == [date(2026, 7, 1)]
+    assert missing_half_years(rate_table(), date(2027, 2, 1)) == [date(2026, 7, 1), date(2027, 1, 1)]
+    h1_2027 = LegalRate(date(2027, 1, 1), Decimal("0.06"), Decimal("0.02"), "Arrêté")
+    assert missing_half_years(rate_table([h1_2027]), date(2027, 2, 1)) == [date(2026, 7, 1)]   # a gap
+    assert missing_half_years({}, date(2026, 12, 2)) == [date(2026, 7, 1)]

@@ -4,7 +4,7 @@ French; the officer's decisions refused to the clerk; the deadlines board; the l
 import html
 import io
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from lxml import etree
@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from auction.domain.deadlines import paris_day
+from auction.domain.legal_interest import half_year_label, missing_half_years, rate_table
 from auction.domain.payments import PaymentForm
 from auction.domain.roles import Role
 from auction.domain.room import Actor
@@ -161,6 +162,36 @@ async def test_deadlines_board_and_unknown_pages(client, login, users, sold, db)
     assert (await client.get(f"/bureau/ventes/{sold['sale_id']}/repartition/999999")).status_code == 404
     assert (await client.get("/bureau/ventes/999999/repartition")).status_code == 404
     assert (await client.get(f"/bureau/ventes/{sold['sale_id']}/repartition/abc")).status_code == 404
+
+
+async def test_cmf_l313_2_the_rates_page_names_the_half_years_to_enter_and_bad_input_is_refused_in_french(
+        client, login, users, db):
+    today = datetime.now(timezone.utc).date()
+    missing = missing_half_years(rate_table(), today)
+    assert missing                                    # the shipped rows stop at the first half of 2026
+    await login(client, users[Role.CLERK])
+    page = await client.get("/bureau/etude/interet-legal")
+    assert page.status_code == 200 and "Taux non saisis" in text(page)
+    assert half_year_label(missing[-1]) in text(page) and "Le commissaire de justice les saisit" in text(page)
+    assert "jamais compté à 0" in text(page)
+    clerk_post = await post(client, "/bureau/etude/interet-legal", "/bureau/etude/interet-legal",
+                            half_year=f"{missing[0]:%Y-%m}", private_rate="6,5", other_rate="2,5", reference="Arrêté")
+    assert clerk_post.status_code == 403
+    client.cookies.clear()
+    await login(client, users[Role.OFFICER])
+    for fields, message in (({"private_rate": "six"}, "taux"), ({"other_rate": "55"}, "entre 0 et 50"),
+                            ({"reference": ""}, "arrêté"), ({"half_year": "2026-13"}, "semestre")):
+        data = {"half_year": f"{missing[0]:%Y-%m}", "private_rate": "6,5", "other_rate": "2,5",
+                "reference": "Arrêté du 20 juin", **fields}
+        bad = await post(client, "/bureau/etude/interet-legal", "/bureau/etude/interet-legal", **data)
+        assert bad.status_code == 400 and message in text(bad).lower(), (fields, text(bad))
+    for start in missing:
+        done = await post(client, "/bureau/etude/interet-legal", "/bureau/etude/interet-legal",
+                          half_year=f"{start:%Y-%m}", private_rate="6,50", other_rate="2,50",
+                          reference="Arrêté publié au JO")
+        assert done.status_code == 303
+    page = await client.get("/bureau/etude/interet-legal")
+    assert "Taux non saisis" not in text(page) and half_year_label(missing[-1]).capitalize() in text(page)
 
 
 async def test_the_officer_enters_a_half_years_legal_rates(client, login, users, db):

@@ -21,7 +21,7 @@ from auction.services import distribution as service
 from auction.services import distribution_steps as steps
 from auction.services import payouts
 from auction.services.catalogue import NotFound
-from auction.domain.legal_interest import LegalRate, half_year_label, rate_table
+from auction.domain.legal_interest import LegalRate, half_year_label, missing_half_years, rate_table
 from auction.services.distribution_claims import (
     INTEREST_BASES, ClaimRank, add_legal_rate, set_claim_rank, set_creditor_details, set_debtor_details,
 )
@@ -271,6 +271,7 @@ async def legal_rates(request: Request, *, values=None, errors=None, status_code
     table = rate_table(office_rows)
     return render(request, "staff/legal_rates.html", {
         "rows": [table[key] for key in sorted(table, reverse=True)], "values": values or {}, "errors": errors or {},
+        "missing": list(reversed(missing_half_years(table, _today()))),
         "notice": "Taux enregistrés." if request.query_params.get("fait") == "taux" else None,
         "label": half_year_label}, status_code=status_code)
 
