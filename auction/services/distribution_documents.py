@@ -1,6 +1,7 @@
 """The distribution's documents, rendered off the event loop: the plan (projet de répartition) with
 its detailed costs statement (R251-11) and the notice of the 15 days to contest (R251-3 to
-R251-5); each creditor's report and the debtor's statement, e-mailed where an address is known."""
+R251-5); the conciliation's letters and its record of agreement or disagreement (R251-6 to
+R251-8); each creditor's report and the debtor's statement, e-mailed where an address is known."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -48,6 +49,33 @@ async def plan_pdf(sessions: async_sessionmaker[AsyncSession], sale_id: int, cas
         context["letters"] = [(case.debtor_name, f"{case.debtor_address}, {case.debtor_postcode} {case.debtor_city}")]
         context["letters"] += [(c.name, c.address) for c in case.creditors]
     return await render_pdf("distribution_plan.html", context)
+
+
+async def conciliation_pdf(sessions: async_sessionmaker[AsyncSession], sale_id: int, case_id: int,
+                           today: date) -> bytes:
+    """R251-6 to R251-8: one registered letter per recipient (the debtor and every creditor) convening
+    the conciliation meeting, with the contests it is about; once it has been held, the record of the
+    agreement (sent to all) or of the disagreement."""
+    context = await plan_context(sessions, sale_id, case_id, today)
+    distribution = await load(sessions, sale_id, today)
+    case = context["case"]
+    mine = [e for e in distribution.events if e.payload.get("case_id") == case_id]
+    convened = next((e.payload for e in reversed(mine) if e.kind == "conciliation_convened"), None)
+    if convened is None:
+        raise StepRefused("Aucune réunion de conciliation n'est convoquée pour ce dossier.")
+    names = {DEBTOR: f"{case.debtor_name} (débiteur)"} | {creditor_key(c.id): c.name for c in case.creditors}
+    contests = [{"who": names.get(e.payload["recipient"], e.payload["recipient"]), "on": date.fromisoformat(e.payload["on"]),
+                 "reasons": e.payload["reasons"], "documents": e.payload["documents"]}
+                for e in mine if e.kind == "contest_recorded"]
+    outcome = next(({"agreed": e.kind == "conciliation_agreed", "on": date.fromisoformat(e.payload["on"]),
+                     "note": e.payload["note"]}
+                    for e in reversed(mine) if e.kind in ("conciliation_agreed", "disagreement_recorded")), None)
+    letters = [(case.debtor_name, f"{case.debtor_address}, {case.debtor_postcode} {case.debtor_city}")]
+    letters += [(c.name, c.address) for c in case.creditors]
+    return await render_pdf("distribution_conciliation.html", context | {
+        "convened": {"on": date.fromisoformat(convened["on"]), "meeting_on": date.fromisoformat(convened["meeting_on"]),
+                     "place": convened["place"]},
+        "contests": contests, "outcome": outcome, "letters": letters})
 
 
 async def report_context(sessions: async_sessionmaker[AsyncSession], sale_id: int, case_id: int, recipient: str,

@@ -209,3 +209,42 @@ async def test_the_officer_enters_a_half_years_legal_rates(client, login, users,
     again = await post(client, "/bureau/etude/interet-legal", "/bureau/etude/interet-legal", half_year="2026-07",
                        private_rate="6,50", other_rate="2,50", reference="Arrêté")
     assert again.status_code == 400 and "déjà saisis" in text(again)
+
+
+async def test_a_contest_the_conciliation_letters_the_disagreement_and_the_deposit(client, login, users, sold):
+    sale_id, case_id, day = sold["sale_id"], sold["case_id"], sold["day"]
+    base = f"/bureau/ventes/{sale_id}/repartition/{case_id}"
+    first, second = sold["creditors"]
+    await login(client, users[Role.OFFICER])
+    assert (await post(client, base + "/projet", base)).status_code == 303
+    assert (await client.get(base + "/conciliation.pdf")).status_code == 404        # nothing convened yet
+    assert (await post(client, base + "/notification", base, sent_on=(day + timedelta(days=2)).isoformat())).status_code == 303
+    assert (await post(client, base + "/reception", base, recipient=f"creditor:{second}",
+                       received_on=(day + timedelta(days=3)).isoformat())).status_code == 303
+    bad = await post(client, base + "/contestation", base, recipient=f"creditor:{second}",
+                     on=(day + timedelta(days=5)).isoformat(), reasons="", documents="Contrat")
+    assert bad.status_code == 400 and "Motifs de la contestation : champ obligatoire" in text(bad)
+    assert (await post(client, base + "/contestation", base, recipient=f"creditor:{second}",
+                       on=(day + timedelta(days=5)).isoformat(), reasons="Rang du bailleur contesté",
+                       documents="Contrat de crédit-bail publié")).status_code == 303
+    late = await post(client, base + "/conciliation", base, on=(day + timedelta(days=6)).isoformat(),
+                      meeting_on=(day + timedelta(days=60)).isoformat(), place="À l'étude")
+    assert late.status_code == 400 and "un mois après la première contestation" in text(late)
+    meeting = day + timedelta(days=20)
+    assert (await post(client, base + "/conciliation", base, on=(day + timedelta(days=6)).isoformat(),
+                       meeting_on=meeting.isoformat(), place="à l'étude, 12 rue de la République, Lyon")).status_code == 303
+    letters = await client.get(base + "/conciliation.pdf")
+    assert letters.status_code == 200 and letters.headers["content-type"] == "application/pdf"
+    content = pdf_text(letters.content)
+    assert content.count("convocation à la réunion de conciliation") == 3       # the debtor and both creditors
+    assert "Rang du bailleur contesté" in content
+    assert "R251-6" in content
+    assert (await post(client, base + "/issue", base, outcome="disagreement", on=meeting.isoformat(),
+                       note="Les créanciers ne s'accordent pas sur le rang du crédit-bail.")).status_code == 303
+    content = pdf_text((await client.get(base + "/conciliation.pdf")).content)
+    assert "procès-verbal de désaccord (cpce r251-8)" in content.lower() and "ne s'accordent pas" in content
+    assert (await post(client, base + "/consignation", base, on=meeting.isoformat(), reference="CDC-2026-0042")).status_code == 303
+    page = text(await client.get(base)).replace("\u202f", " ").replace("\xa0", " ")
+    assert "Consigné à la Caisse des dépôts" in page
+    assert "frais de consignation (A444-7) retenus : 8,22 € TTC" in page
+    assert "procès-verbal de désaccord (PDF)" in page

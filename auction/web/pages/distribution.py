@@ -25,7 +25,7 @@ from auction.domain.legal_interest import LegalRate, half_year_label, missing_ha
 from auction.services.distribution_claims import (
     INTEREST_BASES, ClaimRank, add_legal_rate, set_claim_rank, set_creditor_details, set_debtor_details,
 )
-from auction.services.distribution_documents import plan_pdf, report_pdf, send_reports
+from auction.services.distribution_documents import conciliation_pdf, plan_pdf, report_pdf, send_reports
 from auction.services.deadlines_board import deadlines_board
 
 from ..access import OFFICER, STAFF, page
@@ -249,6 +249,16 @@ async def plan_document(request: Request) -> Response:
         "content-disposition": f'inline; filename="{"lettres" if letters else "repartition"}-vente-{sale_id}-dossier-{case_id}.pdf"'})
 
 
+async def conciliation_document(request: Request) -> Response:
+    try:
+        sale_id, case_id = path_id(request, "sale_id"), path_id(request, "case_id")
+        pdf = await conciliation_pdf(request.app.state.db.sessions, sale_id, case_id, _today())
+    except (NotFound, DomainError):
+        return error_page(request, 404)
+    return Response(pdf, media_type="application/pdf", headers={
+        "content-disposition": f'inline; filename="conciliation-vente-{sale_id}-dossier-{case_id}.pdf"'})
+
+
 async def report_document(request: Request) -> Response:
     try:
         sale_id, case_id = path_id(request, "sale_id"), path_id(request, "case_id")
@@ -305,6 +315,7 @@ routes = [
     page(CASE, case_page, access=STAFF),
     page(CASE + "/projet.pdf", plan_document, access=STAFF),
     page(CASE + "/lettres.pdf", plan_document, access=STAFF),
+    page(CASE + "/conciliation.pdf", conciliation_document, access=STAFF),
     page(CASE + "/comptes-rendus/{recipient}.pdf", report_document, access=STAFF),
     page(CASE + "/comptes-rendus", _action(_reports, "comptes-rendus"), access=OFFICER, methods=("POST",)),
     page(CASE + "/virements.xml", transfers, access=OFFICER),
