@@ -20,15 +20,20 @@ def to_paris(moment: datetime) -> datetime:
     return moment.astimezone(PARIS)
 
 
-def long_date(day: date | datetime) -> str:
-    """`samedi 12 décembre 2026` (a datetime is first turned into Paris time)."""
+def long_date(day: date | datetime | str) -> str:
+    """`samedi 12 décembre 2026` (a datetime is first turned into Paris time; an ISO day, as the logs'
+    payloads hold them, is read)."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
     if isinstance(day, datetime):
         day = to_paris(day).date()
     first = "1er" if day.day == 1 else str(day.day)
     return f"{WEEKDAYS[day.weekday()]} {first} {MONTHS[day.month - 1]} {day.year}"
 
 
-def short_date(day: date | datetime) -> str:
+def short_date(day: date | datetime | str) -> str:
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
     if isinstance(day, datetime):
         day = to_paris(day).date()
     return f"{day:%d/%m/%Y}"

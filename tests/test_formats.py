@@ -17,3 +17,9 @@ def test_long_dates_in_french():
     assert long_datetime(datetime(2026, 12, 12, 13, 0, tzinfo=timezone.utc)) == "samedi 12 décembre 2026 à 14 h 00"
     # a UTC evening late enough is the next day in Paris
     assert long_date(datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc)) == "vendredi 1er janvier 2027"
+
+
+def test_an_iso_day_from_a_log_payload_is_shown_french_style():
+    from auction.formats import long_date, short_date
+    assert short_date("2026-11-30") == "30/11/2026"
+    assert long_date("2026-12-01") == "mardi 1er décembre 2026"
