@@ -41,21 +41,26 @@ def _exit_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-async def pdf_from_html(html: str, writer=write_pdf):
-    """WeasyPrint in the worker process (started on first use, started again if it died); `writer`
-    a module-level function of auction.documents (it is run in the worker)."""
+async def in_worker(function, *args):
+    """`function(*args)` in the documents' worker process (started on first use, started again if it
+    died); `function` a module-level function, its arguments and result picklable."""
     global _pool
     for attempt in range(2):
         if _pool is None:
             _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                         initializer=_exit_with_parent, initargs=(os.getpid(),))
         try:
-            return await asyncio.get_running_loop().run_in_executor(_pool, writer, html)
+            return await asyncio.get_running_loop().run_in_executor(_pool, function, *args)
         except BrokenProcessPool:
             _pool = None
             if attempt:
                 raise
     raise AssertionError("unreachable")
+
+
+async def pdf_from_html(html: str, writer=write_pdf):
+    """WeasyPrint in the worker process; `writer` a module-level function of auction.documents."""
+    return await in_worker(writer, html)
 
 
 class CatalogueCache:

@@ -66,9 +66,11 @@ def write_directory(export: Export, out: Path) -> list[Path]:
 
 
 def to_zip(export: Export) -> bytes:
+    """The zip of the export: the CSV deflated, the PDFs stored as they are (compressed already).
+    Blocking (megabytes for a large sale): run it in a thread."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(CSV_NAME, export.csv)
         for document in export.documents:
-            archive.writestr(document.filename, document.content)
+            archive.writestr(document.filename, document.content, compress_type=zipfile.ZIP_STORED)
     return buffer.getvalue()

@@ -3,6 +3,7 @@ bordereaux of every buyer, each invoice with its PDF (Factur-X for a company) an
 the credit-note form, and the export handed to the office's e-invoicing platform (a zip)."""
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 from starlette.requests import Request
@@ -182,7 +183,8 @@ async def export_zip(request: Request) -> Response:
     except NotFound:
         return error_page(request, 404)
     export = await export_service.build(request.app.state.db.sessions, view.sale.id)
-    return Response(export_service.to_zip(export), media_type="application/zip", headers={
+    content = await asyncio.to_thread(export_service.to_zip, export)
+    return Response(content, media_type="application/zip", headers={
         "content-disposition": f'attachment; filename="factures-{view.sale.reference}.zip"'})
 
 
