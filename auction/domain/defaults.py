@@ -8,7 +8,9 @@ lot is then **put up again**, in the same sale while it is open or in a later on
 and once it is sold again the defaulter owes:
 
 - when the new price is lower: the **shortfall** (first hammer price − new hammer price) plus the
-  **costs** (the letters, the new sale's seller's fees on the lot, storage);
+  **costs** (the letters, the new sale's seller's fees on the lot, storage: the first sale's storage
+  terms, from the end of its free days through the day the lot was sold again, less what was
+  charged to the buyer's account already);
 - when it is equal or higher: the costs only; the higher price goes to the case's proceeds.
 
 What was paid before the default is kept against what is owed: a negative balance is a refund due.
@@ -29,7 +31,8 @@ from .bidlog import Event
 from .deadlines import days_after
 from .errors import DomainError, InvalidValue
 from .money import apply_rate, format_euros
-from .payments import account_of
+from .payments import BuyerAccount, account_of
+from .release import StorageTerms, storage_due
 
 NOTICE_DAYS = 8                   # the office's default delay to pay after the formal notice
 NOTICE_DAYS_RANGE = (1, 60)
@@ -154,6 +157,7 @@ class Resale:
     new_lot_id: int
     hammer_cents: int | None = None
     paddle: int | None = None
+    sold_on: date | None = None      # the day of the new hammer (Europe/Paris): the lot leaves the store
 
     @property
     def sold(self) -> bool:
@@ -370,19 +374,34 @@ class Rates:
     vat_rate: Decimal
 
 
+def storage_owed(terms: StorageTerms, sale_day: date, account: BuyerAccount, act: DefaultAct,
+                 resales: Mapping[int, Resale]) -> list[dict[str, Any]]:
+    """The storage of the lots in default, a cost of the default: the checkout's rule
+    (`release.storage_due`: the first sale's free days, then the fee per day and lot, VAT on it)
+    through the day each lot was sold again, less what was charged to the defaulter's account
+    already. A lot not sold again yet is left out (the statement waits for it anyway)."""
+    lines = []
+    for lot in act.lots:
+        resale = resales.get(lot.lot_id)
+        if resale is not None and resale.sold and resale.sold_on is not None:
+            lines += storage_due(terms, sale_day, account, [lot.lot_id], set(), resale.sold_on)
+    return lines
+
+
 def statement(procedure: Procedure, resales: Mapping[int, Resale], rates: Mapping[int, Rates],
-              issued_on: date, storage_cents: int = 0, letters_cents: int | None = None, *,
+              issued_on: date, storage: Iterable[dict[str, Any]] = (), letters_cents: int | None = None, *,
               number: int) -> dict[str, Any]:
     """The payload of `default_statement_issued`: what the defaulter owes once every lot of the act
-    is sold again. `rates` by the sale id each lot was resold in; `letters_cents` defaults to the
-    notice's cost."""
+    is sold again. `rates` by the sale id each lot was resold in; `storage` the lines of
+    `storage_owed`; `letters_cents` defaults to the notice's cost."""
     act = procedure.act
     if act is None:
         raise NotInDefault("Le défaut de paiement n'est pas constaté.")
     if procedure.statement is not None:
         raise StatementIssued("Le décompte de ce défaut est déjà établi.")
-    if storage_cents < 0 or (letters_cents is not None and letters_cents < 0):
-        raise InvalidValue("Un frais ne peut pas être négatif.", field="storage_cents")
+    storage = [dict(line) for line in storage]
+    if letters_cents is not None and letters_cents < 0:
+        raise InvalidValue("Un frais ne peut pas être négatif.", field="letters_cents")
     lines = []
     for lot in act.lots:
         resale = resales.get(lot.lot_id)
@@ -402,12 +421,15 @@ def statement(procedure: Procedure, resales: Mapping[int, Resale], rates: Mappin
     costs = [{"kind": "letters", "label": "Lettres (mise en demeure)", "amount_cents": letters},
              {"kind": "seller_fees", "label": "Frais vendeur de la nouvelle adjudication (TTC)",
               "amount_cents": sum(line["seller_fees_cents"] + line["seller_fees_vat_cents"] for line in lines)},
-             {"kind": "storage", "label": "Frais de magasinage", "amount_cents": storage_cents}]
+             {"kind": "storage", "label": "Frais de magasinage (TTC)",
+              "amount_cents": sum(line["total_cents"] for line in storage),
+              "vat_cents": sum(line["vat_cents"] for line in storage)}]
     shortfall = sum(line["shortfall_cents"] for line in lines)
     costs_total = sum(cost["amount_cents"] for cost in costs)
     owed = shortfall + costs_total
     return {"number": number, "paddle": act.paddle, "registration_id": act.registration_id,
             "default_seq": act.seq, "issued_on": issued_on.isoformat(), "lines": lines, "costs": costs,
+            "storage": storage,
             "totals": {"shortfall_cents": shortfall,
                        "surplus_cents": sum(line["surplus_cents"] for line in lines),
                        "costs_cents": costs_total, "owed_cents": owed, "paid_cents": act.paid_cents,

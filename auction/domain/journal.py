@@ -238,9 +238,14 @@ def _default_statement(ledger: Ledger, event: Event):
     costs = {cost["kind"]: cost["amount_cents"] for cost in p["costs"]}
     lines = [Line(BUYERS, debit=p["totals"]["owed_cents"], aux=buyer(p["paddle"]))]
     lines += [Line(PROCEEDS, credit=cents, aux=case(case_id)) for case_id, cents in by_case.items() if cents]
-    for account, kind in ((RECHARGED, "letters"), (STORAGE, "storage")):
-        if costs.get(kind):
-            lines.append(Line(account, credit=costs[kind]))
+    if costs.get("letters"):
+        lines.append(Line(RECHARGED, credit=costs["letters"]))
+    storage = next((cost for cost in p["costs"] if cost["kind"] == "storage"), {})
+    if storage.get("amount_cents"):
+        vat = storage.get("vat_cents", 0)       # computed storage carries its VAT, like storage_fee_charged
+        lines.append(Line(STORAGE, credit=storage["amount_cents"] - vat))
+        if vat:
+            lines.append(Line(VAT_FEES, credit=vat))
     if not p["totals"]["owed_cents"]:
         return None
     return (_day(p["issued_on"]), f"DF{p['number']:06d}", f"Décompte de défaut n° {p['number']} panneau {p['paddle']}",

@@ -24,6 +24,10 @@ from .catalogue import NotFound
 RESULT_KINDS = ("lot_opened", "hammer", "lot_passed", "lot_reoffered", "lot_put_up_again_in_room", "lot_withdrawn")
 
 
+# The lot states whose goods wait in store for their buyer, and so run storage fees.
+STORED_STATES = frozenset({"adjuge", "mis_en_demeure", "paye"})
+
+
 class UnknownPaddle(DomainError):
     code = "unknown_paddle"
 
@@ -114,6 +118,7 @@ class BuyerCheckout:
     storage_lines: list[dict]          # storage now due and not charged yet
     today: date
     last_seq: int                      # the settlement log's last event when this was read
+    statements: tuple[dict, ...] = ()  # the defaulter's statements (décomptes, réitération des enchères)
 
     @property
     def name(self) -> str:
@@ -149,11 +154,15 @@ def checkout_of(sale: Sale, registration: Registration, sold: list[SoldLot], eve
     statuses = lot_statuses(mine, events, today, default_due_on(sale))
     account = rules.accounts(events, {paddle}).get(paddle) or rules.BuyerAccount(paddle, registration.id)
     collected = {lot_id for r in releases(events).values() if r.collected_on for lot_id in r.lot_ids}
+    # Storage runs on the lots still the buyer's to collect; that of a lot in default goes on the
+    # defaulter's statement (auction/domain/defaults.py, storage_owed), through the day it is sold again.
     invoiced = [lot.lot_id for lot in mine if statuses[lot.lot_id].facts.invoiced
-                and statuses[lot.lot_id].state not in ("annule", "delivre")]
+                and statuses[lot.lot_id].state in STORED_STATES]
     storage = storage_due(storage_terms(sale), sale_day(sale), account, invoiced, collected, today)
+    statements = tuple(event.payload for event in events
+                       if event.kind == "default_statement_issued" and event.payload["paddle"] == paddle)
     return BuyerCheckout(sale, registration, buyer_of(registration), account, list(statuses.values()), storage, today,
-                         events[-1].seq if events else 0)
+                         events[-1].seq if events else 0, statements)
 
 
 async def buyer_checkout(sessions: async_sessionmaker[AsyncSession], sale_id: int, paddle: int,

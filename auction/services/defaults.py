@@ -30,6 +30,7 @@ from auction.formats import to_paris
 from auction.models import Bidder, Lot, LotPhoto, Registration, Sale, SaleEvent, User
 
 from . import settlement_log
+from .checkout import storage_terms
 from .office import tariff_for
 from .room import to_event
 
@@ -248,23 +249,31 @@ async def place_in_later_sale(sessions: async_sessionmaker[AsyncSession], sale_i
 
 async def resales_of(sessions: async_sessionmaker[AsyncSession], sale_id: int,
                      procedure: Procedure) -> dict[int, Resale]:
-    """Where each lot of the act was offered again, and its new hammer price once sold."""
+    """Where each lot of the act was offered again, and its new hammer price and day once sold."""
     found: dict[int, Resale] = {}
+
+    async def outcome(session: AsyncSession, in_sale: int, lot_id: int, logs: dict) -> tuple:
+        if in_sale not in logs:
+            events = [event for event, _ in await _bid_log(session, in_sale)]
+            logs[in_sale] = (replay(in_sale, events), {event.seq: event for event in events})
+        state, by_seq = logs[in_sale]
+        result = state.results.get(lot_id)
+        if not (result and result.sold):
+            return None, None, None
+        return result.amount_cents, result.paddle, to_paris(by_seq[result.seq].at).date()
+
     async with sessions() as session:
-        here = replay(sale_id, [event for event, _ in await _bid_log(session, sale_id)])
+        logs: dict = {}
+        await outcome(session, sale_id, 0, logs)
+        here = logs[sale_id][0]
         for lot in procedure.act.lots if procedure.act else ():
             placement = procedure.placements.get(lot.lot_id)
             if placement is not None:
-                there = replay(placement.sale_id, [event for event, _ in await _bid_log(session, placement.sale_id)])
-                result = there.results.get(placement.new_lot_id)
                 found[lot.lot_id] = Resale(lot.lot_id, placement.sale_id, placement.new_lot_id,
-                                           result.amount_cents if result and result.sold else None,
-                                           result.paddle if result and result.sold else None)
+                                           *await outcome(session, placement.sale_id, placement.new_lot_id, logs))
             elif lot.lot_id in here.put_up_again:
-                result = here.results.get(lot.lot_id)
                 found[lot.lot_id] = Resale(lot.lot_id, sale_id, lot.lot_id,
-                                           result.amount_cents if result and result.sold else None,
-                                           result.paddle if result and result.sold else None)
+                                           *await outcome(session, sale_id, lot.lot_id, logs))
     return found
 
 
@@ -279,10 +288,10 @@ async def _rates(sessions: async_sessionmaker[AsyncSession], sale_ids: set[int])
 
 
 async def issue_statement(sessions: async_sessionmaker[AsyncSession], sale_id: int, default_seq: int, *,
-                          storage_cents: int = 0, user_id: int | None, now: datetime,
-                          command_id: str | None = None) -> Event:
+                          user_id: int | None, now: datetime, command_id: str | None = None) -> Event:
     """The statement of what the defaulter owes (décompte), once every lot of the act is sold again;
-    numbered in the office's series of statements."""
+    numbered in the office's series of statements. Its storage is computed by the checkout's rule
+    (the sale's storage terms, through the day each lot was sold again), never typed."""
     procedure = _procedure(rules.procedures(await settlement_log.read(sessions, sale_id)), default_seq=default_seq)
     resales = await resales_of(sessions, sale_id, procedure)
     rates = await _rates(sessions, {resale.sale_id for resale in resales.values()})
@@ -293,8 +302,11 @@ async def issue_statement(sessions: async_sessionmaker[AsyncSession], sale_id: i
         procedure = _procedure(rules.procedures(tx.events), default_seq=default_seq)
         if set(procedure.placements) - {lot for lot, resale in resales.items() if resale.sale_id != sale_id}:
             raise rules.NotResold("Un lot vient d'être placé dans une autre vente : recommencez.")
+        sale = await tx.session.get(Sale, sale_id)
+        storage = rules.storage_owed(storage_terms(sale), _sale_day(sale), account_of(tx.events, procedure.act.paddle),
+                                     procedure.act, resales)
         number = await tx.next_number(rules.STATEMENT_SERIES)
-        payload = rules.statement(procedure, resales, rates, _today(now), storage_cents, number=number)
+        payload = rules.statement(procedure, resales, rates, _today(now), storage, number=number)
         return tx.append("default_statement_issued", payload, user_id=user_id, now=now, command_id=command_id)
 
 

@@ -8,7 +8,7 @@ from auction.domain.defaults import (
     DefaultedLot, NoticeEnded, NoticeRunning, NothingUnpaid, NotInDefault, NotResold, ProcedureOpen, Rates,
     Resale, StatementIssued, counts_in_proceeds, declare_default, describe_balance, formal_notice,
     lots_in_default, notice_deadline, notice_status, procedures, put_up_again, shortfall_by_case, statement,
-    statements_due)
+    statements_due, storage_owed)
 from auction.domain.errors import InvalidValue
 from auction.domain.settlement_log import next_event
 
@@ -38,10 +38,14 @@ def declared(unpaid=114_280, cost=1_250):
     return events
 
 
-def owed(events, new_hammer, sale_id=SALE, storage=0):
+def owed(events, new_hammer, sale_id=SALE, storage=()):
     procedure = procedures(events)[0]
     return statement(procedure, {LOT.lot_id: Resale(LOT.lot_id, sale_id, LOT.lot_id, new_hammer, 3)}, RATES,
-                     date(2026, 12, 20), storage_cents=storage, number=1)
+                     date(2026, 12, 20), storage, number=1)
+
+
+STORED = [{"lot_id": 7, "days": 10, "from": "2026-12-10", "through": "2026-12-19", "amount_cents": 2_500,
+           "vat_cents": 500, "total_cents": 3_000}]
 
 
 # --- the formal notice ---------------------------------------------------------------------------
@@ -111,7 +115,7 @@ def test_a_default_is_declared_once():
 # --- what the defaulter owes once the lot is sold again ------------------------------------------
 
 def test_lower_resale_the_defaulter_owes_the_shortfall_and_the_costs():
-    payload = owed(declared(), 80_000, storage=3_000)
+    payload = owed(declared(), 80_000, storage=STORED)
     line = payload["lines"][0]
     assert line["shortfall_cents"] == 20_000 and line["surplus_cents"] == 0
     # the new sale's seller's fees on the lot: 4.96 % of 800 € = 39,68 €, VAT 7,94 €
@@ -282,3 +286,45 @@ def test_the_recovery_counts_only_once_the_statement_is_paid():
     events = invoiced_then_defaulted()
     events.append(next_event(events, SALE, "default_statement_issued", owed(events, 80_000), AT, 1))
     assert recovered_by_case(events) == {}
+
+
+# --- storage on the statement: the checkout's rule, through the day the lot is sold again ----------
+
+def test_storage_runs_from_the_end_of_the_free_days_to_the_resale_less_what_was_charged():
+    from auction.domain.payments import account_of
+    from auction.domain.release import StorageTerms
+    terms = StorageTerms(free_days=3, fee_cents=200)            # 3 free days, then 2 € HT a day and lot
+    sale_day = date(2026, 12, 2)
+    events = declared()
+    act = procedures(events)[0].act
+    resold = {7: Resale(7, 5, 70, 80_000, 3, sold_on=date(2026, 12, 19))}
+    lines = storage_owed(terms, sale_day, account_of(events, 14), act, resold)
+    # from 6 December (the day after the free days) through 19 December: 14 days × 2 € = 28 €, VAT 5,60 €
+    assert [(line["from"], line["through"], line["days"], line["amount_cents"], line["vat_cents"])
+            for line in lines] == [("2026-12-06", "2026-12-19", 14, 2_800, 560)]
+    # storage already charged to the buyer's account through 10 December is not charged twice
+    events.append(next_event(events, SALE, "storage_fee_charged", {
+        "paddle": 14, "registration_id": 41, "through": "2026-12-10", "charged_on": "2026-12-10",
+        "lines": [{"lot_id": 7, "days": 5, "from": "2026-12-06", "through": "2026-12-10", "amount_cents": 1_000,
+                   "vat_cents": 200, "total_cents": 1_200}],
+        "totals": {"amount_cents": 1_000, "vat_cents": 200, "total_cents": 1_200}}, AT, 1))
+    lines = storage_owed(terms, sale_day, account_of(events, 14), act, resold)
+    assert [(line["from"], line["days"], line["total_cents"]) for line in lines] == [("2026-12-11", 9, 2_160)]
+    payload = statement(procedures(events)[0], resold, RATES, date(2026, 12, 20), lines, number=1)
+    assert {c["kind"]: c["amount_cents"] for c in payload["costs"]}["storage"] == 2_160
+    assert payload["storage"] == lines
+    # a lot resold before its free days ran out, or a sale without storage fees, costs no storage
+    early = {7: Resale(7, 5, 70, 80_000, 3, sold_on=date(2026, 12, 5))}
+    assert storage_owed(terms, sale_day, account_of(events, 14), act, early) == []
+    assert storage_owed(StorageTerms(), sale_day, account_of(events, 14), act, resold) == []
+
+
+def test_the_statement_storage_is_split_into_fees_and_vat_in_the_journal():
+    from auction.domain.journal import STORAGE, VAT_FEES, build
+    events = declared()
+    payload = owed(events, 80_000, storage=STORED)
+    events.append(next_event(events, SALE, "default_statement_issued", payload, AT, 1))
+    entry = next(e for e in build(events).entries if e.piece.startswith("DF"))
+    credits = {line.account: line.credit for line in entry.lines if line.credit}
+    assert credits[STORAGE] == 2_500 and credits[VAT_FEES] == 500
+    assert sum(line.debit for line in entry.lines) == sum(line.credit for line in entry.lines)

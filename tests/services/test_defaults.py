@@ -2,6 +2,7 @@
 block, the lot put up again in the room or in a later sale, the defaulter's statement."""
 import uuid
 from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -9,9 +10,11 @@ from sqlalchemy import select
 from auction.domain import defaults as rules
 from auction.domain.bidlog import chain
 from auction.domain.invoices import invoices_of
+from auction.domain.money import apply_rate
 from auction.domain.payments import account_of
 from auction.domain.roles import Role
 from auction.domain.room import Actor
+from auction.formats import to_paris
 from auction.models import Bidder, Lot, Registration, Sale, SaleEvent, User
 from auction.services import defaults, invoices, settlement_log
 from auction.services import room as room_service
@@ -137,8 +140,18 @@ async def test_put_up_again_in_the_room_then_the_statement_of_the_shortfall(db, 
     from auction.services.sale_record import load_record, record_html
     written = " ".join(record_html(await load_record(db.sessions, sale_id), fragment=True).split())
     assert f"est {rules.RESALE_MENTION} (CPCE R221-38) : l'adjudicataire du panneau 1" in written
-    statement = await defaults.issue_statement(db.sessions, sale_id, act.seq, storage_cents=1_500,
-                                               user_id=clerk.user_id, now=AFTER, command_id="st-1")
+    async with db.sessions() as session, session.begin():      # the sale's storage terms: 1 € HT a day and lot
+        sale = await session.get(Sale, sale_id)
+        sale.storage_free_days, sale.storage_fee_cents = 2, 100
+        sale_day = to_paris(sale.starts_at).date()
+    statement = await defaults.issue_statement(db.sessions, sale_id, act.seq, user_id=clerk.user_id, now=AFTER,
+                                               command_id="st-1")
+    # storage is the checkout's rule, not typed: from the end of the free days to the day of the resale
+    days = (AFTER.date() - (sale_day + timedelta(days=3))).days + 1
+    assert [(line["lot_id"], line["days"], line["through"]) for line in statement.payload["storage"]] == [
+        (lot_id, days, AFTER.date().isoformat())]
+    costs = {c["kind"]: c["amount_cents"] for c in statement.payload["costs"]}
+    assert costs["storage"] == days * 100 + apply_rate(days * 100, Decimal("0.20"))
     totals = statement.payload["totals"]
     assert totals["shortfall_cents"] == first_hammer - new_hammer
     assert totals["owed_cents"] == totals["shortfall_cents"] + totals["costs_cents"]

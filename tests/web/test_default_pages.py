@@ -3,13 +3,16 @@ the statement, the PDFs read back; refusals keep the page and record nothing."""
 import io
 import uuid
 from datetime import datetime, timezone
+from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from auction.domain.money import apply_rate, format_euros
 from auction.domain.roles import Role
 from auction.domain.room import Actor
+from auction.formats import to_paris
 from auction.models import Sale
 from auction.services import defaults, invoices, settlement_log
 from auction.services import room as room_service
@@ -93,17 +96,32 @@ async def test_notice_then_default_then_statement(client, db, users, login, sold
     for _ in range(3):
         await run("call")
     await run("hammer")
+    async with db.sessions() as session, session.begin():      # the sale's storage: 3 free days, then 1,50 € HT
+        sale = await session.get(Sale, sale_id)
+        sale.storage_free_days, sale.storage_fee_cents = 3, 150
+        sale_day = to_paris(sale.starts_at).date()
     page = await client.get(path)
     assert "Établir le décompte du défaillant" in page.text
-    stated = await client.post(f"{path}/{act.seq}/decompte", data={"csrf_token": token, "storage": "abc"})
-    assert stated.status_code == 400 and "Montant illisible" in stated.text
-    stated = await client.post(f"{path}/{act.seq}/decompte", data={"csrf_token": token, "storage": "12",
+    assert "Le magasinage est calculé selon les conditions de la vente (3 jours gratuits, puis 1,50" in page.text
+    assert 'name="storage"' not in page.text                  # never typed by hand
+    stated = await client.post(f"{path}/{act.seq}/decompte", data={"csrf_token": token, "storage": "99999",
                                                                     "command_id": "s1"})
     assert stated.status_code == 303, stated.text
     statement = (await settlement_log.read(db.sessions, sale_id))[-1]
     assert statement.kind == "default_statement_issued"
-    assert {c["kind"]: c["amount_cents"] for c in statement.payload["costs"]}["storage"] == 1_200
+    days = (later.date() - sale_day).days - 3             # from the day after the free days to the resale's day
+    storage = days * 150 + apply_rate(days * 150, Decimal("0.20"))
+    assert {c["kind"]: c["amount_cents"] for c in statement.payload["costs"]}["storage"] == storage > 0
     pdf = await client.get(f"{path}/{act.seq}/decompte.pdf")
-    assert pdf.status_code == 200 and "DÉCOMPTE DU DÉFAILLANT" in pdf_text(pdf.content).upper()
+    text = pdf_text(pdf.content)
+    assert pdf.status_code == 200 and "DÉCOMPTE DU DÉFAILLANT" in text.upper()
+    assert f"au {later:%d/%m/%Y}" in text and format_euros(storage).replace("\u00a0", " ") in text.replace("\u00a0", " ")
+    # the defaulter's checkout page shows the statement, its amounts and its PDF
+    desk = await client.get(f"/bureau/ventes/{sale_id}/caisse/1")
+    assert desk.status_code == 200 and "Décompte n° D2026-000001" in desk.text
+    totals = statement.payload["totals"]
+    for cents in (totals["shortfall_cents"], totals["owed_cents"], totals["paid_cents"], storage):
+        assert format_euros(cents) in desk.text
+    assert f'href="{path}/{act.seq}/decompte.pdf"' in desk.text and "décompte de défaut" in desk.text
     assert (await client.get(f"{path}/999/decompte.pdf")).status_code == 404
     assert (await client.get(f"/bureau/ventes/{sale_id}/defauts/x/acte.pdf")).status_code == 404

@@ -15,7 +15,7 @@ from auction.domain.errors import DomainError, InvalidValue
 from auction.domain.money import parse_euros
 from auction.formats import to_paris
 from auction.models import utcnow
-from auction.services import cash_desk, checkout, invoices, payments, release
+from auction.services import cash_desk, checkout, default_documents, invoices, payments, release
 from auction.services.catalogue import NotFound
 from auction.services.checkout import UnknownPaddle
 
@@ -102,6 +102,7 @@ async def _buyer_page(request: Request, sale_id: int, paddle: int, *, values=Non
         "notice": NOTICES.get(request.query_params.get("fait", "")),
         "invoice_numbers": {invoice.number: invoices.rules.format_number(invoice.number, invoice.issued_on)
                             for invoice in view.account.invoices},
+        "statement_label": default_documents.statement_label,
     }, status_code=status_code)
 
 

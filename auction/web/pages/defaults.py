@@ -137,8 +137,7 @@ async def statement(request: Request) -> Response:
     async def call():
         await defaults.issue_statement(
             request.app.state.db.sessions, path_id(request, "sale_id"), default_seq,
-            storage_cents=_cents(values, "storage"), user_id=request.state.user.id, now=utcnow(),
-            command_id=values.get("command_id") or None)
+            user_id=request.state.user.id, now=utcnow(), command_id=values.get("command_id") or None)
     return await _attempt(request, f"statement-{default_seq}", values, call, "decompte")
 
 
