@@ -1,6 +1,7 @@
-"""The sale's cash desk as the staff see it: the buyers and their balances, the cash waiting for the
-bank and the slips made, the checkout conditions; and, across sales, the cash not banked in time
-(the office dashboard's warning, décret 2022-949 art. 62)."""
+"""The sale's cash desk as the staff see it: the buyers and their balances, the buyers overdue (lots
+unpaid past the payment deadline, where the default procedure starts), the cash waiting for the bank
+and the slips made, the checkout conditions; and, across sales, the cash not banked in time (the
+office dashboard's warning, décret 2022-949 art. 62)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,10 +14,12 @@ from auction.domain import cash_deposits
 from auction.domain.bidlog import Event
 from auction.domain.errors import InvalidValue
 from auction.domain.payments import BuyerAccount, Payment, accounts
+from auction.domain.release import LotStatus, lot_statuses
 from auction.models import Registration, Sale, SettlementEvent
 
-from . import settlement_log
+from . import log_cache, settlement_log
 from .catalogue import NotFound
+from .checkout import default_due_on, sold_lots
 
 CASH_KINDS = ("payment_received", "payment_reversed", "cash_banked")
 MAX_DAYS = 3650
@@ -30,6 +33,23 @@ class BuyerRow:
 
 
 @dataclass(frozen=True)
+class OverdueBuyer:
+    """A buyer with lots still unpaid past their payment deadline (the lot states' `overdue`)."""
+    paddle: int
+    name: str
+    lots: list[LotStatus]
+    balance_cents: int
+
+    @property
+    def due_on(self) -> date:
+        return min(status.facts.due_on for status in self.lots)
+
+    @property
+    def hammer_cents(self) -> int:
+        return sum(status.facts.lot.hammer_cents for status in self.lots)
+
+
+@dataclass(frozen=True)
 class CashDesk:
     sale: Sale
     buyers: list[BuyerRow]
@@ -37,6 +57,7 @@ class CashDesk:
     slips: list[cash_deposits.CashSlip]
     warnings: list[cash_deposits.LateCash]
     today: date
+    overdue: list[OverdueBuyer] = ()
 
     @property
     def unbanked_cents(self) -> int:
@@ -48,14 +69,26 @@ async def cash_desk(sessions: async_sessionmaker[AsyncSession], sale_id: int, to
         sale = await session.get(Sale, sale_id)
         if sale is None:
             raise NotFound()
-        events = await settlement_log.load_events(session, sale_id)
+        events = await log_cache.settlement_events(session, sale_id)
+        sold = await sold_lots(session, sale_id)
         names = {paddle: registration for paddle, registration in (await session.execute(
             select(Registration.paddle_number, Registration).where(Registration.sale_id == sale_id,
                                                                     Registration.paddle_number.is_not(None)))).all()}
-    rows = [BuyerRow(paddle, names[paddle].bidder.full_name if paddle in names else f"Panneau {paddle}", account)
-            for paddle, account in sorted(accounts(events).items())]
+
+    def name(paddle: int) -> str:
+        return names[paddle].bidder.full_name if paddle in names else f"Panneau {paddle}"
+    by_paddle = accounts(events)
+    rows = [BuyerRow(paddle, name(paddle), account) for paddle, account in sorted(by_paddle.items())]
+    late: dict[int, list[LotStatus]] = {}
+    for status in lot_statuses(sold, events, today, default_due_on(sale)).values():
+        if status.overdue:
+            late.setdefault(status.facts.lot.paddle, []).append(status)
+    overdue = [OverdueBuyer(paddle, name(paddle), lots,
+                            by_paddle[paddle].balance_cents if paddle in by_paddle else sum(
+                                status.facts.lot.hammer_cents for status in lots))
+               for paddle, lots in sorted(late.items())]
     return CashDesk(sale, rows, cash_deposits.unbanked(events), cash_deposits.slips(events),
-                    cash_deposits.banking_warnings(events, today), today)
+                    cash_deposits.banking_warnings(events, today), today, overdue)
 
 
 @dataclass(frozen=True)

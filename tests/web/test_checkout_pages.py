@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
+from auction.domain.money import format_euros
 from auction.domain.roles import Role
 from auction.domain.room import Actor
 from auction.domain.signing import sign_paddle_token
@@ -213,3 +214,26 @@ async def test_unknown_paths_are_404(client, login, users, shop):
     for path in (f"/bureau/ventes/{sale_id}/caisse/77", "/bureau/ventes/999/caisse",
                  f"/bureau/ventes/{sale_id}/caisse/1/delivrances/999", f"/bureau/ventes/{sale_id}/caisse/²"):
         assert (await client.get(path)).status_code == 404, path
+
+
+def _overdue_section(page_text: str) -> str:
+    return page_text.split('id="overdue"', 1)[1].split("</section>", 1)[0] if 'id="overdue"' in page_text else ""
+
+
+async def test_the_desk_lists_the_buyers_overdue_and_leads_to_the_defaults(client, login, users, shop, monkeypatch):
+    sale_id, lots = shop                         # paddle 1's bordereau is payable by 20 December 2026
+    await login(client, users[Role.CLERK])
+    monkeypatch.setattr("auction.web.pages.checkout._today", lambda: date(2026, 12, 20))
+    desk = text(await client.get(f"/bureau/ventes/{sale_id}/caisse"))
+    assert f'caisse/1">1</a>' not in _overdue_section(desk)          # the last day to pay: not late yet
+    monkeypatch.setattr("auction.web.pages.checkout._today", lambda: date(2026, 12, 21))
+    desk = text(await client.get(f"/bureau/ventes/{sale_id}/caisse"))
+    late = _overdue_section(desk)
+    assert "En retard de paiement" in late and f'/bureau/ventes/{sale_id}/caisse/1">1</a>' in late
+    assert "20/12/2026" in late and format_euros(1_142_80) in late      # 1 000 € + fees 119 € + VAT 23,80 €
+    assert f'href="/bureau/ventes/{sale_id}/defauts"' in late
+    # once paid, the buyer leaves the list
+    monkeypatch.setattr("auction.web.pages.checkout._today", lambda: date(2026, 12, 21))
+    assert (await _payment(client, sale_id, 1, means="card", amount="1 142,80", reference="TPE 9")).status_code == 303
+    desk = text(await client.get(f"/bureau/ventes/{sale_id}/caisse"))
+    assert f'caisse/1">1</a>' not in _overdue_section(desk)
