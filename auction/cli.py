@@ -149,14 +149,16 @@ def cmd_demo(args, settings):
 
     _migrate(settings)
 
+    base = f"http://{args.host}:{args.port}"
+
     async def seed(db):
         return await seed_demo(db.sessions, settings.media_dir, utcnow().astimezone(PARIS).date(),
-                               settings.private_dir)
+                               settings.private_dir, base_url=settings.public_url or base)
     created = _run(seed, settings)
-    base = f"http://{args.host}:{args.port}"
     print("Données de démonstration " + ("créées." if created else "déjà présentes."))
-    print(f"  Tablette du clerc : {base}/bureau/ventes/1")
+    print(f"  Tablette du clerc : {base}/bureau/ventes/1/salle")
     print(f"  Écran de salle    : {base}/salle/1")
+    print(f"  Page en direct    : {base}/ventes/1/direct")
     print(f"  Catalogue public  : {base}/ventes/1")
     print("  Comptes de démonstration :")
     for login in DEMO_LOGINS:

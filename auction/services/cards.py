@@ -8,7 +8,6 @@ import base64
 import io
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
@@ -19,13 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from auction.documents import render_pdf
 from auction.domain.registration import CHANNELS
 from auction.domain.signing import TokenRefused, paddle_card_expiry, sign_paddle_token, verify_paddle_token
+from auction.fonts import font
 from auction.formats import long_datetime
 from auction.models import Bidder, Office, Registration, Sale
 
 from .catalogue import NotFound
 from .registration import RegistrationRefused, registration_in_sale
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 CARD_SIZE = (1240, 1748)        # A6 portrait at 300 dpi
 MARGIN = 70
 
@@ -55,12 +54,7 @@ def qr_png(token: str) -> bytes:
     return buffer.getvalue()
 
 
-def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
-    path = FONT_DIR / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
-    try:
-        return ImageFont.truetype(str(path), size)
-    except OSError:
-        return ImageFont.load_default(size=size)
+_font = font
 
 
 def _fit(draw: ImageDraw.ImageDraw, text: str, width: int, size: int, bold: bool = False) -> ImageFont.FreeTypeFont:

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.domain.office import OfficeDetails
 from auction.domain.roles import Role
+from auction.fonts import font
 from auction.formats import PARIS
 from auction.domain.inventory import AMICABLE_SALE_NOTICE, CUSTODY_NOTICE, check_can_sign
 from auction.domain.bidder_checks import run_checks
@@ -25,7 +26,7 @@ from auction.models import (BarredPerson, BidRequest, Bidder, Case, Claim, Credi
                             utcnow)
 
 from .accounts import NewUser, add_user
-from .demo_publicity import seed_publicity
+from .demo_publicity import DEMO_BASE_URL, seed_publicity
 from .id_scans import SCAN_DIR
 from .inventory import content_of
 from .office import period_row
@@ -113,7 +114,7 @@ def _lot_image(path: Path, number: int, title: str, category: str) -> None:
     colour = CATEGORY_COLOURS.get(category, (90, 90, 90))
     image = Image.new("RGB", (800, 600), colour)
     draw = ImageDraw.Draw(image)
-    big, small = ImageFont.load_default(size=120), ImageFont.load_default(size=40)
+    big, small = font(120, bold=True), font(40)
     draw.rectangle((30, 30, 770, 570), outline=(255, 255, 255), width=4)
     draw.text((400, 220), f"Lot {number}", font=big, fill="white", anchor="mm")
     for i, line in enumerate(textwrap.wrap(title, 30)[:3]):
@@ -124,10 +125,11 @@ def _lot_image(path: Path, number: int, title: str, category: str) -> None:
 
 
 async def seed_demo(sessions: async_sessionmaker[AsyncSession], media_dir: Path, today: date,
-                    private_dir: Path | None = None) -> bool:
+                    private_dir: Path | None = None, base_url: str = DEMO_BASE_URL) -> bool:
     """Seed the demo office once; returns False when the installation already has an office.
 
-    With `private_dir`, the pending online registration gets a specimen identity scan there."""
+    With `private_dir`, the pending online registration gets a specimen identity scan there. `base_url`
+    is the public address the seeded web publication names (the one `criee demo` serves on)."""
     hashes = {login.email: await hash_password(login.password) for login in DEMO_LOGINS}
     async with sessions() as session, session.begin():
         if await session.scalar(select(Office.id).limit(1)) is not None:
@@ -165,7 +167,8 @@ async def seed_demo(sessions: async_sessionmaker[AsyncSession], media_dir: Path,
             session.add(LotItem(lot_id=lot.id, item_id=acts[case.id].items[index].id))
 
         await _bidders(session, sale, users[Role.BIDDER].id, users[Role.CLERK].id, today, private_dir)
-        await seed_publicity(session, sale, [workshop, household], users[Role.CLERK].id, today, private_dir)
+        await seed_publicity(session, sale, [workshop, household], users[Role.CLERK].id, today, private_dir,
+                             base_url.rstrip("/"))
     return True
 
 
@@ -278,7 +281,7 @@ def _specimen_scan(private_dir: Path, first: str, last: str) -> str:
     relative = f"{SCAN_DIR}/demo-{last.lower()}.jpg"
     image = Image.new("RGB", (1000, 630), (214, 226, 240))
     draw = ImageDraw.Draw(image)
-    big, small = ImageFont.load_default(size=54), ImageFont.load_default(size=34)
+    big, small = font(54, bold=True), font(34)
     draw.rectangle((20, 20, 980, 610), outline=(40, 60, 120), width=6)
     draw.text((500, 90), "SPÉCIMEN — DÉMONSTRATION", font=big, fill=(160, 20, 20), anchor="mm")
     draw.rectangle((60, 170, 330, 520), fill=(180, 190, 205))

@@ -7,9 +7,10 @@ import hashlib
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from auction.fonts import font
 from auction.formats import PARIS
 from auction.models import AmicableOffer, Case, DebtorNotice, OfferLetter, PublicationAct, Sale, SaleNotice
 
@@ -17,7 +18,7 @@ from . import audit
 from .publication import draft_summary, public_record, snapshot_of
 
 PROOF_DIR = "publicity"
-DEMO_BASE_URL = "http://127.0.0.1:8000"
+DEMO_BASE_URL = "http://127.0.0.1:8000"      # when the caller gives none (criee demo gives its own)
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -29,7 +30,7 @@ def _poster_photo(private_dir: Path, name: str, where: str, day: date) -> tuple[
     relative = f"{PROOF_DIR}/demo-{name}.jpg"
     image = Image.new("RGB", (900, 675), (120, 110, 95))
     draw = ImageDraw.Draw(image)
-    big, small = ImageFont.load_default(size=44), ImageFont.load_default(size=28)
+    big, small = font(44, bold=True), font(28)
     draw.rectangle((220, 60, 680, 620), fill=(250, 248, 240), outline=(40, 40, 40), width=3)
     draw.text((450, 130), "VENTE AUX ENCHÈRES", font=big, fill=(20, 20, 20), anchor="mm")
     draw.text((450, 190), "PUBLIQUES", font=big, fill=(20, 20, 20), anchor="mm")
@@ -42,7 +43,7 @@ def _poster_photo(private_dir: Path, name: str, where: str, day: date) -> tuple[
 
 
 async def seed_publicity(session: AsyncSession, sale: Sale, cases: list[Case], clerk_id: int, today: date,
-                         private_dir: Path | None) -> None:
+                         private_dir: Path | None, base_url: str = DEMO_BASE_URL) -> None:
     for case in cases:
         case.seizure_notified_on = case.seizure_date          # the debtor was there: the act was handed over
     household = cases[-1]
@@ -61,8 +62,8 @@ async def seed_publicity(session: AsyncSession, sale: Sale, cases: list[Case], c
     await session.flush()
     sale.goods_summary = snapshot.goods_summary
     web = PublicationAct(sale_id=sale.id, notice_id=notice.id, kind="web", done_at=issued, recorded_at=issued,
-                         recorded_by_id=clerk_id, place=f"{DEMO_BASE_URL}/ventes/{sale.id}",
-                         system_record=public_record(DEMO_BASE_URL, sale.id, notice))
+                         recorded_by_id=clerk_id, place=f"{base_url}/ventes/{sale.id}",
+                         system_record=public_record(base_url, sale.id, notice))
     session.add(web)
 
     posted_on = today - timedelta(days=2)

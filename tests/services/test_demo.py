@@ -82,3 +82,25 @@ async def test_demo_lots_come_from_signed_inventories(db, tmp_path):
     for act in acts:
         loaded, case, parent = await get_act(db.sessions, act.id)
         assert content_of(loaded, case, parent).digest() == act.digest
+
+
+async def test_demo_web_publication_names_the_address_the_demo_serves_on(db, tmp_path):
+    from auction.models import PublicationAct
+    await seed_demo(db.sessions, tmp_path, TODAY, base_url="http://127.0.0.1:8140/")
+    async with db.sessions() as session:
+        web = await session.scalar(select(PublicationAct).where(PublicationAct.kind == "web"))
+    assert web.place.startswith("http://127.0.0.1:8140/ventes/")
+    assert "8000" not in web.place and "8140" in web.system_record
+
+
+def test_generated_images_draw_french_accents():
+    """DejaVu Sans, not Pillow's default font whose missing accents came out as boxes ("Scie ▯ format")."""
+    from PIL import ImageDraw
+    from auction.fonts import font
+    assert font(40).getname()[0] == "DejaVu Sans"
+
+    def drawn(text):
+        image = Image.new("L", (200, 80))
+        ImageDraw.Draw(image).text((10, 10), text, font=font(40), fill=255)
+        return image.tobytes()
+    assert drawn("à") != drawn("a") and drawn("é") != drawn("e") and drawn("à") != drawn("\ue000")
