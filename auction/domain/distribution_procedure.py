@@ -196,6 +196,9 @@ class ProcedureState:
                     out.append(Deadline("contest", "Fin du délai de contestation (15 jours)", end, recipient))
         elif self.status is Status.CONTESTED:
             out.append(Deadline("conciliation", "Réunion de conciliation (un mois)", self.conciliation_by))
+        elif self.status is Status.CONCILIATION:
+            out.append(Deadline("conciliation", "Réunion de conciliation convoquée : son issue à constater",
+                                self.meeting_on))
         elif self.status is Status.DISAGREEMENT:
             out.append(Deadline("deposit", "Consignation immédiate à la Caisse des dépôts", self.decided_on))
         elif self.status is Status.FINAL:

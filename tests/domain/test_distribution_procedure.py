@@ -85,6 +85,9 @@ def test_r251_6_a_contest_then_conciliation_within_a_month_and_agreement():
     convened = [*events, ConciliationConvened(date(2026, 11, 20), date(2026, 12, 10))]
     assert replay(*convened).status is Status.CONCILIATION
     assert replay(*convened).summary_status is Status.CONTESTED
+    # the deadlines board: the meeting's day, overdue once it has passed without an outcome recorded
+    [meeting] = replay(*convened).deadlines()
+    assert (meeting.kind, meeting.due) == ("conciliation", date(2026, 12, 10)) and meeting.overdue(date(2026, 12, 11))
     agreed = replay(*convened, ConciliationAgreed(date(2026, 12, 10)))
     assert agreed.status is Status.AGREED and agreed.summary_status is Status.FINAL
     assert replay(*convened, ConciliationAgreed(date(2026, 12, 10)), Paid(date(2026, 12, 14))).status is Status.PAID
