@@ -251,29 +251,30 @@ async def resales_of(sessions: async_sessionmaker[AsyncSession], sale_id: int,
                      procedure: Procedure) -> dict[int, Resale]:
     """Where each lot of the act was offered again, and its new hammer price and day once sold."""
     found: dict[int, Resale] = {}
+    logs: dict[int, tuple] = {}          # sale id -> (its room replayed, its bid events by seq)
 
-    async def outcome(session: AsyncSession, in_sale: int, lot_id: int, logs: dict) -> tuple:
+    async def log_of(session: AsyncSession, in_sale: int) -> tuple:
         if in_sale not in logs:
             events = [event for event, _ in await _bid_log(session, in_sale)]
             logs[in_sale] = (replay(in_sale, events), {event.seq: event for event in events})
-        state, by_seq = logs[in_sale]
-        result = state.results.get(lot_id)
+        return logs[in_sale]
+
+    async def resale(session: AsyncSession, lot_id: int, in_sale: int, new_lot_id: int) -> Resale:
+        state, by_seq = await log_of(session, in_sale)
+        result = state.results.get(new_lot_id)
         if not (result and result.sold):
-            return None, None, None
-        return result.amount_cents, result.paddle, to_paris(by_seq[result.seq].at).date()
+            return Resale(lot_id, in_sale, new_lot_id)
+        return Resale(lot_id, in_sale, new_lot_id, result.amount_cents, result.paddle,
+                      to_paris(by_seq[result.seq].at).date())
 
     async with sessions() as session:
-        logs: dict = {}
-        await outcome(session, sale_id, 0, logs)
-        here = logs[sale_id][0]
+        here, _ = await log_of(session, sale_id)
         for lot in procedure.act.lots if procedure.act else ():
             placement = procedure.placements.get(lot.lot_id)
             if placement is not None:
-                found[lot.lot_id] = Resale(lot.lot_id, placement.sale_id, placement.new_lot_id,
-                                           *await outcome(session, placement.sale_id, placement.new_lot_id, logs))
+                found[lot.lot_id] = await resale(session, lot.lot_id, placement.sale_id, placement.new_lot_id)
             elif lot.lot_id in here.put_up_again:
-                found[lot.lot_id] = Resale(lot.lot_id, sale_id, lot.lot_id,
-                                           *await outcome(session, sale_id, lot.lot_id, logs))
+                found[lot.lot_id] = await resale(session, lot.lot_id, sale_id, lot.lot_id)
     return found
 
 
