@@ -18,7 +18,7 @@ from auction.domain.deadlines import paris_day
 from auction.domain.distribution_procedure import StepRefused
 from auction.domain.errors import InvalidValue
 
-from . import settlement_log
+from . import record_signing, settlement_log
 from .office import tariff_lookup
 from .sale_record import RecordState, load_record, record_pdf, stored_file, _store
 
@@ -44,8 +44,9 @@ async def render_copy(state: RecordState, request: copies.CopyRequest, *, office
 
 async def issue_copy(sessions: async_sessionmaker[AsyncSession], private_dir: Path, sale_id: int,
                      request: copies.CopyRequest, *, user_id: int, now: datetime,
-                     command_id: str | None = None) -> int:
-    """Issue a certified copy or an extract; the seq of its `record_copy_issued` event."""
+                     command_id: str | None = None, secret_key: str | None = None) -> int:
+    """Issue a certified copy or an extract; the seq of its `record_copy_issued` event. With the
+    server's `secret_key` and a signing certificate configured, the copy is also signed (PAdES)."""
     current = await load_record(sessions, sale_id)
     upto, head_seq = copies.closed_sessions(current.record)
     copies.check_request(current.record, request)       # refuse before rendering anything
@@ -56,6 +57,11 @@ async def issue_copy(sessions: async_sessionmaker[AsyncSession], private_dir: Pa
     state = await load_record(sessions, sale_id, up_to_seq=head_seq)
     pdf, pages, title = await render_copy(state, request, officer=state.record.facts.officer, now=now,
                                           tariff=lookup.tariff)
+    if secret_key is not None:
+        signed = await record_signing.sign_pdf(private_dir, secret_key, pdf, location=state.record.facts.place,
+                                               name=state.record.facts.officer,
+                                               reason=f"{title} : copie certifiée conforme")
+        pdf = signed if signed is not None else pdf
     digest = hashlib.sha256(pdf).hexdigest()
     path = await asyncio.to_thread(_store, private_dir, f"copie-{sale_id}-{digest[:16]}.pdf", pdf)
     payload = copies.payload(request, title=title, pages=pages, tariff=lookup.tariff, sessions_upto=upto,

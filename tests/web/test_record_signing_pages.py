@@ -1,6 +1,6 @@
 """The electronic signature of the sale record (PAdES, optional): the officer gives the office's
 PKCS#12 certificate (bad files, passwords and dates refused in French), a closed session's frozen PDF
-is then signed too, and pyHanko's own validation finds the signature intact and made by that
+is then signed too (and a certified copy), and pyHanko's own validation finds the signature intact and made by that
 certificate; the page says that only a CNCJ-approved system with a qualified signature has legal force."""
 import uuid
 from datetime import date, datetime, timedelta, timezone
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from auction.domain.roles import Role
 from auction.domain.room import Actor
 from auction.models import AuditEntry, Sale, utcnow
-from auction.services import record_signing
+from auction.services import record_copies, record_signing
 from auction.services import room as room_service
 from auction.services import sale_record
 from auction.services.demo import seed_demo
@@ -96,6 +96,14 @@ async def test_the_officer_configures_a_certificate_and_a_closed_session_is_sign
     assert await sale_record.verify_seals(db.sessions, settings.private_dir, sale_id) == []
     _, other = self_signed("Quelqu'un d'autre")
     assert not (await validate(signed.content, other)).trusted                   # made by that certificate only
+
+    # A certified copy issued meanwhile is signed too.
+    copies = f"{base}/copies"
+    token = await csrf_from(client, copies)
+    assert (await client.post(copies, data={"csrf_token": token, "scope": "whole"})).status_code == 303
+    [copy] = await record_copies.issued(db.sessions, sale_id)
+    status = await validate((await client.get(f"{copies}/{copy.seq}.pdf")).content, certificate)
+    assert status.intact and status.valid and status.trusted
 
     # Removed: the next sessions are signed by hand only.
     token = await csrf_from(client, PAGE)

@@ -83,7 +83,8 @@ async def issue(request: Request) -> Response:
         copy_request = _request(values)
         await service.issue_copy(request.app.state.db.sessions, request.app.state.settings.private_dir, sale_id,
                                  copy_request, user_id=request.state.user.id, now=utcnow(),
-                                 command_id=values.get("command_id") or None)
+                                 command_id=values.get("command_id") or None,
+                                 secret_key=request.app.state.settings.secret_key)
     except NotFound:
         return error_page(request, 404)
     except service.settlement_log.SaleNotFound:
