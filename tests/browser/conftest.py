@@ -99,3 +99,12 @@ def new_context(browser, live_server):
 def page(new_context):
     """A page in a brand-new context: no cookie, no session."""
     return new_context().new_page()
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keeps each phase's report on the test item (`item.rep_call`), so a fixture can tell at teardown
+    whether its test failed (tests/browser/test_screens.py then saves screenshots)."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)

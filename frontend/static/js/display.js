@@ -1,5 +1,5 @@
 // The room display: what the room sees, readable from the back row. Public socket, no names.
-import { CALL_LABELS, RoomSocket, euros, showAnnouncement, socketUrl } from "./room-socket.js";
+import { CALL_LABELS, RoomSocket, conversionsText, euros, showAnnouncement, socketUrl } from "./room-socket.js";
 
 const HAMMER_OVERLAY_MS = 4000;
 const PASS_OVERLAY_MS = 3000;
@@ -16,7 +16,9 @@ const MESSAGES = {
   adjourned: "Séance close : la vente reprendra à la séance suivante",
   closed: "Vente terminée",
 };
-const CONNECTION_TEXT = { connecting: "Reconnexion…", connected: "En direct", disconnected: "Hors ligne" };
+const CONNECTION_TEXT = { connecting: "Reconnexion…", connected: "Connecté", disconnected: "Hors ligne" };
+// "En direct" only while the sale is running: before it opens the screen is merely connected.
+const LIVE_STATUSES = new Set(["open", "paused"]);
 
 let view = null;
 let results = {};
@@ -75,7 +77,15 @@ window.addEventListener("resize", () => {
   fitWidth($("overlay-amount"));
 });
 
+function renderConnection() {
+  const status = view ? view.status : "ready";
+  const text = connection === "connected" && LIVE_STATUSES.has(status) ? "En direct" : CONNECTION_TEXT[connection];
+  setText("connection-text", text);
+  $("connection-state").dataset.live = text === "En direct" ? "true" : "false";
+}
+
 function render() {
+  renderConnection();
   const status = view ? view.status : "ready";
   root.dataset.status = status;
   root.dataset.connection = connection;
@@ -114,6 +124,10 @@ function render() {
   message.dataset.kind = status;
   show(message, !!messageText);
 
+  const conversions = bidding ? conversionsText(view.conversions) : "";
+  setText("display-conversions", conversions);
+  show($("display-conversions"), !!conversions);
+
   const paddle = $("display-paddle");
   show(paddle, bidding && !!bid);
   setText("display-paddle", bid ? `Panneau ${bid.paddle}` : "");
@@ -135,11 +149,13 @@ function render() {
     ? `${view.lots_sold} lot${view.lots_sold > 1 ? "s" : ""} adjugé${view.lots_sold > 1 ? "s" : ""} sur ${view.lots_total}` : "");
 }
 
-function showOverlay({ kind, title, lot, amount, paddle }, duration) {
+function showOverlay({ kind, title, lot, lotTitle, amount, paddle }, duration) {
   const overlay = $("display-overlay");
   overlay.dataset.kind = kind;
   setText("overlay-title", title);
   setText("overlay-lot", lot || "");
+  setText("overlay-lot-title", lotTitle || "");
+  show($("overlay-lot-title"), !!lotTitle);
   setText("overlay-amount", amount || "");
   setText("overlay-paddle", paddle || "");
   show($("overlay-amount"), !!amount);
@@ -159,13 +175,14 @@ function onEvent(event) {
   const p = event.payload || {};
   const lot = lotsById.get(p.lot_id);
   const label = lot ? `Lot ${lot.label}` : "";
+  const lotTitle = lot ? lot.title : "";
   if (event.kind === "hammer") {
-    showOverlay({ kind: "hammer", title: "Adjugé !", lot: label, amount: euros(p.amount_cents),
+    showOverlay({ kind: "hammer", title: "Adjugé !", lot: label, lotTitle, amount: euros(p.amount_cents),
       paddle: `Panneau ${p.paddle}` }, HAMMER_OVERLAY_MS);
   } else if (event.kind === "lot_passed") {
-    showOverlay({ kind: "passed", title: "Invendu", lot: label }, PASS_OVERLAY_MS);
+    showOverlay({ kind: "passed", title: "Invendu", lot: label, lotTitle }, PASS_OVERLAY_MS);
   } else if (event.kind === "lot_withdrawn") {
-    showOverlay({ kind: "passed", title: "Lot retiré", lot: label }, PASS_OVERLAY_MS);
+    showOverlay({ kind: "passed", title: "Lot retiré", lot: label, lotTitle }, PASS_OVERLAY_MS);
   } else if (event.kind === "announcement") {
     showAnnouncement($("display-announcement"), p.text);
   } else if (["lot_opened", "lot_reoffered", "lot_put_up_again_in_room", "bid", "bid_retracted"].includes(event.kind)) {
@@ -185,7 +202,7 @@ const socket = new RoomSocket(socketUrl(root.dataset.socket), {
     connection = status;
     const indicator = $("connection-state");
     indicator.dataset.state = status;
-    setText("connection-text", CONNECTION_TEXT[status]);
+    renderConnection();
     root.dataset.connection = status;
     // Once the room has been seen live, a lost connection greys the bid out: it may be stale.
     if (status === "connected") seenLive = true;

@@ -1,6 +1,6 @@
 // The public live page of a sale, phone first: the room as it happens, and for a verified online
 // bidder a button that bids the next minimum (docs/protocol.md, the bidder socket).
-import { RoomSocket, euros, showAnnouncement, socketUrl } from "./room-socket.js";
+import { RoomSocket, conversionsText, euros, showAnnouncement, socketUrl } from "./room-socket.js";
 
 const root = document.getElementById("live");
 const $ = (id) => document.getElementById(id);
@@ -71,6 +71,9 @@ function render() {
     setText("live-title", lot.title);
     setText("live-caption", bid ? "Enchère en cours" : "Mise à prix");
     setText("live-amount", euros(bid ? bid.amount_cents : lot.opening_bid_cents));
+    const conversions = conversionsText(v.conversions);
+    setText("live-conversions", conversions);
+    show($("live-conversions"), !!conversions);
     const leader = $("live-leader");
     show(leader, !!bid);
     leader.dataset.mine = leading(v) ? "true" : "false";

@@ -348,6 +348,14 @@ const WHOLE_EUROS = new Intl.NumberFormat("fr-FR", {
 });
 
 /** 123400 → "1 234 €"; 123456 → "1 234,56 €". */
+const WHOLE_UNITS = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 0 });
+
+/** The shown amount in the sale's display currencies, as the server computed them (view.conversions,
+ * indicative whole units): "≈ 2 711 USD · ≈ 2 140 GBP", or "" when the sale shows none. */
+export function conversionsText(conversions) {
+  return (conversions || []).map((c) => `≈ ${WHOLE_UNITS.format(c.amount)} ${c.code}`).join(" · ");
+}
+
 export function euros(cents) {
   if (cents === null || cents === undefined) return "—";
   return cents % 100 === 0 ? WHOLE_EUROS.format(cents / 100) : EUROS.format(cents / 100);

@@ -1,0 +1,191 @@
+"""The room's screens at the sizes they are used at (issue 17): the room display at 1920×1080 seen
+from 15 m, the clerk's tablet at 1180×820 landscape, the live page on a 390×844 phone.
+
+Geometry is measured in the real browser: font sizes in CSS pixels, elements inside the viewport.
+The module has its own demo server (tests/browser/conftest.py); the tests run in order on its sale.
+A failing test leaves a screenshot of each of its pages in the pytest temporary directory.
+"""
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from auction.domain.increments import DEFAULT_INCREMENTS
+from auction.domain.money import format_euros
+from auction.domain.roles import Role
+from auction.services.demo import DEMO_LOGINS, WORKSHOP_LOTS
+
+pytestmark = pytest.mark.browser
+
+CLERK = next(login for login in DEMO_LOGINS if login.role is Role.CLERK)
+SALE_ID = 1
+TABLET = {"viewport": {"width": 1180, "height": 820}, "has_touch": True}
+SCREEN = {"viewport": {"width": 1920, "height": 1080}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+RATES = {"USD": Decimal("1.0842"), "GBP": Decimal("0.8571")}
+
+
+def euros(cents: int) -> str:
+    return format_euros(cents, with_cents=False)
+
+
+def whole(number: int) -> str:
+    return f"{number:,}".replace(",", "\u202f")      # fr-FR groups thousands with a narrow no-break space
+
+
+def converted(cents: int) -> str:
+    return " · ".join(f"≈ {whole(int((Decimal(cents) * rate / 100).quantize(Decimal(1), ROUND_HALF_UP)))} {code}"
+                      for code, rate in RATES.items())
+
+
+@pytest.fixture
+def screens(new_context, request, tmp_path):
+    """Opens pages at a size; on failure, each one's screenshot is saved for the reader of the report."""
+    pages: list[tuple[str, Page]] = []
+    errors: list[str] = []
+
+    def open_page(name: str, size: dict) -> Page:
+        page = new_context(**size).new_page()
+        page.on("pageerror", lambda error: errors.append(f"{name}: {error}"))
+        pages.append((name, page))
+        return page
+
+    open_page.errors = errors
+    yield open_page
+    report = getattr(request.node, "rep_call", None)
+    if report is None or report.failed:
+        for name, page in pages:
+            try:
+                page.screenshot(path=str(tmp_path / f"{request.node.name}-{name}.png"), full_page=True)
+                print(f"screenshot: {tmp_path / f'{request.node.name}-{name}.png'}")
+            except Exception:  # noqa: BLE001 - a closed page has nothing to show
+                pass
+
+
+def log_in(page: Page, login=CLERK) -> None:
+    page.goto("/connexion")
+    page.get_by_label("Adresse électronique").fill(login.email)
+    page.get_by_label("Mot de passe").fill(login.password)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(re.compile(r"/bureau$"))
+
+
+def open_tablet(screens) -> Page:
+    tablet = screens("tablet", TABLET)
+    log_in(tablet)
+    tablet.goto(f"/bureau/ventes/{SALE_ID}/salle")
+    expect(tablet.locator("#connection-state")).to_have_text("Connecté")
+    return tablet
+
+
+def type_paddle(tablet: Page, paddle: int) -> None:
+    keypad = tablet.locator("#keypad")
+    keypad.get_by_role("button", name="Effacer le panneau").click()
+    for digit in str(paddle):
+        keypad.get_by_role("button", name=digit, exact=True).click()
+    expect(tablet.locator("#paddle-display")).to_have_text(str(paddle))
+
+
+def geometry(page: Page, ids: list[str]) -> dict[str, dict]:
+    return page.evaluate("""(ids) => Object.fromEntries(ids.map((id) => {
+        const element = document.getElementById(id);
+        const box = element.getBoundingClientRect();
+        return [id, {top: box.top, bottom: box.bottom, left: box.left, right: box.right,
+                     visible: !element.hidden && box.height > 0,
+                     font: parseFloat(getComputedStyle(element).fontSize)}];
+    }))""", ids)
+
+
+def inside(box: dict, width: int, height: int) -> bool:
+    return box["visible"] and box["left"] >= 0 and box["top"] >= 0 and box["right"] <= width and box["bottom"] <= height
+
+
+LOT_1_TITLE, _, _, LOT_1_LOW, _ = WORKSHOP_LOTS[0]
+LOT_2_TITLE = WORKSHOP_LOTS[1][0]
+LOT_1_OPENING = (LOT_1_LOW // 2) * 100
+
+
+def test_room_display_at_1080p_currencies_sizes_live_state_hammer_and_next_lot(screens):
+    tablet = open_tablet(screens)
+    # The clerk sets the display currencies; the server converts, the display and the live page show it.
+    tablet.goto(f"/bureau/ventes/{SALE_ID}/reglages")
+    for index, (code, rate) in enumerate(RATES.items()):
+        tablet.locator(f"#code_{index}").fill(code)
+        tablet.locator(f"#rate_{index}").fill(str(rate).replace(".", ","))
+    tablet.get_by_role("button", name="Enregistrer les devises").click()
+    expect(tablet).to_have_url(re.compile(r"enregistre=1"))
+    tablet.goto(f"/bureau/ventes/{SALE_ID}/salle")
+    expect(tablet.locator("#clerk")).to_have_attribute("data-state", "ready")
+
+    display = screens("display", SCREEN)
+    display.goto(f"/salle/{SALE_ID}")
+    expect(display.locator("#connection-state")).to_have_attribute("data-state", "connected")
+    # Not "En direct" before the sale opens.
+    expect(display.locator("#connection-text")).to_have_text("Connecté")
+    expect(display.locator("#display-message")).to_have_text("La vente va commencer")
+
+    phone = screens("phone", PHONE)
+    phone.goto(f"/ventes/{SALE_ID}/direct")
+    expect(phone.locator("#connection-state")).to_have_attribute("data-state", "connected")
+
+    tablet.get_by_role("button", name="Ouvrir la vente").click()
+    tablet.get_by_role("button", name="Ouvrir ce lot (lot 1)").click()
+    expect(display.locator("#connection-text")).to_have_text("En direct")
+    expect(display.locator("#display-conversions")).to_have_text(converted(LOT_1_OPENING))
+    expect(phone.locator("#live-conversions")).to_have_text(converted(LOT_1_OPENING))
+
+    type_paddle(tablet, 2)
+    tablet.locator("#bid-next").click()
+    expect(display.locator("#display-paddle")).to_have_text("Panneau 2")
+    tablet.locator("#call-button").click()
+    expect(display.locator("#display-calls li.done")).to_have_count(1)
+    expect(display.locator("#display-conversions")).to_have_text(converted(LOT_1_OPENING))
+    second = DEFAULT_INCREMENTS.next_minimum(LOT_1_OPENING, LOT_1_OPENING)
+    expect(display.locator("#display-next")).to_have_text(f"Prochaine enchère : {euros(second)}")
+
+    # Readable from 15 m: the amount and the paddle largest, then the lot number and the title, the
+    # next bid large too; everything inside the screen and the screen used down to its last quarter.
+    ids = ["display-lot", "display-title", "display-amount", "display-conversions", "display-paddle",
+           "display-next", "display-calls", "display-photo"]
+    boxes = geometry(display, ids)
+    for name in ids:
+        assert inside(boxes[name], 1920, 1080), (name, boxes[name])
+    fonts = {name: boxes[name]["font"] for name in ids}
+    assert fonts["display-amount"] >= 180, fonts
+    assert fonts["display-paddle"] >= 110, fonts
+    assert fonts["display-amount"] > fonts["display-paddle"] > fonts["display-lot"] > fonts["display-title"], fonts
+    assert fonts["display-lot"] >= 80 and fonts["display-title"] >= 60, fonts
+    assert fonts["display-next"] >= 60 and fonts["display-conversions"] >= 40, fonts
+    assert max(box["bottom"] for box in boxes.values()) >= 0.75 * 1080, boxes
+    foot = geometry(display, ["display-last"])["display-last"]
+    assert all(boxes[name]["bottom"] <= foot["top"] + 1 for name in ids if name != "display-photo"), (boxes, foot)
+
+    # The hammer: the overlay gives the lot, its title, the price and the paddle.
+    for _ in range(2):
+        tablet.locator("#call-button").click()
+    tablet.get_by_role("button", name="Adjugé", exact=True).click()
+    tablet.get_by_role("button", name="Confirmer l'adjudication").click()
+    overlay = display.locator("#display-overlay")
+    expect(overlay).to_be_visible()
+    expect(display.locator("#overlay-lot")).to_have_text("Lot 1")
+    expect(display.locator("#overlay-lot-title")).to_have_text(LOT_1_TITLE)
+    expect(display.locator("#overlay-amount")).to_have_text(euros(LOT_1_OPENING))
+    expect(display.locator("#overlay-paddle")).to_have_text("Panneau 2")
+    boxes = geometry(display, ["overlay-lot-title", "overlay-amount", "overlay-paddle"])
+    assert all(inside(box, 1920, 1080) for box in boxes.values()), boxes
+    assert boxes["overlay-amount"]["font"] >= 150 and boxes["overlay-lot-title"]["font"] >= 60, boxes
+
+    # Between lots: the next lot with its photo, once the overlay is gone.
+    expect(overlay).to_be_hidden(timeout=8_000)
+    expect(display.locator("#display-kicker")).to_have_text("Prochain lot")
+    expect(display.locator("#display-lot")).to_have_text("Lot 2")
+    expect(display.locator("#display-title")).to_have_text(LOT_2_TITLE)
+    photo = display.locator("#display-photo")
+    expect(photo).to_be_visible()
+    expect(photo).to_have_attribute("src", re.compile(r"lot-02"))
+    display.wait_for_function("document.getElementById('display-photo').naturalWidth > 0")
+    expect(display.locator("#connection-text")).to_have_text("En direct")
+    assert screens.errors == []
