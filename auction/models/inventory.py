@@ -52,6 +52,9 @@ class InventoryItem(Base):
     category: Mapped[str] = mapped_column(String(60), default="")
     refers_to_item_id: Mapped[int | None] = mapped_column(ForeignKey("inventory_items.id", ondelete="RESTRICT"))
     finding: Mapped[str | None] = mapped_column(String(20))
+    # Verification (R221-36): the lot of the missing or damaged goods, withdrawn or described again.
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id", ondelete="RESTRICT"))
+    lot_action: Mapped[str | None] = mapped_column(String(20))
 
     act: Mapped[InventoryAct] = relationship(back_populates="items")
 
@@ -59,4 +62,5 @@ class InventoryItem(Base):
         UniqueConstraint("act_id", "position"),
         CheckConstraint("quantity >= 1", name="quantity_positive"),
         CheckConstraint("finding IS NULL OR finding IN ('missing', 'damaged')", name="finding"),
+        CheckConstraint("lot_action IS NULL OR lot_action IN ('withdrawn', 'redescribed')", name="lot_action"),
     )

@@ -45,6 +45,9 @@ class CreditorClaim:
     interest_cents: int
     costs_cents: int
     as_of: date
+    # The day of the seizure or opposition act (L221-5, R221-41): only creditors who came forward by the
+    # verification act share the proceeds. The seizing creditor's defaults to the seizure's day.
+    came_forward_on: date | None = None
 
 
 def check_case(details: CaseDetails) -> None:
@@ -75,8 +78,16 @@ async def add_creditor(sessions: async_sessionmaker[AsyncSession], case_id: int,
         if entry.role == "seizing" and await session.scalar(
                 select(Creditor.id).where(Creditor.case_id == case_id, Creditor.role == "seizing")):
             raise InvalidValue("Le dossier a déjà son créancier poursuivant ; les autres sont opposants.", field="role")
+        came = entry.came_forward_on or (case.seizure_date if entry.role == "seizing" else None)
+        if came is None:
+            raise InvalidValue("Indiquez la date de l'acte d'opposition : seuls les créanciers manifestés avant "
+                               "la vérification des biens participent à la répartition (CPCE L221-5, R221-41).",
+                               field="came_forward_on")
+        if came < case.seizure_date:
+            raise InvalidValue("Un créancier ne se manifeste pas avant la saisie.", field="came_forward_on")
         creditor = Creditor(case_id=case_id, name=entry.name, address=entry.address, role=entry.role,
-                            is_private_person=entry.is_private_person, represented_by=entry.represented_by)
+                            is_private_person=entry.is_private_person, represented_by=entry.represented_by,
+                            came_forward_on=came)
         creditor.claims.append(Claim(description=entry.description, principal_cents=entry.principal_cents,
                                      interest_cents=entry.interest_cents, costs_cents=entry.costs_cents,
                                      as_of=entry.as_of))

@@ -29,6 +29,7 @@ from .accounts import NewUser, add_user
 from .demo_publicity import DEMO_BASE_URL, seed_publicity
 from .id_scans import SCAN_DIR
 from .inventory import content_of
+from .verification import add_signed_verification
 from .office import period_row
 from .passwords import hash_password
 from .registration import facts_for
@@ -166,6 +167,11 @@ async def seed_demo(sessions: async_sessionmaker[AsyncSession], media_dir: Path,
             await session.flush()
             session.add(LotItem(lot_id=lot.id, item_id=acts[case.id].items[index].id))
 
+        # CPCE R221-36: the officer checked the goods before the sale (all there, as seized); without
+        # the act the sale does not open.
+        checked_at = datetime.combine(today, time(9, 30), tzinfo=PARIS).astimezone(timezone.utc)
+        for case in (workshop, household):
+            await add_signed_verification(session, case, acts[case.id], officer.id, today, checked_at)
         await _bidders(session, sale, users[Role.BIDDER].id, users[Role.CLERK].id, today, private_dir)
         await seed_publicity(session, sale, [workshop, household], users[Role.CLERK].id, today, private_dir,
                              base_url.rstrip("/"))
@@ -215,12 +221,13 @@ def _workshop_case(today: date) -> Case:
         title_date=today - timedelta(days=240), seizure_date=today - timedelta(days=75),
     )
     bank = Creditor(name="Banque Rhodanienne de Crédit", address="40 cours Lafayette, 69003 Lyon",
-                    role="seizing", represented_by="Me Paul Vernet, avocat au barreau de Lyon")
+                    role="seizing", represented_by="Me Paul Vernet, avocat au barreau de Lyon",
+                    came_forward_on=case.seizure_date)
     bank.claims.append(Claim(description="Solde débiteur de compte courant et prêt professionnel",
                              principal_cents=3_845_000, interest_cents=211_450, costs_cents=98_630,
                              as_of=today - timedelta(days=30)))
     lessor = Creditor(name="Société Lyonnaise de Crédit-Bail", address="2 place Bellecour, 69002 Lyon",
-                      role="opposing")
+                      role="opposing", came_forward_on=today - timedelta(days=40))
     lessor.claims.append(Claim(description="Loyers de crédit-bail impayés", principal_cents=1_260_000,
                                interest_cents=48_220, costs_cents=35_000, as_of=today - timedelta(days=30)))
     case.creditors.extend([bank, lessor])
@@ -235,12 +242,13 @@ def _household_case(today: date) -> Case:
         title_date=today - timedelta(days=300), seizure_date=today - timedelta(days=60),
     )
     garnier = Creditor(name="Mme Hélène GARNIER", address="9 rue Sala, 69002 Lyon", role="seizing",
+                       came_forward_on=case.seizure_date,
                        is_private_person=True, represented_by="Me Inès Benali, avocate au barreau de Lyon")
     garnier.claims.append(Claim(description="Remboursement de prêt entre particuliers et dommages-intérêts",
                                 principal_cents=1_850_000, interest_cents=96_300, costs_cents=74_510,
                                 as_of=today - timedelta(days=30)))
     treasury = Creditor(name="Trésor public — SIP de Lyon 6e", address="3 rue Juliette-Récamier, 69006 Lyon",
-                        role="opposing")
+                        role="opposing", came_forward_on=today - timedelta(days=35))
     treasury.claims.append(Claim(description="Impôt sur le revenu 2024 et majorations", principal_cents=412_700,
                                  interest_cents=41_270, costs_cents=0, as_of=today - timedelta(days=30)))
     case.creditors.extend([garnier, treasury])

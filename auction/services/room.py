@@ -40,6 +40,7 @@ from auction.models import BidRequest, Bidder, Case, Claim, Creditor, Lot, Regis
 from . import settlement_log
 from .office import tariff_lookup
 from .publication import require_publicity_before_opening
+from .verification import require_verification_before_opening
 
 SALE_STATUS_AFTER = {"sale_opened": "live", "sale_closed": "closed", "sale_stopped": "closed"}
 # Commands that end a lot: held while an online bid received for that lot is undecided.
@@ -238,6 +239,8 @@ async def submit(sessions: async_sessionmaker[AsyncSession], room: Room, command
         if command == "open_sale" and room.state.status == "ready":
             # CPCE R221-34/35, L221-3: the publicity checks again; refused with code publicity_incomplete.
             await require_publicity_before_opening(sessions, room.sale_id, actor.user_id, now)
+            # CPCE R221-36: the goods checked before the sale, the act of it signed; code verification_missing.
+            await require_verification_before_opening(sessions, room.sale_id, actor.user_id, now)
             # The lots freeze as the sale opens (auction.domain.lots.require_editable): the room takes
             # them, and the rest of its setup, as they are now, even had it missed a change's reload.
             room.setup = await load_setup(sessions, room.sale_id)

@@ -26,7 +26,7 @@ from .access import PUBLIC, Access, page, public_mount
 from .live import DirectWrites, Hubs
 from .pages import (audit, auth, barred_persons, bidder_accounts, cards, cases, catalogue, feed, id_scans, inventory,
                     lots, office, online, personal_data, publicity, registration, registration_rules, room,
-                    room_settings, sale_forms, sales)
+                    room_settings, sale_forms, sales, verification)
 from .pages import sale_record
 from .pages import record_copies
 from .pages import record_register
@@ -66,6 +66,7 @@ def build_routes(settings: Settings) -> list:
         *room.routes,
         *online.routes,
         *room_settings.routes,
+        *verification.routes,
         *publicity.routes,
         *default_pages.routes,
         *feed.routes,

@@ -77,7 +77,9 @@ async def test_demo_lots_come_from_signed_inventories(db, tmp_path):
     async with db.sessions() as session:
         acts = (await session.scalars(select(InventoryAct))).all()
         links = (await session.scalars(select(LotItem))).all()
-    assert len(acts) == 2 and all(a.signed_at and a.digest for a in acts)
+    # each case: its seizure inventory and its verification act before the sale (CPCE R221-36)
+    assert sorted(a.kind for a in acts) == ["seizure", "seizure", "verification", "verification"]
+    assert all(a.signed_at and a.digest for a in acts)
     assert len(links) == 40
     for act in acts:
         loaded, case, parent = await get_act(db.sessions, act.id)

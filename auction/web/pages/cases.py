@@ -83,13 +83,14 @@ async def add_creditor(request: Request) -> Response:
     name = _text(form, "name", "Nom du créancier", errors)
     address = _text(form, "address", "Adresse du créancier", errors, 300)
     as_of = _day(form, "as_of", errors)
+    came_forward_on = _day(form, "came_forward_on", errors) if form.get("came_forward_on") else None
     if not errors:
         try:
             await cases.add_creditor(request.app.state.db.sessions, int(case_id_text), cases.CreditorClaim(
                 name=name, address=address, role=form.get("role", ""), is_private_person=form.get("is_private_person") == "1",
                 represented_by=form.get("represented_by", "")[:200], description=form.get("description", ""),
                 principal_cents=amounts["principal"], interest_cents=amounts["interest"], costs_cents=amounts["costs"],
-                as_of=as_of))
+                as_of=as_of, came_forward_on=came_forward_on))
             return RedirectResponse(f"/bureau/dossiers/{case_id_text}#creanciers", status_code=303)
         except catalogue.NotFound:
             return error_page(request, 404)
