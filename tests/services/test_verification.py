@@ -96,7 +96,7 @@ async def test_r221_36_only_the_officer_records_the_act(db, sale_id, clerk):
     sale, lots = await the_sale(db, sale_id)
     with pytest.raises(NotOfficer):
         await record_verification(db.sessions, sale_id, lots[0].case_id, VerificationInput(
-            sale_day(sale), "Lyon", "Me Lefèvre"), clerk.user_id, Role.CLERK, utcnow())
+            min(date.today(), sale_day(sale)), "Lyon", "Me Lefèvre"), clerk.user_id, Role.CLERK, utcnow())
 
 
 async def test_r221_36_an_act_after_the_sale_day_or_of_another_case_lot_is_refused(db, sale_id, officer):
@@ -107,7 +107,7 @@ async def test_r221_36_an_act_after_the_sale_day_or_of_another_case_lot_is_refus
             sale_day(sale) + timedelta(days=1), "Lyon", "Me Lefèvre"), officer.user_id, Role.OFFICER, utcnow())
     with pytest.raises(InvalidValue, match="pas un lot de ce dossier"):
         await record_verification(db.sessions, sale_id, lots[0].case_id, VerificationInput(
-            sale_day(sale), "Lyon", "Me Lefèvre", (Finding(other_case_lot.id, "missing", "withdrawn"),)),
+            min(date.today(), sale_day(sale)), "Lyon", "Me Lefèvre", (Finding(other_case_lot.id, "missing", "withdrawn"),)),
             officer.user_id, Role.OFFICER, utcnow())
     _, after = await the_sale(db, sale_id)
     assert all(lot.status != "withdrawn" for lot in after)      # nothing half-done

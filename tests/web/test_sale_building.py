@@ -1,5 +1,7 @@
 """From two seizure cases to a public catalogue, through the staff pages only."""
+import html
 import re
+from datetime import date
 
 from sqlalchemy import select
 
@@ -106,3 +108,27 @@ async def test_one_seizing_creditor_per_case(client, db, users, login):
     assert again.status_code == 400 and "déjà son créancier poursuivant" in again.text
     async with db.sessions() as session:
         assert len((await session.scalars(select(Creditor))).all()) == 1
+
+
+async def test_l221_5_r221_41_creditors_carry_the_day_they_came_forward(client, db, users, login):
+    await login(client, users[Role.OFFICER])
+    case_id = await make_case(client, "SV-Y", "M. Y", CASES[1][2])     # seized on 10 September 2026
+    path = f"/bureau/dossiers/{case_id}"
+
+    async def add(**fields):
+        return await client.post(f"{path}/creanciers", data={
+            "csrf_token": await csrf_from(client, path), "name": "Trésor public", "role": "opposing",
+            "address": "3 rue", "principal": "100", "as_of": "2026-10-01", **fields})
+
+    undated = await add()
+    assert undated.status_code == 400 and "date de l'acte d'opposition" in html.unescape(undated.text)
+    before = await add(came_forward_on="2026-09-09")
+    assert before.status_code == 400 and "avant la saisie" in before.text
+    assert (await add(came_forward_on="2026-09-10")).status_code == 303
+    async with db.sessions() as session:
+        creditors = (await session.scalars(select(Creditor).order_by(Creditor.id))).all()
+    # the seizing creditor's day is the seizure's; the opposing one's, its act's
+    assert [(c.role, c.came_forward_on) for c in creditors] == [
+        ("seizing", date(2026, 9, 10)), ("opposing", date(2026, 9, 10))]
+    page = await client.get(path)
+    assert "Manifesté le" in page.text and "10/09/2026" in page.text
