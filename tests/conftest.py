@@ -226,3 +226,34 @@ async def confirm_rates(db: Database, effective_from=None, term_ends=None) -> No
 @pytest.fixture
 async def confirmed_rates(db) -> None:
     await confirm_rates(db)
+
+
+async def verify_goods(db: Database, sale_id: int, day=None) -> None:
+    """The officer's verification act before the sale (CPCE R221-36), signed, for every case selling lots
+    in the sale, dated `day` (default: the case's seizure day), so that the sale may open. A case the test
+    built without a seizure act gets a signed one first (no items: the verification links to it)."""
+    from datetime import datetime, time, timezone
+
+    from sqlalchemy import select
+
+    from auction.models import Case, InventoryAct, Lot
+    from auction.services.inventory import content_of
+    from auction.services.verification import add_signed_verification
+
+    async with db.sessions() as session, session.begin():
+        officer_id = await session.scalar(select(User.id).where(User.role == "officer").order_by(User.id))
+        cases = (await session.scalars(select(Case).where(
+            Case.id.in_(select(Lot.case_id).where(Lot.sale_id == sale_id))).order_by(Case.id))).all()
+        for case in cases:
+            signed_at = datetime.combine(day or case.seizure_date, time(10), tzinfo=timezone.utc)
+            seizure = await session.scalar(select(InventoryAct).where(
+                InventoryAct.case_id == case.id, InventoryAct.kind == "seizure", InventoryAct.signed_at.is_not(None)))
+            if seizure is None:
+                seizure = InventoryAct(case_id=case.id, kind="seizure", act_date=case.seizure_date, place="Lyon",
+                                       present_persons="Me Lefèvre")
+                session.add(seizure)
+                await session.flush()
+                await session.refresh(seizure, ["items"])
+                seizure.digest = content_of(seizure, case, None).digest()
+                seizure.signed_at, seizure.signed_by_id = signed_at, officer_id
+            await add_signed_verification(session, case, seizure, officer_id, day or case.seizure_date, signed_at)

@@ -88,6 +88,13 @@ async def set_creditor_details(sessions: async_sessionmaker[AsyncSession], credi
         creditor = await session.get(Creditor, creditor_id)
         if creditor is None:
             raise InvalidValue("Créancier introuvable.", field="creditor_id")
+        if came_forward_on is None:
+            # L221-5, R221-41: every creditor carries the day it came forward; the seizing one's is the seizure's.
+            if creditor.role != "seizing":
+                raise InvalidValue("Indiquez la date de l'acte d'opposition : seuls les créanciers manifestés avant "
+                                   "la vérification des biens participent à la répartition (CPCE L221-5, R221-41).",
+                                   field="came_forward_on")
+            came_forward_on = (await session.get(Case, creditor.case_id)).seizure_date
         if came_forward_on != creditor.came_forward_on:
             await _refuse_if_notified(session, creditor.case_id)
         creditor.came_forward_on, creditor.iban, creditor.bic, creditor.email = came_forward_on, iban, bic, email

@@ -21,7 +21,7 @@ from auction.services import publication, publication_acts, sales
 from auction.services import room as room_service
 from auction.services.publicity_view import publicity_view
 
-from ..conftest import add_user
+from ..conftest import add_user, verify_goods
 
 pytestmark = pytest.mark.usefixtures("confirmed_rates")   # C. com. A444-3: rates confirmed after their term
 
@@ -64,6 +64,7 @@ async def draft(db, *, starts_at=datetime(2026, 12, 12, 13, tzinfo=timezone.utc)
             session.add(Lot(sale_id=sale.id, case_id=case.id, number=n, position=n, title=f"Scie {n}",
                             category="Machines", estimate_low_cents=100_00, estimate_high_cents=200_00,
                             opening_bid_cents=50_00))
+    await verify_goods(db, sale.id)      # R221-36: the goods checked before the sale (these tests are publicity's)
     return sale.id
 
 
