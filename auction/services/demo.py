@@ -1,10 +1,12 @@
-"""A realistic demo office: an officer, a clerk, two seizure cases, a sale of 40 lots, a few bidders.
+"""A realistic demo office: an officer, a clerk, two seizure cases, a sale of 40 lots, a few bidders;
+and, with `held_sale`, a second sale held in the past with its after-the-hammer story
+(demo_held_sale.py, demo_checkout.py, then the steps of `HELD_SALE_HOOKS`).
 
 Later features extend this data; they do not replace it.
 """
 from __future__ import annotations
 
-import textwrap
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -17,18 +19,18 @@ from auction.domain.office import OfficeDetails
 from auction.domain.roles import Role
 from auction.fonts import font
 from auction.formats import PARIS
-from auction.domain.inventory import AMICABLE_SALE_NOTICE, CUSTODY_NOTICE, check_can_sign
 from auction.domain.bidder_checks import run_checks
 from auction.domain.solvency import SolvencyRule
 from auction.domain.tariff import DEFAULT_TARIFF, renewal_of
-from auction.models import (BarredPerson, BidRequest, Bidder, Case, Claim, Creditor, InventoryAct, InventoryItem, Lot,
+from auction.models import (BarredPerson, BidRequest, Bidder, Case, Claim, Creditor, Lot,
                             LotItem, LotPhoto, Office, Registration, RegistrationCheck, RegistrationRules, Sale, TariffPeriod,
                             utcnow)
 
 from .accounts import NewUser, add_user
+from .demo_held_sale import HeldSale, hold_session_one, hold_session_two, prepare_held_sale
+from .demo_inventory import lot_image, signed_inventory
 from .demo_publicity import DEMO_BASE_URL, seed_publicity
 from .id_scans import SCAN_DIR
-from .inventory import content_of
 from .verification import add_signed_verification
 from .office import period_row
 from .passwords import hash_password
@@ -55,13 +57,6 @@ DEMO_OFFICE = OfficeDetails(
     phone="04 78 00 00 00", email="contact@etude-demo.fr",
     siret="81234567600017", client_account_iban="FR7630006000011234567890189",
 )
-
-CATEGORY_COLOURS = {
-    "Outillage": (176, 96, 40), "Machines": (90, 98, 110), "Mobilier de bureau": (60, 100, 150),
-    "Informatique": (40, 120, 130), "Véhicules": (150, 40, 40), "Mobilier": (120, 80, 50),
-    "Électroménager": (70, 130, 90), "Tableaux": (120, 60, 120), "Objets d'art": (160, 130, 40),
-    "Électronique": (50, 60, 140),
-}
 
 # (title, description, category, low estimate €, high estimate €)
 WORKSHOP_LOTS = [
@@ -111,26 +106,22 @@ HOUSEHOLD_LOTS = [
 ]
 
 
-def _lot_image(path: Path, number: int, title: str, category: str) -> None:
-    colour = CATEGORY_COLOURS.get(category, (90, 90, 90))
-    image = Image.new("RGB", (800, 600), colour)
-    draw = ImageDraw.Draw(image)
-    big, small = font(120, bold=True), font(40)
-    draw.rectangle((30, 30, 770, 570), outline=(255, 255, 255), width=4)
-    draw.text((400, 220), f"Lot {number}", font=big, fill="white", anchor="mm")
-    for i, line in enumerate(textwrap.wrap(title, 30)[:3]):
-        draw.text((400, 360 + 50 * i), line, font=small, fill="white", anchor="mm")
-    draw.text((400, 530), category, font=small, fill=(235, 235, 235), anchor="mm")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    image.save(path, "JPEG", quality=80)
+# Steps appended to the held sale's story once its sessions and checkout are seeded (the distribution
+# of its proceeds): each is called with the sessions and the HeldSale (its id, its lots and paddles, and
+# `now`, the seed's present: whatever a step records happens before it).
+HeldSaleHook = Callable[[async_sessionmaker[AsyncSession], HeldSale], Awaitable[None]]
+HELD_SALE_HOOKS: tuple[HeldSaleHook, ...] = ()
 
 
 async def seed_demo(sessions: async_sessionmaker[AsyncSession], media_dir: Path, today: date,
-                    private_dir: Path | None = None, base_url: str = DEMO_BASE_URL) -> bool:
+                    private_dir: Path | None = None, base_url: str = DEMO_BASE_URL, *,
+                    held_sale: bool = False) -> bool:
     """Seed the demo office once; returns False when the installation already has an office.
 
-    With `private_dir`, the pending online registration gets a specimen identity scan there. `base_url`
-    is the public address the seeded web publication names (the one `criee demo` serves on)."""
+    With `private_dir`, the pending online registration gets a specimen identity scan there (and the
+    held sale's closed sessions are sealed there, then signed). `base_url` is the public address the
+    seeded web publications name (the one `criee demo` serves on). With `held_sale`, sale 2 is the sale
+    held before `today` (`criee demo` seeds it; the tests of sale 1 do without it)."""
     hashes = {login.email: await hash_password(login.password) for login in DEMO_LOGINS}
     async with sessions() as session, session.begin():
         if await session.scalar(select(Office.id).limit(1)) is not None:
@@ -150,7 +141,7 @@ async def seed_demo(sessions: async_sessionmaker[AsyncSession], media_dir: Path,
         session.add(sale)
         await session.flush()
         officer = users[Role.OFFICER]
-        acts = {case.id: await _signed_inventory(session, case, specs, officer.id, users[Role.CLERK].id)
+        acts = {case.id: await signed_inventory(session, case, specs, officer.id, users[Role.CLERK].id)
                 for case, specs in ((workshop, WORKSHOP_LOTS), (household, HOUSEHOLD_LOTS))}
 
         for position, (case, index, spec) in enumerate(
@@ -158,7 +149,7 @@ async def seed_demo(sessions: async_sessionmaker[AsyncSession], media_dir: Path,
                 + [(household, i, s) for i, s in enumerate(HOUSEHOLD_LOTS)], start=1):
             title, description, category, low, high = spec
             photo = f"demo/lot-{position:02d}.jpg"
-            _lot_image(media_dir / photo, position, title, category)
+            lot_image(media_dir / photo, position, title, category)
             lot = Lot(sale_id=sale.id, case_id=case.id, number=position, position=position, title=title,
                       description=description, category=category, estimate_low_cents=low * 100,
                       estimate_high_cents=high * 100, opening_bid_cents=(low // 2) * 100)
@@ -175,7 +166,26 @@ async def seed_demo(sessions: async_sessionmaker[AsyncSession], media_dir: Path,
         await _bidders(session, sale, users[Role.BIDDER].id, users[Role.CLERK].id, today, private_dir)
         await seed_publicity(session, sale, [workshop, household], users[Role.CLERK].id, today, private_dir,
                              base_url.rstrip("/"))
+    if held_sale:
+        await seed_held_sale(sessions, media_dir, private_dir, today, base_url.rstrip("/"))
     return True
+
+
+def held_sale_now(today: date) -> datetime:
+    """The held sale's present: eight in the morning of `today` in Paris, or the real time if earlier."""
+    return min(datetime.combine(today, time(8, 0), tzinfo=PARIS).astimezone(timezone.utc), utcnow())
+
+
+async def seed_held_sale(sessions: async_sessionmaker[AsyncSession], media_dir: Path, private_dir: Path | None,
+                         today: date, base_url: str = DEMO_BASE_URL) -> HeldSale:
+    """The held sale: its catalogue and bidders, session 1, the checkout and the default between the
+    sessions, session 2 (the lot in default put up again), the checkout after it, then each hook."""
+    held = await prepare_held_sale(sessions, media_dir, private_dir, today, held_sale_now(today), base_url)
+    await hold_session_one(sessions, private_dir, held)
+    await hold_session_two(sessions, private_dir, held)
+    for hook in HELD_SALE_HOOKS:
+        await hook(sessions, held)
+    return held
 
 
 # The shipped rates ran to 28 February 2026 and no renewal text is confirmed (C. com. A444-3): the demo
@@ -190,27 +200,6 @@ DEMO_TARIFF_FROM = date(2026, 3, 1)
 
 def _demo_tariff_confirmation(officer_id: int) -> TariffPeriod:
     return period_row(renewal_of(DEFAULT_TARIFF[-1], DEMO_TARIFF_FROM, None, DEMO_TARIFF_REFERENCE), officer_id)
-
-
-async def _signed_inventory(session: AsyncSession, case: Case, specs, officer_id: int, clerk_id: int) -> InventoryAct:
-    """The signed seizure inventory of a demo case, one item per lot, with its digest."""
-    act = InventoryAct(
-        case_id=case.id, kind="seizure", act_date=case.seizure_date, created_by_id=clerk_id,
-        place=f"{case.debtor_address}, {case.debtor_postcode} {case.debtor_city}",
-        present_persons=f"{case.debtor_name}, débiteur\nMe Claire Lefèvre, commissaire de justice",
-        prior_seizures_statement="Le débiteur déclare qu'aucun de ces biens n'a fait l'objet d'une saisie antérieure.",
-        custody_notice=CUSTODY_NOTICE, amicable_sale_notice=AMICABLE_SALE_NOTICE,
-        enforcement_court="juge de l'exécution du tribunal judiciaire de Lyon")
-    act.items = [InventoryItem(position=i, description=f"{title}. {description}", quantity=1,
-                               condition=description.split(".")[-2].strip() if description.count(".") > 1 else "en l'état",
-                               estimate_cents=low * 100, category=category)
-                 for i, (title, description, category, low, _high) in enumerate(specs, start=1)]
-    session.add(act)
-    await session.flush()
-    act.digest = check_can_sign(content_of(act, case, None), already_signed=False)
-    act.signed_at = datetime.combine(case.seizure_date, time(16, 0), tzinfo=PARIS).astimezone(timezone.utc)
-    act.signed_by_id = officer_id
-    return act
 
 
 def _workshop_case(today: date) -> Case:

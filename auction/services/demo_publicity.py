@@ -54,7 +54,16 @@ async def seed_publicity(session: AsyncSession, sale: Sale, cases: list[Case], c
                                  received_on=offer.reported_on + timedelta(days=3)) for creditor in household.creditors]
     session.add(offer)
 
-    issued = _at(today - timedelta(days=3), 10)
+    await seed_sale_publicity(session, sale, cases, clerk_id, issued_on=today - timedelta(days=3),
+                              posted_on=today - timedelta(days=2), private_dir=private_dir, base_url=base_url)
+
+
+async def seed_sale_publicity(session: AsyncSession, sale: Sale, cases: list[Case], clerk_id: int, *, issued_on: date,
+                              posted_on: date, private_dir: Path | None, photo_prefix: str = "affiche",
+                              base_url: str = DEMO_BASE_URL) -> None:
+    """A sale's notice (issued, published on the web the same morning), its posters with their photos at
+    each debtor's town hall and at the sale's place, and each debtor told on the day of the notice."""
+    issued = _at(issued_on, 10)
     snapshot = snapshot_of(sale, await draft_summary(session, sale))
     notice = SaleNotice(sale_id=sale.id, version=1, digest=snapshot.digest(), issued_at=issued,
                         issued_by_id=clerk_id, change_note="première annonce", **snapshot.__dict__)
@@ -66,7 +75,6 @@ async def seed_publicity(session: AsyncSession, sale: Sale, cases: list[Case], c
                          system_record=public_record(base_url, sale.id, notice))
     session.add(web)
 
-    posted_on = today - timedelta(days=2)
     places = [("poster_town_hall", f"Mairie de {case.debtor_city}", case) for case in cases]
     places.append(("poster_sale_place", sale.place_name, None))
     seen = set()
@@ -74,7 +82,7 @@ async def seed_publicity(session: AsyncSession, sale: Sale, cases: list[Case], c
         if where in seen:
             continue
         seen.add(where)
-        photo = _poster_photo(private_dir, f"affiche-{index}", where, posted_on) if private_dir else None
+        photo = _poster_photo(private_dir, f"{photo_prefix}-{index}", where, posted_on) if private_dir else None
         session.add(PublicationAct(
             sale_id=sale.id, notice_id=notice.id, kind=kind, done_at=_at(posted_on, 9, 30 + 10 * index), place=where,
             commune_postcode=case.debtor_postcode if case else "", commune_city=case.debtor_city if case else "",
@@ -84,8 +92,8 @@ async def seed_publicity(session: AsyncSession, sale: Sale, cases: list[Case], c
             recorded_at=_at(posted_on, 18), recorded_by_id=clerk_id))
     for case in cases:
         session.add(DebtorNotice(sale_id=sale.id, case_id=case.id, notice_id=notice.id,
-                                 told_on=today - timedelta(days=3), means="served_act",
-                                 reference=f"Signification du {today - timedelta(days=3):%d/%m/%Y}, {case.reference}",
-                                 recorded_at=_at(today - timedelta(days=3), 17), recorded_by_id=clerk_id))
+                                 told_on=issued_on, means="served_act",
+                                 reference=f"Signification du {issued_on:%d/%m/%Y}, {case.reference}",
+                                 recorded_at=_at(issued_on, 17), recorded_by_id=clerk_id))
     audit.record(session, at=issued, user_id=clerk_id, sale_id=sale.id, action="sale_announced",
                  summary=f"Vente {sale.reference} annoncée (avis n° 1) — données de démonstration.")

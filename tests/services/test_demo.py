@@ -1,5 +1,8 @@
 """The demo office is realistic enough to run a sale from it."""
+import io
 from datetime import date
+
+import pypdf
 
 from PIL import Image
 from sqlalchemy import func, select
@@ -106,3 +109,74 @@ def test_generated_images_draw_french_accents():
         ImageDraw.Draw(image).text((10, 10), text, font=font(40), fill=255)
         return image.tobytes()
     assert drawn("à") != drawn("a") and drawn("é") != drawn("e") and drawn("à") != drawn("\ue000")
+
+
+# --- the held sale (sale 2), as `criee demo` seeds it ----------------------------------------------
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+async def test_demo_held_sale_is_run_by_the_room_and_its_two_sessions_are_signed(db, tmp_path):
+    import time as clock
+
+    from auction.domain.amount_words import amount_in_words
+    from auction.domain.money import format_euros
+    from auction.domain.room import replay
+    from auction.models import RecordSeal, RecordSignature, SaleEvent
+    from auction.services import room as room_service
+    from auction.services import sale_record, settlement_log
+    from auction.services.demo_held_sale import HELD_REFERENCE, NEW_BIDDERS
+
+    started = clock.monotonic()
+    assert await seed_demo(db.sessions, tmp_path / "media", TODAY, tmp_path / "private", held_sale=True)
+    assert clock.monotonic() - started < 60          # a few seconds on an idle machine
+    async with db.sessions() as session:
+        announced, held = (await session.scalars(select(Sale).order_by(Sale.id))).all()
+        assert (announced.id, announced.status, held.id, held.reference) == (1, "announced", 2, HELD_REFERENCE)
+        assert await session.scalar(select(func.count()).select_from(Lot).where(Lot.sale_id == 1)) == 40
+        assert not (await session.scalars(select(SaleEvent.id).where(SaleEvent.sale_id == 1))).all()
+        kinds = (await session.scalars(select(SaleEvent.kind).where(SaleEvent.sale_id == 2))).all()
+        seals = (await session.scalars(select(RecordSeal).where(RecordSeal.sale_id == 2))).all()
+        signed = (await session.scalars(select(RecordSignature.session).where(
+            RecordSignature.sale_id == 2, RecordSignature.kind == "signed"))).all()
+        company = await session.scalar(select(Bidder).where(Bidder.company_number == "852147966"))
+    assert held.status == "closed" and held.starts_at < utcnow()
+    # Every kind of event of the story was made by the room's own commands.
+    for kind in ("sale_opened", "announcement", "paused", "resumed", "lot_passed", "lot_reoffered",
+                 "lot_withdrawn", "session_closed", "session_opened", "sale_closed"):
+        assert kind in kinds, kind
+    state = replay(2, [event for event, _ in await room_service.load_events(db.sessions, 2)])
+    sold = [result for result in state.results.values() if result.sold]
+    sources = {event.payload["source"] for event, _ in await room_service.load_events(db.sessions, 2)
+               if event.kind == "bid"}
+    assert sources == {"room", "online", "phone", "absentee"}
+    assert 501 in {result.paddle for result in sold}                   # the demo bidder, online
+    assert company.buyer_type == "company" and NEW_BIDDERS["company"][0] in {r.paddle for r in sold}
+
+    # The record: the lot withdrawn before the sale first, then every sold lot with its price in
+    # figures and words and its buyer; both sessions closed, sealed, signed, and they verify.
+    record = await sale_record.load_record(db.sessions, 2)
+    assert [lot.label for lot in record.record.withdrawn_before] == ["2"]
+    assert [part.number for part in record.record.sessions if part.closed] == [1, 2]
+    assert sorted(seal.session for seal in seals) == [1, 2] and sorted(signed) == [1, 2]
+    last = max(seals, key=lambda seal: seal.session)      # sealed at the sale's close: the whole record
+    pdf = sale_record.stored_file(tmp_path / "private", last.pdf_path).read_bytes()
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert reader.xmp_metadata is not None and reader.xmp_metadata.pdfaid_part == "3"      # PDF/A-3
+    text = _plain("\n".join(page.extract_text() for page in reader.pages))
+    assert text.index("Chambre froide positive") < text.index("Piano de cuisson Charvet")
+    names = {reg.paddle_number: reg.bidder.last_name.upper() for reg in await _registrations(db, 2)}
+    for result in sold:
+        entry = _plain(f"adjugé {format_euros(result.amount_cents)} ({amount_in_words(result.amount_cents)}) "
+                       f"à {names[result.paddle]}")
+        assert entry in text, entry
+    assert await sale_record.verify_seals(db.sessions, tmp_path / "private", 2) == []
+    count, broken = await room_service.verify_log(db.sessions, 2)
+    assert count == len(kinds) and broken is None
+    assert (await settlement_log.verify(db.sessions, 2))[1] is None
+
+
+async def _registrations(db, sale_id):
+    async with db.sessions() as session:
+        return (await session.scalars(select(Registration).where(Registration.sale_id == sale_id))).all()

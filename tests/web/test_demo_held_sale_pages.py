@@ -1,0 +1,21 @@
+"""The demo's held sale (sale 2) on the staff pages `criee demo` points to: each answers with its data."""
+from datetime import date
+
+from auction.cli import HELD_SALE_PAGES
+from auction.domain.roles import Role
+from auction.services.demo import seed_demo
+
+
+async def test_every_page_the_demo_prints_for_the_held_sale_shows_it(client, db, settings, users, login):
+    assert await seed_demo(db.sessions, settings.media_dir, date(2026, 11, 22), settings.private_dir, held_sale=True)
+    await login(client, users[Role.OFFICER])
+    pages = {}
+    for label, path in HELD_SALE_PAGES:
+        response = await client.get(path)
+        assert response.status_code == 200, (label, path, response.status_code)
+        pages[path] = " ".join(response.text.split())
+    record = pages["/bureau/ventes/2/proces-verbal"]
+    assert "Séance n° 1" in record and "Séance n° 2" in record and "Peugeot 308 SW" in record
+    assert "Chambre froide positive" in record and "remis en vente" in record
+    pdf = await client.get("/bureau/ventes/2/proces-verbal.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
