@@ -27,6 +27,7 @@ from auction.models import (BarredPerson, BidRequest, Bidder, Case, Claim, Credi
                             utcnow)
 
 from .accounts import NewUser, add_user
+from .demo_checkout import checkout_session_one, checkout_session_two
 from .demo_held_sale import HeldSale, hold_session_one, hold_session_two, prepare_held_sale
 from .demo_inventory import lot_image, signed_inventory
 from .demo_publicity import DEMO_BASE_URL, seed_publicity
@@ -182,7 +183,9 @@ async def seed_held_sale(sessions: async_sessionmaker[AsyncSession], media_dir: 
     sessions, session 2 (the lot in default put up again), the checkout after it, then each hook."""
     held = await prepare_held_sale(sessions, media_dir, private_dir, today, held_sale_now(today), base_url)
     await hold_session_one(sessions, private_dir, held)
+    await checkout_session_one(sessions, held)
     await hold_session_two(sessions, private_dir, held)
+    await checkout_session_two(sessions, held)
     for hook in HELD_SALE_HOOKS:
         await hook(sessions, held)
     return held

@@ -175,6 +175,42 @@ async def test_demo_held_sale_is_run_by_the_room_and_its_two_sessions_are_signed
     count, broken = await room_service.verify_log(db.sessions, 2)
     assert count == len(kinds) and broken is None
     assert (await settlement_log.verify(db.sessions, 2))[1] is None
+    await _check_checkout(db, {result.lot_id: result for result in sold}, company)
+
+
+async def _check_checkout(db, sold, company):
+    """Every sold lot invoiced once to its buyer at its hammer price, each invoice the sum of its lines;
+    payments by every means, the cash within the ceiling and banked, one cheque not cleared; the
+    company's invoice with its SIREN (Factur-X); release slips for paid lots; one buyer overdue; the
+    journal balances."""
+    from auction.domain.invoices import invoices_of, totals
+    from auction.domain.journal import build
+    from auction.domain.payments import accounts, paid_lots
+    from auction.services import defaults, settlement_log
+    from auction.services.demo import held_sale_now
+
+    events = await settlement_log.read(db.sessions, 2)
+    issued = invoices_of(events)
+    lines = {line.lot_id: (invoice, line) for invoice in issued for line in invoice.live_lines}
+    assert set(lines) == set(sold)
+    for lot_id, (invoice, line) in lines.items():
+        assert (invoice.paddle, line.hammer_cents) == (sold[lot_id].paddle, sold[lot_id].amount_cents)
+    for invoice in issued:
+        assert invoice.totals == totals(invoice.lines) and invoice.totals["total_cents"] > 0
+    [business] = [invoice for invoice in issued if invoice.buyer.is_company]
+    assert business.buyer.siren == company.company_number and business.buyer.vat_number.startswith("FR")
+    by_paddle = accounts(events)
+    paid = [payment for account in by_paddle.values() for payment in account.payments]
+    assert {p.means for p in paid} == {"cash", "card", "transfer", "cheque"}
+    assert all(p.amount_cents <= 1_000_00 and p.banked_slip for p in paid if p.means == "cash")
+    assert [p.means for p in paid if not p.cleared] == ["cheque"]
+    released = {lot for e in events if e.kind == "release_issued" for lot in e.payload["lot_ids"]}
+    assert released and all(lot in paid_lots(by_paddle[lines[lot][0].paddle]) for lot in released)
+    assert any(e.kind == "goods_collected" for e in events)
+    standing = await defaults.sale_defaults(db.sessions, 2, held_sale_now(TODAY))
+    assert any(b.overdue and b.procedure is None for b in standing.buyers)       # overdue, no notice yet
+    journal = build(events)
+    assert journal.balanced and journal.debit > 0
 
 
 async def _registrations(db, sale_id):

@@ -1,8 +1,13 @@
 """The demo's held sale (sale 2) on the staff pages `criee demo` points to: each answers with its data."""
+import io
 from datetime import date
 
+from pypdf import PdfReader
+
 from auction.cli import HELD_SALE_PAGES
+from auction.domain.invoices import invoices_of
 from auction.domain.roles import Role
+from auction.services import settlement_log
 from auction.services.demo import seed_demo
 
 
@@ -19,3 +24,13 @@ async def test_every_page_the_demo_prints_for_the_held_sale_shows_it(client, db,
     assert "Chambre froide positive" in record and "remis en vente" in record
     pdf = await client.get("/bureau/ventes/2/proces-verbal.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+    listed = pages["/bureau/ventes/2/factures"]
+    assert "SAS Le Bistrot des Canuts" in listed and "Louis PERRIN" in listed
+    desk = pages["/bureau/ventes/2/caisse"]
+    assert "Isabelle MOREAU" in desk
+    events = await settlement_log.read(db.sessions, 2)
+    [business] = [invoice for invoice in invoices_of(events) if invoice.buyer.is_company]
+    invoice = await client.get(f"/bureau/ventes/2/factures/{business.number}/pdf")
+    assert invoice.status_code == 200
+    assert "factur-x.xml" in PdfReader(io.BytesIO(invoice.content)).attachments      # the Factur-X invoice
