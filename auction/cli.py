@@ -142,13 +142,13 @@ def cmd_user_create(args, settings):
     print(f"Compte créé : {new.email} ({new.role.label})")
 
 
-# The held sale's pages (sale 2 of the demo), as `criee demo` prints them and README lists them.
+# The held sale's pages (sale 2 of a new demo), as `criee demo` prints them and README lists them.
 HELD_SALE_PAGES = (
-    ("Procès-verbal", "/bureau/ventes/2/proces-verbal"),
-    ("Bordereaux", "/bureau/ventes/2/factures"),
-    ("Caisse", "/bureau/ventes/2/caisse"),
-    ("Défauts de paiement", "/bureau/ventes/2/defauts"),
-    ("Répartition", "/bureau/ventes/2/repartition"),
+    ("Procès-verbal", "/bureau/ventes/{sale}/proces-verbal"),
+    ("Bordereaux", "/bureau/ventes/{sale}/factures"),
+    ("Caisse", "/bureau/ventes/{sale}/caisse"),
+    ("Défauts de paiement", "/bureau/ventes/{sale}/defauts"),
+    ("Répartition", "/bureau/ventes/{sale}/repartition"),
     ("Échéances de l'étude", "/bureau/echeances"),
 )
 
@@ -156,24 +156,26 @@ HELD_SALE_PAGES = (
 def cmd_demo(args, settings):
     from auction.formats import PARIS
     from auction.models import utcnow
-    from auction.services.demo import DEMO_LOGINS, seed_demo
+    from auction.services.demo import DEMO_LOGINS, held_sale_id, seed_demo
 
     _migrate(settings)
 
     base = f"http://{args.host}:{args.port}"
 
     async def seed(db):
-        return await seed_demo(db.sessions, settings.media_dir, utcnow().astimezone(PARIS).date(),
-                               settings.private_dir, base_url=settings.public_url or base, held_sale=True)
-    created = _run(seed, settings)
+        created = await seed_demo(db.sessions, settings.media_dir, utcnow().astimezone(PARIS).date(),
+                                  settings.private_dir, base_url=settings.public_url or base, held_sale=True)
+        return created, await held_sale_id(db.sessions)
+    created, held = _run(seed, settings)
     print("Données de démonstration " + ("créées." if created else "déjà présentes."))
     print(f"  Tablette du clerc : {base}/bureau/ventes/1/salle")
     print(f"  Écran de salle    : {base}/salle/1")
     print(f"  Page en direct    : {base}/ventes/1/direct")
     print(f"  Catalogue public  : {base}/ventes/1")
-    print("  Vente tenue (vente 2, deux séances closes et signées, puis l'après-vente) :")
-    for label, path in HELD_SALE_PAGES:
-        print(f"    {label:<22} {base}{path}")
+    if held is not None:     # a demo seeded before the held sale existed has none
+        print(f"  Vente tenue (vente {held}, deux séances closes et signées, puis l'après-vente) :")
+        for label, path in HELD_SALE_PAGES:
+            print(f"    {label:<22} {base}{path.format(sale=held)}")
     print("  Comptes de démonstration :")
     for login in DEMO_LOGINS:
         print(f"    {login.role.label:<24} {login.email} / {login.password}")

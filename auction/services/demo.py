@@ -28,7 +28,8 @@ from auction.models import (BarredPerson, BidRequest, Bidder, Case, Claim, Credi
 
 from .accounts import NewUser, add_user
 from .demo_checkout import checkout_session_one, checkout_session_two
-from .demo_held_sale import HeldSale, hold_session_one, hold_session_two, prepare_held_sale
+from .demo_default import default_between_sessions, statement_after_resale
+from .demo_held_sale import HELD_REFERENCE, HeldSale, hold_session_one, hold_session_two, prepare_held_sale
 from .demo_inventory import lot_image, signed_inventory
 from .demo_publicity import DEMO_BASE_URL, seed_publicity
 from .id_scans import SCAN_DIR
@@ -172,6 +173,12 @@ async def seed_demo(sessions: async_sessionmaker[AsyncSession], media_dir: Path,
     return True
 
 
+async def held_sale_id(sessions: async_sessionmaker[AsyncSession]) -> int | None:
+    """The held sale's id, if the demo has it."""
+    async with sessions() as session:
+        return await session.scalar(select(Sale.id).where(Sale.reference == HELD_REFERENCE))
+
+
 def held_sale_now(today: date) -> datetime:
     """The held sale's present: eight in the morning of `today` in Paris, or the real time if earlier."""
     return min(datetime.combine(today, time(8, 0), tzinfo=PARIS).astimezone(timezone.utc), utcnow())
@@ -184,8 +191,10 @@ async def seed_held_sale(sessions: async_sessionmaker[AsyncSession], media_dir: 
     held = await prepare_held_sale(sessions, media_dir, private_dir, today, held_sale_now(today), base_url)
     await hold_session_one(sessions, private_dir, held)
     await checkout_session_one(sessions, held)
+    await default_between_sessions(sessions, held)
     await hold_session_two(sessions, private_dir, held)
     await checkout_session_two(sessions, held)
+    await statement_after_resale(sessions, held)
     for hook in HELD_SALE_HOOKS:
         await hook(sessions, held)
     return held

@@ -36,7 +36,7 @@ SESSION_TWO_PAYERS = {
 # Who collects the lots, story role -> the person the pickup names.
 COLLECTORS = {"absentee": "Aline FABRE (carte d'identité vue)", "bertin": "Marc BERTIN (passeport vu)",
               "company": "Julie MARTIN, présidente de SAS Le Bistrot des Canuts (carte d'identité vue)",
-              "phone": "Isabelle MOREAU (carte d'identité vue)"}
+              "phone": "Isabelle MOREAU (carte d'identité vue)", "haddad": "Nadia HADDAD (carte d'identité vue)"}
 
 
 class Cashier:

@@ -133,22 +133,23 @@ async def test_demo_held_sale_is_run_by_the_room_and_its_two_sessions_are_signed
     assert clock.monotonic() - started < 60          # a few seconds on an idle machine
     async with db.sessions() as session:
         announced, held = (await session.scalars(select(Sale).order_by(Sale.id))).all()
-        assert (announced.id, announced.status, held.id, held.reference) == (1, "announced", 2, HELD_REFERENCE)
-        assert await session.scalar(select(func.count()).select_from(Lot).where(Lot.sale_id == 1)) == 40
-        assert not (await session.scalars(select(SaleEvent.id).where(SaleEvent.sale_id == 1))).all()
-        kinds = (await session.scalars(select(SaleEvent.kind).where(SaleEvent.sale_id == 2))).all()
-        seals = (await session.scalars(select(RecordSeal).where(RecordSeal.sale_id == 2))).all()
+        assert (announced.status, held.reference) == ("announced", HELD_REFERENCE)
+        first, sale_id = announced.id, held.id
+        assert await session.scalar(select(func.count()).select_from(Lot).where(Lot.sale_id == first)) == 40
+        assert not (await session.scalars(select(SaleEvent.id).where(SaleEvent.sale_id == first))).all()
+        kinds = (await session.scalars(select(SaleEvent.kind).where(SaleEvent.sale_id == sale_id))).all()
+        seals = (await session.scalars(select(RecordSeal).where(RecordSeal.sale_id == sale_id))).all()
         signed = (await session.scalars(select(RecordSignature.session).where(
-            RecordSignature.sale_id == 2, RecordSignature.kind == "signed"))).all()
+            RecordSignature.sale_id == sale_id, RecordSignature.kind == "signed"))).all()
         company = await session.scalar(select(Bidder).where(Bidder.company_number == "852147966"))
     assert held.status == "closed" and held.starts_at < utcnow()
     # Every kind of event of the story was made by the room's own commands.
     for kind in ("sale_opened", "announcement", "paused", "resumed", "lot_passed", "lot_reoffered",
                  "lot_withdrawn", "session_closed", "session_opened", "sale_closed"):
         assert kind in kinds, kind
-    state = replay(2, [event for event, _ in await room_service.load_events(db.sessions, 2)])
+    state = replay(sale_id, [event for event, _ in await room_service.load_events(db.sessions, sale_id)])
     sold = [result for result in state.results.values() if result.sold]
-    sources = {event.payload["source"] for event, _ in await room_service.load_events(db.sessions, 2)
+    sources = {event.payload["source"] for event, _ in await room_service.load_events(db.sessions, sale_id)
                if event.kind == "bid"}
     assert sources == {"room", "online", "phone", "absentee"}
     assert 501 in {result.paddle for result in sold}                   # the demo bidder, online
@@ -156,7 +157,7 @@ async def test_demo_held_sale_is_run_by_the_room_and_its_two_sessions_are_signed
 
     # The record: the lot withdrawn before the sale first, then every sold lot with its price in
     # figures and words and its buyer; both sessions closed, sealed, signed, and they verify.
-    record = await sale_record.load_record(db.sessions, 2)
+    record = await sale_record.load_record(db.sessions, sale_id)
     assert [lot.label for lot in record.record.withdrawn_before] == ["2"]
     assert [part.number for part in record.record.sessions if part.closed] == [1, 2]
     assert sorted(seal.session for seal in seals) == [1, 2] and sorted(signed) == [1, 2]
@@ -166,19 +167,20 @@ async def test_demo_held_sale_is_run_by_the_room_and_its_two_sessions_are_signed
     assert reader.xmp_metadata is not None and reader.xmp_metadata.pdfaid_part == "3"      # PDF/A-3
     text = _plain("\n".join(page.extract_text() for page in reader.pages))
     assert text.index("Chambre froide positive") < text.index("Piano de cuisson Charvet")
-    names = {reg.paddle_number: reg.bidder.last_name.upper() for reg in await _registrations(db, 2)}
+    names = {reg.paddle_number: reg.bidder.last_name.upper() for reg in await _registrations(db, sale_id)}
     for result in sold:
         entry = _plain(f"adjugé {format_euros(result.amount_cents)} ({amount_in_words(result.amount_cents)}) "
                        f"à {names[result.paddle]}")
         assert entry in text, entry
-    assert await sale_record.verify_seals(db.sessions, tmp_path / "private", 2) == []
-    count, broken = await room_service.verify_log(db.sessions, 2)
+    assert await sale_record.verify_seals(db.sessions, tmp_path / "private", sale_id) == []
+    count, broken = await room_service.verify_log(db.sessions, sale_id)
     assert count == len(kinds) and broken is None
-    assert (await settlement_log.verify(db.sessions, 2))[1] is None
-    await _check_checkout(db, {result.lot_id: result for result in sold}, company)
+    assert (await settlement_log.verify(db.sessions, sale_id))[1] is None
+    await _check_checkout(db, sale_id, {result.lot_id: result for result in sold}, company)
+    await _check_default(db, first, sale_id, state, text)
 
 
-async def _check_checkout(db, sold, company):
+async def _check_checkout(db, sale_id, sold, company):
     """Every sold lot invoiced once to its buyer at its hammer price, each invoice the sum of its lines;
     payments by every means, the cash within the ceiling and banked, one cheque not cleared; the
     company's invoice with its SIREN (Factur-X); release slips for paid lots; one buyer overdue; the
@@ -189,7 +191,7 @@ async def _check_checkout(db, sold, company):
     from auction.services import defaults, settlement_log
     from auction.services.demo import held_sale_now
 
-    events = await settlement_log.read(db.sessions, 2)
+    events = await settlement_log.read(db.sessions, sale_id)
     issued = invoices_of(events)
     lines = {line.lot_id: (invoice, line) for invoice in issued for line in invoice.live_lines}
     assert set(lines) == set(sold)
@@ -207,10 +209,53 @@ async def _check_checkout(db, sold, company):
     released = {lot for e in events if e.kind == "release_issued" for lot in e.payload["lot_ids"]}
     assert released and all(lot in paid_lots(by_paddle[lines[lot][0].paddle]) for lot in released)
     assert any(e.kind == "goods_collected" for e in events)
-    standing = await defaults.sale_defaults(db.sessions, 2, held_sale_now(TODAY))
+    standing = await defaults.sale_defaults(db.sessions, sale_id, held_sale_now(TODAY))
     assert any(b.overdue and b.procedure is None for b in standing.buyers)       # overdue, no notice yet
     journal = build(events)
     assert journal.balanced and journal.debit > 0
+
+
+async def _check_default(db, first, sale_id, state, record_text):
+    """Lot 7's buyer in session 1 defaulted: notice after the payment deadline, default declared by the
+    officer before session 2, the lot put up again there by the room and sold for less, the statement
+    of the shortfall issued; the defaulter is blocked (and was never a bidder of sale 1)."""
+    from datetime import timedelta
+
+    from auction.domain import defaults as rules
+    from auction.formats import to_paris
+    from auction.services import room as room_service
+    from auction.services import settlement_log
+    from auction.services.demo_held_sale import NEW_BIDDERS, PAYMENT_DAYS
+
+    events = await settlement_log.read(db.sessions, sale_id)
+    [procedure] = rules.procedures(events)
+    defaulter = NEW_BIDDERS["defaulter"][0]
+    async with db.sessions() as session:
+        held = await session.get(Sale, sale_id)
+        users = {u.id: u.role for u in (await session.scalars(select(User))).all()}
+        blocked = await session.scalar(select(Bidder).join(Registration).where(
+            Registration.sale_id == sale_id, Registration.paddle_number == defaulter))
+        in_sale_1 = await session.scalar(select(func.count()).select_from(Registration).where(
+            Registration.sale_id == first, Registration.bidder_id == blocked.id))
+    first_day = to_paris(held.starts_at).date()
+    assert procedure.notice.paddle == defaulter and procedure.notice.sent_on > first_day + timedelta(days=PAYMENT_DAYS)
+    act = next(e for e in events if e.kind == "default_declared")
+    assert users[act.user_id] == "officer" and procedure.act.declared_on > procedure.notice.deadline_on
+    assert blocked.blocked_at is not None and blocked.blocked_default_seq == act.seq and in_sale_1 == 0
+    assert (await room_service.load_setup(db.sessions, first)).defaulted == {}
+    bid_log = [event for event, _ in await room_service.load_events(db.sessions, sale_id)]
+    [again] = [e for e in bid_log if e.kind == "lot_put_up_again_in_room"]
+    session_two = next(e.seq for e in bid_log if e.kind == "session_opened")
+    assert again.seq > session_two and again.payload["paddle"] == defaulter
+    resold = state.results[again.payload["lot_id"]]
+    assert resold.sold and resold.paddle != defaulter and resold.amount_cents < again.payload["first_hammer_cents"]
+    assert rules.RESALE_MENTION in record_text
+    [statement] = [e for e in events if e.kind == "default_statement_issued"]
+    [line] = statement.payload["lines"]
+    assert line["shortfall_cents"] == again.payload["first_hammer_cents"] - resold.amount_cents > 0
+    totals = statement.payload["totals"]
+    assert totals["owed_cents"] == totals["shortfall_cents"] + totals["costs_cents"]
+    assert any(cost["kind"] == "letters" and cost["amount_cents"] > 0 for cost in statement.payload["costs"])
 
 
 async def _registrations(db, sale_id):

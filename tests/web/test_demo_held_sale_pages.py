@@ -8,29 +8,32 @@ from auction.cli import HELD_SALE_PAGES
 from auction.domain.invoices import invoices_of
 from auction.domain.roles import Role
 from auction.services import settlement_log
-from auction.services.demo import seed_demo
+from auction.services.demo import held_sale_id, seed_demo
 
 
 async def test_every_page_the_demo_prints_for_the_held_sale_shows_it(client, db, settings, users, login):
     assert await seed_demo(db.sessions, settings.media_dir, date(2026, 11, 22), settings.private_dir, held_sale=True)
+    sale_id = await held_sale_id(db.sessions)
     await login(client, users[Role.OFFICER])
     pages = {}
     for label, path in HELD_SALE_PAGES:
-        response = await client.get(path)
+        response = await client.get(path.format(sale=sale_id))
         assert response.status_code == 200, (label, path, response.status_code)
         pages[path] = " ".join(response.text.split())
-    record = pages["/bureau/ventes/2/proces-verbal"]
+    record = pages["/bureau/ventes/{sale}/proces-verbal"]
     assert "Séance n° 1" in record and "Séance n° 2" in record and "Peugeot 308 SW" in record
     assert "Chambre froide positive" in record and "remis en vente" in record
-    pdf = await client.get("/bureau/ventes/2/proces-verbal.pdf")
+    pdf = await client.get(f"/bureau/ventes/{sale_id}/proces-verbal.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
-    listed = pages["/bureau/ventes/2/factures"]
+    listed = pages["/bureau/ventes/{sale}/factures"]
     assert "SAS Le Bistrot des Canuts" in listed and "Louis PERRIN" in listed
-    desk = pages["/bureau/ventes/2/caisse"]
+    desk = pages["/bureau/ventes/{sale}/caisse"]
     assert "Isabelle MOREAU" in desk
-    events = await settlement_log.read(db.sessions, 2)
+    defaults = pages["/bureau/ventes/{sale}/defauts"]
+    assert "Kevin LEROY" in defaults and "Louis PERRIN" in defaults      # in default; overdue
+    events = await settlement_log.read(db.sessions, sale_id)
     [business] = [invoice for invoice in invoices_of(events) if invoice.buyer.is_company]
-    invoice = await client.get(f"/bureau/ventes/2/factures/{business.number}/pdf")
+    invoice = await client.get(f"/bureau/ventes/{sale_id}/factures/{business.number}/pdf")
     assert invoice.status_code == 200
     assert "factur-x.xml" in PdfReader(io.BytesIO(invoice.content)).attachments      # the Factur-X invoice
