@@ -10,6 +10,7 @@ log never shows a lot open or a bid without the orders' answer.
 
 With several processes, `auction.services.relay` tells each room what the others appended
 (`known_seq`, and events applied under the room's lock) and publishes this process's events.
+A server that owns its PostgreSQL database appends in one round trip (`auction.services.appends`).
 """
 from __future__ import annotations
 
@@ -55,6 +56,10 @@ class ConcurrentAppend(RoomError):
     code = "concurrent_update"
 
 
+class AppendConflict(Exception):
+    """Raised by a room's `append`: the step or the command id is in the log already."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     event: Event
@@ -65,6 +70,10 @@ Listener = Callable[[Event], None]
 # Called inside the append transaction (the relay's pg_notify): other processes hear of the event
 # if and when it commits.
 Publisher = Callable[[AsyncSession, Event, "str | None"], Awaitable[None]]
+# Appends the events (the first one the command's, with its command id) and the sale's new status
+# if any in one statement of its own (auction.services.appends); False when it could not tell
+# whether it did: the room then appends through a session. Raises AppendConflict.
+Appender = Callable[[list[Event], "str | None", "str | None"], Awaitable[bool]]
 
 
 class Room:
@@ -78,6 +87,11 @@ class Room:
         self.events = events           # the whole log, for clients catching up and for verify
         self.lock = asyncio.Lock()
         self.listeners: list[Listener] = []
+        # Commands (the staff's, the online bidders') received and not yet answered: while there are
+        # some, the fan-out to the displays waits (auction.web.live), so that they are answered at the
+        # speed of the commit; `settled` runs when the last one is answered.
+        self.commands_in_flight = 0
+        self.settled: list[Callable[[], None]] = []
         self.orders = orders or []     # the absentee orders of verified paddles (the order book)
         # Online bids received and not yet decided, per lot they name. The hammer (and passing the
         # lot) waits while the lot on the block has one: the log decides, not the network. Those of
@@ -88,6 +102,7 @@ class Room:
         self.remote_holds: dict[str, tuple[int, float]] = {}
         self.known_seq = state.seq     # the highest seq known to be in the log (others' appends included)
         self.publish: Publisher | None = None
+        self.append: Appender | None = None
         # Set by the relay: tells the other processes that an online bid (lot, command id) was received
         # (True) or decided (False). Never awaits.
         self.announce_hold: Callable[[int, str, bool], None] | None = None
@@ -231,6 +246,18 @@ async def catch_up(sessions, room: Room) -> int:
 async def submit(sessions: async_sessionmaker[AsyncSession], room: Room, command_id: str, command: str,
                  args: dict, actor: Actor, now: datetime) -> Outcome:
     """Check a command, append its event, apply it; the same command_id twice gives the first outcome."""
+    room.commands_in_flight += 1
+    try:
+        return await _submit(sessions, room, command_id, command, args, actor, now)
+    finally:
+        room.commands_in_flight -= 1
+        if not room.commands_in_flight:
+            for settled in list(room.settled):
+                settled()
+
+
+async def _submit(sessions: async_sessionmaker[AsyncSession], room: Room, command_id: str, command: str,
+                  args: dict, actor: Actor, now: datetime) -> Outcome:
     async with room.lock:
         if room.known_seq > room.state.seq:
             await catch_up(sessions, room)   # another process appended: decide on the fresh state
@@ -257,19 +284,9 @@ async def submit(sessions: async_sessionmaker[AsyncSession], room: Room, command
         event = chain(room.sale_id, room.state.seq + 1, kind, payload, now, actor.user_id, room.state.last_hash)
         events = [event, *_orders_answer(room, event, now)]
         try:
-            async with sessions() as session, session.begin():
-                for appended in events:
-                    session.add(SaleEvent(sale_id=appended.sale_id, seq=appended.seq, kind=appended.kind,
-                                          payload=appended.payload, at=appended.at, user_id=appended.user_id,
-                                          command_id=command_id if appended is event else None,
-                                          prev_hash=appended.prev_hash, hash=appended.hash))
-                if kind in SALE_STATUS_AFTER:
-                    await session.execute(update(Sale).where(Sale.id == room.sale_id)
-                                          .values(status=SALE_STATUS_AFTER[kind]))
-                if room.publish is not None:
-                    for appended in events:           # the orders' answers too: other processes see them all
-                        await room.publish(session, appended, command_id if appended is event else None)
-        except IntegrityError:
+            if room.append is None or not await room.append(events, command_id, SALE_STATUS_AFTER.get(kind)):
+                await _append_in_session(sessions, room, events, command_id)
+        except (IntegrityError, AppendConflict):
             # Another process appended first: take its events, then answer from the fresh state.
             await catch_up(sessions, room)
             if command_id in room.command_ids:
@@ -284,6 +301,23 @@ async def submit(sessions: async_sessionmaker[AsyncSession], room: Room, command
         for answer in events[1:]:
             room._apply(answer, None)
         return Outcome(event)
+
+
+async def _append_in_session(sessions: async_sessionmaker[AsyncSession], room: Room, events: list[Event],
+                             command_id: str | None) -> None:
+    event = events[0]
+    async with sessions() as session, session.begin():
+        for appended in events:
+            session.add(SaleEvent(sale_id=appended.sale_id, seq=appended.seq, kind=appended.kind,
+                                  payload=appended.payload, at=appended.at, user_id=appended.user_id,
+                                  command_id=command_id if appended is event else None,
+                                  prev_hash=appended.prev_hash, hash=appended.hash))
+        if event.kind in SALE_STATUS_AFTER:
+            await session.execute(update(Sale).where(Sale.id == room.sale_id)
+                                  .values(status=SALE_STATUS_AFTER[event.kind]))
+        if room.publish is not None:
+            for appended in events:           # the orders' answers too: other processes see them all
+                await room.publish(session, appended, command_id if appended is event else None)
 
 
 def _orders_answer(room: Room, event: Event, now: datetime) -> list[Event]:

@@ -17,7 +17,8 @@ from starlette.staticfiles import StaticFiles
 from auction.config import Settings
 from auction.db import Database, check_reachable
 from auction.migrations import check_at_head
-from auction.services.relay import Relay
+from auction.services.appends import Appends
+from auction.services.relay import Relay, listener_dsn
 from auction.services.room import RoomRegistry
 from auction.services.simulation import simulate_sale as simulate_sale_task
 
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         own = database is None
         db = database or Database.connect(settings.database_url)
         relay = app.state.relay = None
+        appends = None
         try:
             if own:
                 await check_reachable(db.engine)
@@ -116,6 +118,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             if db.dialect == "postgresql":       # other server processes may share the database
                 relay = app.state.relay = Relay(db.engine.url, app.state.rooms)
                 await relay.start()              # listening before any log is replayed
+                if own:                          # the room's appends in one round trip
+                    appends = Appends(listener_dsn(db.engine.url))
+                    app.state.rooms.opened.append(lambda room: setattr(room, "append", appends.append))
             live = await app.state.rooms.load_live_sales()   # replay the log of every sale in progress
             if own:
                 # What start-up made lives as long as the process: keep it out of every later full
@@ -131,6 +136,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         finally:
             if relay is not None:
                 await relay.close()
+            if appends is not None:
+                await appends.close()
             if own:
                 await db.dispose()
 

@@ -10,18 +10,24 @@ is told to resync, closed with code 1013, and comes back with the last sequence 
 by its own task instead, QUEUE_LIMIT messages long. Either way a slow or stalled screen never slows
 the room or the other screens.
 
-Tablets get each event at once; displays get it from the hub's outbox on the next turns of the
-event loop, FLUSH_SLICE at a time, so the tablet that sent a command has its acknowledgement without
-waiting for the whole fan-out, and commands keep being served while thousands of screens are
-written to. A message for one display (a pong, an error, an online bidder's ack) first takes what
-the outbox still owes that display, and that display only, so every client receives its messages in
-sequence order and a bidder's answer does not wait for the fan-out to everyone else.
+Staff screens (the tablet that sent the command among them) get each event at once, before the
+sender's acknowledgement; displays get it from the hub's outbox afterwards, a slice per turn of the
+event loop (FLUSH_SLICE deliveries, FLUSH_SECONDS at most), so that commands and notifications are
+served in between. While a command of the room is being decided (`Room.commands_in_flight`: the
+staff's, the online bidders') the displays wait for its answer, so that it is answered at the speed
+of the commit whatever the audience — but no display message waits so for longer than PAUSE_LIMIT
+after it was queued: commands that keep coming never hold the room's screens back for long. A
+message for one display (a pong, an error, an online bidder's ack) first takes what the outbox
+still owes that display, and that display only, so every client receives its messages in sequence
+order and a bidder's answer does not wait for the fan-out to everyone else. Each event is encoded
+once per audience, and its frame built once.
 """
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import time
 from collections import deque
 from typing import Any
 
@@ -39,7 +45,9 @@ BUFFER_LIMIT = 256 * 1024  # bytes a (direct) client's transport may hold unsent
 CATCH_UP_LIMIT = 200       # a reconnecting client missing more than this gets a snapshot instead
 CLOSE_LAGGING = 1013       # "try again later": the client reconnects and resyncs
 LAG_GRACE = 10             # seconds a dropped client has to take its resync and close before it is cut
-FLUSH_SLICE = 500          # display deliveries per turn of the event loop (a few ms)
+FLUSH_SLICE = 100          # display deliveries per turn of the event loop at most...
+FLUSH_SECONDS = 0.001      # ...and for no longer than this (then commands and notifications are served)
+PAUSE_LIMIT = 0.01         # seconds a display message waits at most for commands being decided
 TRANSPORT_EXTENSION = "criee.websocket_protocol"
 RESYNC = '{"type":"resync","reason":"lagging"}'
 
@@ -115,14 +123,21 @@ def direct_socket(websocket) -> DirectSocket | None:
 # --- clients and the hub -------------------------------------------------------------------------
 
 class Client:
+    """One screen. A direct client (under uvicorn) has no queue and no task of its own: its frames
+    go straight to its transport, and a task is started only to drop it once it lags."""
+
+    __slots__ = ("websocket", "staff", "direct", "queue", "lagging", "hub", "served", "dropping")
+
     def __init__(self, websocket: WebSocket, staff: bool):
         self.websocket = websocket
         self.staff = staff
         self.direct = direct_socket(websocket)
-        self.queue: asyncio.Queue[str | None] = asyncio.Queue(maxsize=QUEUE_LIMIT)
+        self.queue: asyncio.Queue[str | None] | None = (
+            asyncio.Queue(maxsize=QUEUE_LIMIT) if self.direct is None else None)
         self.lagging = False
         self.hub: Hub | None = None
         self.served = 0             # the number of the last outbox message it has been given
+        self.dropping: asyncio.Task | None = None   # a direct client's resync and close
 
     def send(self, text: str) -> bool:
         """A message for this client alone, after whatever the room's fan-out still owes it."""
@@ -134,13 +149,14 @@ class Client:
         """Write or queue a message without waiting; False when the client is too far behind."""
         if self.lagging:
             return False
-        if self.direct is not None:
-            if not self.direct.open:
+        direct = self.direct
+        if direct is not None:
+            if not direct.open:
                 return True                 # it is leaving: its socket handler removes it
-            if self.direct.buffered() > BUFFER_LIMIT:
+            if direct.buffered() > BUFFER_LIMIT:
                 self._lag()
                 return False
-            self.direct.write(frame if frame is not None else text_frame(text))
+            direct.write(frame if frame is not None else text_frame(text))
             return True
         try:
             self.queue.put_nowait(text)
@@ -151,20 +167,27 @@ class Client:
 
     def _lag(self) -> None:
         self.lagging = True
-        if self.direct is not None:
-            with contextlib.suppress(asyncio.QueueFull):
-                self.queue.put_nowait(None)     # wakes run()
+        if self.direct is not None and self.dropping is None:
+            self.dropping = asyncio.get_running_loop().create_task(self._drop())
+
+    def start(self) -> asyncio.Task | None:
+        """The task draining a queued client's queue; none for a direct client."""
+        return asyncio.get_running_loop().create_task(self.run()) if self.queue is not None else None
+
+    def stop(self, task: asyncio.Task | None) -> None:
+        """The socket handler is leaving: end what runs for this client."""
+        for running in (task, self.dropping):
+            if running is not None:
+                running.cancel()
 
     async def run(self) -> None:
-        """Drain the queue to the socket (direct clients: wait for a lag); on lag, say so and close."""
+        """Drain the queue to the socket (a queued client); on lag, say so and close."""
         while True:
             if self.lagging:
                 await self._drop()
                 return
             text = await self.queue.get()
             if text is None:
-                if self.lagging:
-                    continue
                 return
             await self.websocket.send_text(text)
 
@@ -185,11 +208,17 @@ class Hub:
     def __init__(self, room: Room):
         self.room = room
         self.clients: set[Client] = set()
-        # display messages not yet written to all: (number, text, frame, displays, how many were given it)
-        self.outbox: deque[tuple[int, str, bytes, list[Client], int]] = deque()
+        self.staff: set[Client] = set()
+        # The displays as one list, shared by the outbox entries made while nobody came or went
+        # (a list is never changed once made: None means "make a new one at the next event").
+        self._displays: list[Client] | None = []
+        # display messages not yet written to all:
+        # (number, text, frame, displays, how many were given it, when it was queued: loop time)
+        self.outbox: deque[tuple[int, str, bytes, list[Client], int, float]] = deque()
         self.numbered = 0           # the number of the last message put in the outbox
         self._flush: asyncio.Handle | None = None
         room.listeners.append(self.broadcast)
+        room.settled.append(self._settled)
 
     def snapshot(self, staff: bool) -> dict[str, Any]:
         room = self.room
@@ -216,75 +245,120 @@ class Hub:
         client.hub = self
         client.served = self.numbered       # what is in the outbox already, its snapshot covers
         self.clients.add(client)
+        if client.staff:
+            self.staff.add(client)
+        else:
+            self._displays = None
 
     def leave(self, client: Client) -> None:
-        self.clients.discard(client)
+        if client in self.clients:
+            self.clients.discard(client)
+            if client.staff:
+                self.staff.discard(client)
+            else:
+                self._displays = None
 
     def broadcast(self, event: Event) -> None:
-        """Tablets now; displays from the outbox, on the next turn of the loop (or now without one)."""
-        staff_text = staff_frame = None
-        displays = []
-        for client in list(self.clients):
-            if not client.staff:
-                displays.append(client)
-                continue
-            if staff_text is None:
-                staff_text = encode(self.event_message(event, True))
-                staff_frame = text_frame(staff_text)
-            if not client.deliver(staff_text, staff_frame):
-                self._dropped(client)
+        """Staff screens now; displays from the outbox, once the room's commands in flight are
+        answered, a slice per turn of the loop (or at once without a loop)."""
+        if self.staff:
+            staff_text = encode(self.event_message(event, True))
+            staff_frame = text_frame(staff_text)
+            for client in list(self.staff):
+                if not client.deliver(staff_text, staff_frame):
+                    self._dropped(client)
+        displays = self._displays
+        if displays is None:
+            displays = self._displays = [client for client in self.clients if not client.staff]
         if not displays:
             return
         public_text = encode(self.event_message(event, False))
         self.numbered += 1
-        self.outbox.append((self.numbered, public_text, text_frame(public_text), displays, 0))
-        if self._flush is None:
-            self._schedule()
+        try:
+            queued_at = asyncio.get_running_loop().time()
+        except RuntimeError:
+            queued_at = 0.0
+        self.outbox.append((self.numbered, public_text, text_frame(public_text), displays, 0, queued_at))
+        self._schedule()
 
     def serve(self, client: Client) -> None:
         """Give one display what the outbox still owes it (before a message for it alone)."""
-        for number, text, frame, _, _ in self.outbox:
+        for number, text, frame, *_ in self.outbox:
             if client.served < number:
                 client.served = number
                 if client in self.clients and not client.deliver(text, frame):
                     self._dropped(client)
                     return
 
-    def flush(self, limit: int | None = None) -> None:
-        """Write the displays' pending messages, in order: all of them, or `limit` deliveries and the
-        rest on the next turn of the loop (commands and notifications are served in between)."""
+    def flush(self, limit: int | None = None, seconds: float | None = None) -> None:
+        """Write the displays' pending messages, in order: all of them, or `limit` deliveries (and
+        no longer than `seconds`) and the rest on the next turn of the loop (commands and
+        notifications are served in between)."""
         if self._flush is not None:
             self._flush.cancel()
             self._flush = None
         clients, budget = self.clients, limit
+        deadline = None if seconds is None else time.perf_counter() + seconds
+        clock = time.perf_counter
         while self.outbox:
-            number, text, frame, displays, start = self.outbox[0]
+            number, text, frame, displays, start, queued_at = self.outbox[0]
             end = len(displays) if budget is None else min(len(displays), start + budget)
-            for index in range(start, end):
+            index, late = start, False
+            while index < end:
                 client = displays[index]
+                index += 1
                 if client.served < number:      # not given it already, ahead of a message of its own
                     client.served = number
                     if client in clients and not client.deliver(text, frame):
                         self._dropped(client)
-            if end == len(displays):
+                    if deadline is not None and clock() > deadline:
+                        late = True
+                        break
+            if index == len(displays):
                 self.outbox.popleft()
             else:
-                self.outbox[0] = (number, text, frame, displays, end)
+                self.outbox[0] = (number, text, frame, displays, index, queued_at)
             if budget is not None:
-                budget -= end - start
-                if budget <= 0:
-                    if self.outbox:
-                        self._schedule()
-                    return
+                budget -= index - start
+            if late or (budget is not None and budget <= 0):
+                if self.outbox:
+                    self._schedule()
+                return
 
     def _schedule(self) -> None:
+        if self._flush is not None:
+            return
         try:
-            self._flush = asyncio.get_running_loop().call_soon(self.flush, FLUSH_SLICE)
+            self._flush = asyncio.get_running_loop().call_soon(self._turn)
         except RuntimeError:                # no loop running (a script, a unit test): at once
             self.flush()
 
+    def _turn(self) -> None:
+        """A slice of the fan-out, unless a command of the room is being decided: then the displays
+        wait for its answer (`_settled`), so that the sender has its acknowledgement at the speed of
+        the commit, whatever the audience; but no display message waits so for more than PAUSE_LIMIT
+        seconds after it was queued (commands that keep coming do not hold the displays back)."""
+        self._flush = None
+        if not self.outbox:
+            return
+        if self.room.commands_in_flight:
+            loop = asyncio.get_running_loop()
+            until = self.outbox[0][5] + PAUSE_LIMIT
+            if loop.time() < until:
+                self._flush = loop.call_at(until, self._turn)
+                return
+        self.flush(FLUSH_SLICE, FLUSH_SECONDS)
+
+    def _settled(self) -> None:
+        """The room's commands are answered: the fan-out goes on (on the next turn: the answer first)."""
+        if self.outbox:
+            if self._flush is not None:
+                self._flush.cancel()
+                self._flush = None
+            self._schedule()
+
     def _dropped(self, client: Client) -> None:
-        self.clients.discard(client)
+        self.leave(client)
         log.warning("client dropped for lagging", extra={"sale_id": self.room.sale_id})
 
 

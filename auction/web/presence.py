@@ -60,9 +60,8 @@ class Presence:
     def announce(self, hub: Hub) -> None:
         """Tell the sale's staff screens how many online bidders are connected."""
         text = self.message(hub)
-        for client in list(hub.clients):
-            if client.staff:
-                client.send(text)
+        for client in list(hub.staff):
+            client.send(text)
 
     def greet(self, hub: Hub, client: Client) -> None:
         if client.staff:

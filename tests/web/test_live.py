@@ -358,7 +358,7 @@ async def test_a_direct_client_that_stops_reading_is_dropped_then_cut_off(caplog
     stalled, healthy = Client(stalled_socket, staff=False), Client(healthy_socket, staff=False)
     for client in (stalled, healthy):
         hub.join(client, None)
-    tasks = [asyncio.create_task(stalled.run()), asyncio.create_task(healthy.run())]
+    assert stalled.start() is None and stalled.queue is None     # no task nor queue of its own...
     stalled_socket.send_text = StalledSocket().send_text            # its resync cannot go through either
     append(room, "open_sale")
     append(room, "open_lot", lot_id=3)
@@ -370,10 +370,10 @@ async def test_a_direct_client_that_stops_reading_is_dropped_then_cut_off(caplog
     assert stalled_socket.transport.pending > BUFFER_LIMIT
     assert stalled_socket.transport.pending < BUFFER_LIMIT + 2_000   # nothing more once dropped
     assert "client dropped for lagging" in caplog.text and healthy in hub.clients
-    await asyncio.wait_for(tasks[0], 2)
+    await asyncio.wait_for(stalled.dropping, 2)                       # ...until it lags
     assert stalled_socket.transport.aborted                           # it never took its resync
     assert [m["seq"] for m in healthy_socket.transport.messages()] == list(range(0, room.state.seq + 1))
-    await stop(healthy, tasks[1])
+    assert healthy.dropping is None
 
 
 async def test_a_dropped_direct_client_that_reads_again_gets_resync_and_1013():
@@ -382,13 +382,12 @@ async def test_a_dropped_direct_client_that_reads_again_gets_resync_and_1013():
     socket = DirectFakeSocket(stalled=True)
     client = Client(socket, staff=False)
     hub.join(client, None)
-    task = asyncio.create_task(client.run())
     append(room, "open_sale")
     append(room, "open_lot", lot_id=3)
     while client in hub.clients:
         bid(room)
         await asyncio.sleep(0)
-    await asyncio.wait_for(task, 2)
+    await asyncio.wait_for(client.dropping, 2)
     assert socket.sent == [{"type": "resync", "reason": "lagging"}] and socket.closed == CLOSE_LAGGING
     assert not socket.transport.aborted
 
@@ -488,3 +487,107 @@ async def test_a_display_joining_while_the_fan_out_is_pending_gets_each_event_on
     await asyncio.sleep(0)
     assert [(m["type"], m["seq"]) for m in late_socket.transport.messages()] == [("snapshot", 1), ("pong", 1)]
     assert [(m["type"], m["seq"]) for m in early_socket.transport.messages()] == [("snapshot", 0), ("event", 1)]
+
+
+# --- the sender first: commands answered at the speed of the commit, whatever the audience ----------
+
+class SlowTransport(FakeTransport):
+    """A display whose every write takes `cost` seconds of the server's time (a loaded kernel, a
+    huge audience), noting in the shared `order` who was written what, in which order."""
+
+    def __init__(self, order: list, name: str, cost: float):
+        super().__init__()
+        self.order, self.name, self.cost = order, name, cost
+
+    def write(self, data: bytes) -> None:
+        if self.cost:
+            time.sleep(self.cost)
+        super().write(data)
+        head = orjson.loads(data[4:] if data[1] == 126 else data[2:])
+        self.order.append((self.name, head["type"], head["seq"]))
+
+
+class SlowSocket(DirectFakeSocket):
+    def __init__(self, order: list, name: str, cost: float = 0.0):
+        super().__init__()
+        self.transport = SlowTransport(order, name, cost)
+        self.scope["extensions"][TRANSPORT_EXTENSION] = FakeProtocol(self.transport)
+
+
+@pytest.fixture
+async def demo_room(db, tmp_path):
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from auction.models import Sale, User
+    from auction.services import room as room_service
+    from auction.services.demo import seed_demo
+    await seed_demo(db.sessions, tmp_path, date(2026, 11, 22))
+    async with db.sessions() as session:
+        sale_id = await session.scalar(select(Sale.id))
+        clerk = await session.scalar(select(User).where(User.role == "clerk"))
+    return await room_service.open_room(db.sessions, sale_id), clerk
+
+
+async def test_the_sender_has_its_ack_before_the_fan_out_to_slow_displays(db, demo_room, monkeypatch):
+    """Commands through the room's handler while 60 displays that take 2 ms each to write to are
+    served (120 ms of fan-out per event): the clerk's event and ack come first, and a command sent
+    while the fan-out of the previous event is pending is answered before any display is written
+    to; every display then gets every event once, in order."""
+    from types import SimpleNamespace
+
+    from auction.web.pages.room import _handle
+    monkeypatch.setattr("auction.web.live.PAUSE_LIMIT", 30.0)     # the commands here: however slow
+    room, clerk = demo_room
+    hub = Hub(room)
+    order: list[tuple[str, str, int]] = []
+    tablet = Client(SlowSocket(order, "tablet"), staff=True)
+    displays = [Client(SlowSocket(order, f"display{i}", cost=0.002), staff=False) for i in range(60)]
+    for client in [tablet, *displays]:
+        hub.join(client, None)
+    app = SimpleNamespace(state=SimpleNamespace(db=db))
+
+    async def command(name: str, **args) -> None:
+        await _handle(app, room, tablet, clerk, orjson.dumps(
+            {"type": "command", "command_id": uuid.uuid4().hex, "name": name, "args": args}).decode(), True)
+
+    order.clear()
+    await command("open_sale")
+    assert order == [("tablet", "event", 1), ("tablet", "ack", 1)]
+    await command("open_lot", lot_id=next(iter(room.setup.lots)))   # the fan-out of event 1 waits
+    assert order == [("tablet", "event", 1), ("tablet", "ack", 1), ("tablet", "event", 2), ("tablet", "ack", 2)]
+    await settle(lambda: not hub.outbox, timeout=10)
+    assert all(name != "tablet" for name, _, _ in order[4:]) and len(order) == 4 + 2 * len(displays)
+    for client in displays:
+        assert [(m["type"], m["seq"]) for m in client.websocket.transport.messages()] == [
+            ("snapshot", 0), ("event", 1), ("event", 2)]
+
+
+async def test_commands_that_keep_coming_hold_a_display_message_back_no_longer_than_the_limit(
+        db, demo_room, monkeypatch):
+    """A command being decided holds the displays' fan-out back, PAUSE_LIMIT at most: here one that
+    waits for the room's lock for as long as the test likes, while an event another process
+    appended (heard through the relay) is for the displays."""
+    from auction.domain.room import Actor
+    from auction.models import utcnow
+    from auction.services import room as room_service
+    monkeypatch.setattr("auction.web.live.PAUSE_LIMIT", 0.05)
+    room, clerk = demo_room
+    hub = Hub(room)
+    display = Client(DirectFakeSocket(), staff=False)
+    hub.join(display, None)
+    async with room.lock:
+        waiting = asyncio.create_task(room_service.submit(
+            db.sessions, room, uuid.uuid4().hex, "open_sale", {}, Actor(clerk.id, clerk.role_enum), utcnow()))
+        await asyncio.sleep(0)
+        assert room.commands_in_flight == 1
+        started = time.monotonic()
+        append(room, "open_sale")                # the other process's event, applied here
+        await settle(lambda: len(display.websocket.transport.messages()) == 2, timeout=5)
+        assert time.monotonic() - started >= 0.04     # it waited for the command...
+        assert room.commands_in_flight == 1           # ...but not until it was answered
+        waiting.cancel()
+    await asyncio.gather(waiting, return_exceptions=True)
+    assert room.commands_in_flight == 0
+    assert [m["seq"] for m in display.websocket.transport.messages()] == [0, 1]

@@ -109,7 +109,7 @@ async def _serve(websocket: WebSocket, *, staff: bool, handle=None, joined=None,
         presence_of(websocket.app).greet(hub, client)   # how many online bidders are connected
     if joined is not None:
         joined(room, hub, client)
-    sender = asyncio.create_task(client.run())
+    sender = client.start()     # a queued client's; a direct one has none
     user = getattr(websocket.state, "user", None)
     try:
         while True:
@@ -121,7 +121,7 @@ async def _serve(websocket: WebSocket, *, staff: bool, handle=None, joined=None,
         hub.leave(client)
         if left is not None:
             left(hub, client)
-        sender.cancel()
+        client.stop(sender)
 
 
 def refusal(exc: RoomError, command_id) -> dict:
