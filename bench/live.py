@@ -530,6 +530,15 @@ async def commit_floor(url: str, samples: int) -> list[float]:
 
 # --- the server under test, and the clerk --------------------------------------------------------
 
+async def load_room(ports: list[int]) -> None:
+    """One display on each server, come and gone: the room is loaded before memory is measured."""
+    from websockets.asyncio.client import connect
+    for port in ports:
+        async with connect(f"ws://127.0.0.1:{port}/ws/salle/{SALE_ID}", open_timeout=30) as ws:
+            await ws.send('{"type":"hello","last_seq":0}')
+            await asyncio.wait_for(ws.recv(), 30)
+
+
 def rss_mb(pid: int) -> float:
     """Resident memory of a process, MiB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -852,8 +861,12 @@ def run(args) -> dict:
         displays = Displays(processes)
         cleanup.callback(displays.stop)
 
-        rss_idle = [rss_mb(server.pid) for server in servers]     # before the displays: what they add
+        # What the displays add: each server with the room loaded (one display came and went), then
+        # with all of them connected.
+        asyncio.run(load_room(ports))
+        rss_idle = [rss_mb(server.pid) for server in servers]
         displays.connect(ports, f"/ws/salle/{SALE_ID}", args.viewers, args.deflate)
+        rss_connected = [rss_mb(server.pid) for server in servers]
         say(f"commit floor: {args.commit_samples} samples")
         commits = asyncio.run(commit_floor(database_url, args.commit_samples))
         displays.reset()
@@ -894,7 +907,8 @@ def run(args) -> dict:
         health["server_kernel_share"] = round(sum(server_sys) / max(sum(server_cpu), 1e-9), 2)
         health["server_rss_mb"] = [rss_mb(server.pid) for server in servers]
         health["server_rss_idle_mb"] = rss_idle
-        rss_per_1000 = (sum(health["server_rss_mb"]) - sum(rss_idle)) / args.viewers * 1000
+        health["server_rss_connected_mb"] = rss_connected
+        rss_per_1000 = (sum(rss_connected) - sum(rss_idle)) / args.viewers * 1000
         logs = "".join((tmp / f"server-{index}.log").read_text(errors="replace") for index in range(len(servers)))
         if "client dropped for lagging" in logs:
             health["server_dropped_lagging_clients"] = True
