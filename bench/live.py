@@ -36,12 +36,32 @@ health line (deliveries missing, gaps, resyncs, CPU used by the server and by th
 fraction of one core), go to stderr. Everything it starts (processes, database, temporary
 directory) is removed at the end.
 
-The CPU is the limit. The server writes each event's frame straight to every socket; what remains
-is about 25-30 µs of CPU per delivered message on this hardware, two thirds of it in the kernel
-(loopback TCP: the server's send also runs the display's receive path; see server_kernel_share),
-about what the bare websockets floor costs. So a server process fans an event out to 5 000 displays
-in about 150 ms of CPU, and the display clients of this benchmark need a third of a core of the same
-two cores for 10 000 displays at 2 bids/s (clients_cpu): for 5 000 displays or more use --rate 2 or 1.
+What limits the figures (py-spy with --profile at 1 000 displays, 20 bids/s, on a shared machine):
+  - ack: the commit. An append is one statement on PostgreSQL (auction.services.appends: insert,
+    status, pg_notify, autocommitted), one round trip against the floor's three (BEGIN, INSERT,
+    COMMIT) and the seven it took through a pooled SQLAlchemy session (pre-ping BEGIN/;/ROLLBACK,
+    BEGIN, INSERT, pg_notify, COMMIT); on a loaded machine every round trip is also a wait for a
+    core. Then the room's own work (decide, hash, views, one encoding per audience: about 0.3 ms)
+    and the client library. The displays' fan-out waits while a command is decided
+    (auction.web.live, PAUSE_LIMIT), so it adds at most the slice that was running when the command
+    came in (FLUSH_SECONDS, 1 ms). The online bidders' answers take the same path.
+  - display: it starts when the command is sent, the floor when its broadcast starts, so
+    display ≈ ack + fan-out. The fan-out is the kernel's: about half of the server's CPU is kernel
+    time (server_kernel_share: on loopback TCP the send also runs the display's receive path), and
+    the transport write in Client.deliver is about 90 % of the fan-out's samples; encoding (once per
+    event and audience), the outbox and its slices are a few per cent, uvicorn's keepalive pings
+    (every 20 s per display) about 2 %. With --processes 2, the other process's displays start at
+    the notification (0.3–1 ms after the commit) and each process writes half of the frames.
+  - a loaded machine: the server gets a share of the two cores; when it gets less than the
+    fan-out needs (20 events/s to 1 000 displays is about half a core here), the displays fall
+    behind whatever the code does, and so does the floor. Compare ratios of one run, at a scale the
+    machine can carry (loadavg_1min and server_cpu say how loaded it was).
+  - memory: server_rss_mb_per_1000_displays is what 1 000 idle displays add to a server with the
+    room loaded (about 26 KiB each: uvicorn's protocol and transport, the ASGI task and Starlette's
+    WebSocket; a direct client has no queue nor task of its own).
+
+The display clients of this benchmark need a third of a core of the same two cores for 10 000
+displays at 2 bids/s (clients_cpu): for 5 000 displays or more use --rate 2 or 1.
 --deflate makes the displays ask for permessage-deflate as browsers do (`criee serve` declines it);
 --profile samples the first server with py-spy.
 """
