@@ -85,7 +85,7 @@ async def notified_and_received(db, sale_id, case_id, officer, at):
         creditors = (await session.scalars(select(Creditor).where(Creditor.case_id == case_id)
                                            .order_by(Creditor.id))).all()
     for creditor in creditors:
-        await set_creditor_details(db.sessions, creditor.id, came_forward_on=None, iban=IBAN_DE, bic="", email="")
+        await set_creditor_details(db.sessions, creditor.id, came_forward_on=creditor.came_forward_on, iban=IBAN_DE, bic="", email="")
     await set_debtor_details(db.sessions, case_id, iban=IBAN_FR, bic="", email="")
     await steps.draft(db.sessions, sale_id, case_id, user_id=officer.user_id, now=at)
     await steps.send_plan(db.sessions, sale_id, case_id, sent_on=at.date(), user_id=officer.user_id, now=at)
