@@ -2,7 +2,8 @@
 own demo sale on the tablet (a lot sold, an announcement), the record page next to it shows each entry
 as it is written — the price in figures and in words, the buyer's declared name and domicile — and
 grows by itself when the next lot is sold; the officer then closes the session, the frozen PDF is
-there, and he records that he signed it."""
+there, and he records that he signed it. The demo's held sale (sale 2) shows its record, its two
+sessions closed and signed."""
 from __future__ import annotations
 
 import io
@@ -22,6 +23,7 @@ pytestmark = pytest.mark.browser
 
 LOT_2_OPENING = (WORKSHOP_LOTS[1][3] // 2) * 100
 SEALING_TIMEOUT = 90_000   # ms
+HELD_SALE_ID = 2           # `criee demo`'s sale held before the demo's day
 FIRST, LAST, _, _, _, ADDRESS, POSTCODE, CITY = next(b for b in DEMO_BIDDERS if b[8] == "room")[:8]   # paddle 1
 
 
@@ -82,4 +84,22 @@ def test_the_record_grows_with_the_sale_and_the_officer_closes_and_signs_the_ses
     expect(record_page.locator("#session-1")).to_contain_text(re.compile(r"Signée le .* par Me Claire LEFÈVRE"))
     # The tablet knows the session is closed: the sale may go on in a new session.
     expect(tablet.locator("#sale-status")).to_have_text("Séance close")
+    assert errors == []
+
+
+def test_the_demos_held_sale_shows_its_record(new_context):
+    """Sale 2 of `criee demo`, held over two sessions, both closed and signed."""
+    errors: list[str] = []
+    page = watch_errors(new_context().new_page(), errors)
+    log_in(page, OFFICER)
+    page.goto(f"/bureau/ventes/{HELD_SALE_ID}/proces-verbal")
+    for number in (1, 2):
+        row = page.locator(f"#session-{number}")
+        expect(row.get_by_role("link", name="PDF arrêté")).to_be_visible()
+        expect(row).to_contain_text("Signée")
+    record = page.locator("#record")
+    expect(record).to_contain_text("Séance n° 2")
+    expect(record.locator("p.sold").first).to_contain_text("euros")          # the price in words
+    expect(record).to_contain_text("Annonce faite à la salle")
+    expect(page.locator("#record-status")).to_have_text("")                  # closed: no live refresh
     assert errors == []
