@@ -18,6 +18,7 @@ from .defaults import RESALE_MENTION, counts_in_proceeds
 from .increments import DEFAULT_INCREMENTS, IncrementTable
 from .money import apply_rate, format_euros
 from .roles import Role
+from .seller_fees import SoldLot, seller_fees
 from .tariff import Tariff
 from .room_errors import (  # noqa: F401 - re-exported: callers import the errors from here
     RoomError, SaleNotOpen, SaleAlreadyOpen, SalePaused, SaleEnded, UnknownLot, LotWithdrawn, LotStillOpen,
@@ -62,7 +63,10 @@ class PaddleInfo:
 class CaseInfo:
     id: int
     reference: str
-    claims_cents: int    # principal + interest + costs of the seizing and opposing creditors
+    # CPCE L221-4: principal, interest to the sale's day and costs of the seizing and opposing creditors
+    # who came forward by the verification act (L221-5; auction/services/stop_rule.py).
+    claims_cents: int
+    claims_note: str = ""   # why the threshold may be short of the claims (a legal rate not entered yet)
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,7 @@ class SaleSetup:
     cases: dict[int, CaseInfo]
     phone_paddles: frozenset[int] = frozenset()   # verified paddles that asked to bid by phone
     increments: IncrementTable = DEFAULT_INCREMENTS
-    seller_fee_rate_incl_vat: Decimal = Decimal(0)
+    seller_fee_rate_incl_vat: Decimal = Decimal(0)   # without a tariff (not confirmed): per lot, no minimum
     currencies: tuple[DisplayCurrency, ...] = ()
     # Lots of this sale whose default of payment is declared (settlement log) -> the defaulting paddle:
     # they may be put up again (réitération des enchères, R221-38) and leave the proceeds until resold.
@@ -143,17 +147,30 @@ class RoomState:
         return setup.increments.next_minimum(current.amount_cents if current else None,
                                               setup.lots[self.lot_id].opening_bid_cents)
 
+    def sold_in_proceeds(self, setup: SaleSetup) -> list[SoldLot]:
+        """The lots sold whose price goes to the proceeds (a lot in default leaves them until resold)."""
+        return [SoldLot(setup.lots[r.lot_id].case_id, r.lot_id, r.amount_cents) for r in self.results.values()
+                if r.sold and counts_in_proceeds(r.lot_id, setup.defaulted, self.put_up_again)]
+
     def hammer_total_by_case(self, setup: SaleSetup) -> dict[int, int]:
         totals = {case_id: 0 for case_id in setup.cases}
-        for result in self.results.values():
-            if result.sold and counts_in_proceeds(result.lot_id, setup.defaulted, self.put_up_again):
-                case_id = setup.lots[result.lot_id].case_id
-                totals[case_id] = totals.get(case_id, 0) + result.amount_cents
+        for lot in self.sold_in_proceeds(setup):
+            totals[lot.case_id] = totals.get(lot.case_id, 0) + lot.hammer_cents
         return totals
 
     def net_proceeds_by_case(self, setup: SaleSetup) -> dict[int, int]:
-        """Hammer prices less the seller's fees (incl. VAT) charged to them: what goes to the creditors."""
-        return {case_id: total - apply_rate(total, setup.seller_fee_rate_incl_vat)
+        """CPCE L221-4: each lot's hammer price less that lot's seller's fees incl. VAT, each rounded to
+        the cent, summed per case, with the sale's minimum seller's fees shared among the sellers: the
+        fees the distribution charges (auction/domain/seller_fees.py). Never below 0."""
+        sold = self.sold_in_proceeds(setup)
+        if setup.tariff is not None:
+            fees = {case_id: f.total_cents for case_id, f in seller_fees(sold, setup.tariff).items()}
+        else:
+            fees = {}
+            for lot in sold:
+                fees[lot.case_id] = fees.get(lot.case_id, 0) + apply_rate(lot.hammer_cents,
+                                                                          setup.seller_fee_rate_incl_vat)
+        return {case_id: max(0, total - fees.get(case_id, 0))
                 for case_id, total in self.hammer_total_by_case(setup).items()}
 
     def case_covered(self, setup: SaleSetup, case_id: int) -> bool:

@@ -61,6 +61,7 @@ def staff_view(state: RoomState, setup: SaleSetup) -> dict[str, Any]:
     net = state.net_proceeds_by_case(setup)
     view["cases"] = [
         {"id": case.id, "reference": case.reference, "claims_cents": case.claims_cents,
+         "claims_note": case.claims_note,
          "hammer_total_cents": hammer.get(case.id, 0), "net_proceeds_cents": net.get(case.id, 0),
          "covered": state.case_covered(setup, case.id)}
         for case in setup.cases.values()

@@ -22,6 +22,7 @@ from decimal import Decimal
 from .amount_words import amount_in_words
 from .bidlog import Event
 from .room import CaseInfo, LotInfo, RoomState, SaleSetup, apply
+from .tariff import Tariff
 
 SOURCE_LABELS = {"room": "en salle", "online": "en ligne", "phone": "par téléphone", "absentee": "sur ordre d'achat"}
 
@@ -77,6 +78,7 @@ class RecordFacts:
     lots: tuple[RecordLot, ...]                       # catalogue order
     buyers: dict[int, RecordBuyer] = field(default_factory=dict)   # by registration id
     seller_fee_rate_incl_vat: Decimal = Decimal(0)
+    tariff: Tariff | None = None      # the rates of the sale's day: the stop rule's seller's fees (L221-4)
 
 
 # --- what the record says ----------------------------------------------------------------------
@@ -164,6 +166,7 @@ def _setup(facts: RecordFacts) -> SaleSetup:
         paddles={},
         cases={case.id: CaseInfo(case.id, case.reference, case.claims_cents) for case in facts.cases},
         seller_fee_rate_incl_vat=facts.seller_fee_rate_incl_vat,
+        tariff=facts.tariff,
     )
 
 

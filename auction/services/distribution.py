@@ -24,15 +24,15 @@ from auction.domain.distribution import AmountLine, CaseFunds, Claim as PlanClai
 from auction.domain.distribution_procedure import ProcedureState
 from auction.domain.errors import DomainError
 from auction.domain.invoices import sold_lots
-from auction.domain.legal_interest import (
-    CreditorType, LegalRate, MissingLegalRate, contractual_interest, legal_interest,
-)
+from auction.domain.legal_interest import LegalRate, MissingLegalRate
 from auction.domain.room import LotInfo
 from auction.domain.seller_fees import SellerFees, SoldLot, seller_fees
-from auction.models import Case, Claim, Creditor, InventoryAct, LegalInterestRate, Lot, Sale, SaleEvent
+from auction.models import Case, Creditor, InventoryAct, Lot, Sale, SaleEvent
 from auction.services import settlement_log
 from auction.services.office import tariff_for
 from auction.services.room import to_event
+
+from .claims import claim_interest, office_legal_rates  # noqa: F401 - the distribution's, kept importable here
 
 
 class DistributionNotFound(DomainError):
@@ -92,28 +92,6 @@ class SaleDistribution:
             if view.case.id == case_id:
                 return view
         raise DistributionNotFound("Ce dossier n'a pas de lot dans cette vente.")
-
-
-async def office_legal_rates(session: AsyncSession) -> list[LegalRate]:
-    rows = await session.scalars(select(LegalInterestRate).order_by(LegalInterestRate.half_year))
-    return [LegalRate(r.half_year, r.private_rate, r.other_rate, r.reference) for r in rows]
-
-
-def claim_interest(claim: Claim, creditor: Creditor, interest_to: date, rates: list[LegalRate],
-                   legal: bool = True) -> int:
-    """The interest recorded with the claim, plus what ran from its `as_of` day to `interest_to`
-    (`legal=False`: without the legal interest, for a page that must show the rest)."""
-    if claim.interest_basis == "legal" and not legal:
-        extra = 0
-    elif claim.interest_basis == "legal":
-        kind = CreditorType.PRIVATE if creditor.is_private_person else CreditorType.OTHER
-        extra = legal_interest(claim.principal_cents, claim.as_of, interest_to, kind,
-                               enforceable_on=claim.enforceable_on, office_rates=rates).interest_cents
-    elif claim.interest_basis == "title" and claim.interest_rate is not None:
-        extra = contractual_interest(claim.principal_cents, claim.as_of, interest_to, claim.interest_rate).interest_cents
-    else:
-        extra = 0
-    return claim.interest_cents + extra
 
 
 def plan_claims(case: Case, interest_to: date, rates: list[LegalRate], legal: bool = True) -> tuple[PlanClaim, ...]:

@@ -33,14 +33,15 @@ from auction.domain.bidlog import BrokenLink, Event, chain, verify_chain
 from auction.domain.currencies import from_json as currencies_from_json
 from auction.domain.defaults import lots_in_default, procedures
 from auction.domain.increments import DEFAULT_INCREMENTS, IncrementTable
-from auction.domain.room import (Actor, CaseInfo, LotInfo, OnlineBidPending, PaddleInfo, RoomError, RoomState,
+from auction.domain.room import (Actor, LotInfo, OnlineBidPending, PaddleInfo, RoomError, RoomState,
                                  SaleSetup, apply, decide, replay)
 from auction.formats import to_paris
-from auction.models import BidRequest, Bidder, Case, Claim, Creditor, Lot, Registration, Sale, SaleEvent
+from auction.models import BidRequest, Bidder, Lot, Registration, Sale, SaleEvent
 
 from . import settlement_log
 from .office import tariff_lookup
 from .publication import require_publicity_before_opening
+from .stop_rule import stop_rule_cases
 from .verification import require_verification_before_opening
 
 SALE_STATUS_AFTER = {"sale_opened": "live", "sale_closed": "closed", "sale_stopped": "closed"}
@@ -190,14 +191,9 @@ async def load_setup(sessions: async_sessionmaker[AsyncSession], sale_id: int) -
                                       .options(selectinload(Lot.photos)))).all()
         photos = {lot.id: lot.photos[0].path if lot.photos else None for lot in lots}
         case_ids = {lot.case_id for lot in lots}
-        claims = await session.execute(
-            select(Creditor.case_id, Claim.principal_cents + Claim.interest_cents + Claim.costs_cents)
-            .join(Claim, Claim.creditor_id == Creditor.id).where(Creditor.case_id.in_(case_ids)))
-        totals = {case_id: 0 for case_id in case_ids}
-        for case_id, total in claims:
-            totals[case_id] += total
-        references = dict((await session.execute(select(Case.id, Case.reference).where(Case.id.in_(case_ids)))).all())
-        cases = {case_id: CaseInfo(case_id, references[case_id], totals[case_id]) for case_id in sorted(case_ids)}
+        # L221-4: the claims of the creditors admitted by the verification act, interest to the sale's day.
+        found = await stop_rule_cases(session, case_ids, to_paris(sale.starts_at).date())
+        cases = {case_id: found[case_id] for case_id in sorted(case_ids)}
         paddles = await load_paddles(session, sale_id)
         phone_paddles = await load_phone_paddles(session, sale_id)
         defaulted = await load_defaulted(session, sale_id)
@@ -377,6 +373,17 @@ class RoomRegistry:
         if announce:
             for hook in self.setup_changed:
                 await hook(sale_id)
+
+    async def refresh_claims(self, case_id: int | None = None) -> None:
+        """After a creditor or claim of the case changed (None: any case, e.g. a legal rate entered): the
+        rooms of the sales selling its lots take the new stop threshold (L221-4), in every process."""
+        async with self.sessions() as session:
+            query = select(Sale.id).where(Sale.status.in_(("draft", "announced", "live")))
+            if case_id is not None:
+                query = query.where(Sale.id.in_(select(Lot.sale_id).where(Lot.case_id == case_id)))
+            sale_ids = (await session.scalars(query)).all()
+        for sale_id in sale_ids:
+            await self.reload_setup(sale_id)
 
     async def refresh_paddles(self) -> None:
         """After a paddle changed (a bidder blocked or unblocked): every loaded room reloads its paddles,

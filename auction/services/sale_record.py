@@ -27,7 +27,7 @@ from auction.domain.sale_record import (RecordAct, RecordBuyer, RecordCase, Reco
                                         sale_record)
 from auction.domain.uploads import MAX_DOCUMENT_BYTES, document_type
 from auction.formats import to_paris
-from auction.models import (Bidder, Case, Claim, Creditor, InventoryAct, InventoryItem, Lot, LotItem, Office,
+from auction.models import (Bidder, Case, InventoryAct, InventoryItem, Lot, LotItem, Office,
                             RecordSeal, RecordSignature, Registration, RegisterEntry, Sale, SaleEvent, User)
 
 from .catalogue import NotFound
@@ -36,6 +36,7 @@ from .office import tariff_lookup
 from .record_signing import signed_name
 from .room import to_event
 from .settlement_log import next_number
+from .stop_rule import stop_rule_cases
 
 TEMPLATE = "sale_record.html"
 RECORDS_DIR = "records"
@@ -81,11 +82,9 @@ async def load_facts(session: AsyncSession, sessions: async_sessionmaker[AsyncSe
     lots = (await session.scalars(select(Lot).where(Lot.sale_id == sale_id).order_by(Lot.position))).all()
     case_ids = sorted({lot.case_id for lot in lots})
     cases = {c.id: c for c in (await session.scalars(select(Case).where(Case.id.in_(case_ids)))).all()}
-    claims = dict.fromkeys(case_ids, 0)
-    for case_id, total in await session.execute(
-            select(Creditor.case_id, Claim.principal_cents + Claim.interest_cents + Claim.costs_cents)
-            .join(Claim, Claim.creditor_id == Creditor.id).where(Creditor.case_id.in_(case_ids))):
-        claims[case_id] += total
+    # The stop threshold as the room counts it (L221-4, L221-5: admitted creditors, interest to the sale's day).
+    claims = {case_id: info.claims_cents for case_id, info in
+              (await stop_rule_cases(session, set(case_ids), to_paris(sale.starts_at).date())).items()}
     # The acts the lots come from (through their items), and the case's verification acts.
     act_ids = set((await session.scalars(
         select(InventoryItem.act_id).join(LotItem, LotItem.item_id == InventoryItem.id)
@@ -117,6 +116,7 @@ async def load_facts(session: AsyncSession, sessions: async_sessionmaker[AsyncSe
                              lot.withdrawal_reason) for lot in lots),
         buyers=buyers,
         seller_fee_rate_incl_vat=tariff.seller_fee_rate_incl_vat if tariff else Decimal(0),
+        tariff=tariff,
     )
 
 

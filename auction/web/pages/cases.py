@@ -91,6 +91,7 @@ async def add_creditor(request: Request) -> Response:
                 represented_by=form.get("represented_by", "")[:200], description=form.get("description", ""),
                 principal_cents=amounts["principal"], interest_cents=amounts["interest"], costs_cents=amounts["costs"],
                 as_of=as_of, came_forward_on=came_forward_on))
+            await request.app.state.rooms.refresh_claims(int(case_id_text))   # the room's stop threshold (L221-4)
             return RedirectResponse(f"/bureau/dossiers/{case_id_text}#creanciers", status_code=303)
         except catalogue.NotFound:
             return error_page(request, 404)

@@ -154,6 +154,7 @@ async def _rank(request, sale_id, case_id, values):
     enforceable = _day(values["enforceable_on"], "enforceable_on") if values.get("enforceable_on") else None
     await set_claim_rank(request.app.state.db.sessions, claim_id, ClaimRank(
         kind, order, values.get("conservatory") == "1", basis, rate, enforceable))
+    await request.app.state.rooms.refresh_claims(case_id)    # its interest: the room's stop threshold
 
 
 async def _creditor(request, sale_id, case_id, values):
@@ -164,6 +165,7 @@ async def _creditor(request, sale_id, case_id, values):
     came = _day(values["came_forward_on"], "came_forward_on") if values.get("came_forward_on") else None
     await set_creditor_details(request.app.state.db.sessions, creditor_id, came_forward_on=came,
                                iban=values.get("iban", ""), bic=values.get("bic", ""), email=values.get("email", ""))
+    await request.app.state.rooms.refresh_claims(case_id)    # admitted or not: the room's stop threshold
 
 
 async def _debtor(request, sale_id, case_id, values):
@@ -298,6 +300,7 @@ async def add_rates(request: Request) -> Response:
         await add_legal_rate(request.app.state.db.sessions, row, request.state.user.id)
     except DomainError as exc:
         return await legal_rates(request, values=values, errors={exc.field or "form": exc.message}, status_code=400)
+    await request.app.state.rooms.refresh_claims()      # interest at the legal rate: every stop threshold
     return RedirectResponse("/bureau/etude/interet-legal?fait=taux", status_code=303)
 
 

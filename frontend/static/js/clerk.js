@@ -327,6 +327,13 @@ function renderCases(v) {
     meter.value = Math.min(c.net_proceeds_cents, meter.max);
     meter.setAttribute("aria-label", `Produit net du dossier ${c.reference} par rapport aux créances`);
     li.append(head, meter);
+    if (c.claims_note) {
+      // A legal rate not entered yet: the threshold leaves that interest out, and says so (CMF L313-3).
+      const note = document.createElement("p");
+      note.className = "case-note";
+      note.textContent = c.claims_note;
+      li.append(note);
+    }
     if (c.covered) {
       const warn = document.createElement("p");
       warn.className = "case-warning";
