@@ -178,6 +178,7 @@ async def test_demo_held_sale_is_run_by_the_room_and_its_two_sessions_are_signed
     assert (await settlement_log.verify(db.sessions, sale_id))[1] is None
     await _check_checkout(db, sale_id, {result.lot_id: result for result in sold}, company)
     await _check_default(db, first, sale_id, state, text)
+    await _check_distribution(db, sale_id)
 
 
 async def _check_checkout(db, sale_id, sold, company):
@@ -256,6 +257,27 @@ async def _check_default(db, first, sale_id, state, record_text):
     totals = statement.payload["totals"]
     assert totals["owed_cents"] == totals["shortfall_cents"] + totals["costs_cents"]
     assert any(cost["kind"] == "letters" and cost["amount_cents"] > 0 for cost in statement.payload["costs"])
+
+
+async def _check_distribution(db, sale_id):
+    """The single creditor's case paid and settled on its plan; the other case's plan sent to the
+    debtor and every creditor, one creditor's contest, the conciliation convened; the journal balances."""
+    from auction.domain.journal import build
+    from auction.services import settlement_log
+
+    events = await settlement_log.read(db.sessions, sale_id)
+    by_case: dict[int, list[str]] = {}
+    for event in events:
+        if "case_id" in event.payload and event.kind != "invoice_issued":
+            by_case.setdefault(event.payload["case_id"], []).append(event.kind)
+    async with db.sessions() as session:
+        cases = {case.reference: case.id for case in (await session.scalars(select(Case))).all()}
+    single, several = by_case[cases["SV-2026-0098"]], by_case[cases["SV-2026-0121"]]
+    assert single[0] == "plan_drafted" and "payout_made" in single and single[-1] == "case_settled"
+    assert several == ["plan_drafted", "letter_sent", "letter_received", "contest_recorded", "conciliation_convened"]
+    [letters] = [e for e in events if e.kind == "letter_sent"]
+    assert "debtor" in letters.payload["recipients"] and len(letters.payload["recipients"]) == 4
+    assert build(events).balanced
 
 
 async def _registrations(db, sale_id):

@@ -32,6 +32,8 @@ async def test_every_page_the_demo_prints_for_the_held_sale_shows_it(client, db,
     assert "Isabelle MOREAU" in desk
     defaults = pages["/bureau/ventes/{sale}/defauts"]
     assert "Kevin LEROY" in defaults and "Louis PERRIN" in defaults      # in default; overdue
+    distribution = pages["/bureau/ventes/{sale}/repartition"]
+    assert "SV-2026-0098" in distribution and "SV-2026-0121" in distribution
     events = await settlement_log.read(db.sessions, sale_id)
     [business] = [invoice for invoice in invoices_of(events) if invoice.buyer.is_company]
     invoice = await client.get(f"/bureau/ventes/{sale_id}/factures/{business.number}/pdf")
