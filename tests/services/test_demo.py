@@ -283,3 +283,32 @@ async def _check_distribution(db, sale_id):
 async def _registrations(db, sale_id):
     async with db.sessions() as session:
         return (await session.scalars(select(Registration).where(Registration.sale_id == sale_id))).all()
+
+
+async def test_demo_held_sale_distribution_through_the_issues_interfaces(db, tmp_path):
+    """The held sale's distribution as `criee distribution 2 --json`, the case pages' SEPA file and the
+    deadlines board see it: the brasserie paid (R251-1) by a schema-valid pain.001 transfer and off the
+    board; M. Blanc's case contested, its conciliation meeting on the board."""
+    from lxml import etree
+
+    from auction.sepa import DEFAULT_SCHEMA, schema_path
+    from auction.services import distribution, payouts
+    from auction.services.deadlines_board import deadlines_board
+    from auction.services.demo import held_sale_now
+
+    await seed_demo(db.sessions, tmp_path / "media", TODAY, tmp_path / "private", held_sale=True)
+    async with db.sessions() as session:
+        held = await session.scalar(select(Sale).where(Sale.reference == "VJ-2026-11"))
+        cases = {c.reference: c.id for c in (await session.scalars(select(Case))).all()}
+    brasserie, blanc = cases["SV-2026-0098"], cases["SV-2026-0121"]
+    summary = await distribution.summary(db.sessions, held.id, held_sale_now(TODAY))
+    by_case = {c["case_id"]: c for c in summary["cases"]}
+    assert {case_id: c["status"] for case_id, c in by_case.items()} == {brasserie: "paid", blanc: "contested"}
+    for entry in by_case.values():
+        assert entry["distributable_cents"] == sum(c["share_cents"] for c in entry["creditors"]) + entry["debtor_cents"]
+        assert all(isinstance(c["rank"], int) and c["share_cents"] <= c["claim_cents"] for c in entry["creditors"])
+    document = await payouts.transfer_file(db.sessions, held.id, brasserie)
+    assert etree.XMLSchema(etree.parse(str(schema_path(DEFAULT_SCHEMA)))).validate(etree.fromstring(document))
+    board = await deadlines_board(db.sessions, TODAY)
+    assert any(row.case_id == blanc and row.deadline.kind == "conciliation" and not row.overdue for row in board)
+    assert not any(row.case_id == brasserie for row in board)
