@@ -6,6 +6,8 @@ from typing import Any
 from .bidlog import Event
 from .room import RoomState, SaleSetup
 
+RECENT_BIDS = 5     # the lot's last bids the public screens list
+
 
 def _lot(setup: SaleSetup, lot_id: int | None) -> dict[str, Any] | None:
     if lot_id is None:
@@ -30,6 +32,9 @@ def public_view(state: RoomState, setup: SaleSetup) -> dict[str, Any]:
         "next_minimum_cents": state.next_minimum(setup),
         "calls": state.calls,
         "bid_count": len(state.bids),
+        # The lot's last bids, newest first, with their origin (room, phone, online, absentee): no name.
+        "recent_bids": [{"amount_cents": b.amount_cents, "paddle": b.paddle, "source": b.source}
+                        for b in reversed(state.bids[-RECENT_BIDS:])],
         "last_hammer": None if last is None else {"lot_id": last.lot_id, "label": setup.lots[last.lot_id].label,
                                                   "amount_cents": last.amount_cents, "paddle": last.paddle},
         "lots_sold": sum(1 for r in state.results.values() if r.sold),
@@ -67,6 +72,7 @@ def staff_view(state: RoomState, setup: SaleSetup) -> dict[str, Any]:
         for case in setup.cases.values()
     ]
     view["in_default"] = in_default_view(state, setup)
+    view["increments"] = setup.increments.to_json()   # the tablet asks to confirm a free amount off this grid
     return view
 
 

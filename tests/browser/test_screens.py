@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from auction.domain.increments import DEFAULT_INCREMENTS
+from tests.browser.test_online import add_requests
 from auction.domain.money import format_euros
 from auction.domain.roles import Role
 from auction.services.demo import DEMO_LOGINS, WORKSHOP_LOTS
@@ -131,7 +132,10 @@ def test_room_display_at_1080p_currencies_sizes_live_state_hammer_and_next_lot(s
     phone.goto(f"/ventes/{SALE_ID}/direct")
     expect(phone.locator("#connection-state")).to_have_attribute("data-state", "connected")
 
+    grid_top = tablet.locator(".clerk-grid").bounding_box()["y"]
     tablet.get_by_role("button", name="Ouvrir la vente").click()
+    expect(tablet.locator("#sale-status")).to_have_attribute("data-status", "open")
+    assert abs(tablet.locator(".clerk-grid").bounding_box()["y"] - grid_top) < 0.5   # the header does not jump
     tablet.get_by_role("button", name="Ouvrir ce lot (lot 1)").click()
     expect(display.locator("#connection-text")).to_have_text("En direct")
     expect(display.locator("#display-conversions")).to_have_text(converted(LOT_1_OPENING))
@@ -188,4 +192,149 @@ def test_room_display_at_1080p_currencies_sizes_live_state_hammer_and_next_lot(s
     expect(photo).to_have_attribute("src", re.compile(r"lot-02"))
     display.wait_for_function("document.getElementById('display-photo').naturalWidth > 0")
     expect(display.locator("#connection-text")).to_have_text("En direct")
+    assert screens.errors == []
+
+
+def cents_of(text: str) -> int:
+    return int(re.sub(r"\D", "", text)) * 100
+
+
+LOT_5_TITLE, _, _, LOT_5_LOW, LOT_5_HIGH = WORKSHOP_LOTS[4]
+LOT_5_OPENING = (LOT_5_LOW // 2) * 100
+
+
+def test_clerk_tablet_at_1180x820_one_screen_lot_jump_phone_line_checks_queue_and_pause(screens, live_server):
+    # The desk took an absentee order (at the opening bid) and a phone line for lot 5.
+    add_requests(live_server.database_url, 5, [{"kind": "absentee", "paddle": 3, "max": LOT_5_OPENING},
+                                               {"kind": "phone", "paddle": 2, "phone": "07 11 22 33 44"}])
+    tablet = open_tablet(screens)
+    expect(tablet.locator("#sale-status")).to_have_attribute("data-status", "open")
+    expect(tablet.locator("#current-lot")).to_be_hidden()          # between lots (the first test sold lot 1)
+
+    # Jump to a lot by its number from the keyboard (L, the number, Enter).
+    tablet.keyboard.press("l")
+    expect(tablet.locator("#goto-dialog")).to_be_visible()
+    tablet.keyboard.type("99")
+    tablet.keyboard.press("Enter")
+    expect(tablet.locator("#goto-error")).to_have_text("Pas de lot n° 99 dans cette vente.")
+    tablet.locator("#goto-input").fill("5")
+    tablet.keyboard.press("Enter")
+    expect(tablet.locator("#current-lot-label")).to_have_text("Lot 5")
+    expect(tablet.locator("#leader-paddle")).to_have_text("Panneau 3")   # the order opened the bidding
+    expect(tablet.locator("#phone-list")).to_contain_text("Panneau 2")
+
+    # Everything for the lot on the block on one screen, no scrolling.
+    ids = ["current-lot", "bid-box", "lot-actions", "phone-lines", "lot-orders", "keypad", "bid-next", "custom-bid",
+           "hammer-button", "call-button"]
+    boxes = geometry(tablet, ids)
+    for name in ids:
+        assert inside(boxes[name], 1180, 820), (name, boxes[name])
+    assert tablet.evaluate("window.scrollY") == 0
+
+    # A held phone line stays held across a room bid.
+    tablet.get_by_role("button", name="Prendre la ligne du panneau 2").click()
+    expect(tablet.locator("#paddle-display")).to_have_text("2")
+    type_paddle(tablet, 1)
+    tablet.locator("#bid-next").click()
+    expect(tablet.locator("#leader-paddle")).to_have_text("Panneau 1")
+    expect(tablet.locator("#phone-line-active")).to_contain_text("En ligne avec le panneau 2")
+    expect(tablet.locator("#paddle-display")).to_have_text("2")
+    tablet.locator("#bid-next").click()
+    expect(tablet.locator("#leader-paddle")).to_have_text("Panneau 2")
+    expect(tablet.locator("#leader")).to_contain_text("(Téléphone)")
+    tablet.get_by_role("button", name="Libérer la ligne").click()
+    expect(tablet.locator("#phone-line-active")).to_be_hidden()
+
+    # A free amount far above the estimate asks for confirmation; cancelled, nothing is recorded.
+    current = cents_of(tablet.locator("#current-amount").text_content())
+    type_paddle(tablet, 1)
+    tablet.get_by_label("Montant de l'enchère libre, en euros").fill(str(LOT_5_HIGH * 10))
+    tablet.get_by_role("button", name="Enchère libre").click()
+    dialog = tablet.locator("#confirm-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("plus de trois fois l'estimation haute")
+    expect(dialog).to_contain_text("plus de dix paliers")
+    dialog.get_by_role("button", name="Annuler").click()
+    expect(tablet.locator("#current-amount")).to_have_text(euros(current))
+    # Off the increment grid (one euro above the next minimum): confirmed, it is recorded.
+    off_grid = cents_of(tablet.locator("#next-minimum").text_content()) + 100
+    tablet.get_by_label("Montant de l'enchère libre, en euros").fill(str(off_grid // 100))
+    tablet.get_by_role("button", name="Enchère libre").click()
+    expect(dialog).to_contain_text("hors des paliers")
+    dialog.get_by_role("button", name=f"Enregistrer {euros(off_grid)}").click()
+    expect(tablet.locator("#current-amount")).to_have_text(euros(off_grid))
+    # On the grid and near the bid: no question asked.
+    on_grid = cents_of(tablet.locator("#next-minimum").text_content())
+    type_paddle(tablet, 2)
+    tablet.get_by_label("Montant de l'enchère libre, en euros").fill(str(on_grid // 100))
+    tablet.get_by_role("button", name="Enchère libre").click()
+    expect(tablet.locator("#current-amount")).to_have_text(euros(on_grid))
+    expect(dialog).to_be_hidden()
+
+    # Two paddles and two Enters in one go: the second Enter, pressed while the first bid is in flight,
+    # is queued and sent after it, never lost.
+    rows = tablet.locator("#bid-list tr")
+    before = rows.count()
+    tablet.evaluate("""() => {
+        for (const key of ["Escape", "1", "Enter", "3", "Enter"]) {
+            document.dispatchEvent(new KeyboardEvent("keydown", {key, bubbles: true, cancelable: true}));
+        }
+    }""")
+    expect(rows).to_have_count(before + 2)
+    expect(rows.nth(0)).to_contain_text("Panneau 3")
+    expect(rows.nth(1)).to_contain_text("Panneau 1")
+    expect(tablet.locator("#queued")).to_be_hidden()
+
+    # Paused: the keypad is visibly disabled and Reprendre is the main button.
+    tablet.get_by_role("button", name="Suspendre").click()
+    resume = tablet.locator("#pause-sale")
+    expect(resume).to_have_text("Reprendre")
+    expect(resume).to_have_class(re.compile(r"\bprimary\b"))
+    for key in ("1", "0", "Effacer le panneau"):
+        expect(tablet.locator("#keypad").get_by_role("button", name=key, exact=True)).to_be_disabled()
+    assert float(tablet.locator("#keypad").evaluate("(el) => getComputedStyle(el).opacity")) < 0.6
+    tablet.keyboard.press("7")
+    expect(tablet.locator("#room-alert")).to_contain_text("Vente suspendue")
+    expect(tablet.locator("#paddle-display")).to_have_text("—")
+    resume.click()
+    expect(tablet.locator("#pause-sale")).to_have_text("Suspendre")
+    expect(tablet.locator("#keypad").get_by_role("button", name="1", exact=True)).to_be_enabled()
+    assert screens.errors == []
+
+
+def test_phone_live_page_at_390x844_leader_and_next_bid_above_the_panel_estimate_bids_coming_lots(screens):
+    from tests.browser.test_online import BIDDER
+    from tests.browser.test_online import log_in as log_in_then
+
+    phone = screens("phone", PHONE)
+    log_in_then(phone, BIDDER, f"/ventes/{SALE_ID}/direct")
+    expect(phone.locator("#connection-state")).to_have_attribute("data-state", "connected")
+    # Lot 5 is on the block (the tablet test left it there), its bids from the room, the phone, the order.
+    expect(phone.locator("#live-lot")).to_have_text("Lot 5")
+    expect(phone.locator("#live-progress")).to_have_text("· 5 sur 40")
+    expect(phone.locator("#live-estimate")).to_have_text(f"Estimation {euros(LOT_5_LOW * 100)} – {euros(LOT_5_HIGH * 100)}")
+    expect(phone.locator("#live-description")).to_have_text(WORKSHOP_LOTS[4][1])
+    bids = phone.locator("#live-bid-list li")
+    expect(bids).to_have_count(5)
+    expect(phone.locator("#live-bid-list")).to_contain_text("Salle")
+    expect(phone.locator("#live-bid-list")).to_contain_text("Téléphone")
+    expect(phone.locator("#live-coming-list li").first).to_contain_text("Lot 6")
+    expect(phone.locator("#live-conversions")).to_contain_text("USD")
+    for name in ("HADDAD", "PERRIN", "BERTIN", "Nadia", "Louis"):
+        expect(phone.locator("body")).not_to_contain_text(name)
+
+    button = phone.locator("#bid-button")
+    expect(button).to_be_enabled()
+    amount = cents_of(button.text_content())
+    button.click()
+    leader = phone.locator("#live-leader")
+    expect(leader).to_have_text("Vous êtes en tête (panneau 501)")
+    expect(bids.first).to_have_text(f"{euros(amount)} · En ligne (vous)")
+    # "Vous êtes en tête" and the next bid stay visible above the sticky bid panel.
+    boxes = geometry(phone, ["live-leader", "live-next", "live-amount", "bid-panel"])
+    panel = boxes["bid-panel"]
+    assert inside(panel, 390, 844), panel
+    for name in ("live-amount", "live-leader", "live-next"):
+        assert inside(boxes[name], 390, 844) and boxes[name]["bottom"] <= panel["top"], (name, boxes)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     assert screens.errors == []

@@ -45,9 +45,14 @@ const ui = {
   source: "room",
   phoneLine: null,     // the paddle of the phone bidder the clerk is on the line with
   onlineBidders: 0,
-  busy: false,         // a command is waiting for its ack: no double taps
+  busy: false,         // a command is waiting for its ack: what is asked meanwhile waits in `queue`
   hammerSnapshot: null,
 };
+
+// Commands asked for from the keyboard while one is in flight: sent after it, in order, or refused
+// with a message (never silently dropped). A bid keeps the paddle typed when Enter was pressed.
+const queue = [];
+const MAX_QUEUED = 3;
 
 const socket = new RoomSocket(socketUrl(root.dataset.socket), {
   onUpdate({ state, results }) {
@@ -112,7 +117,9 @@ function render() {
   const pause = $("pause-sale");
   setHidden(pause, status !== "open" && status !== "paused");
   pause.textContent = status === "paused" ? "Reprendre" : "Suspendre";
+  pause.classList.toggle("primary", status === "paused");   // paused: resuming is the one thing to do
   pause.disabled = !can;
+  root.dataset.paused = status === "paused" ? "true" : "false";
   const inSession = status === "open" || status === "paused" || status === "stopped";
   const closeSale = $("close-sale");
   setHidden(closeSale, !inSession && status !== "adjourned");
@@ -348,6 +355,10 @@ function renderCases(v) {
 }
 
 function renderEntry(v, active) {
+  const paused = !!v && v.status === "paused";
+  for (const key of document.querySelectorAll("#keypad .key, .sources .source")) key.disabled = paused;
+  $("custom-amount").disabled = paused;
+  $("keypad").setAttribute("aria-disabled", paused ? "true" : "false");
   const display = $("paddle-display");
   display.textContent = ui.paddle || "—";
   display.dataset.empty = ui.paddle ? "false" : "true";
@@ -362,7 +373,8 @@ function renderEntry(v, active) {
   amount.textContent = minimum !== null ? `Enchère à ${euros(minimum)}` : "Enchère";
   const who = document.createElement("span");
   who.className = "bid-next-paddle";
-  who.textContent = ui.paddle ? `panneau ${ui.paddle}` : "tapez le numéro du panneau";
+  who.textContent = ui.paddle ? `panneau ${ui.paddle}${ui.source === "phone" ? " (téléphone)" : ""}`
+    : "tapez le numéro du panneau";
   bidNext.append(amount, who);
   bidNext.disabled = !active || !ui.paddle || minimum === null;
   $("bid-custom").disabled = !active || !ui.paddle;
@@ -495,7 +507,10 @@ $("room-alert-action").addEventListener("click", () => {
 // --- commands --------------------------------------------------------------------------------
 
 async function run(name, args = {}, { success } = {}) {
-  if (ui.busy) return null;
+  if (ui.busy) {
+    showError({ message: "Commande précédente en cours : celle-ci n'a pas été envoyée, recommencez." });
+    return null;
+  }
   ui.busy = true;
   const answer = socket.sendCommand(name, args);   // on the wire before the screen redraws: a bid
   render();                                        // racing an online bid must not wait for layout
@@ -510,7 +525,41 @@ async function run(name, args = {}, { success } = {}) {
   } finally {
     ui.busy = false;
     render();
+    setTimeout(drainQueue, 0);   // after the caller's own follow-up (a bid clears its paddle)
   }
+}
+
+/** Run `action` now, or once the command in flight is answered. `action` returns false when it
+ * could not be done (then the clerk is told so). */
+function whenFree(label, action) {
+  if (!ui.busy && queue.length === 0) {
+    if (action() === false) showError({ message: `${label} : impossible maintenant.` });
+    return;
+  }
+  if (queue.length >= MAX_QUEUED) {
+    showError({ message: `${label} refusé : ${queue.length} commandes attendent déjà.` });
+    return;
+  }
+  queue.push({ label, action });
+  notify(`${label} : en attente, envoyé dès la réponse à la commande en cours.`);
+  renderQueue();
+}
+
+function drainQueue() {
+  if (ui.busy) return;
+  const next = queue.shift();
+  renderQueue();
+  if (!next) return;
+  if (next.action() === false) {
+    showError({ message: `${next.label} non envoyé : la salle a changé entre-temps (${queue.length ? "les suivants aussi vérifiés" : "vérifiez"}).` });
+    setTimeout(drainQueue, 0);
+  }
+}
+
+function renderQueue() {
+  const badge = $("queued");
+  badge.hidden = queue.length === 0;
+  badge.textContent = queue.length === 1 ? "1 commande en attente" : `${queue.length} commandes en attente`;
 }
 
 /** The officer's way past a refusal, when the law allows one (with a written reason). */
@@ -533,13 +582,12 @@ function openLot(lot) {
   run("open_lot", { lot_id: lot.id });
 }
 
-function bidAt(amountCents) {
-  const paddle = Number(ui.paddle);
-  if (!ui.paddle || !Number.isInteger(paddle)) {
+function bidAt(amountCents, typed = ui.paddle, source = ui.source) {
+  const paddle = Number(typed);
+  if (!typed || !Number.isInteger(paddle)) {
     showError({ message: "Tapez d'abord le numéro du panneau." });
     return;
   }
-  const source = ui.source;
   const current = ui.view && ui.view.current_bid;
   // The bid names the bid it covers: if another (online, another tablet) took this step first,
   // the server answers "outbid" with the amount to beat instead of recording a bid nobody saw.
@@ -547,12 +595,17 @@ function bidAt(amountCents) {
     { success: `Enchère de ${euros(amountCents)} enregistrée pour le panneau ${paddle}${source === "phone" ? " (téléphone)" : ""}.` })
     .then((ack) => {
       if (ack) {
-        // On a phone line the next bid is for the same bidder: keep the paddle and the source.
-        if (ui.phoneLine === null || ui.phoneLine !== paddle) {
-          ui.paddle = "";
-          ui.source = "room";
+        // The paddle is cleared for the next bidder, unless another was typed meanwhile. A phone line
+        // stays held across room bids: the entry goes back to it until the clerk releases it.
+        if (ui.paddle === typed) {
+          ui.paddle = ui.phoneLine !== null ? String(ui.phoneLine) : "";
+          ui.source = ui.phoneLine !== null ? "phone" : "room";
         }
         $("custom-amount").value = "";
+        render();
+      } else if (!ui.paddle || (ui.phoneLine !== null && ui.paddle === String(ui.phoneLine) && typed !== ui.paddle)) {
+        ui.paddle = typed;   // refused: the paddle comes back, unless another was typed since
+        ui.source = source;
         render();
       }
     });
@@ -564,6 +617,40 @@ function bidNext() {
   bidAt(v.next_minimum_cents);
 }
 
+/** Enter: the bid at the next minimum for the paddle typed now, sent at once or after the command in
+ * flight (then at the next minimum of that moment, still naming the bid it covers). */
+function enterBid() {
+  const v = ui.view;
+  if (!ui.paddle) {
+    showError({ message: "Tapez d'abord le numéro du panneau." });
+    return;
+  }
+  if (v && v.status === "paused") {
+    showError({ message: "Vente suspendue : reprenez la vente avant d'enregistrer une enchère." });
+    return;
+  }
+  const typed = ui.paddle;
+  const source = ui.source;
+  // The entry is free at once for the next bidder (the phone line's paddle if one is held): digits
+  // typed while this bid is in flight make the next paddle, not a longer number.
+  ui.paddle = ui.phoneLine !== null ? String(ui.phoneLine) : "";
+  ui.source = ui.phoneLine !== null ? "phone" : "room";
+  render();
+  whenFree(`Enchère du panneau ${typed}`, () => {
+    const now = ui.view;
+    if (!now || !now.lot || now.status !== "open" || ui.connection !== "connected") {
+      if (!ui.paddle || ui.paddle === String(ui.phoneLine)) {   // not sent: the paddle comes back
+        ui.paddle = typed;
+        ui.source = source;
+        render();
+      }
+      return false;
+    }
+    bidAt(now.next_minimum_cents, typed, source);
+    return true;
+  });
+}
+
 function bidCustom() {
   const v = ui.view;
   if (!v || !v.lot || $("bid-custom").disabled) return;
@@ -573,34 +660,84 @@ function bidCustom() {
     return;
   }
   $("custom-amount").blur();   // back to the keyboard shortcuts
-  bidAt(cents);
+  const typed = ui.paddle;
+  const source = ui.source;
+  const unusual = unusualAmount(cents, v);
+  if (unusual.length === 0) {
+    bidAt(cents, typed, source);
+    return;
+  }
+  askConfirm({
+    title: `Enchère de ${euros(cents)} ?`,
+    text: `Ce montant est ${unusual.join(", et ")}. Vérifiez-le avec l'enchérisseur (panneau ${typed}) avant de l'enregistrer.`,
+    confirm: `Enregistrer ${euros(cents)}`,
+  }).then((ok) => {
+    if (ok) bidAt(cents, typed, source);
+    else notify(`Enchère de ${euros(cents)} non enregistrée.`);
+  });
+}
+
+/** The lot's increment grid from its current bid (or its first bid): the amounts next_minimum reaches. */
+function stepAt(table, cents) {
+  let step = table[0][1];
+  for (const [start, rowStep] of table) {
+    if (cents >= start) step = rowStep;
+    else break;
+  }
+  return step;
+}
+
+/** Why a free amount needs a second look: far above the estimate or the bid, or off the grid. */
+function unusualAmount(cents, v) {
+  const reasons = [];
+  const info = lots.get(v.lot.id);
+  if (info && info.high > 0 && cents > 3 * info.high) {
+    reasons.push(`plus de trois fois l'estimation haute (${euros(info.high)})`);
+  }
+  const table = v.increments;
+  if (!Array.isArray(table) || table.length === 0) return reasons;
+  const current = v.current_bid ? v.current_bid.amount_cents : null;
+  const base = current !== null ? current : v.next_minimum_cents;   // no bid yet: from the first bid
+  let tenth = base;
+  for (let i = 0; i < 10; i += 1) tenth += stepAt(table, tenth);
+  if (cents > tenth) {
+    reasons.push(current !== null ? `plus de dix paliers au-dessus de l'enchère en cours (${euros(current)})`
+      : `plus de dix paliers au-dessus de la mise à prix (${euros(base)})`);
+  }
+  let point = base;
+  for (let i = 0; point < cents && i < 100000; i += 1) point += stepAt(table, point);
+  // At or below the bid the server refuses the amount with its own message ("Enchère trop basse").
+  if (cents > base && point !== cents) reasons.push(`hors des paliers de la vente (${euros(stepAt(table, base))} par palier ici)`);
+  return reasons;
 }
 
 function retract() {
-  if ($("retract-bid").disabled) return;
+  if ($("retract-bid").disabled) return false;
   const current = ui.view && ui.view.current_bid;
   run("retract_bid", current ? { bid_seq: current.seq } : {}, { success: "Dernière enchère retirée." });
 }
 
 function call() {
   const v = ui.view;
-  if (!v || $("call-button").disabled) return;
+  if (!v || $("call-button").disabled) return false;
   run("call", { number: v.calls + 1 }, { success: `${CALL_LABELS[v.calls]} faite.` });
 }
 
 function pass() {
-  if ($("pass-button").disabled) return;
+  if ($("pass-button").disabled) return false;
   run("pass_lot", {}, { success: "Lot passé : invendu." });
 }
 
 function goNext() {
   const next = nextLot();
-  if (next && !$("next-lot").disabled) openLot(next);
+  if (!next || $("next-lot").disabled) return false;
+  openLot(next);
+  return true;
 }
 
 function hammer() {
   const v = ui.view;
-  if (!v || !v.lot || !v.current_bid || v.calls < 3 || $("hammer-button").disabled) return;
+  if (!v || !v.lot || !v.current_bid || v.calls < 3 || $("hammer-button").disabled) return false;
   const bid = v.current_bid;
   ui.hammerSnapshot = { lotId: v.lot.id, amount: bid.amount_cents, paddle: bid.paddle, seq: bid.seq };
   $("hammer-lot").textContent = v.lot.label;
@@ -670,6 +807,40 @@ function askConfirm({ title, text, confirm }) {
   });
 }
 
+/** Jump to a lot by its number (L or # on the keyboard, or the picker's button): opens it. */
+function askLotNumber() {
+  const v = ui.view;
+  if (v && v.lot) {
+    showError({ message: `Le lot ${v.lot.label} est en vente : adjugez-le ou passez-le avant d'en ouvrir un autre.` });
+    return;
+  }
+  const dialog = $("goto-dialog");
+  $("goto-input").value = "";
+  $("goto-error").hidden = true;
+  dialog.returnValue = "";
+  dialog.showModal();
+  $("goto-input").focus();
+}
+
+$("goto-confirm").addEventListener("click", (event) => {
+  const wanted = $("goto-input").value.trim().replace(/^lot\s*/i, "");
+  const lot = Array.from(lots.values()).find((l) => l.label.toLowerCase() === wanted.toLowerCase());
+  const row = lot ? lot.row.querySelector(".open-lot") : null;
+  let problem = "";
+  if (!wanted) problem = "Tapez le numéro du lot.";
+  else if (!lot) problem = `Pas de lot n° ${wanted} dans cette vente.`;
+  else if (row.disabled) problem = `Le lot ${lot.label} ne peut pas être ouvert (${lot.row.querySelector(".lot-row-outcome").textContent || "vente pas ouverte"}).`;
+  if (problem) {
+    event.preventDefault();
+    $("goto-error").textContent = problem;
+    $("goto-error").hidden = false;
+    $("goto-input").focus();
+    return;
+  }
+  $("goto-dialog").addEventListener("close", () => openLot(lot), { once: true });
+});
+$("goto-lot").addEventListener("click", askLotNumber);
+
 function reofferLot(hammerInfo) {
   askReason({
     title: `Remettre en vente le lot ${hammerInfo.label}`,
@@ -682,8 +853,13 @@ function reofferLot(hammerInfo) {
 // --- paddle entry ----------------------------------------------------------------------------
 
 function typeKey(key) {
-  if (ui.phoneLine !== null) {   // typing a paddle: a bidder in the room, the phone line is set aside
-    ui.phoneLine = null;
+  if (ui.view && ui.view.status === "paused") {
+    showError({ message: "Vente suspendue : le pavé reprend avec la vente (Reprendre)." });
+    return;
+  }
+  if (ui.phoneLine !== null && ui.source === "phone" && ui.paddle === String(ui.phoneLine)) {
+    // A paddle typed while on the phone: a bidder in the room. The line stays held (released only by
+    // the clerk); after the room bid the entry comes back to it.
     ui.paddle = "";
     ui.source = "room";
   }
@@ -703,7 +879,7 @@ $("keypad").addEventListener("click", (event) => {
 for (const button of document.querySelectorAll(".source")) {
   button.addEventListener("click", () => {
     ui.source = button.dataset.source;
-    if (ui.source === "room") ui.phoneLine = null;
+    if (ui.source === "phone" && ui.phoneLine !== null) ui.paddle = String(ui.phoneLine);
     render();
   });
 }
@@ -869,16 +1045,25 @@ document.addEventListener("keydown", (event) => {
       // Enter on a focused button (keyboard navigation) keeps its usual meaning.
       if (onButton && !target.closest("#keypad") && target.id !== "bid-next") return;
       event.preventDefault();
-      bidNext();
+      enterBid();
       return;
     default:
       break;
   }
-  const shortcuts = { r: retract, c: call, a: hammer, p: pass, n: goNext };
-  const action = shortcuts[key.toLowerCase()];
-  if (action && key.length === 1) {
+  if (key.toLowerCase() === "l" || key === "#") {
     event.preventDefault();
-    action();
+    askLotNumber();
+    return;
+  }
+  const shortcuts = {
+    r: ["Retrait de l'enchère", retract], c: ["Criée", call], a: ["Adjudication", hammer],
+    p: ["Passer le lot", pass], n: ["Lot suivant", goNext],
+  };
+  const entry = shortcuts[key.toLowerCase()];
+  if (entry && key.length === 1) {
+    event.preventDefault();
+    const [label, action] = entry;
+    whenFree(label, () => action() !== false);
   }
 });
 

@@ -1,12 +1,14 @@
 // The public live page of a sale, phone first: the room as it happens, and for a verified online
 // bidder a button that bids the next minimum (docs/protocol.md, the bidder socket).
-import { RoomSocket, conversionsText, euros, showAnnouncement, socketUrl } from "./room-socket.js";
+import { RoomSocket, SOURCE_LABELS, conversionsText, euros, showAnnouncement, socketUrl } from "./room-socket.js";
 
 const root = document.getElementById("live");
 const $ = (id) => document.getElementById(id);
 const catalogue = JSON.parse($("sale-lots").textContent);
 const lotsById = new Map(catalogue.map((lot) => [lot.id, lot]));
 const myPaddle = root.dataset.paddle ? Number(root.dataset.paddle) : null;
+const onOffer = catalogue.filter((lot) => !lot.withdrawn);
+const COMING_LOTS = 3;
 
 const MESSAGES = {
   ready: "La vente va commencer",
@@ -22,6 +24,7 @@ const SETTLE_MS = 700;
 
 const ui = {
   view: null,
+  results: {},
   connection: "connecting",
   busy: false,          // our bid is waiting for its answer
   seenLive: false,
@@ -74,6 +77,11 @@ function render() {
     const conversions = conversionsText(v.conversions);
     setText("live-conversions", conversions);
     show($("live-conversions"), !!conversions);
+    const position = onOffer.findIndex((l) => l.id === lot.id);
+    setText("live-progress", position >= 0 ? `· ${position + 1} sur ${onOffer.length}` : "");
+    setText("live-estimate", info && info.high ? `Estimation ${euros(info.low)} – ${euros(info.high)}` : "");
+    setText("live-description", info ? info.description : "");
+    renderBids(v.recent_bids || []);
     const leader = $("live-leader");
     show(leader, !!bid);
     leader.dataset.mine = leading(v) ? "true" : "false";
@@ -87,12 +95,43 @@ function render() {
     }
   }
 
+  renderComing(lot);
   const last = v ? v.last_hammer : null;
   setText("live-last", last
     ? `Dernière adjudication : lot ${last.label}, ${euros(last.amount_cents)}, panneau ${last.paddle}` : "");
 
   const button = $("bid-button");
   if (button) renderBidButton(button, v, onBlock && status === "open");
+}
+
+/** The lot's last bids, newest first, with their origin (salle, en ligne…): a paddle, never a name. */
+function renderBids(bids) {
+  const items = bids.map((b) => {
+    const li = document.createElement("li");
+    const mine = myPaddle !== null && b.paddle === myPaddle;
+    li.textContent = `${euros(b.amount_cents)} · ${SOURCE_LABELS[b.source] || b.source}${mine ? " (vous)" : ""}`;
+    return li;
+  });
+  if (items.length === 0) {
+    const li = document.createElement("li");
+    li.className = "muted";
+    li.textContent = "Pas encore d'enchère sur ce lot.";
+    items.push(li);
+  }
+  $("live-bid-list").replaceChildren(...items);
+}
+
+/** The next lots to come (after the one on the block, or from the first not yet offered). */
+function renderComing(lot) {
+  const start = lot ? onOffer.findIndex((l) => l.id === lot.id) + 1 : 0;
+  const coming = onOffer.slice(start).filter((l) => !(String(l.id) in ui.results)).slice(0, COMING_LOTS);
+  show($("live-coming"), coming.length > 0 && (!ui.view || !["stopped", "closed"].includes(ui.view.status)));
+  $("live-coming-list").replaceChildren(...coming.map((l) => {
+    const li = document.createElement("li");
+    li.textContent = `Lot ${l.label} · ${l.title} · mise à prix ${euros(l.opening_bid_cents)}`
+      + (l.high ? ` · estimation ${euros(l.low)} – ${euros(l.high)}` : "");
+    return li;
+  }));
 }
 
 /** The bid button: its amount, and enabled only once that amount has stood still for SETTLE_MS. */
@@ -186,9 +225,10 @@ async function placeBid() {
 }
 
 const socket = new RoomSocket(socketUrl(root.dataset.socket), {
-  onUpdate({ state, event, live }) {
+  onUpdate({ state, results, event, live }) {
     const before = ui.view;
     ui.view = state;
+    ui.results = results || {};
     render();
     if (event && live) onEvent(event, before);
   },
