@@ -338,3 +338,34 @@ def test_phone_live_page_at_390x844_leader_and_next_bid_above_the_panel_estimate
         assert inside(boxes[name], 390, 844) and boxes[name]["bottom"] <= panel["top"], (name, boxes)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     assert screens.errors == []
+
+
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def axe_violations(page: Page) -> list[str]:
+    """axe-core (bundled by axe-playwright-python) on the page as it stands: WCAG 2.1 A and AA rules."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=WCAG_21_AA)
+    return [f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes'][:5]]}"
+            for v in results.response["violations"]]
+
+
+def test_the_main_screens_pass_axe_wcag_21_aa(screens):
+    """0 violations on the room display, the live page, the catalogue, the login page, and (as the clerk)
+    the tablet with a lot on the block, the dashboard and the room settings."""
+    found = {}
+    for path, size in ((f"/salle/{SALE_ID}", SCREEN), (f"/ventes/{SALE_ID}/direct", PHONE),
+                       (f"/ventes/{SALE_ID}", PHONE), ("/connexion", TABLET)):
+        page = screens(path.strip("/").replace("/", "-") or "home", size)
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        found[path] = axe_violations(page)
+    tablet = open_tablet(screens)
+    expect(tablet.locator("#current-lot")).to_be_visible()          # lot 5, left on the block above
+    found["tablet"] = axe_violations(tablet)
+    for path in ("/bureau", f"/bureau/ventes/{SALE_ID}/reglages"):
+        tablet.goto(path)
+        found[path] = axe_violations(tablet)
+    assert {path: issues for path, issues in found.items() if issues} == {}
