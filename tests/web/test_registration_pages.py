@@ -90,6 +90,9 @@ async def test_bad_input_is_refused_in_french_and_creates_nothing(client, db, sa
                     "SIREN (9 chiffres) ou SIRET", "Joignez de nouveau la copie"):
         assert message in text(response), message
     assert 'value="Léa"' in text(response)                          # what was typed comes back
+    missing = await register_online(client, sale.id, first_name="")
+    assert missing.status_code == 400
+    assert "Prénom : champ obligatoire." in text(missing) and "Prénom : Prénom" not in text(missing)
     bad_scan = await register_online(client, sale.id, scan=b"MZ\x90\x00 a program")
     assert bad_scan.status_code == 400 and "Format refusé" in text(bad_scan)
     fake_jpeg = await register_online(client, sale.id, scan=JPEG_MAGIC_ONLY)
