@@ -23,6 +23,7 @@ from datetime import date
 from auction.documents import DOCUMENTS, render_html
 from auction.domain import einvoice
 from auction.domain.invoices import LEGAL_BASIS, CreditNote, Invoice, vat_breakdown
+from auction.domain.storage_invoices import StorageInvoice
 from decimal import Decimal
 
 
@@ -45,7 +46,12 @@ def filename(invoice: Invoice, note: CreditNote | None = None) -> str:
 _BETWEEN_TAGS = re.compile(r">\s+<")   # the template's indentation: less for WeasyPrint to parse
 
 
-def document_html(invoice: Invoice, note: CreditNote | None = None, *, facturx: bool = False) -> str:
+def document_html(invoice: Invoice | StorageInvoice, note: CreditNote | None = None, *, facturx: bool = False) -> str:
+    if isinstance(invoice, StorageInvoice):
+        sale_date = (invoice.payload.get("sale") or {}).get("date")
+        return _BETWEEN_TAGS.sub("><", render_html("storage_invoice.html", {
+            "invoice": invoice, "facturx": facturx,
+            "sale_day": date.fromisoformat(sale_date) if sale_date else None}))
     lines = note.lines if note else invoice.lines
     sale_date = (invoice.payload.get("sale") or {}).get("date")
     return _BETWEEN_TAGS.sub("><", render_html("invoice.html", {
@@ -58,7 +64,10 @@ def document_html(invoice: Invoice, note: CreditNote | None = None, *, facturx: 
 def cii_xml(invoice: Invoice, note: CreditNote | None = None) -> bytes:
     """The CII XML (Factur-X EN 16931) of an invoice or credit note, checked against the XML schema."""
     import facturx
-    terms = einvoice.credit_note_terms(note, invoice) if note else einvoice.invoice_terms(invoice)
+    if isinstance(invoice, StorageInvoice):
+        terms = einvoice.storage_invoice_terms(invoice)
+    else:
+        terms = einvoice.credit_note_terms(note, invoice) if note else einvoice.invoice_terms(invoice)
     return facturx.generate_cii_xml(terms, level="en16931", check_xsd=True, check_schematron=False)
 
 
@@ -84,11 +93,13 @@ def document_pdf(invoice: Invoice, note: CreditNote | None = None) -> Document:
         return Document(filename(invoice, note), html.write_pdf(font_config=_fonts()), False)
     import facturx
     pdf = html.write_pdf(pdf_variant="pdf/a-3b", font_config=_fonts())
+    storage = isinstance(invoice, StorageInvoice)
     title = f"Avoir {note.label}" if note else f"Facture {invoice.label}"
     office = (invoice.payload.get("office") or {}).get("name", "")
     content = facturx.generate_from_binary(
         pdf, cii_xml(invoice, note), flavor="factur-x", level="en16931", check_xsd=False, lang="fr",   # checked by cii_xml
-        pdf_metadata={"author": office, "keywords": "Factur-X, facture, bordereau d'adjudication",
+        pdf_metadata={"author": office, "keywords": "Factur-X, facture, " + (
+                          "frais de magasinage" if storage else "bordereau d'adjudication"),
                       "title": f"{office} : {title}", "subject": f"{title} — {invoice.buyer.name}"})
     return Document(filename(invoice, note), content, True)
 
@@ -103,9 +114,9 @@ async def render(invoice: Invoice, note: CreditNote | None = None) -> Document:
     return await in_worker(document_pdf, invoice, note)
 
 
-def all_documents(invoices: list[Invoice]) -> list[tuple[Invoice, CreditNote | None]]:
-    """Every invoice and credit note of a sale, in number order."""
-    pairs = [(invoice, None) for invoice in invoices]
+def all_documents(invoices: list[Invoice], storage: list[StorageInvoice] = ()) -> list[tuple[Invoice | StorageInvoice, CreditNote | None]]:
+    """Every invoice (bordereaux and storage invoices) and credit note of a sale, in number order."""
+    pairs = [(invoice, None) for invoice in [*invoices, *storage]]
     pairs += [(invoice, note) for invoice in invoices for note in invoice.credit_notes]
     return sorted(pairs, key=lambda pair: (pair[1] or pair[0]).number)
 

@@ -13,12 +13,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .invoices import CreditNote, Invoice, InvoiceLine, format_number, vat_breakdown
 
 INVOICE_TYPE = "380"        # commercial invoice (UNTDID 1001)
 CREDIT_NOTE_TYPE = "381"    # credit note
+if TYPE_CHECKING:
+    from .storage_invoices import StorageInvoice
+
 SIREN_SCHEME = "0002"       # ISO 6523 ICD of the French SIREN
 SIRET_SCHEME = "0009"       # ISO 6523 ICD of the French SIRET
 SEPA_TRANSFER = "58"        # UNTDID 4461
@@ -128,4 +131,39 @@ def credit_note_terms(note: CreditNote, invoice: Invoice) -> dict[str, Any]:
                      note.lines, note.totals, [f"Avoir sur la facture {invoice.label} : {note.reason}"])
     data["BG-3"] = [{"BT-25": invoice.label, "BT-26": invoice.issued_on}]
     data["BT-20"] = f"Avoir imputé sur la facture {format_number(invoice.number, invoice.issued_on)}."
+    return data
+
+
+def storage_invoice_terms(invoice: "StorageInvoice") -> dict[str, Any]:
+    """The business terms of a storage invoice (type 380): one line per lot, the days charged as the
+    quantity at the rate per day, VAT at the standard rate rounded per line; it refers to the
+    bordereaux of its lots (BG-3)."""
+    payload = invoice.payload
+    rate = percent(invoice.vat_rate)
+    lines = [{"BT-126": f"{line.label}-M", "BT-153": f"Lot {line.label} — magasinage"[:200],
+              "BT-127-00": [{"BT-127": f"Magasinage du {line.first_day:%d/%m/%Y} au {line.last_day:%d/%m/%Y}"
+                                       f" ({line.days} j), bordereau {line.invoice_label}"}],
+              "BT-129": str(line.days), "BT-130": "DAY", "BT-146": amount(line.fee_cents),
+              "BT-131": amount(line.amount_cents), "BT-151": "S", "BT-152": rate} for line in invoice.lines]
+    t = invoice.totals
+    office = payload.get("office") or {}
+    data = {"BT-1": invoice.label, "BT-2": invoice.issued_on, "BT-3": INVOICE_TYPE, "BT-5": "EUR",
+            "BG-4": _seller(office), "BG-7": _buyer(payload["buyer"]),
+            "BG-1": [{"BT-22": "Frais de magasinage selon les conditions de la vente (jours gratuits, puis un "
+                               "montant par jour et par lot)."}],
+            "BG-3": [{"BT-25": label} for label in invoice.invoice_labels],
+            "BG-23": [{"BT-116": amount(t["amount_cents"]), "BT-117": amount(t["vat_cents"]), "BT-118": "S",
+                       "BT-119": rate}],
+            "BG-25": lines, "BT-106": amount(t["amount_cents"]), "BT-109": amount(t["amount_cents"]),
+            "BT-110": amount(t["vat_cents"]), "BT-112": amount(t["total_cents"]), "BT-115": amount(t["total_cents"]),
+            "BT-9": invoice.issued_on,
+            "BT-20": "Payable comptant ; les lots ne sont délivrés qu'après paiement des frais de magasinage."}
+    last = max((line.last_day for line in invoice.lines), default=invoice.issued_on)
+    data["BT-72"] = last
+    sale = payload.get("sale") or {}
+    if sale.get("reference"):
+        data["BT-10"] = sale["reference"][:60]
+    if office.get("iban"):
+        data.update({"BT-81": SEPA_TRANSFER, "BT-82": "Virement sur le compte affecté de l'étude",
+                     "BT-84": office["iban"].replace(" ", ""), "BT-85": office["name"]})
     return data

@@ -1,7 +1,8 @@
 """The export of a sale's invoices for the office's e-invoicing platform: one CSV row per invoice and
 credit note, with what each invoice has been paid and its balance, derived from the settlement log.
 
-A buyer's cleared payments (less refunds paid) go to the buyer's invoices in number order, each up to
+Storage invoices (auction/domain/storage_invoices.py) are rows of kind `storage`: their amount excl.
+VAT in `fees_cents` (the office's fees), no hammer price. A buyer's cleared payments (less refunds paid) go to the buyer's invoices in number order, each up to
 its amount due (its total less its credit notes); what is left over stays on the last invoice, whose
 balance is then negative (a refund due). A credit note's amounts are negative, so that each column
 adds up to the net invoiced.
@@ -14,13 +15,14 @@ from collections.abc import Iterable, Mapping
 
 from .invoices import Invoice
 from .payments import BuyerAccount
+from .storage_invoices import StorageInvoice
 
 COLUMNS = ("number", "kind", "paddle", "buyer", "siren", "hammer_cents", "fees_cents", "vat_cents", "total_cents",
            "paid_cents", "balance_cents")
 
 
-def paid_by_invoice(invoices: Iterable[Invoice], accounts: Mapping[int, BuyerAccount]) -> dict[int, int]:
-    """Invoice number → the cleared money it has received."""
+def paid_by_invoice(invoices: Iterable[Invoice | StorageInvoice], accounts: Mapping[int, BuyerAccount]) -> dict[int, int]:
+    """Invoice number → the cleared money it has received (bordereaux and storage invoices alike)."""
     by_paddle: dict[int, list[Invoice]] = {}
     for invoice in invoices:
         by_paddle.setdefault(invoice.paddle, []).append(invoice)
@@ -38,10 +40,18 @@ def paid_by_invoice(invoices: Iterable[Invoice], accounts: Mapping[int, BuyerAcc
     return paid
 
 
-def rows(invoices: list[Invoice], accounts: Mapping[int, BuyerAccount]) -> list[dict[str, object]]:
-    """The CSV rows, invoices and credit notes in number order."""
-    paid = paid_by_invoice(invoices, accounts)
+def rows(invoices: list[Invoice], accounts: Mapping[int, BuyerAccount],
+         storage: Iterable[StorageInvoice] = ()) -> list[dict[str, object]]:
+    """The CSV rows, invoices, storage invoices and credit notes in number order."""
+    storage = list(storage)
+    paid = paid_by_invoice([*invoices, *storage], accounts)
     out = []
+    for invoice in storage:
+        t = invoice.totals
+        out.append({"number": invoice.label, "kind": "storage", "paddle": invoice.paddle, "buyer": invoice.buyer.name,
+                    "siren": invoice.buyer.siren, "hammer_cents": 0, "fees_cents": t["amount_cents"],
+                    "vat_cents": t["vat_cents"], "total_cents": t["total_cents"], "paid_cents": paid[invoice.number],
+                    "balance_cents": invoice.amount_due_cents - paid[invoice.number], "_order": invoice.number})
     for invoice in invoices:
         t = invoice.totals
         out.append({"number": invoice.label, "kind": "invoice", "paddle": invoice.paddle, "buyer": invoice.buyer.name,

@@ -174,6 +174,9 @@ def _storage(ledger: Ledger, event: Event):
              Line(STORAGE, credit=totals["amount_cents"])]
     if totals["vat_cents"]:
         lines.append(Line(VAT_FEES, credit=totals["vat_cents"]))
+    if "number" in p:      # a storage invoice (auction/domain/storage_invoices.py): its number is the piece
+        return (_day(p["charged_on"]), invoice_piece(p["number"]),
+                f"Facture magasinage {p['number']} panneau {p['paddle']}", lines)
     return _day(p["charged_on"]), f"MG{event.seq}", f"Magasinage panneau {p['paddle']}", lines
 
 

@@ -143,6 +143,8 @@ class StorageCharge:
     lots: tuple[tuple[int, int, int], ...]   # (lot_id, days, total_cents incl. VAT)
     through: date
     total_cents: int
+    number: int | None = None      # its storage invoice's number (auction/domain/storage_invoices.py)
+    label: str = ""
 
 
 @dataclass
@@ -302,7 +304,9 @@ def accounts(events: Iterable[Event], paddles: set[int] | None = None) -> dict[i
             account(p["paddle"], p.get("registration_id")).storage.append(StorageCharge(
                 seq=event.seq, paddle=p["paddle"],
                 lots=tuple((line["lot_id"], line["days"], line["total_cents"]) for line in p["lines"]),
-                through=_day(p["through"]), total_cents=p["totals"]["total_cents"]))
+                through=_day(p["through"]), total_cents=p["totals"]["total_cents"], number=p.get("number"),
+                # invoices.format_number (not imported: invoices -> room -> defaults -> payments)
+                label=f"{_day(p['issued_on']).year}-{p['number']:06d}" if "number" in p else ""))
     return by_paddle
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from auction import invoice_documents
 from auction.domain import invoice_export, payments
 from auction.domain.invoices import invoices_of
+from auction.domain.storage_invoices import storage_invoices_of
 
 from . import default_documents, settlement_log
 
@@ -42,9 +43,10 @@ class Export:
 async def build(sessions: async_sessionmaker[AsyncSession], sale_id: int, *, processes: int | None = None) -> Export:
     """Every document of the sale, rendered in worker processes, and the CSV (paid and balance derived)."""
     events = await settlement_log.read(sessions, sale_id)
-    invoices = invoices_of(events)
-    rows = invoice_export.rows(invoices, payments.accounts(events))
-    documents = await invoice_documents.render_many(invoice_documents.all_documents(invoices), processes=processes)
+    invoices, storage = invoices_of(events), storage_invoices_of(events)
+    rows = invoice_export.rows(invoices, payments.accounts(events), storage)
+    documents = await invoice_documents.render_many(invoice_documents.all_documents(invoices, storage),
+                                                    processes=processes)
     for event in events:
         if event.kind == "default_statement_issued":
             content, _ = await default_documents.document_pdf(sessions, sale_id, "statement",

@@ -8,7 +8,7 @@ cancels lines of one invoice.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.domain import invoices as rules
 from auction.domain.invoices import Buyer, CreditNote, Invoice, SoldLot
+from auction.domain.storage_invoices import StorageInvoice, storage_invoices_of
 from auction.domain.office import format_iban
 from auction.domain.room import LotInfo
 from auction.formats import to_paris
@@ -177,6 +178,7 @@ class SaleInvoicing:
     pending: dict[int, list[SoldLot]]               # sold, not yet invoiced, by paddle
     stale: list[tuple[Invoice, rules.InvoiceLine]]  # invoiced lines the bid log no longer confirms
     events: list                                     # the settlement log, for balances
+    storage: list[StorageInvoice] = field(default_factory=list)   # storage invoices (frais de magasinage)
 
 
 async def sale_invoicing(sessions: async_sessionmaker[AsyncSession], sale_id: int) -> SaleInvoicing:
@@ -185,7 +187,7 @@ async def sale_invoicing(sessions: async_sessionmaker[AsyncSession], sale_id: in
         events = await settlement_log.load_events(session, sale_id)
     invoices = rules.invoices_of(events)
     return SaleInvoicing(facts.sale, invoices, rules.to_invoice(facts.sold, invoices),
-                         rules.stale_lines(invoices, facts.sold), events)
+                         rules.stale_lines(invoices, facts.sold), events, storage_invoices_of(events))
 
 
 async def registration_invoices(sessions: async_sessionmaker[AsyncSession], registration: Registration) -> list[Invoice]:

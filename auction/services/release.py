@@ -6,14 +6,19 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import async_sessionmaker, AsyncSession
 
+from sqlalchemy import select
+
 from auction.domain import release as rules
+from auction.domain import storage_invoices
 from auction.domain.errors import DomainError
+from auction.domain.invoices import INVOICE_SERIES, format_number
 from auction.formats import to_paris
-from auction.models import Sale
+from auction.models import Office, Sale
 
 from . import settlement_log
 from .catalogue import NotFound
-from .checkout import checkout_of, registration_by_paddle, sold_lots
+from .checkout import checkout_of, registration_by_paddle, sale_day, sold_lots, storage_terms
+from .invoices import OfficeNotConfigured, buyer_of, office_context, sale_context
 from .payments import Recorded
 
 
@@ -31,15 +36,30 @@ async def _checkout(tx, sale_id: int, paddle: int, now: datetime):
 
 async def charge_storage(sessions: async_sessionmaker[AsyncSession], sale_id: int, paddle: int, *,
                          user_id: int | None, now: datetime, command_id: str) -> Recorded:
-    """Charge the storage fees due so far on the buyer's lots still in store (they join the balance)."""
+    """Charge the storage fees due so far on the buyer's lots still in store (they join the balance),
+    and invoice them: the charge is a storage invoice numbered in the office's series
+    (auction/domain/storage_invoices.py), one event, so the journal posts it once."""
     async with settlement_log.transaction(sessions, sale_id) as tx:
         if (done := tx.find(command_id)) is not None:
             return Recorded(done, duplicate=True)
         view = await _checkout(tx, sale_id, paddle, now)
         if not view.storage_lines:
             raise NothingToCharge("Aucun frais de magasinage dû pour cet acheteur à ce jour.")
+        office = await tx.session.scalar(select(Office).order_by(Office.id).limit(1))
+        if office is None:
+            raise OfficeNotConfigured("L'étude n'est pas configurée : renseignez son identité (SIRET) avant de "
+                                      "facturer le magasinage.")
         payload = rules.storage_payload(view.account, view.storage_lines, view.today)
-        return Recorded(tx.append("storage_fee_charged", payload, user_id=user_id, now=now, command_id=command_id))
+        terms = storage_terms(view.sale)
+        lots = {status.facts.lot.lot_id: (status.facts.lot.label, status.facts.lot.title) for status in view.lots}
+        bordereaux = {line.lot_id: format_number(invoice.number, invoice.issued_on)
+                      for invoice in view.account.invoices for line in invoice.lines}
+        number = await tx.next_number(INVOICE_SERIES)     # a refusal after this gives it back (rollback)
+        payload.update(storage_invoices.invoice_fields(
+            number, view.today, buyer_of(view.registration), terms.fee_cents, terms.vat_rate, payload["lines"], lots,
+            bordereaux, {"office": office_context(office), "sale": sale_context(view.sale, sale_day(view.sale))}))
+        return Recorded(tx.append(storage_invoices.STORAGE_EVENT, payload, user_id=user_id, now=now,
+                                  command_id=command_id))
 
 
 async def issue_release(sessions: async_sessionmaker[AsyncSession], sale_id: int, paddle: int, lot_ids: list[int],

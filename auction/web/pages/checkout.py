@@ -31,7 +31,7 @@ NOTICES = {
     "annule": "Paiement annulé par une écriture de contre-passation.",
     "rembourse": "Remboursement enregistré.",
     "bordereau": "Bordereau émis.",
-    "magasinage": "Frais de magasinage portés au compte de l'acheteur.",
+    "magasinage": "Frais de magasinage portés au compte de l'acheteur et facturés (facture de frais de magasinage).",
     "delivrance": "Bon de délivrance émis.",
     "retrait": "Retrait des lots enregistré.",
     "remise": "Remise d'espèces enregistrée.",

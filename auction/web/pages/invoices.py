@@ -13,6 +13,7 @@ from auction import invoice_documents
 from auction.domain import invoice_export, payments
 from auction.domain.errors import DomainError
 from auction.domain.invoices import find_invoice
+from auction.domain.storage_invoices import find_storage_invoice
 from auction.models import utcnow
 from auction.services import invoice_export as export_service
 from auction.services import invoice_mail, invoices
@@ -52,7 +53,7 @@ async def _invoicing(request: Request):
 
 
 def _paid(view) -> dict[int, int]:
-    return invoice_export.paid_by_invoice(view.invoices, payments.accounts(view.events))
+    return invoice_export.paid_by_invoice([*view.invoices, *view.storage], payments.accounts(view.events))
 
 
 async def list_invoices(request: Request, *, error: str | None = None, status_code: int = 200) -> Response:
@@ -110,10 +111,20 @@ def _pdf(document: invoice_documents.Document) -> Response:
 
 
 async def invoice_pdf(request: Request) -> Response:
+    """A bordereau's PDF, or a storage invoice's (same series, so one address by number)."""
     try:
-        _view, invoice = await _one(request)
+        view = await _invoicing(request)
+        number = path_id(request, "number")
     except NotFound:
         return error_page(request, 404)
+    except DomainError as exc:
+        return error_page(request, 409, exc.message)
+    invoice = find_storage_invoice(view.storage, number)
+    if invoice is None:
+        try:
+            invoice = find_invoice(view.invoices, number)
+        except DomainError:
+            return error_page(request, 404)
     return _pdf(await invoice_documents.render(invoice))
 
 
