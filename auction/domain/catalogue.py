@@ -109,7 +109,7 @@ def parse_query(params: Mapping[str, str]) -> tuple[CatalogueQuery, list[str]]:
     page_raw = (params.get("page") or "").strip()
     page = 1
     if page_raw:
-        if page_raw.isdigit() and len(page_raw) <= 9 and int(page_raw) >= 1:
+        if page_raw.isascii() and page_raw.isdigit() and len(page_raw) <= 9 and int(page_raw) >= 1:
             page = int(page_raw)
         else:
             messages.append(f"Numéro de page illisible : « {page_raw[:20]} ». La première page est affichée.")

@@ -67,7 +67,7 @@ def _breakdown(lines, fee_vat_rate: Decimal) -> list[dict]:
 
 
 def _seller(office: Mapping[str, Any]) -> dict[str, Any]:
-    siren = "".join(ch for ch in office.get("siret", "") if ch.isdigit())[:9]
+    siren = "".join(ch for ch in office.get("siret", "") if ch in "0123456789")[:9]
     seller = {"name": office["name"], "identifiers": {SIRET_SCHEME: office["siret"]}, "legal_identifier": siren,
               "legal_identifier_schemeid": SIREN_SCHEME, "addr_l1": office["address"], "city": office["city"],
               "postcode": office["postcode"], "country_code": "FR",

@@ -69,7 +69,7 @@ def check_rows(headers: list[str], rows: list[list[str]]) -> list[RowResult]:
         quantity = 1
         if values.get("quantity"):
             text = values["quantity"].replace(",0", "").replace(".0", "")
-            if text.isdigit() and int(text) >= 1:
+            if text.isascii() and text.isdigit() and len(text) < 10 and int(text) >= 1:
                 quantity = int(text)
             else:
                 errors.append(f"quantité « {values['quantity']} » invalide (entier positif)")

@@ -104,7 +104,7 @@ class Buyer:
 
 def siren_of(company_number: str) -> str:
     """The SIREN (9 digits) of a SIREN or SIRET as registered; '' when none is valid."""
-    digits = "".join(ch for ch in company_number or "" if ch.isdigit())[:9]
+    digits = "".join(ch for ch in company_number or "" if ch in "0123456789")[:9]
     try:
         return stdnum_siren.validate(digits)
     except ValidationError:

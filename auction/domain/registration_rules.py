@@ -60,7 +60,7 @@ def clean_rules(form: Mapping[str, str]) -> tuple[tuple[PaddleRanges, SolvencyRu
     numbers: dict[str, int] = {}
     for name in ("room_first", "room_last", "online_first", "online_last"):
         raw = (form.get(name) or "").strip()
-        if not raw.isdigit() or len(raw) > 7:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 7:
             errors[name] = "Un numéro entier positif."
         else:
             numbers[name] = int(raw)

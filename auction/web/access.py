@@ -1,7 +1,8 @@
 """Access rules declared per route, the session cookie, and CSRF protection of every form.
 
 Every route of the app is built with `page()` (or `public_mount()`), which records its `Access`
-rule on the route; `create_app` refuses a route without one, and the route-access test enumerates
+rule on the route, reads every path parameter as an id (`auction.web.convertors`; `{token:str}` for
+a text) and checks what the request sends (`auction.web.forms.refusal`) before its endpoint runs; `create_app` refuses a route without one, and the route-access test enumerates
 them all.
 """
 from __future__ import annotations
@@ -22,6 +23,8 @@ from starlette.websockets import WebSocket
 from auction.domain.roles import Role
 from auction.models import User, utcnow
 from auction.services import accounts
+
+from .convertors import with_ids
 
 SESSION_COOKIE = "criee_session"
 CSRF_COOKIE = "criee_csrf"
@@ -70,6 +73,11 @@ def page(path: str, endpoint: Endpoint, *, access: Access, methods: tuple[str, .
         if request.method in UNSAFE_METHODS and not await csrf_ok(request):
             from .errors import csrf_failed_response
             return csrf_failed_response(request)
+        from .forms import refusal
+        refused = await refusal(request)
+        if refused is not None:
+            from .errors import error_page
+            return error_page(request, *refused)
         response = await endpoint(request)
         _ensure_csrf_cookie(request, response)
         if not access.public and "cache-control" not in response.headers:
@@ -77,7 +85,7 @@ def page(path: str, endpoint: Endpoint, *, access: Access, methods: tuple[str, .
             response.headers["cache-control"] = "no-store, private"
         return response
 
-    route = Route(path, guarded, methods=list(methods), name=name or endpoint.__name__)
+    route = Route(with_ids(path), guarded, methods=list(methods), name=name or endpoint.__name__)
     route.access = access  # type: ignore[attr-defined]
     return route
 
@@ -105,7 +113,7 @@ def socket(path: str, endpoint, *, access: Access, name: str | None = None) -> W
         websocket.state.user = user
         await endpoint(websocket)
 
-    route = WebSocketRoute(path, guarded, name=name or endpoint.__name__)
+    route = WebSocketRoute(with_ids(path), guarded, name=name or endpoint.__name__)
     route.access = access  # type: ignore[attr-defined]
     return route
 

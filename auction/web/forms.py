@@ -1,11 +1,34 @@
-"""Reading what a request sends: its HTML form (plain strings by field, trimmed), the ids in its path."""
+"""Reading what a request sends: its HTML form (plain strings by field, trimmed), the ids in its path,
+the integers and dates of its fields. One way for every page, within what the database stores
+(`auction.models.limits`):
+
+- `refusal(request)` runs before every endpoint (`access.page`): a text value with a control
+  character (a NUL byte above all), a form field longer than its column, a query value past
+  `QUERY_MAX`, or a text path parameter with a control character is refused there, in French, before
+  the page reads it;
+- `path_id` reads an id of the path (the `id` convertor has matched it already);
+- `parse_int` / `form_int` / `form_ids` read integers (ASCII digits only, within the column's range),
+  `parse_date` / `form_date` dates between `MIN_YEAR` and `MAX_YEAR`: `InvalidValue` with a French
+  message otherwise, which the pages show on the form.
+"""
 from __future__ import annotations
 
+import re
+from datetime import date, time
+
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
+from auction.domain.errors import InvalidValue
+from auction.models.limits import INT_MAX, MAX_YEAR, MIN_YEAR, QUERY_MAX, text_limit
 from auction.services.catalogue import NotFound
 
 from .access import CSRF_FIELD
+
+# C0 and C1 controls but tab, line feed and carriage return (a textarea sends them), and the Unicode
+# non-characters a form has no business sending.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 async def form_dict(request: Request) -> dict[str, str]:
@@ -14,10 +37,117 @@ async def form_dict(request: Request) -> dict[str, str]:
             if key != CSRF_FIELD and isinstance(value, str)}
 
 
+def text_problem(field: str, value: str, limit: int) -> str | None:
+    """Why a text value cannot be taken (French), or None."""
+    if CONTROL.search(value):
+        return f"Le champ « {field} » contient un caractère non permis (caractère de contrôle)."
+    if len(value.strip()) > limit:
+        return f"Le champ « {field} » est trop long : {limit} caractères au plus."
+    return None
+
+
+async def refusal(request: Request) -> tuple[int, str | None] | None:
+    """What makes this request unreadable: (404, None) for a path no page has, (400, the French
+    reason) for a value no field may hold; None when the request may reach its page."""
+    for value in request.path_params.values():
+        if isinstance(value, str) and (CONTROL.search(value) or len(value) > 200):
+            return 404, None
+    for name, value in request.query_params.multi_items():
+        problem = text_problem(name, name, 100) or text_problem(name, value, QUERY_MAX)
+        if problem:
+            return 400, problem
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and \
+            request.headers.get("content-type", "").startswith(FORM_TYPES):
+        form = await request.form()
+        for name, value in form.multi_items():
+            problem = text_problem(name, name, 100)
+            if problem is None and isinstance(value, str):
+                problem = text_problem(name, value, text_limit(name))
+            elif problem is None and isinstance(value, UploadFile) and value.filename:
+                problem = text_problem(name, value.filename, 255)
+            if problem:
+                return 400, problem
+    return None
+
+
 def path_id(request: Request, name: str) -> int:
-    """The id named `name` in the path; NotFound (a 404) unless it is a number of at most 11 digits
-    (ASCII ones: `int()` refuses some other digits, such as `²`)."""
+    """The id named `name` in the path; NotFound (a 404) unless it is a number within the database's
+    range (the route's `id` convertor has checked it; a text parameter is checked here the same way)."""
     value = request.path_params[name]
-    if not (value.isascii() and value.isdigit()) or len(value) > 11:
+    number = value if isinstance(value, int) else parse_int(value) if value == value.strip() else None
+    if number is None or not 0 <= number <= INT_MAX:
         raise NotFound()
-    return int(value)
+    return number
+
+
+def parse_int(text: str | None, *, minimum: int = 0, maximum: int = INT_MAX) -> int | None:
+    """`text` as an integer from `minimum` to `maximum` (ASCII digits, a leading minus when `minimum`
+    is negative), or None. `int()` alone takes `²`-like digits, spaces and underscores."""
+    text = (text or "").strip()
+    digits = text[1:] if text.startswith("-") and minimum < 0 else text
+    if not digits or not (digits.isascii() and digits.isdigit()) or len(digits) > len(str(max(abs(minimum), maximum))):
+        return None
+    number = int(text)
+    return number if minimum <= number <= maximum else None
+
+
+def form_int(values: dict[str, str], field: str, label: str, *, minimum: int = 0, maximum: int = INT_MAX,
+             required: bool = True) -> int | None:
+    """The integer in form field `field`; InvalidValue (French, naming `label`) when it is not one
+    within range. An empty optional field is None."""
+    text = (values.get(field) or "").strip()
+    if not text and not required:
+        return None
+    number = parse_int(text, minimum=minimum, maximum=maximum)
+    if number is None:
+        raise InvalidValue(f"{label} : un nombre entier de {minimum} à {maximum} est attendu.", field=field)
+    return number
+
+
+def form_ids(texts) -> list[int]:
+    """The ids among a multi-valued field's values (checkboxes): the others are no id of anything."""
+    ids = (parse_int(str(text)) for text in texts)
+    return [number for number in ids if number is not None]
+
+
+def parse_date(text: str | None) -> date | None:
+    """An ISO date (what `<input type="date">` sends) between `MIN_YEAR` and `MAX_YEAR`, or None."""
+    text = (text or "").strip()
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if MIN_YEAR <= day.year <= MAX_YEAR else None
+
+
+def iso_date(text: str) -> date:
+    """`date.fromisoformat` for a form's value, within `MIN_YEAR` to `MAX_YEAR`: ValueError otherwise
+    (a page's `except ValueError` answers it as it answers any other bad date)."""
+    day = parse_date(text)
+    if day is None:
+        raise ValueError(f"not a date from {MIN_YEAR} to {MAX_YEAR}")
+    return day
+
+
+def form_date(values: dict[str, str], field: str, label: str, *, required: bool = True) -> date | None:
+    text = (values.get(field) or "").strip()
+    if not text and not required:
+        return None
+    day = parse_date(text)
+    if day is None:
+        raise InvalidValue(f"{label} : une date entre {MIN_YEAR} et {MAX_YEAR} est attendue (jj/mm/aaaa).",
+                           field=field)
+    return day
+
+
+def parse_time(text: str | None) -> time | None:
+    """An hour as `<input type="time">` sends it (HH:MM or HH:MM:SS), or None."""
+    text = (text or "").strip()
+    if not re.fullmatch(r"[0-9]{2}:[0-9]{2}(:[0-9]{2})?", text):
+        return None
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        return None

@@ -14,7 +14,7 @@ from auction.services import barred_persons, catalogue
 
 from ..access import OFFICER, page, safe_next
 from ..errors import error_page
-from ..forms import form_dict, path_id
+from ..forms import form_dict, parse_int, path_id
 from .registration_rules import render_rules
 
 
@@ -34,7 +34,7 @@ async def add_barred(request: Request) -> Response:
         except InvalidValue as exc:
             errors["birth_date"] = exc.message
     case = form.get("case_id", "")
-    case_id = int(case) if case.isdigit() and len(case) < 12 else None
+    case_id = parse_int(case)
     try:
         sale_id = path_id(request, "sale_id")
         if not errors:

@@ -53,6 +53,6 @@ async def create_account(request: Request) -> Response:
 
 
 routes = [
-    page("/inscription/confirmer/{token}", confirm_email, access=PUBLIC),
-    page("/inscription/confirmer/{token}/compte", create_account, access=PUBLIC, methods=("POST",)),
+    page("/inscription/confirmer/{token:str}", confirm_email, access=PUBLIC),
+    page("/inscription/confirmer/{token:str}/compte", create_account, access=PUBLIC, methods=("POST",)),
 ]

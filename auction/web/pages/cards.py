@@ -45,6 +45,8 @@ async def read_card(request: Request) -> Response:
     """The tablet's scanner: a card token in, the paddle out (JSON), or the refusal in French."""
     try:
         sale_id = path_id(request, "sale_id")
+        if not request.headers.get("content-type", "").startswith("application/json"):
+            raise orjson.JSONDecodeError("not JSON", "", 0)   # a form's body is read already (CSRF)
         body = orjson.loads(await request.body())
         token = body.get("token") if isinstance(body, dict) else None
         if not isinstance(token, str) or len(token) > 200:

@@ -19,13 +19,13 @@ from auction.services.publication import case_facts
 
 from ..access import STAFF, page
 from ..errors import error_page
-from ..forms import form_dict
+from ..forms import form_dict, iso_date, parse_int, path_id
 from ..templates import render
 
 
 def _day(form: dict[str, str], name: str, errors: dict[str, str]) -> date | None:
     try:
-        return date.fromisoformat(form.get(name, ""))
+        return iso_date(form.get(name, ""))
     except ValueError:
         errors[name] = "Date obligatoire (jj/mm/aaaa)."
         return None
@@ -70,9 +70,7 @@ async def create_case(request: Request) -> Response:
 
 async def add_creditor(request: Request) -> Response:
     form = await form_dict(request)
-    case_id_text = request.path_params["case_id"]
-    if not case_id_text.isdigit():
-        return error_page(request, 404)
+    case_id_text = str(path_id(request, "case_id"))
     errors: dict[str, str] = {}
     amounts = {}
     for name in ("principal", "interest", "costs"):
@@ -102,11 +100,8 @@ async def add_creditor(request: Request) -> Response:
 
 async def case_page(request: Request, *, creditor_values=None, creditor_errors=None, status_code=200,
                     form: str | None = None, values=None, errors=None) -> Response:
-    case_id = request.path_params["case_id"]
     try:
-        if not case_id.isdigit() or len(case_id) > 11:
-            raise catalogue.NotFound()
-        case, lots = await catalogue.case_detail(request.app.state.db.sessions, int(case_id))
+        case, lots = await catalogue.case_detail(request.app.state.db.sessions, path_id(request, "case_id"))
     except catalogue.NotFound:
         return error_page(request, 404)
     acts = await inventory.acts_of_case(request.app.state.db.sessions, case.id)
@@ -135,12 +130,10 @@ def _actor(request: Request) -> Actor:
 
 
 async def _case_step(request: Request, form_name: str, form: dict, errors: dict, call, ok: str) -> Response:
-    case_id = request.path_params["case_id"]
-    if not case_id.isdigit() or len(case_id) > 11:
-        return error_page(request, 404)
+    case_id = path_id(request, "case_id")
     if not errors:
         try:
-            await call(int(case_id))
+            await call(case_id)
             anchor = "tva-vendeur" if ok == "tva" else "vente-amiable"
             return RedirectResponse(f"/bureau/dossiers/{case_id}?ok={ok}#{anchor}", status_code=303)
         except catalogue.NotFound:
@@ -175,14 +168,14 @@ async def add_offer(request: Request) -> Response:
 async def record_letter(request: Request) -> Response:
     form = await form_dict(request)
     errors: dict[str, str] = {}
-    offer_id, creditor_id = request.path_params["offer_id"], form.get("creditor_id", "")
+    offer_id, creditor_id = path_id(request, "offer_id"), parse_int(form.get("creditor_id"))
     sent_on = _day(form, "sent_on", errors)
     received_on = _day(form, "received_on", errors) if form.get("received_on") else None
-    if not (offer_id.isdigit() and len(offer_id) < 12 and creditor_id.isdigit() and len(creditor_id) < 12):
+    if creditor_id is None:
         return error_page(request, 404)
     return await _case_step(request, f"letter-{offer_id}-{creditor_id}", form, errors,
                             lambda case_id: publication_acts.record_offer_letter(
-                                request.app.state.db.sessions, case_id, int(offer_id), int(creditor_id), sent_on,
+                                request.app.state.db.sessions, case_id, offer_id, creditor_id, sent_on,
                                 received_on, _actor(request), utcnow()), "courrier")
 
 

@@ -21,7 +21,9 @@ from auction.services.checkout import UnknownPaddle
 
 from ..access import STAFF, page, signing_secret
 from ..errors import error_page
-from ..forms import form_dict, path_id
+from auction.models.limits import CENTS_MAX
+
+from ..forms import form_dict, iso_date, parse_int, path_id
 from ..templates import render
 
 NOTICES = {
@@ -49,7 +51,7 @@ def _today() -> date:
 
 def _day(text: str, field: str) -> date:
     try:
-        return date.fromisoformat(text)
+        return iso_date(text)
     except ValueError:
         raise InvalidValue("Date obligatoire (jj/mm/aaaa).", field=field) from None
 
@@ -128,7 +130,7 @@ async def record_payment(request: Request) -> Response:
                                  values.get("cheque_number", ""), values.get("payer", ""))
         done = await payments.record_payment(
             request.app.state.db.sessions, sale_id, paddle, form, user_id=request.state.user.id, now=utcnow(),
-            command_id=_command(values), shown_balance_cents=int(shown) if shown.lstrip("-").isdigit() else None,
+            command_id=_command(values), shown_balance_cents=parse_int(shown, minimum=-CENTS_MAX, maximum=CENTS_MAX),
             confirm_refund=values.get("confirm_refund") == "1")
     except rules.OverpaymentNotConfirmed as exc:
         return await _buyer_page(request, sale_id, paddle, values=values, confirm=exc, status_code=409)

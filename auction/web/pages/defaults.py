@@ -18,7 +18,7 @@ from auction.services.catalogue import NotFound
 
 from ..access import OFFICER, STAFF, page
 from ..errors import error_page
-from ..forms import form_dict as _values, path_id
+from ..forms import form_dict as _values, iso_date, parse_int, path_id
 from ..templates import render
 
 NOTICES = {
@@ -34,15 +34,15 @@ STATUS_LABELS = {"running": "Délai en cours", "paid": "Payé pendant le délai 
 
 
 def _int(values: dict[str, str], key: str, label: str) -> int:
-    text = values.get(key, "")
-    if not (text.isdigit() and len(text) < 10):
+    number = parse_int(values.get(key))
+    if number is None:
         raise InvalidValue(f"{label} : nombre entier attendu.", field=key)
-    return int(text)
+    return number
 
 
 def _day(values: dict[str, str], key: str) -> date:
     try:
-        return date.fromisoformat(values.get(key, ""))
+        return iso_date(values.get(key, ""))
     except ValueError:
         raise InvalidValue("Date obligatoire.", field=key) from None
 

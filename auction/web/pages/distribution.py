@@ -30,7 +30,7 @@ from auction.services.deadlines_board import deadlines_board
 
 from ..access import OFFICER, STAFF, page
 from ..errors import error_page
-from ..forms import form_dict, path_id
+from ..forms import form_dict, iso_date, parse_int, path_id
 from ..templates import render
 
 NOTICES = {
@@ -60,7 +60,7 @@ def _today() -> date:
 
 def _day(text: str, field: str) -> date:
     try:
-        return date.fromisoformat(text)
+        return iso_date(text)
     except ValueError:
         raise InvalidValue("Date obligatoire (jj/mm/aaaa).", field=field) from None
 
@@ -128,9 +128,10 @@ def _who(request: Request, values: dict) -> dict:
 
 
 def _int(text: str, field: str) -> int:
-    if not (text.isascii() and text.isdigit()) or len(text) > 11:
+    number = parse_int(text)
+    if number is None:
         raise InvalidValue("Choix invalide.", field=field)
-    return int(text)
+    return number
 
 
 async def _cost(request, sale_id, case_id, values):
@@ -319,7 +320,7 @@ routes = [
     page(CASE + "/projet.pdf", plan_document, access=STAFF),
     page(CASE + "/lettres.pdf", plan_document, access=STAFF),
     page(CASE + "/conciliation.pdf", conciliation_document, access=STAFF),
-    page(CASE + "/comptes-rendus/{recipient}.pdf", report_document, access=STAFF),
+    page(CASE + "/comptes-rendus/{recipient:str}.pdf", report_document, access=STAFF),
     page(CASE + "/comptes-rendus", _action(_reports, "comptes-rendus"), access=OFFICER, methods=("POST",)),
     page(CASE + "/virements.xml", transfers, access=OFFICER),
     page(CASE + "/frais", _action(_cost, "frais"), access=STAFF, methods=("POST",)),

@@ -17,15 +17,12 @@ from auction.services.office import get_office
 
 from ..access import OFFICER, STAFF, page
 from ..errors import error_page
-from ..forms import form_dict
+from ..forms import form_dict, iso_date, parse_int, path_id
 from ..templates import render
 
 
 def _int_param(request: Request, name: str) -> int:
-    value = request.path_params[name]
-    if not value.isdigit() or len(value) > 11:
-        raise catalogue.NotFound()
-    return int(value)
+    return path_id(request, name)
 
 
 def signed_refusal(request: Request, exc: ActSigned) -> Response:
@@ -78,7 +75,7 @@ def _parse_header(form: dict[str, str]) -> tuple[inventory.ActHeader | None, dic
     act_date = None
     if form.get("act_date"):
         try:
-            act_date = date.fromisoformat(form["act_date"])
+            act_date = iso_date(form["act_date"])
         except ValueError:
             errors["act_date"] = "Date invalide."
     limits = {"place": 300, "enforcement_court": 300}
@@ -108,7 +105,7 @@ async def save_header(request: Request) -> Response:
 def _parse_item(form: dict[str, str]) -> tuple[Item | None, dict[str, str]]:
     errors: dict[str, str] = {}
     quantity = form.get("quantity", "1") or "1"
-    if not quantity.isdigit() or int(quantity) < 1:
+    if (parse_int(quantity) or 0) < 1:
         errors["quantity"] = "La quantité est un entier positif."
     estimate = None
     if form.get("estimate"):
@@ -119,7 +116,7 @@ def _parse_item(form: dict[str, str]) -> tuple[Item | None, dict[str, str]]:
     if not form.get("description"):
         errors["description"] = "Désignation obligatoire."
     refers = form.get("refers_to_position") or None
-    if refers is not None and not refers.isdigit():
+    if refers is not None and parse_int(refers) is None:
         errors["refers_to_position"] = "Numéro du bien d'origine."
     finding = form.get("finding") or None
     if finding is not None and finding not in FINDINGS:

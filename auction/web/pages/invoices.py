@@ -22,7 +22,7 @@ from auction.services.settlement_log import SaleNotFound
 
 from ..access import BIDDER, STAFF, page
 from ..errors import error_page
-from ..forms import path_id
+from ..forms import form_ids, path_id
 from ..templates import render
 
 NOTICES = {"emises": "Bordereaux émis.", "aucune": "Aucun lot adjugé n'attend de bordereau.",
@@ -143,8 +143,7 @@ async def credit_note_pdf(request: Request) -> Response:
 async def add_credit_note(request: Request) -> Response:
     form = await request.form()
     values = {key: str(value).strip() for key, value in form.items() if isinstance(value, str)}
-    lot_ids = [int(v) for v in form.getlist("lot_ids") if isinstance(v, str) and v.isascii() and v.isdigit()
-               and len(v) < 12]
+    lot_ids = form_ids(v for v in form.getlist("lot_ids") if isinstance(v, str))
     command_id = values.get("command_id", "")
     try:
         sale_id = path_id(request, "sale_id")

@@ -16,20 +16,14 @@ from auction.services import catalogue, lots, photos
 
 from ..access import STAFF, page
 from ..errors import error_page
-from ..forms import form_dict
+from ..forms import form_dict, form_ids, parse_int, path_id
 from ..templates import render
 
 LOT_FIELDS = ("title", "description", "category", "estimate_low", "estimate_high", "opening_bid", "number")
 
 
 def _ids(request: Request, *names: str) -> list[int]:
-    values = []
-    for name in names:
-        value = request.path_params[name]
-        if not value.isdigit() or len(value) > 11:
-            raise catalogue.NotFound()
-        values.append(int(value))
-    return values
+    return [path_id(request, name) for name in names]
 
 
 def _fields(form: dict[str, str]) -> tuple[lots.LotFields | None, dict[str, str]]:
@@ -58,7 +52,7 @@ async def new_lot_form(request: Request, *, values=None, errors=None, status_cod
     cases = {case.id: case for case in await catalogue.cases(request.app.state.db.sessions)}
     return render(request, "staff/lot_new.html", {
         "sale": sale, "available": available, "cases": cases, "values": values or {}, "errors": errors or {},
-        "chosen": set(int(v) for v in (values or {}).get("items", []) if str(v).isdigit()),
+        "chosen": set(form_ids((values or {}).get("items", []))),
     }, status_code=status_code)
 
 
@@ -76,7 +70,7 @@ async def create_lot(request: Request) -> Response:
             except InvalidValue as exc:
                 errors["number"] = exc.message
         if not errors:
-            item_ids = [int(v) for v in values["items"] if v.isdigit()]
+            item_ids = form_ids(values["items"])
             try:
                 lot = await lots.create_lot(request.app.state.db.sessions, sale_id, item_ids, fields, number)
                 await request.app.state.rooms.reload_setup(sale_id)
@@ -161,17 +155,17 @@ async def merge(request: Request) -> Response:
     form = await form_dict(request)
 
     async def action(sale_id, lot_id):
-        other = form.get("other", "")
-        if not other.isdigit():
+        other = parse_int(form.get("other"))
+        if other is None:
             raise InvalidValue("Choisissez le lot à réunir.", field="other")
-        await lots.merge(request.app.state.db.sessions, sale_id, lot_id, int(other))
+        await lots.merge(request.app.state.db.sessions, sale_id, lot_id, other)
         return f"/bureau/ventes/{sale_id}/lots/{lot_id}?ok=reuni"
     return await _act(request, action)
 
 
 async def split(request: Request) -> Response:
     form = await request.form()
-    item_ids = [int(v) for v in form.getlist("items") if str(v).isdigit()]
+    item_ids = form_ids(form.getlist("items"))
 
     async def action(sale_id, lot_id):
         new = await lots.split(request.app.state.db.sessions, sale_id, lot_id, item_ids)

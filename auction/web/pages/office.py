@@ -17,7 +17,7 @@ from auction.services import accounts, office as office_service
 
 from ..access import OFFICER, STAFF, page
 from ..errors import error_page
-from ..forms import form_dict
+from ..forms import form_dict, iso_date, parse_int
 from ..templates import render
 
 OFFICE_FIELDS = ("name", "address", "postcode", "city", "phone", "email", "siret", "client_account_iban")
@@ -44,7 +44,7 @@ async def office_settings(request: Request) -> Response:
 async def save_office_settings(request: Request) -> Response:
     form = await form_dict(request)
     details, errors = clean_office(form)
-    officer_id = int(form["officer_id"]) if form.get("officer_id", "").isdigit() else None
+    officer_id = parse_int(form.get("officer_id"))
     if officer_id is None:
         errors["officer_id"] = "Choisissez le commissaire de justice en charge."
     if not errors:
@@ -106,7 +106,7 @@ def _parse_day(text: str, field: str, *, required: bool) -> date | None:
             raise InvalidValue("Date obligatoire.", field=field)
         return None
     try:
-        return date.fromisoformat(text)
+        return iso_date(text)
     except ValueError:
         raise InvalidValue("Date invalide (jj/mm/aaaa).", field=field) from None
 
@@ -141,15 +141,17 @@ def _parse_tariff(form: dict[str, str]) -> tuple[Tariff | None, dict[str, str]]:
 
 
 def _positive_int(text: str, field: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    number = parse_int(text, minimum=1)
+    if number is None:
         raise InvalidValue("Un entier positif.", field=field)
-    return int(text)
+    return number
 
 
 def _count(text: str, field: str) -> int:
-    if not text.strip().isdigit():
+    number = parse_int(text)
+    if number is None:
         raise InvalidValue("Un entier positif ou nul.", field=field)
-    return int(text)
+    return number
 
 
 async def add_tariff_period(request: Request) -> Response:

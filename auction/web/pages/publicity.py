@@ -21,7 +21,7 @@ from auction.services.publicity_view import publicity_view
 
 from ..access import CSRF_FIELD, OFFICER, STAFF, page
 from ..errors import error_page
-from ..forms import path_id
+from ..forms import iso_date, parse_int, path_id
 from ..templates import render
 
 NOTICES = {
@@ -52,7 +52,7 @@ async def _form(request: Request) -> tuple[dict[str, str], bytes | None]:
 
 def _moment(values: dict[str, str], day_field: str, time_field: str | None, errors: dict[str, str]) -> datetime | None:
     try:
-        day = date.fromisoformat(values.get(day_field, ""))
+        day = iso_date(values.get(day_field, ""))
     except ValueError:
         errors[day_field] = "Date obligatoire."
         return None
@@ -182,10 +182,10 @@ async def add_debtor_notice(request: Request) -> Response:
     values, content = await _form(request)
     errors: dict[str, str] = {}
     try:
-        told_on = date.fromisoformat(values.get("told_on", ""))
+        told_on = iso_date(values.get("told_on", ""))
     except ValueError:
         errors["told_on"], told_on = "Date obligatoire.", None
-    case_id = int(values["case_id"]) if values.get("case_id", "").isdigit() and len(values["case_id"]) < 12 else 0
+    case_id = parse_int(values.get("case_id")) or 0
     return await _with_proof(request, "debtor", values, content, errors,
                              lambda proof: publication_acts.record_debtor_notice(
                                  request.app.state.db.sessions, path_id(request, "sale_id"), case_id, told_on,
@@ -205,7 +205,7 @@ async def poster(request: Request) -> Response:
     try:
         content, filename = await publicity_documents.poster_pdf(
             request.app.state.db.sessions, path_id(request, "sale_id"), base_url(request),
-            version=int(version) if version.isdigit() and len(version) < 6 else None,
+            version=parse_int(version, maximum=99_999),
             paper=request.query_params.get("format", "A4"))
     except NotFound:
         return error_page(request, 404)
@@ -233,12 +233,10 @@ async def press(request: Request) -> Response:
 
 async def proof(request: Request) -> Response:
     settings = request.app.state.settings
-    record_id = request.path_params["record_id"]
     try:
-        if not (record_id.isdigit() and len(record_id) < 12):
-            raise NotFound()
+        record_id = path_id(request, "record_id")
         path, content_type = await publication_acts.proof_of(
-            request.app.state.db.sessions, path_id(request, "sale_id"), request.path_params["kind"], int(record_id))
+            request.app.state.db.sessions, path_id(request, "sale_id"), request.path_params["kind"], record_id)
         file = publication_acts.proof_file(settings.private_dir, path)
         content = file.read_bytes()
     except (NotFound, FileNotFoundError):
@@ -259,5 +257,5 @@ routes = [
     page("/bureau/ventes/{sale_id}/publicite/affiche.pdf", poster, access=STAFF),
     page("/bureau/ventes/{sale_id}/publicite/certificat.pdf", certificate, access=STAFF),
     page("/bureau/ventes/{sale_id}/publicite/presse.txt", press, access=STAFF),
-    page("/bureau/ventes/{sale_id}/publicite/preuves/{kind}/{record_id}", proof, access=STAFF),
+    page("/bureau/ventes/{sale_id}/publicite/preuves/{kind:str}/{record_id}", proof, access=STAFF),
 ]

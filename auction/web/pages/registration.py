@@ -27,7 +27,7 @@ from auction.services import registration as service
 
 from ..access import OFFICER, PUBLIC, STAFF, CSRF_FIELD, page, signing_secret
 from ..errors import error_page
-from ..forms import form_dict, path_id
+from ..forms import form_dict, parse_int, path_id
 from ..templates import render
 
 LABELS = {
@@ -195,8 +195,8 @@ async def _desk_form(request: Request, *, values=None, errors=None, status_code=
         if values is None:
             values = {"channel": "room"}
             chosen = request.query_params.get("encherisseur", "")
-            if chosen.isdigit() and len(chosen) < 12:
-                values = _bidder_values(*await service.returning_bidder(sessions, int(chosen)))
+            if parse_int(chosen) is not None:
+                values = _bidder_values(*await service.returning_bidder(sessions, parse_int(chosen)))
     except catalogue.NotFound:
         return error_page(request, 404)
     return render(request, "staff/registration_new.html", {
@@ -215,7 +215,7 @@ async def desk_register(request: Request) -> Response:
     """The clerk's fast path: the same data and the same checks; all passed, a paddle at once."""
     values, content = await form_with_scan(request)
     attestation, attestation_errors = clean_attestation(values)
-    bidder_id = int(values["bidder_id"]) if values.get("bidder_id", "").isdigit() else None
+    bidder_id = parse_int(values.get("bidder_id"))
     now = utcnow()
     recorded = await _record(request, values, content, now, desk=True, more_errors=attestation_errors,
                              bidder_id=bidder_id)

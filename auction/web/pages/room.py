@@ -17,6 +17,7 @@ from auction.services import room as room_service
 
 from ..access import PUBLIC, STAFF, page, socket
 from ..errors import error_page
+from ..forms import parse_int
 from ..live import Client, encode
 from ..presence import presence_of
 from ..templates import render
@@ -30,7 +31,7 @@ CLOSE_UNKNOWN_SALE = 4404
 
 def sale_id_param(params) -> int | None:
     value = params["sale_id"]
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return value if isinstance(value, int) else parse_int(value)
 
 
 async def clerk_tablet(request: Request) -> Response:

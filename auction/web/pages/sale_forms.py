@@ -16,7 +16,7 @@ from auction.services import catalogue, sales
 
 from ..access import STAFF, page
 from ..errors import error_page
-from ..forms import form_dict
+from ..forms import form_dict, iso_date, path_id
 from ..templates import render
 from .publicity import actor_of, base_url
 
@@ -45,7 +45,7 @@ def _parse(form: dict[str, str]) -> tuple[sales.SaleDetails | None, dict[str, st
     }
     starts_at = None
     try:
-        day = date.fromisoformat(form.get("starts_on", ""))
+        day = iso_date(form.get("starts_on", ""))
         hour = time.fromisoformat(form.get("starts_time", ""))
         starts_at = datetime.combine(day, hour, tzinfo=PARIS).astimezone(timezone.utc)
     except ValueError:
@@ -82,20 +82,15 @@ async def create_sale(request: Request) -> Response:
 
 
 async def edit_sale(request: Request) -> Response:
-    sale_id = request.path_params["sale_id"]
     try:
-        if not sale_id.isdigit():
-            raise catalogue.NotFound()
-        sale = await catalogue.sale_with_lots(request.app.state.db.sessions, int(sale_id), public=False)
+        sale = await catalogue.sale_with_lots(request.app.state.db.sessions, path_id(request, "sale_id"), public=False)
     except catalogue.NotFound:
         return error_page(request, 404)
     return render(request, "staff/sale_form.html", {"sale": sale, "values": _values_of(sale), "errors": {}})
 
 
 async def save_sale(request: Request) -> Response:
-    sale_id = request.path_params["sale_id"]
-    if not sale_id.isdigit() or len(sale_id) > 11:
-        return error_page(request, 404)
+    sale_id = path_id(request, "sale_id")
     form = await form_dict(request)
     details, errors = _parse(form)
     failures = None

@@ -24,7 +24,7 @@ from auction.services.catalogue import NotFound
 
 from ..access import OFFICER, STAFF, page
 from ..errors import error_page
-from ..forms import path_id
+from ..forms import parse_int, path_id
 from ..templates import render
 
 log = logging.getLogger("criee.record")
@@ -105,7 +105,7 @@ async def record_fragment(request: Request) -> Response:
     try:
         sale_id = path_id(request, "sale_id")
         seen = request.query_params.get("seq", "")
-        if seen.isdigit() and len(seen) < 12 and int(seen) == await _head_seq(request, sale_id):
+        if parse_int(seen) is not None and parse_int(seen) == await _head_seq(request, sale_id):
             return Response(status_code=204, headers={"cache-control": "no-store, private"})
         state = await service.load_record(request.app.state.db.sessions, sale_id)
     except NotFound:
