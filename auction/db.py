@@ -16,6 +16,8 @@ class DatabaseError(Exception):
 
 
 def make_engine(url: str, **kwargs) -> AsyncEngine:
+    # A failed statement's error never carries its bound values (names, e-mails, addresses) into a log.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         path = make_url(url).database
         if path:

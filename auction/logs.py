@@ -3,11 +3,27 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
 from datetime import datetime, timezone
 
 import orjson
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+
+
+def stack(exc_info) -> str:
+    """A traceback without the exception's message: the error's type and where it was raised, from
+    each exception of its chain. A message may quote what a user typed (a driver quotes the value it
+    refused), which is personal data; the type and the frames are enough to find the bug."""
+    _, exc, _ = exc_info if isinstance(exc_info, tuple) else (None, exc_info, None)
+    parts, seen = [], set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        frames = "".join(f'  File "{f.filename}", line {f.lineno}, in {f.name}\n'
+                         for f in traceback.extract_tb(exc.__traceback__))
+        parts.append(f"Traceback (most recent call last):\n{frames}{type(exc).__module__}.{type(exc).__qualname__}")
+        exc = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
+    return "\n\nwhich led to:\n".join(reversed(parts)) if len(parts) > 1 else (parts[0] if parts else "")
 
 
 class JsonFormatter(logging.Formatter):
@@ -23,7 +39,7 @@ class JsonFormatter(logging.Formatter):
             if key not in _STANDARD and not key.startswith("_"):
                 entry[key] = value
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            entry["exception"] = stack(record.exc_info)
         return orjson.dumps(entry, default=str).decode()
 
 
@@ -39,6 +55,17 @@ def configure(level: str = "INFO") -> None:
         logger.propagate = True
     # Alembic tells its dialect at every schema check; the commands report what they did themselves.
     logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))
+    quiet_drivers()
+
+
+DRIVERS = ("aiosqlite", "asyncpg", "sqlalchemy.engine")
+
+
+def quiet_drivers() -> None:
+    """The database drivers log each statement with its parameters at DEBUG (aiosqlite): never kept,
+    whatever CRIEE_LOG_LEVEL says, since those are names, e-mails and addresses."""
+    for name in DRIVERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def uvicorn_log_config(level: str = "INFO") -> dict:
@@ -50,6 +77,7 @@ def uvicorn_log_config(level: str = "INFO") -> dict:
         "formatters": {"json": {"()": JsonFormatter}},
         "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
         "root": {"handlers": ["stderr"], "level": level},
-        "loggers": {name: {"handlers": [], "propagate": True}
-                    for name in ("uvicorn", "uvicorn.error", "uvicorn.access")},
+        "loggers": {**{name: {"handlers": [], "propagate": True}
+                       for name in ("uvicorn", "uvicorn.error", "uvicorn.access")},
+                    **{name: {"level": "WARNING"} for name in DRIVERS}},
     }

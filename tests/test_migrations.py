@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from auction.db import make_engine
 from auction.migrations import (SchemaOutOfDate, alembic_config, check_at_head, current_revision, head_revision,
                                 upgrade)
-from auction.models import AuditEntry, Base, Sale, User, utcnow
+from auction.models import AuditEntry, Base, PersonalDataAccess, Sale, User, utcnow
 
 import pytest
 
@@ -108,3 +108,24 @@ def test_the_audit_log_migration_keeps_the_entries_and_goes_down(fresh_database_
     asyncio.run(run(text("UPDATE audit_log SET summary = 'Réécrit'")))
     asyncio.run(run(text("DELETE FROM audit_log")))
     upgrade(fresh_database_url)
+
+
+async def test_the_personal_data_access_log_is_append_only_and_what_it_names_stays(db):
+    """Like the audit log: no update, no delete, and the user it names cannot be deleted (0018)."""
+    async with db.sessions() as session, session.begin():
+        user = User(email="lecteur@etude.fr", full_name="Clerc Lecteur", role="clerk", password_hash="x")
+        session.add(user)
+        await session.flush()
+        entry = PersonalDataAccess(at=utcnow(), user_id=user.id, action="export", detail="export de test")
+        session.add(entry)
+        await session.flush()
+    for statement in (update(PersonalDataAccess).values(detail="Réécrit"), delete(PersonalDataAccess),
+                      text("UPDATE personal_data_access_log SET user_id = NULL")):
+        with pytest.raises((DBAPIError, IntegrityError), match="append-only"):
+            async with db.sessions() as session, session.begin():
+                await session.execute(statement)
+    with pytest.raises(IntegrityError):
+        async with db.sessions() as session, session.begin():
+            await session.execute(text("DELETE FROM users WHERE id = :id"), {"id": user.id})
+    async with db.sessions() as session:
+        assert (await session.get(PersonalDataAccess, entry.id)).detail == "export de test"

@@ -208,16 +208,17 @@ class BarredPerson(Base):
 
 
 class PersonalDataAccess(Base):
-    """Who looked at what personal data, when: identity scans viewed, data exported, scans purged."""
+    """Who looked at what personal data, when: identity scans viewed, data exported, scans purged.
+    Append-only (the database refuses updates and deletes, migration 0018), like the audit log."""
 
     __tablename__ = "personal_data_access_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     action: Mapped[str] = mapped_column(String(30))
-    bidder_id: Mapped[int | None] = mapped_column(ForeignKey("bidders.id", ondelete="SET NULL"))
-    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="SET NULL"))
+    bidder_id: Mapped[int | None] = mapped_column(ForeignKey("bidders.id", ondelete="RESTRICT"))
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="RESTRICT"))
     detail: Mapped[str] = mapped_column(String(300), default="")
 
     __table_args__ = (

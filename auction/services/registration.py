@@ -394,6 +394,11 @@ async def cancel_registration(sessions: async_sessionmaker[AsyncSession], privat
         registration = await registration_in_sale(session, sale_id, registration_id, lock=True)
         if registration.paddle_number is not None:
             raise AlreadyVerified(f"Le panneau {registration.paddle_number} est attribué : l'inscription reste.")
+        seen = await session.scalar(select(PersonalDataAccess.id).where(
+            PersonalDataAccess.registration_id == registration.id).limit(1))
+        if seen is not None:   # the access log names it, and that log is never rewritten
+            raise AlreadyVerified("Les données de cette inscription ont été consultées : elle est conservée "
+                                  "(journal des accès aux données personnelles).")
         scan = registration.scan_path
         await session.delete(registration)
     remove_scan(private_dir, scan)

@@ -144,8 +144,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app = Starlette(
         debug=False,
         routes=build_routes(settings),
-        middleware=[Middleware(DirectWrites)],   # the room's fan-out writes frames to uvicorn's sockets
-        exception_handlers={HTTPException: errors.http_exception, Exception: errors.server_error},
+        # ErrorPages: a request id, and every unhandled error logged once and answered in French.
+        # DirectWrites: the room's fan-out writes frames to uvicorn's sockets.
+        middleware=[Middleware(errors.ErrorPages), Middleware(DirectWrites)],
+        exception_handlers={HTTPException: errors.http_exception},
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import logging
+import secrets
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Match
 
 from .access import login_redirect
 from .templates import render
@@ -50,6 +52,60 @@ async def http_exception(request: Request, exc: Exception) -> Response:
     return error_page(request, exc.status_code)
 
 
-async def server_error(request: Request, exc: Exception) -> Response:
-    log.error("unhandled error", exc_info=exc, extra={"path": request.url.path, "method": request.method})
-    return error_page(request, 500)
+def route_of(scope) -> str:
+    """The route's path as declared (`/ventes/{sale_id:id}/inscription`): what failed, without the
+    ids or the query a user gave."""
+    for route in scope["app"].routes:
+        match, _ = route.matches(scope)
+        if match == Match.FULL:
+            return getattr(route, "path", "?")
+    return "?"
+
+
+class ErrorPages:
+    """ASGI middleware: every request gets an id (`request.state.request_id`, the `x-request-id`
+    header); an exception an endpoint lets through is logged once, here (its type, the route, the
+    request id and the stack, never its message, the form or the SQL parameters), and answered with
+    the French error page naming the request id. Nothing is re-raised: the server does not log it a
+    second time."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        request_id = secrets.token_hex(8)
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = False
+
+        async def tracked(message):
+            nonlocal started
+            if message["type"] in ("http.response.start", "websocket.accept", "websocket.close",
+                                   "websocket.http.response.start"):
+                started = True
+                if message["type"] == "http.response.start":
+                    message.setdefault("headers", [])
+                    message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception as exc:  # noqa: BLE001 - the last line: logged once, answered in French
+            log.error("unhandled error", exc_info=exc, extra={
+                "error": f"{type(exc).__module__}.{type(exc).__qualname__}", "route": route_of(scope),
+                "method": scope.get("method", "WEBSOCKET"), "request_id": request_id})
+            if scope["type"] == "http" and not started:
+                response = server_error_page(Request(scope, receive), request_id)
+                await response(scope, receive, send)
+
+
+def server_error_page(request: Request, request_id: str) -> Response:
+    detail = f"{MESSAGES[500][1]} Référence de l'erreur : {request_id}."
+    try:
+        response = error_page(request, 500, detail)
+    except Exception:  # noqa: BLE001 - the page itself failed (a template, the database): plain text
+        response = PlainTextResponse(f"Erreur interne. {detail}", status_code=500)
+    response.headers["x-request-id"] = request_id
+    return response

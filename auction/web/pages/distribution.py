@@ -293,7 +293,7 @@ async def add_rates(request: Request) -> Response:
     values = await form_dict(request)
     try:
         half = values.get("half_year", "")
-        if len(half) != 7 or half[4] != "-" or half[5:] not in ("01", "07") or not half[:4].isdigit():
+        if len(half) != 7 or half[4] != "-" or half[5:] not in ("01", "07") or not (half[:4].isascii() and half[:4].isdigit()):
             raise InvalidValue("Choisissez le semestre (1er janvier ou 1er juillet).", field="half_year")
         row = LegalRate(date(int(half[:4]), int(half[5:]), 1),
                         parse_rate(values.get("private_rate", ""), field="private_rate"),
