@@ -19,6 +19,7 @@ from auction.migrations import SchemaOutOfDate, check_at_head, current_revision,
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+WS_MAX_SIZE = 64 * 1024   # no screen sends more than a few KiB (auction.web.pages.room): bigger frames close the socket
 
 
 class CommandError(Exception):
@@ -64,7 +65,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     # more memory per connection (measured with bench/live.py: 177 → 276 MiB at 3 000 displays).
     uvicorn.run("auction.web.app:create_app", factory=True, host=host, port=port, workers=workers,
                 proxy_headers=True, log_config=logs.uvicorn_log_config(settings.log_level), ws="websockets-sansio",
-                ws_per_message_deflate=False)
+                ws_per_message_deflate=False, ws_max_size=WS_MAX_SIZE)
 
 
 def cmd_serve(args, settings):

@@ -217,9 +217,7 @@ def _reason(args: dict[str, Any]) -> str:
 
 def _int(args: dict[str, Any], key: str, label: str) -> int:
     value = args.get(key)
-    if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, str) and value.strip().isdigit():
-            return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):   # exact JSON types: "200000" is no amount
         raise InvalidCommand(f"{label} manquant ou invalide.")
     return value
 

@@ -14,6 +14,12 @@ class RoomError(DomainError):
         super().__init__(message)
 
 
+class CommandIdReused(RoomError):
+    """A command_id already answered is sent again with another command or other arguments."""
+
+    code = "command_id_reused"
+
+
 class SaleNotOpen(RoomError):
     code = "sale_not_open"
 

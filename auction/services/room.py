@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
+import orjson
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -33,6 +34,7 @@ from auction.domain.bidlog import BrokenLink, Event, chain, verify_chain
 from auction.domain.currencies import from_json as currencies_from_json
 from auction.domain.defaults import lots_in_default, procedures
 from auction.domain.increments import DEFAULT_INCREMENTS, IncrementTable
+from auction.domain.room_errors import CommandIdReused
 from auction.domain.room import (Actor, LotInfo, OnlineBidPending, PaddleInfo, RoomError, RoomState,
                                  SaleSetup, apply, decide, replay)
 from auction.formats import to_paris
@@ -85,6 +87,9 @@ class Room:
         self.setup = setup
         self.state = state
         self.command_ids = command_ids
+        # command_id -> (the command and its arguments, the refusal it got or None): a resent id gets
+        # the same answer, another command under it is refused (docs/protocol.md). The last REMEMBERED.
+        self.answered: OrderedDict[str, tuple[bytes, RoomError | None]] = OrderedDict()
         self.events = events           # the whole log, for clients catching up and for verify
         self.lock = asyncio.Lock()
         self.listeners: list[Listener] = []
@@ -239,17 +244,58 @@ async def catch_up(sessions, room: Room) -> int:
     return len(rows)
 
 
+REMEMBERED = 10_000   # command ids whose answer a room keeps (the log keeps every acknowledged one)
+RETRYABLE = (ConcurrentAppend, OnlineBidPending)   # the same command may succeed when sent again
+
+
+def fingerprint(command: str, args: dict) -> bytes:
+    try:
+        return orjson.dumps([command, args], option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        return repr((command, sorted(args.items(), key=repr))).encode()
+
+
+def remember(room: Room, command_id: str, print_: bytes, refusal: RoomError | None) -> None:
+    room.answered[command_id] = (print_, refusal)
+    room.answered.move_to_end(command_id)
+    while len(room.answered) > REMEMBERED:
+        room.answered.popitem(last=False)
+
+
+def earlier_answer(room: Room, command_id: str, print_: bytes) -> None:
+    """Raise what a command_id already got: its refusal again, or CommandIdReused for other arguments."""
+    seen = room.answered.get(command_id)
+    if seen is None:
+        return
+    if seen[0] != print_:
+        raise CommandIdReused("Cet identifiant de commande a déjà servi pour une autre commande : "
+                              "chaque commande a le sien.")
+    if seen[1] is not None:
+        raise seen[1]
+
+
 async def submit(sessions: async_sessionmaker[AsyncSession], room: Room, command_id: str, command: str,
                  args: dict, actor: Actor, now: datetime) -> Outcome:
-    """Check a command, append its event, apply it; the same command_id twice gives the first outcome."""
+    """Check a command, append its event, apply it. A command_id is consumed by its first answer: the
+    same id again gets the same ack (duplicate) or the same refusal; with other arguments, CommandIdReused."""
+    print_ = fingerprint(command, args)
+    earlier_answer(room, command_id, print_)
     room.commands_in_flight += 1
     try:
-        return await _submit(sessions, room, command_id, command, args, actor, now)
+        outcome = await _submit(sessions, room, command_id, command, args, actor, now)
+    except RETRYABLE:
+        raise
+    except RoomError as exc:
+        remember(room, command_id, print_, exc)
+        raise
     finally:
         room.commands_in_flight -= 1
         if not room.commands_in_flight:
             for settled in list(room.settled):
                 settled()
+    if not outcome.duplicate:
+        remember(room, command_id, print_, None)
+    return outcome
 
 
 async def _submit(sessions: async_sessionmaker[AsyncSession], room: Room, command_id: str, command: str,

@@ -7,7 +7,8 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from auction.domain.lots import LotNumber, LotsFrozen
-from auction.domain.room import BidTooLow, LotWithdrawn, PaddleNotValid
+from auction.domain.room import BidTooLow, InvalidCommand, LotWithdrawn, PaddleNotValid
+from auction.domain.room_errors import CommandIdReused
 from auction.domain.room_view import public_view
 from auction.models import Bidder, Lot, Registration, Sale, SaleEvent, utcnow
 from auction.services import lots
@@ -196,3 +197,43 @@ async def test_the_lots_of_a_live_sale_cannot_change_the_lot_on_the_block_includ
     assert again.lots == room.setup.lots
     await run(db, room, clerk, "bid", paddle=2, amount_cents=room.state.next_minimum(room.setup))
     assert room.state.lot_id == on_block and len(room.state.bids) == 2
+
+
+async def test_arguments_have_exact_json_types(db, sale_id, clerk):
+    """An amount or a paddle given as a string is refused, as floats and booleans are."""
+    room = await room_service.open_room(db.sessions, sale_id)
+    lot_id = next(iter(room.setup.lots))
+    await run(db, room, clerk, "open_sale")
+    with pytest.raises(InvalidCommand):
+        await run(db, room, clerk, "open_lot", lot_id=str(lot_id))
+    await run(db, room, clerk, "open_lot", lot_id=lot_id)
+    amount = room.setup.lots[lot_id].opening_bid_cents
+    for args in ({"paddle": 1, "amount_cents": str(amount)}, {"paddle": "1", "amount_cents": amount},
+                 {"paddle": 1, "amount_cents": float(amount)}, {"paddle": True, "amount_cents": amount}):
+        with pytest.raises(InvalidCommand) as refused:
+            await run(db, room, clerk, "bid", **args)
+        assert refused.value.code == "invalid_command"
+    assert room.state.seq == 2
+
+
+async def test_a_command_id_is_consumed_by_its_first_answer(db, sale_id, clerk):
+    room = await room_service.open_room(db.sessions, sale_id)
+    lot_id = next(iter(room.setup.lots))
+    await run(db, room, clerk, "open_sale")
+    await run(db, room, clerk, "open_lot", lot_id=lot_id)
+    amount = room.setup.lots[lot_id].opening_bid_cents
+    # a refusal is the answer the id keeps: sent again, the same refusal, even once the bid would pass
+    with pytest.raises(BidTooLow) as first:
+        await run(db, room, clerk, "bid", command_id="low-bid-0001", paddle=1, amount_cents=amount - 100)
+    with pytest.raises(BidTooLow) as again:
+        await run(db, room, clerk, "bid", command_id="low-bid-0001", paddle=1, amount_cents=amount - 100)
+    assert again.value is first.value
+    # the same id with other arguments is refused, whether it was refused or acknowledged
+    with pytest.raises(CommandIdReused) as reused:
+        await run(db, room, clerk, "bid", command_id="low-bid-0001", paddle=1, amount_cents=amount)
+    assert reused.value.code == "command_id_reused"
+    await run(db, room, clerk, "bid", command_id="good-bid-0001", paddle=1, amount_cents=amount)
+    with pytest.raises(CommandIdReused):
+        await run(db, room, clerk, "bid", command_id="good-bid-0001", paddle=2, amount_cents=amount)
+    assert (await run(db, room, clerk, "bid", command_id="good-bid-0001", paddle=1, amount_cents=amount)).duplicate
+    assert room.state.seq == 3

@@ -24,7 +24,7 @@ from ..live import Client, encode
 from ..presence import presence_of
 from ..ratelimit import BidLimits
 from ..templates import render
-from .room import _serve, refusal, sale_id_param
+from .room import MAX_BIDDER_MESSAGE, _serve, refusal, sale_id_param
 
 log = logging.getLogger("criee.online")
 
@@ -73,7 +73,7 @@ async def bidder_socket(websocket: WebSocket) -> None:
         if standing.paddle is not None:
             presence.leave(hub, standing.paddle)
 
-    await _serve(websocket, staff=False, handle=_handle_bid, joined=joined, left=left)
+    await _serve(websocket, staff=False, handle=_handle_bid, joined=joined, left=left, max_message=MAX_BIDDER_MESSAGE)
 
 
 async def _handle_bid(app, room, client: Client, user, text: str, staff: bool) -> None:

@@ -26,6 +26,14 @@ from .sale_record import SEALING_KINDS, seal_in_background
 log = logging.getLogger("criee.live")
 
 HELLO_TIMEOUT = 10
+# The largest message each screen may send (UTF-8 bytes; docs/protocol.md): a display sends hello and
+# ping, a bidder a bid of a few hundred bytes, the tablet a command with a reason of 500 characters.
+MAX_DISPLAY_MESSAGE = 1024
+MAX_BIDDER_MESSAGE = 2048
+MAX_CLERK_MESSAGE = 8192
+CLOSE_TOO_BIG = 1009        # RFC 6455: a message too big to process
+CLOSE_PROTOCOL_ERROR = 1002
+CLOSE_UNSUPPORTED = 1003    # a binary frame
 CLOSE_UNKNOWN_SALE = 4404
 
 
@@ -70,12 +78,27 @@ async def room_display(request: Request) -> Response:
     return render(request, "room/display.html", {"sale": sale})
 
 
-async def _serve(websocket: WebSocket, *, staff: bool, handle=None, joined=None, left=None) -> None:
+class BinaryMessage(Exception):
+    """A screen sent a binary frame: the protocol is JSON text only."""
+
+
+async def _receive_text(websocket: WebSocket) -> str:
+    message = await websocket.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000))
+    if message.get("text") is None:
+        raise BinaryMessage()
+    return message["text"]
+
+
+async def _serve(websocket: WebSocket, *, staff: bool, handle=None, joined=None, left=None,
+                 max_message: int | None = None) -> None:
     """Accept a screen, sync it (hello → snapshot or catch-up), then read its messages.
 
     `handle(app, room, client, user, text, staff)` answers each message (the staff commands by
     default); `joined(room, hub, client)` and `left(hub, client)` run as the screen comes and goes."""
     handle = handle or _handle
+    limit = max_message or (MAX_CLERK_MESSAGE if staff else MAX_DISPLAY_MESSAGE)
     sale_id = sale_id_param(websocket.path_params)
     try:
         if sale_id is None:
@@ -94,13 +117,17 @@ async def _serve(websocket: WebSocket, *, staff: bool, handle=None, joined=None,
         return
     await websocket.accept()
     try:
-        hello = orjson.loads(await asyncio.wait_for(websocket.receive_text(), HELLO_TIMEOUT))
+        first = await asyncio.wait_for(_receive_text(websocket), HELLO_TIMEOUT)
+        if len(first.encode()) > limit:
+            await websocket.close(code=CLOSE_TOO_BIG)
+            return
+        hello = orjson.loads(first)
         last_seq = hello.get("last_seq") if isinstance(hello, dict) and hello.get("type") == "hello" else None
         if not isinstance(last_seq, int) or isinstance(last_seq, bool):
             last_seq = None
-    except (asyncio.TimeoutError, orjson.JSONDecodeError, WebSocketDisconnect):
+    except (asyncio.TimeoutError, orjson.JSONDecodeError, WebSocketDisconnect, BinaryMessage):
         with contextlib.suppress(Exception):
-            await websocket.close(code=1002)
+            await websocket.close(code=CLOSE_PROTOCOL_ERROR)
         return
 
     hub = websocket.app.state.hubs.for_room(room)
@@ -114,10 +141,16 @@ async def _serve(websocket: WebSocket, *, staff: bool, handle=None, joined=None,
     user = getattr(websocket.state, "user", None)
     try:
         while True:
-            text = await websocket.receive_text()
+            text = await _receive_text(websocket)
+            if len(text) > limit or len(text.encode()) > limit:
+                await websocket.close(code=CLOSE_TOO_BIG)   # no screen of ours sends that: not read
+                break
             await handle(websocket.app, room, client, user, text, staff)
     except WebSocketDisconnect:
         pass
+    except BinaryMessage:
+        with contextlib.suppress(Exception):
+            await websocket.close(code=CLOSE_UNSUPPORTED)
     finally:
         hub.leave(client)
         if left is not None:
