@@ -24,6 +24,7 @@ from auction.services.simulation import simulate_sale as simulate_sale_task
 
 from . import errors
 from .access import PUBLIC, Access, page, public_mount
+from .headers import SecurityHeaders
 from .live import DirectWrites, Hubs
 from .pages import (audit, auth, barred_persons, bidder_accounts, cards, cases, catalogue, feed, id_scans, inventory,
                     lots, office, online, personal_data, publicity, registration, registration_rules, room,
@@ -146,7 +147,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         routes=build_routes(settings),
         # ErrorPages: a request id, and every unhandled error logged once and answered in French.
         # DirectWrites: the room's fan-out writes frames to uvicorn's sockets.
-        middleware=[Middleware(errors.ErrorPages), Middleware(DirectWrites)],
+        # SecurityHeaders: CSP and the other security headers on every response (auction.web.headers).
+        middleware=[Middleware(SecurityHeaders, production=settings.production), Middleware(errors.ErrorPages),
+                    Middleware(DirectWrites)],
         exception_handlers={HTTPException: errors.http_exception},
         lifespan=lifespan,
     )

@@ -81,18 +81,26 @@ def new_context(browser, live_server):
 
     expect.set_options(timeout=10_000)
     contexts = []
+    violations: list[str] = []
+
+    def watch(message) -> None:
+        # Chromium reports each blocked script, style, frame or connection on the console.
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
 
     def _new_context(**options):
         options.setdefault("locale", "fr-FR")
         options.setdefault("timezone_id", "Europe/Paris")
         context = browser.new_context(base_url=live_server.base_url, **options)
         context.set_default_timeout(10_000)
+        context.on("console", watch)
         contexts.append(context)
         return context
 
     yield _new_context
     for context in contexts:
         context.close()
+    assert not violations, "the Content-Security-Policy blocked something:\n" + "\n".join(violations)
 
 
 @pytest.fixture

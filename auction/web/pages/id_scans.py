@@ -12,6 +12,7 @@ from auction.services import registration as service
 from ..access import STAFF, page
 from ..errors import error_page
 from ..forms import path_id
+from ..headers import upload_headers
 from .registration import form_with_scan, render_detail
 
 
@@ -25,11 +26,8 @@ async def view_scan(request: Request) -> Response:
         content = file.read_bytes()
     except (catalogue.NotFound, FileNotFoundError):
         return error_page(request, 404, "Aucune copie de pièce d'identité n'est conservée pour cette inscription.")
-    return Response(content, media_type=content_type, headers={
-        "cache-control": "no-store, private", "x-content-type-options": "nosniff",
-        "content-disposition": f'inline; filename="piece-{request.path_params["registration_id"]}.'
-                               f'{file.suffix.lstrip(".")}"',
-        "referrer-policy": "no-referrer"})
+    name = f'piece-{request.path_params["registration_id"]}.{file.suffix.lstrip(".")}'
+    return Response(content, media_type=content_type, headers={**upload_headers(name), "referrer-policy": "no-referrer"})
 
 
 async def upload_scan(request: Request) -> Response:

@@ -22,6 +22,7 @@ from auction.services.publicity_view import publicity_view
 from ..access import CSRF_FIELD, OFFICER, STAFF, page
 from ..errors import error_page
 from ..forms import iso_date, parse_int, path_id
+from ..headers import upload_headers
 from ..templates import render
 
 NOTICES = {
@@ -241,9 +242,7 @@ async def proof(request: Request) -> Response:
         content = file.read_bytes()
     except (NotFound, FileNotFoundError):
         return error_page(request, 404, "Aucune preuve n'est conservée pour cet enregistrement.")
-    return Response(content, media_type=content_type, headers={
-        "cache-control": "no-store, private", "x-content-type-options": "nosniff",
-        "content-disposition": f'inline; filename="preuve-{record_id}{file.suffix}"'})
+    return Response(content, media_type=content_type, headers=upload_headers(f"preuve-{record_id}{file.suffix}"))
 
 
 routes = [
