@@ -1,6 +1,6 @@
 """Security headers on every response (ASGI middleware).
 
-- `Content-Security-Policy`: scripts, styles, images, sockets from this site only, no inline script
+- `Content-Security-Policy` (HTML pages): scripts, styles, images, sockets from this site only, no inline script
   or style (the pages' scripts are files under /static/js), no plugin (`object-src 'none'`), no
   `<base>` (`base-uri 'none'`), never framed (`frame-ancestors 'none'`), forms posted here only;
 - `X-Content-Type-Options: nosniff`, `Referrer-Policy: same-origin`,
@@ -55,7 +55,12 @@ class SecurityHeaders:
                     if name.encode() not in present:
                         headers.append((name.encode(), value.encode()))
 
-                add("content-security-policy", SANDBOX if path.startswith(UPLOADS) else CSP)
+                content_type = dict(headers).get(b"content-type", b"")
+                if path.startswith(UPLOADS):
+                    add("content-security-policy", SANDBOX)
+                elif content_type.startswith(b"text/html"):
+                    # HTML only: a PDF shown by the browser's viewer is left its own policy.
+                    add("content-security-policy", CSP)
                 add("x-content-type-options", "nosniff")
                 add("referrer-policy", "same-origin")
                 add("cross-origin-opener-policy", "same-origin")

@@ -16,6 +16,8 @@ def check(response, where: str) -> None:
     for name, value in HEADERS.items():
         assert response.headers.get(name) == value, f"{where}: {name}"
     csp = response.headers.get("content-security-policy", "")
+    if "text/html" not in response.headers.get("content-type", "") and not csp:
+        return   # a PDF, an image, JSON: no page to protect
     for directive in ("frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'"):
         assert directive in csp, f"{where}: {directive}"
     assert "unsafe-inline" not in csp or csp == SANDBOX, where
@@ -39,6 +41,13 @@ async def test_every_get_route_sends_the_security_headers(app, client, users, lo
     assert checked > 100
     check(await client.get("/nulle-part"), "404")
     check(await client.get("/static/css/criee.css"), "static")
+
+
+async def test_an_identity_scan_is_a_download_with_a_sandboxing_csp():
+    from auction.web.headers import upload_headers
+    headers = upload_headers("piece-3.jpg")
+    assert headers["content-disposition"].startswith("attachment;")
+    assert headers["content-security-policy"] == SANDBOX
 
 
 async def test_html_pages_carry_no_inline_script_or_style(app, client, users, login):
