@@ -98,6 +98,40 @@ class BidLimits:
         return None
 
 
+class RegistrationLimits:
+    """The public registration form: what one client address and one e-mail may post, and the
+    confirmation e-mails an address may cause, per hour. Each post keeps an identity scan (up to
+    10 MB), queues a registration for the clerk and sends an e-mail: a script must not do it
+    hundreds of times."""
+
+    ADDRESS = (10, 10 / 3600)    # 10 registrations at once, then 10 an hour (an office, a family)
+    EMAIL = (3, 3 / 3600)        # 3 for one e-mail, then 3 an hour (a typo corrected, another sale)
+    MAILS = (10, 10 / 3600)      # confirmation e-mails caused from one address, per hour
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic):
+        self.addresses = TokenBucket(*self.ADDRESS, clock=clock)
+        self.emails = TokenBucket(*self.EMAIL, clock=clock)
+        self.mails = TokenBucket(*self.MAILS, clock=clock)
+
+    def check_address(self, address: str | None) -> float | None:
+        """None when this address may post a registration; else the seconds to wait."""
+        key = address_key(address)
+        if key is None or self.addresses.allow(key):
+            return None
+        return self.addresses.wait(key)
+
+    def check_email(self, email: str) -> float | None:
+        key = normalise_login(email)
+        if not key or self.emails.allow(key):
+            return None
+        return self.emails.wait(key)
+
+    def may_mail(self, address: str | None) -> bool:
+        """Take one confirmation e-mail from this address's hourly budget."""
+        key = address_key(address)
+        return key is None or self.mails.allow(key)
+
+
 def address_key(host: str | None) -> str | None:
     """The key of a client address: itself for IPv4, its /64 network for IPv6 (one subscriber's
     share: counting each address of it apart would give one client billions of budgets)."""

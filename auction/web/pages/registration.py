@@ -5,6 +5,8 @@ The labels, choices and request helpers here serve the other registration pages 
 (barred_persons), the bidder's own data (personal_data)."""
 from __future__ import annotations
 
+import logging
+import math
 from datetime import datetime
 
 from starlette.background import BackgroundTask
@@ -28,7 +30,10 @@ from auction.services import registration as service
 from ..access import OFFICER, PUBLIC, STAFF, CSRF_FIELD, page, signing_secret
 from ..errors import error_page
 from ..forms import form_dict, parse_int, path_id
+from ..ratelimit import RegistrationLimits
 from ..templates import render
+
+log = logging.getLogger("criee.registration")
 
 LABELS = {
     "first_name": "Prénom", "last_name": "Nom", "birth_date": "Date de naissance", "nationality": "Nationalité",
@@ -127,9 +132,30 @@ async def public_form(request: Request) -> Response:
     return await _public_form(request)
 
 
+def registration_limits(app) -> RegistrationLimits:
+    limits = getattr(app.state, "registration_limits", None)
+    if limits is None:
+        limits = app.state.registration_limits = RegistrationLimits()
+    return limits
+
+
+def _throttled(wait: float) -> str:
+    minutes = max(1, math.ceil(wait / 60))
+    return (f"Trop de demandes d'inscription envoyées d'ici ou pour cette adresse électronique : "
+            f"réessayez dans {minutes} minute{'s' if minutes > 1 else ''}, ou appelez l'étude.")
+
+
 async def public_register(request: Request) -> Response:
     settings = request.app.state.settings
+    limits = registration_limits(request.app)
+    address = request.client.host if request.client else None
     values, content = await form_with_scan(request)
+    wait = limits.check_address(address)
+    if wait is None:
+        wait = limits.check_email(values.get("email", ""))
+    if wait is not None:   # before anything is kept: no scan stored, no registration, no e-mail
+        log.warning("registration throttled", extra={"address": address, "retry_after": math.ceil(wait)})
+        return await _public_form(request, values=values, errors={"form": _throttled(wait)}, status_code=429)
     now = utcnow()
     recorded = await _record(request, values, content, now, desk=False,
                              user_id=request.state.user.id if _is_bidder(request) else None)
@@ -145,7 +171,11 @@ async def public_register(request: Request) -> Response:
                 "L'étude vérifiera ensuite votre pièce d'identité et, si la vente l'exige, votre garantie ; "
                 "votre numéro de panneau vous sera remis une fois ces contrôles faits.\n")
     response = RedirectResponse(f"/ventes/{sale.id}/inscription/envoyee", status_code=303)
-    response.background = BackgroundTask(deliver, settings, mail)
+    if limits.may_mail(address):
+        response.background = BackgroundTask(deliver, settings, mail)
+    else:   # the registration is kept for the clerk, who can have the e-mail sent again
+        log.warning("confirmation e-mail not sent: hourly cap", extra={"address": address,
+                                                                        "registration_id": registration.id})
     return response
 
 
