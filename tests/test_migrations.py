@@ -111,7 +111,7 @@ def test_the_audit_log_migration_keeps_the_entries_and_goes_down(fresh_database_
 
 
 async def test_the_personal_data_access_log_is_append_only_and_what_it_names_stays(db):
-    """Like the audit log: no update, no delete, and the user it names cannot be deleted (0018)."""
+    """Like the audit log: no update, no delete, and the user it names cannot be deleted (0019)."""
     async with db.sessions() as session, session.begin():
         user = User(email="lecteur@etude.fr", full_name="Clerc Lecteur", role="clerk", password_hash="x")
         session.add(user)

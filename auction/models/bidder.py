@@ -209,7 +209,7 @@ class BarredPerson(Base):
 
 class PersonalDataAccess(Base):
     """Who looked at what personal data, when: identity scans viewed, data exported, scans purged.
-    Append-only (the database refuses updates and deletes, migration 0018), like the audit log."""
+    Append-only (the database refuses updates and deletes, migration 0019), like the audit log."""
 
     __tablename__ = "personal_data_access_log"
 

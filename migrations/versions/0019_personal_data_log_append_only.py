@@ -1,7 +1,7 @@
 """personal-data access log append-only
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-02
 
 Like the audit log (0009): the database refuses to change or delete an entry of the log of who saw
@@ -12,8 +12,8 @@ whose personal data was seen is kept: cancelling it is refused (auction.services
 from alembic import op
 
 
-revision = '0018'
-down_revision = '0017'
+revision = '0019'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
