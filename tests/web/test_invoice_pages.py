@@ -134,3 +134,30 @@ async def test_the_staff_e_mail_the_bordereau_to_the_buyer(client, login, users,
     assert sent.status_code == 303 and sent.headers["location"].endswith("?ok=non-envoye")   # no SMTP in the tests
     record = next(r for r in caplog.records if getattr(r, "attachments", None))
     assert record.attachments == [f"facture-{mine.label}.pdf"] and mine.label in record.subject
+
+
+async def test_a_storage_invoice_is_listed_printed_and_shown_on_the_buyers_checkout_page(client, login, users, held, db):
+    import uuid
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from auction.services import release
+
+    clerk = users[Role.CLERK]
+    await invoices.issue_invoices(db.sessions, held, user_id=clerk.id, now=utcnow())
+    async with db.sessions() as session, session.begin():
+        await session.execute(update(Sale).where(Sale.id == held).values(storage_free_days=1, storage_fee_cents=2_00))
+        starts = await session.scalar(select(Sale.starts_at).where(Sale.id == held))
+    charged = await release.charge_storage(db.sessions, held, 2, user_id=clerk.id, now=starts + timedelta(days=4),
+                                           command_id=uuid.uuid4().hex)
+    label = f"{charged.event.payload['issued_on'][:4]}-{charged.event.payload['number']:06d}"
+    await login(client, clerk)
+    base = f"/bureau/ventes/{held}/factures"
+    page = text(await client.get(base))
+    assert "Factures de frais de magasinage" in page and label in page
+    pdf = await client.get(f"{base}/{charged.event.payload['number']}/pdf")
+    assert pdf.status_code == 200 and f'filename="facture-{label}.pdf"' in pdf.headers["content-disposition"]
+    assert "factur-x.xml" in PdfReader(io.BytesIO(pdf.content)).attachments      # paddle 2 is a company
+    desk = text(await client.get(f"/bureau/ventes/{held}/caisse/2"))
+    assert f"Facture n° {label}" in desk and f"{base}/{charged.event.payload['number']}/pdf" in desk
