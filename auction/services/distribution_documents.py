@@ -34,9 +34,22 @@ async def plan_context(sessions: async_sessionmaker[AsyncSession], sale_id: int,
     async with sessions() as session:
         office = await session.scalar(select(Office).order_by(Office.id).limit(1))
     plan = view.shown_plan if view.shown_plan is not None else view.provisional_payload()
+    names = {DEBTOR: f"{view.case.debtor_name} (débiteur)"} | {creditor_key(c.id): c.name for c in view.case.creditors}
     return {"sale": distribution.sale, "sale_day": distribution.sale_day, "case": view.case, "plan": plan,
             "drafted": view.drafted is not None, "office": office, "costs_notice": COSTS_NOTICE,
-            "contest_notice": CONTEST_NOTICE, "single": view.state.single_creditor, "today": today}
+            "contest_notice": CONTEST_NOTICE, "single": view.state.single_creditor, "today": today,
+            "deposit_fees": deposit_fees(view.log.deposits, names)}
+
+
+def deposit_fees(deposits: list[dict], names: dict[str, str]) -> list[dict]:
+    """The costs statement's lines for the Caisse des dépôts deposits (A444-7): each deposit's fee and
+    its VAT, as charged, i.e. taken from the sums deposited and borne by their owners pro rata (not a
+    cost deducted before the shares: the plan's sum to distribute is unchanged)."""
+    return [{"on": date.fromisoformat(d["on"]), "reference": d.get("reference", ""), "reason": d["reason"],
+             "fee_cents": d["fee_cents"], "fee_vat_cents": d["fee_vat_cents"],
+             "total_cents": d["fee_cents"] + d["fee_vat_cents"],
+             "borne": [(names.get(r, r), cents) for r, cents in sorted(d.get("fees_borne", {}).items())]}
+            for d in deposits if d.get("fee_cents") or d.get("fee_vat_cents")]
 
 
 async def plan_pdf(sessions: async_sessionmaker[AsyncSession], sale_id: int, case_id: int, today: date, *,

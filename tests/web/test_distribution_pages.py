@@ -247,4 +247,13 @@ async def test_a_contest_the_conciliation_letters_the_disagreement_and_the_depos
     page = text(await client.get(base)).replace("\u202f", " ").replace("\xa0", " ")
     assert "Consigné à la Caisse des dépôts" in page
     assert "frais de consignation (A444-7) retenus : 8,22 € TTC" in page
+    # R251-11: the costs statement lists the deposit's fee as charged (from the sums deposited), the
+    # notice unchanged; the sum to distribute is not reduced a second time
+    assert "Frais de consignation à la Caisse des dépôts (A444-7) du" in page and "6,85 € HT et TVA 1,37 €" in page
+    for document in ("/projet.pdf", f"/comptes-rendus/creditor:{first}.pdf"):
+        content = pdf_text((await client.get(base + document)).content).replace("\u202f", " ").replace("\xa0", " ")
+        assert "Frais de consignation à la Caisse des dépôts et consignations (C. com. A444-7)" in content, document
+        assert "CDC-2026-0042" in content and "droit 6,85 € HT, TVA 1,37 €" in content and "8,22 €" in content
+        assert "ne réduisent pas la somme à répartir" in content
+        assert "VÉRIFIER CET ÉTAT DES FRAIS" in content
     assert "procès-verbal de désaccord (PDF)" in page
