@@ -6,18 +6,25 @@ A record gets its register number when its first session is closed (one continuo
 declaration lists the sales held in a quarter (their first session opened in it, Paris time) with
 their totals: lots offered, sold, passed and withdrawn, the total of the adjudications and the
 buyer's fees excl. VAT at the tariff of the sale's day.
+
+An adjudication annulled by a declared default of payment (réitération des enchères, CPCE R221-38:
+the default act in the sale's settlement log, as it stands when the line is made) is not a sale: the
+lot counts once, at its new price, in the sale where it is sold again (the same sale, after its
+`put_up_again` entry, or a later one, where it is a lot of that sale's catalogue). Until it is sold
+again it counts nowhere as sold. The lots withdrawn count both those withdrawn before the sale (not
+offered) and those withdrawn after bidding.
 """
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from .errors import InvalidValue
 from .money import format_euros
-from .sale_record import SaleRecord
+from .sale_record import Entry, SaleRecord
 from .tariff import Tariff
 
 NATURE = "Vente judiciaire après saisie-vente (CPCE R221-30 s.)"
@@ -42,28 +49,62 @@ class RegisterLine:
     offered: int
     sold: int
     passed: int
-    withdrawn: int
+    withdrawn: int                  # before the sale and after bidding
     total_cents: int
     buyer_fees_cents: int | None    # None: the tariff of the sale's day is not confirmed
     closed: bool
+    withdrawn_before: int = 0       # of `withdrawn`: withdrawn before the sale (never offered)
+    annulled_by_default: int = 0    # adjudications annulled by a declared default (not counted as sold)
 
     @property
     def register_label(self) -> str:
         return f"{self.number} / {self.year}" if self.number is not None else "—"
 
 
-def register_line(record: SaleRecord, *, held_on: date | None, year: int | None, number: int | None,
-                  signed_sessions: int, city: str, tariff: Tariff | None) -> RegisterLine:
+def surviving_adjudications(record: SaleRecord, defaulted: Collection[int] = ()) -> tuple[list[Entry], list[Entry]]:
+    """The record's adjudications that stand as sales, and those a default annulled.
+
+    `defaulted`: this sale's lot ids whose default of payment is declared. A lot's adjudication is
+    annulled by the default when a `put_up_again` entry refers to it, or when its lot is in default
+    and it came before any `put_up_again` of that lot in this sale (the lot then sells again later,
+    here or in another sale, and counts there)."""
     entries = [e for part in record.sessions for e in part.entries]
-    sold = [e for part in record.sessions for e in part.sold]
+    resold_from = {e.refers_to_seq for e in entries if e.kind == "put_up_again"}
+    put_up_at: dict[int, int] = {}
+    for e in entries:
+        if e.kind == "put_up_again" and e.lot is not None:
+            put_up_at.setdefault(e.lot.id, e.seq)
+    kept: list[Entry] = []
+    annulled: list[Entry] = []
+    for part in record.sessions:
+        for e in part.sold:
+            lot_id = e.lot.id if e.lot is not None else None
+            first = e.seq in resold_from or (
+                lot_id in defaulted and not (lot_id in put_up_at and put_up_at[lot_id] < e.seq))
+            if first:
+                annulled.append(e)
+            else:
+                kept.append(e)
+    return kept, annulled
+
+
+def register_line(record: SaleRecord, *, held_on: date | None, year: int | None, number: int | None,
+                  signed_sessions: int, city: str, tariff: Tariff | None,
+                  defaulted: Collection[int] = ()) -> RegisterLine:
+    entries = [e for part in record.sessions for e in part.entries]
+    sold, annulled = surviving_adjudications(record, defaulted)
     passed = sum(1 for e in entries if e.kind == "passed")
-    withdrawn = sum(1 for e in entries if e.kind == "withdrawn")
+    withdrawn_after = sum(1 for e in entries if e.kind == "withdrawn")
+    withdrawn_before = len(record.withdrawn_before)
+    # a lot whose annulled adjudication is not followed by a new one here was still offered here
+    offered_then_defaulted = {e.lot.id for e in annulled if e.lot} - {e.lot.id for e in sold if e.lot}
     fees = sum(tariff.buyer_fees_cents(e.amount_cents) for e in sold) if tariff is not None else None
     facts = record.facts
     return RegisterLine(year, number, facts.sale_id, facts.sale_reference, facts.sale_title, city, held_on,
                         len(record.sessions), sum(1 for p in record.sessions if p.closed), signed_sessions,
-                        len(sold) + passed + withdrawn, len(sold), passed, withdrawn, record.total_cents, fees,
-                        record.closed_at is not None)
+                        len(sold) + len(offered_then_defaulted) + passed + withdrawn_after, len(sold), passed, withdrawn_after + withdrawn_before,
+                        sum(e.amount_cents for e in sold), fees, record.closed_at is not None,
+                        withdrawn_before, len(annulled))
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
@@ -128,6 +169,14 @@ class Declaration:
         return sum(line.buyer_fees_cents for line in self.lines)
 
     @property
+    def withdrawn(self) -> int:
+        return sum(line.withdrawn for line in self.lines)
+
+    @property
+    def annulled_by_default(self) -> int:
+        return sum(line.annulled_by_default for line in self.lines)
+
+    @property
     def all_closed(self) -> bool:
         return all(line.closed for line in self.lines)
 
@@ -154,7 +203,7 @@ def declaration_csv(found: Declaration) -> str:
     fees = found.buyer_fees_cents
     writer.writerow(("", f"TOTAL T{found.quarter} {found.year}", f"{len(found.lines)} vente(s)", "", "", "",
                      sum(line.sessions for line in found.lines), found.offered, found.sold,
-                     sum(line.passed for line in found.lines), sum(line.withdrawn for line in found.lines),
+                     sum(line.passed for line in found.lines), found.withdrawn,
                      found.total_cents, "" if fees is None else fees, "oui" if found.all_closed else "non"))
     return out.getvalue()
 

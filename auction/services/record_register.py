@@ -10,11 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.documents import render_html, write_archival_pdf
 from auction.domain import record_register as reg
+from auction.domain.defaults import lots_in_default, procedures
 from auction.formats import PARIS, to_paris
 from auction.models import Office, RegisterEntry, Sale, SaleEvent
 
 from .catalogue_pdf import pdf_from_html
 from .office import tariff_lookup
+from . import settlement_log
 from .sale_record import load_record
 
 DECLARATION_TEMPLATE = "declaration.html"
@@ -27,12 +29,14 @@ async def _line(sessions: async_sessionmaker[AsyncSession], sale_id: int, held_a
         to_paris(record.sessions[0].opened_at).date() if record.sessions else None)
     async with sessions() as session:
         city = await session.scalar(select(Sale.city).where(Sale.id == sale_id)) or ""
+        # the default acts as the settlement log stands now: an adjudication they annul is not a sale
+        defaulted = set(lots_in_default(procedures(await settlement_log.load_events(session, sale_id))))
     tariff = (await tariff_lookup(sessions, held_on)).tariff if held_on is not None else None
     entry = state.register
     return reg.register_line(record, held_on=held_on, year=entry.year if entry else None,
                              number=entry.number if entry else None,
                              signed_sessions=sum(1 for n in state.seals if state.signed(n) is not None),
-                             city=city, tariff=tariff)
+                             city=city, tariff=tariff, defaulted=defaulted)
 
 
 async def register_years(sessions: async_sessionmaker[AsyncSession], today: date) -> list[int]:

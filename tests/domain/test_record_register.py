@@ -11,6 +11,7 @@ from auction.domain.errors import InvalidValue
 from auction.domain.sale_record import sale_record
 from auction.domain.tariff import DEFAULT_TARIFF
 
+from .test_room_resale import sold_then_defaulted
 from .test_sale_record import FACTS, held_sale
 
 TARIFF = DEFAULT_TARIFF[-1]
@@ -25,14 +26,48 @@ def line():
 
 
 def test_r444_48_a_line_counts_the_lots_and_totals_the_adjudications(line):
-    # held_sale: lot 1 sold (re-offered, sold again: counted once), lot 3 passed, lot 3 bis withdrawn, lot 2 never offered.
+    # held_sale: lot 1 sold (re-offered, sold again: counted once), lot 3 passed, lot 3 bis withdrawn after
+    # bidding, lot 4 withdrawn before the sale (withdrawn, not offered), lot 2 never offered.
     assert (line.sessions, line.sessions_closed, line.sessions_signed) == (2, 2, 1)
-    assert (line.offered, line.sold, line.passed, line.withdrawn) == (3, 1, 1, 1)
+    assert (line.offered, line.sold, line.passed, line.withdrawn, line.withdrawn_before) == (3, 1, 1, 2, 1)
+    assert line.annulled_by_default == 0
     record = sale_record(FACTS, held_sale().events)
     assert line.total_cents == record.total_cents
     sold = [e.amount_cents for p in record.sessions for e in p.sold]
     assert line.buyer_fees_cents == sum(TARIFF.buyer_fees_cents(c) for c in sold)
     assert line.closed and line.register_label == "7 / 2026"
+
+
+def test_r221_38_a_lot_defaulted_and_resold_in_the_same_sale_counts_once_at_its_resale_price():
+    room = sold_then_defaulted(lot_id=3, paddle=1, amount=500_00)      # lot 4 also sold, 20 €
+    room.do("put_up_again", lot_id=3)
+    room.do("bid", paddle=3, amount_cents=300_00)
+    for _ in range(3):
+        room.do("call")
+    room.do("hammer")
+    record = sale_record(FACTS, room.events)
+    assert record.sold_count == 3            # the record itself states both adjudications
+    found = reg.register_line(record, held_on=date(2026, 12, 12), year=2026, number=8, signed_sessions=0,
+                              city="Lyon", tariff=TARIFF, defaulted={3})
+    assert (found.offered, found.sold, found.annulled_by_default) == (2, 2, 1)
+    assert found.total_cents == 300_00 + 20_00
+    assert found.buyer_fees_cents == TARIFF.buyer_fees_cents(300_00) + TARIFF.buyer_fees_cents(20_00)
+    assert found.withdrawn == found.withdrawn_before == 1      # "4" (the lamp) withdrawn before the sale
+    # the put_up_again entry names the first hammer: annulled even if the default set were not passed
+    assert reg.register_line(record, held_on=None, year=None, number=None, signed_sessions=0, city="",
+                             tariff=TARIFF).total_cents == 320_00
+
+
+def test_r221_38_a_lot_defaulted_and_put_up_again_in_a_later_sale_drops_out_of_the_first(line):
+    record = sale_record(FACTS, held_sale().events)
+    dropped = reg.register_line(record, held_on=date(2026, 12, 12), year=2026, number=7, signed_sessions=1,
+                                city="Lyon", tariff=TARIFF, defaulted={1})      # lot 1's 2 900 € in default
+    assert (dropped.offered, dropped.sold, dropped.annulled_by_default) == (3, 0, 1)   # offered here all the same
+    assert dropped.total_cents == 0 and dropped.buyer_fees_cents == 0
+    later = reg.register_line(replace(record, facts=replace(FACTS, sale_id=2)), held_on=date(2027, 1, 20),
+                              year=2027, number=1, signed_sessions=0, city="Lyon", tariff=TARIFF)
+    found = reg.declaration(2026, 4, [dropped, later], NOW)
+    assert (found.sold, found.total_cents, found.withdrawn, found.annulled_by_default) == (0, 0, 2, 1)
 
 
 def test_without_a_confirmed_tariff_the_fees_are_not_given(line):
