@@ -1,8 +1,8 @@
 """Certified copies and extracts of the sale record (expéditions, C. com. A444-6), pure.
 
 A copy is of the record as closed (its sealed sessions only: what is not closed is not yet a record),
-whole or as an extract for one lot or one buyer. It carries "copie certifiée conforme", its page
-count and its fee: the pages times the per-page amount of the tariff in force on the day it is
+whole or as an extract for one lot or one buyer. It carries "copie certifiée conforme" ("extrait
+certifié conforme" for an extract, with what the extract contains), its page count and its fee: the pages times the per-page amount of the tariff in force on the day it is
 issued. It is recorded in the sale's settlement log (`record_copy_issued`, append-only); when it is
 charged to a case, its fee joins that case's costs statement (R251-11) in the distribution.
 """
@@ -110,11 +110,32 @@ def copy_title(record: SaleRecord, request: CopyRequest) -> str:
     return "Procès-verbal de vente"
 
 
-def certification(*, officer: str, day: date, pages: int, tariff: Tariff) -> str:
-    """The mention a copy carries: certified, its pages, its fee (A444-6)."""
+def extract_contents(record: SaleRecord, request: CopyRequest) -> str:
+    """What an extract contains and leaves out, as it says under its title ("" for a whole copy). An
+    extract for one lot keeps that lot's entries, its withdrawal before the sale if it was withdrawn;
+    an extract for one buyer keeps his adjudications only, and leaves out the lots withdrawn before
+    the sale (none is his)."""
+    if request.scope == "lot":
+        lot = next(lot for lot in record.facts.lots if lot.id == request.lot_id)
+        withdrawn = " et son retrait avant la vente" if lot.withdrawn_before else ""
+        return (f"Extrait limité au lot {lot.label} : les mentions du procès-verbal le concernant{withdrawn}. "
+                "Les autres lots et les autres mentions n'y figurent pas.")
+    if request.scope == "buyer":
+        buyer = record.facts.buyers[request.registration_id]
+        return (f"Extrait limité aux adjudications prononcées au profit de l'adjudicataire au panneau {buyer.paddle}. "
+                "Les autres lots, dont les lots retirés avant la vente, et les autres mentions n'y figurent pas.")
+    return ""
+
+
+def certified_as(scope: str) -> str:
+    return "Copie certifiée conforme" if scope == "whole" else "Extrait certifié conforme"
+
+
+def certification(*, officer: str, day: date, pages: int, tariff: Tariff, scope: str = "whole") -> str:
+    """The mention a copy carries: certified (a copy, or an extract), its pages, its fee (A444-6)."""
     fee = tariff.copies_cents(pages)
     by = f" par {officer}, commissaire de justice," if officer else ""
-    return (f"Copie certifiée conforme à l'original{by} le {day:%d/%m/%Y}, comprenant {pages} "
+    return (f"{certified_as(scope)} à l'original{by} le {day:%d/%m/%Y}, comprenant {pages} "
             f"page{'s' if pages > 1 else ''}. Coût : {pages} × {format_euros(tariff.copy_page_cents)} = "
             f"{format_euros(fee)} ({ARTICLE}).")
 

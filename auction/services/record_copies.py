@@ -31,11 +31,13 @@ async def render_copy(state: RecordState, request: copies.CopyRequest, *, office
     document is rendered again until the count it states is the count it has."""
     part = copies.check_request(state.record, request)
     title = copies.copy_title(state.record, request)
+    contents = copies.extract_contents(state.record, request)
     shown = replace(state, record=part)
     pages = 1
     for _ in range(MAX_RENDERS):
-        mention = copies.certification(officer=officer, day=paris_day(now), pages=pages, tariff=tariff)
-        pdf, counted = await record_pdf(shown, title=title, copy=mention)
+        mention = copies.certification(officer=officer, day=paris_day(now), pages=pages, tariff=tariff,
+                                       scope=request.scope)
+        pdf, counted = await record_pdf(shown, title=title, copy=mention, extract=contents)
         if counted == pages:
             return pdf, pages, title
         pages = counted
@@ -60,7 +62,7 @@ async def issue_copy(sessions: async_sessionmaker[AsyncSession], private_dir: Pa
     if secret_key is not None:
         signed = await record_signing.sign_pdf(private_dir, secret_key, pdf, location=state.record.facts.place,
                                                name=state.record.facts.officer,
-                                               reason=f"{title} : copie certifiée conforme")
+                                               reason=f"{title} : {copies.certified_as(request.scope).lower()}")
         pdf = signed if signed is not None else pdf
     digest = hashlib.sha256(pdf).hexdigest()
     path = await asyncio.to_thread(_store, private_dir, f"copie-{sale_id}-{digest[:16]}.pdf", pdf)

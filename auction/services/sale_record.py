@@ -150,11 +150,11 @@ async def load_record(sessions: async_sessionmaker[AsyncSession], sale_id: int,
 # --- rendering -----------------------------------------------------------------------------------
 
 def record_html(state: RecordState, *, title: str = "Procès-verbal de vente", copy: str = "",
-                sessions_upto: int | None = None, fragment: bool = False) -> str:
+                sessions_upto: int | None = None, fragment: bool = False, extract: str = "") -> str:
     """The record's HTML: a whole document for the PDF, or (`fragment`) its body for a staff page."""
     return render_html(TEMPLATE, {"state": state, "record": state.record, "title": title, "copy": copy,
                                   "legal_notice": LEGAL_NOTICE, "sessions_upto": sessions_upto,
-                                  "fragment": fragment})
+                                  "fragment": fragment, "extract": extract})
 
 
 async def record_pdf(state: RecordState, **options) -> tuple[bytes, int]:

@@ -79,6 +79,16 @@ def test_a444_6_the_mention_states_the_pages_and_the_fee_at_68_cents_a_page():
                            "le 02/12/2026, comprenant 3 pages.")
     assert f"3 × {format_euros(68)} = {format_euros(204)} (C. com. A444-6)" in text
     assert "1 page." in copies.certification(officer="", day=date(2026, 12, 2), pages=1, tariff=TARIFF)
+    extract = copies.certification(officer="", day=date(2026, 12, 2), pages=1, tariff=TARIFF, scope="lot")
+    assert extract.startswith("Extrait certifié conforme à l'original le 02/12/2026")
+
+
+def test_a444_6_an_extract_says_what_it_contains(record):
+    assert copies.extract_contents(record, copies.CopyRequest("whole")) == ""
+    by_buyer = copies.extract_contents(record, copies.CopyRequest("buyer", registration_id=103))
+    assert "panneau 3" in by_buyer and "dont les lots retirés avant la vente" in by_buyer
+    assert "son retrait avant la vente" in copies.extract_contents(record, copies.CopyRequest("lot", lot_id=5))
+    assert "retrait" not in copies.extract_contents(record, copies.CopyRequest("lot", lot_id=1))
 
 
 def test_r251_11_a_copy_charged_to_a_case_joins_its_costs_statement():

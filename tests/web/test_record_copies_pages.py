@@ -110,7 +110,8 @@ async def test_a444_6_copies_and_extracts_with_their_pages_and_fee(client, app, 
     assert f"Lot {room.setup.lots[lot_ids[1]].label} " in text and f"Lot {room.setup.lots[lot_ids[0]].label} " not in text
     assert by_buyer.case_id is None and by_buyer.pages == pages
     text, _ = pdf_text((await client.get(f"{base}/{by_lot.seq}.pdf")).content)
-    assert f"EXTRAIT DU PROCÈS-VERBAL DE VENTE — LOT {room.setup.lots[lot_ids[0]].label}" in text and "Copie certifiée conforme" in text
+    assert f"EXTRAIT DU PROCÈS-VERBAL DE VENTE — LOT {room.setup.lots[lot_ids[0]].label}" in text and "Extrait certifié conforme" in text
+    assert "Copie certifiée conforme" not in text and "Extrait limité au lot" in text
 
     listing = await client.get(f"{base}?ok=1")
     assert "Copie délivrée et enregistrée" in listing.text and len(re.findall(r'id="copy-\d+"', listing.text)) == 3
