@@ -22,6 +22,7 @@ from stdnum.exceptions import ValidationError
 from stdnum.fr import siren as stdnum_siren
 
 from .bidlog import Event
+from .deadlines import paris_day
 from .errors import DomainError, InvalidValue
 from .money import apply_rate, format_rate
 from .room import LotInfo, replay
@@ -125,6 +126,7 @@ class SoldLot:
     hammer_cents: int
     paddle: int
     registration_id: int
+    sold_on: date | None = None      # its hammer's day (Europe/Paris): the payment deadline runs from it
 
 
 def sold_lots(sale_id: int, bid_events: list[Event], lots: Mapping[int, LotInfo]) -> list[SoldLot]:
@@ -138,7 +140,7 @@ def sold_lots(sale_id: int, bid_events: list[Event], lots: Mapping[int, LotInfo]
             continue
         hammer = by_seq[result.seq].payload
         sold.append(SoldLot(lot_id, info.label, info.title, info.case_id, result.amount_cents, result.paddle,
-                            hammer["registration_id"]))
+                            hammer["registration_id"], paris_day(by_seq[result.seq].at)))
     return sold
 
 
@@ -215,6 +217,13 @@ def totals(lines: Iterable[InvoiceLine]) -> dict[str, int]:
 def format_number(number: int, issued_on: date) -> str:
     """`2026-000123`: the year of issue, then the number of the office's continuous series."""
     return f"{issued_on.year}-{number:06d}"
+
+
+def invoice_due_date(lots: Iterable[SoldLot], sale_day: date, payment_days: int, issued_on: date) -> date:
+    """An invoice's last day to pay (itself not late): `payment_days` after the day its last lot was
+    sold (its session's day, never before the sale's first), never before the invoice is issued."""
+    days = [max(lot.sold_on or sale_day, sale_day) for lot in lots] or [sale_day]
+    return max(due_date(max(days), payment_days), issued_on)
 
 
 def due_date(sale_day: date, payment_days: int) -> date:

@@ -39,6 +39,7 @@ class SoldLot:
     paddle: int
     hammer_cents: int
     position: int = 0
+    sold_on: date | None = None     # the day of its hammer (Europe/Paris): its payment deadline runs from it
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,9 @@ class LotFacts:
     paid: bool = False
     release: Release | None = None
     events: tuple[Event, ...] = ()  # the settlement events that name this lot, for later rules
+    # The buyer's payments still clearing (cheques, transfers) cover the balance: not overdue while
+    # they clear (the lot is still not paid, nor releasable); one rejected, the lot is overdue again.
+    awaiting: str = ""              # what clears ("chèque", "virement"), or "" when nothing covers it
 
     @property
     def credited(self) -> bool:
@@ -132,12 +136,33 @@ class LotStatus:
 
     @property
     def label(self) -> str:
-        return LOT_STATES[self.state] + (" — en retard de paiement" if self.overdue else "")
+        if self.overdue:
+            return LOT_STATES[self.state] + " — en retard de paiement"
+        if self.awaiting_clearing:
+            return LOT_STATES[self.state] + f" — {self.facts.awaiting} en attente d'encaissement"
+        return LOT_STATES[self.state]
+
+    @property
+    def awaiting_clearing(self) -> bool:
+        """Unpaid, but covered by payments still clearing."""
+        return self.state in OVERDUE_STATES and bool(self.facts.awaiting)
 
 
 def state_of(facts: LotFacts, today: date) -> LotStatus:
+    """The lot's state; overdue once its last day to pay (`due_on`, itself not late) has passed, unless
+    payments still clearing cover the buyer's balance."""
     state = next(key for key, rule in STATE_RULES if rule(facts))
-    return LotStatus(facts, state, state in OVERDUE_STATES and today > facts.due_on)
+    return LotStatus(facts, state, state in OVERDUE_STATES and today > facts.due_on and not facts.awaiting)
+
+
+def awaiting_clearing(account: BuyerAccount) -> str:
+    """What the buyer's payments still clearing are ("chèque", "virement", "paiement" when mixed) when
+    they cover the whole balance; "" otherwise."""
+    pending = [p for p in account.payments if p.pending]
+    if not pending or account.balance_cents <= 0 or account.outstanding_cents > 0:
+        return ""
+    means = {p.means for p in pending}
+    return {"cheque": "chèque", "transfer": "virement"}.get(means.pop(), "paiement") if len(means) == 1 else "paiement"
 
 
 def releases(events: Iterable[Event]) -> dict[int, Release]:
@@ -167,8 +192,18 @@ def _events_by_lot(events: Iterable[Event]) -> dict[int, list[Event]]:
     return by_lot
 
 
-def lot_statuses(sold: Iterable[SoldLot], events: list[Event], today: date, default_due_on: date) -> dict[int, LotStatus]:
-    """Every sold lot's state, in lot order; `default_due_on` is the sale's deadline for lots not invoiced."""
+def lot_due_on(lot: SoldLot, default_due_on: date, payment_days: int | None) -> date:
+    """A lot's last day to pay when not invoiced: `payment_days` after its hammer's day, never before
+    the sale's own deadline `default_due_on` (counted from its first day)."""
+    if lot.sold_on is None or payment_days is None:
+        return default_due_on
+    return max(lot.sold_on + timedelta(days=max(payment_days, 0)), default_due_on)
+
+
+def lot_statuses(sold: Iterable[SoldLot], events: list[Event], today: date, default_due_on: date, *,
+                 payment_days: int | None = None) -> dict[int, LotStatus]:
+    """Every sold lot's state, in lot order; a lot not invoiced is due `payment_days` after the day it
+    was sold (else on `default_due_on`), an invoiced one on its invoice's due date."""
     sold = list(sold)
     by_paddle = accounts(events, {lot.paddle for lot in sold})
     by_lot = _events_by_lot(events)
@@ -187,8 +222,10 @@ def lot_statuses(sold: Iterable[SoldLot], events: list[Event], today: date, defa
     statuses = {}
     for lot in sorted(sold, key=lambda lot: lot.position):
         key = (lot.paddle, lot.lot_id)
-        facts = LotFacts(lot, due.get(key, default_due_on), key in shares, shares.get(key, 0), key in paid,
-                         released.get(lot.lot_id), tuple(by_lot.get(lot.lot_id, ())))
+        account = by_paddle.get(lot.paddle)
+        facts = LotFacts(lot, due.get(key) or lot_due_on(lot, default_due_on, payment_days), key in shares,
+                         shares.get(key, 0), key in paid, released.get(lot.lot_id), tuple(by_lot.get(lot.lot_id, ())),
+                         awaiting_clearing(account) if account is not None else "")
         statuses[lot.lot_id] = state_of(facts, today)
     return statuses
 
@@ -279,5 +316,5 @@ def check_collection(release: Release | None, collected_by: str, on: date) -> di
 
 
 __all__ = ["LOT_STATES", "STATE_RULES", "LotFacts", "LotStatus", "Release", "ReleaseRefused", "SoldLot",
-           "StorageTerms", "add_state", "check_collection", "check_release", "lot_statuses", "releases",
+           "StorageTerms", "add_state", "awaiting_clearing", "lot_due_on", "check_collection", "check_release", "lot_statuses", "releases",
            "state_of", "storage_due", "storage_payload"]

@@ -58,6 +58,7 @@ class CashDesk:
     warnings: list[cash_deposits.LateCash]
     today: date
     overdue: list[OverdueBuyer] = ()
+    awaiting: list[OverdueBuyer] = ()   # past their deadline, but payments still clearing cover them
 
     @property
     def unbanked_cents(self) -> int:
@@ -80,15 +81,20 @@ async def cash_desk(sessions: async_sessionmaker[AsyncSession], sale_id: int, to
     by_paddle = accounts(events)
     rows = [BuyerRow(paddle, name(paddle), account) for paddle, account in sorted(by_paddle.items())]
     late: dict[int, list[LotStatus]] = {}
-    for status in lot_statuses(sold, events, today, default_due_on(sale)).values():
+    clearing: dict[int, list[LotStatus]] = {}
+    for status in lot_statuses(sold, events, today, default_due_on(sale), payment_days=sale.payment_days).values():
         if status.overdue:
             late.setdefault(status.facts.lot.paddle, []).append(status)
-    overdue = [OverdueBuyer(paddle, name(paddle), lots,
-                            by_paddle[paddle].balance_cents if paddle in by_paddle else sum(
-                                status.facts.lot.hammer_cents for status in lots))
-               for paddle, lots in sorted(late.items())]
+        elif status.awaiting_clearing and today > status.facts.due_on:
+            clearing.setdefault(status.facts.lot.paddle, []).append(status)
+
+    def listed(found: dict[int, list[LotStatus]]) -> list[OverdueBuyer]:
+        return [OverdueBuyer(paddle, name(paddle), lots,
+                             by_paddle[paddle].balance_cents if paddle in by_paddle else sum(
+                                 status.facts.lot.hammer_cents for status in lots))
+                for paddle, lots in sorted(found.items())]
     return CashDesk(sale, rows, cash_deposits.unbanked(events), cash_deposits.slips(events),
-                    cash_deposits.banking_warnings(events, today), today, overdue)
+                    cash_deposits.banking_warnings(events, today), today, listed(late), listed(clearing))
 
 
 @dataclass(frozen=True)

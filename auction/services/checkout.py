@@ -37,7 +37,8 @@ def sale_day(sale: Sale) -> date:
 
 
 def default_due_on(sale: Sale) -> date:
-    """The payment deadline of the sale's conditions, for lots not invoiced yet."""
+    """The payment deadline of the sale's conditions counted from its first day, for lots whose hammer
+    day is unknown (`lot_statuses` counts `sale.payment_days` from each lot's own day)."""
     return sale_day(sale) + timedelta(days=sale.payment_days)
 
 
@@ -61,6 +62,7 @@ async def sold_lots(session: AsyncSession, sale_id: int, paddle: int | None = No
     """Every lot knocked down in the sale (or to one paddle), in catalogue order."""
     events = await log_cache.bid_events(session, sale_id)
     results = hammer_results([(event.kind, event.payload) for event in events if event.kind in RESULT_KINDS])
+    sold_on = {event.payload["lot_id"]: to_paris(event.at).date() for event in events if event.kind == "hammer"}
     if paddle is not None:
         results = {lot_id: hammer for lot_id, hammer in results.items() if hammer["paddle"] == paddle}
     if not results:
@@ -68,7 +70,7 @@ async def sold_lots(session: AsyncSession, sale_id: int, paddle: int | None = No
     lots = await session.execute(select(Lot.id, Lot.number, Lot.number_suffix, Lot.title, Lot.position)
                                  .where(Lot.sale_id == sale_id, Lot.id.in_(list(results))))
     return sorted((SoldLot(lot_id, f"{number} {suffix}".strip(), title, results[lot_id]["paddle"],
-                           results[lot_id]["amount_cents"], position)
+                           results[lot_id]["amount_cents"], position, sold_on.get(lot_id))
                    for lot_id, number, suffix, title, position in lots), key=lambda lot: lot.position)
 
 
@@ -151,7 +153,7 @@ def checkout_of(sale: Sale, registration: Registration, sold: list[SoldLot], eve
                 today: date) -> BuyerCheckout:
     paddle = registration.paddle_number
     mine = [lot for lot in sold if lot.paddle == paddle]
-    statuses = lot_statuses(mine, events, today, default_due_on(sale))
+    statuses = lot_statuses(mine, events, today, default_due_on(sale), payment_days=sale.payment_days)
     account = rules.accounts(events, {paddle}).get(paddle) or rules.BuyerAccount(paddle, registration.id)
     collected = {lot_id for r in releases(events).values() if r.collected_on for lot_id in r.lot_ids}
     # Storage runs on the lots still the buyer's to collect; that of a lot in default goes on the

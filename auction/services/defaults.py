@@ -24,7 +24,7 @@ from auction.domain.invoices import due_date
 from auction.domain.lots import LotNumber, next_free_number, require_editable
 from auction.domain.money import format_euros
 from auction.domain.payments import account_of
-from auction.domain.release import LotStatus, SoldLot, lot_statuses
+from auction.domain.release import LotStatus, SoldLot, awaiting_clearing, lot_statuses
 from auction.domain.room import replay
 from auction.formats import to_paris
 from auction.models import Bidder, Lot, LotPhoto, Registration, Sale, SaleEvent, User
@@ -73,9 +73,11 @@ def _today(now: datetime) -> date:
 
 async def _sold(session: AsyncSession, sale_id: int) -> tuple[list[SoldLot], dict[int, Lot]]:
     lots = {lot.id: lot for lot in await session.scalars(select(Lot).where(Lot.sale_id == sale_id))}
-    state = replay(sale_id, [event for event, _ in await _bid_log(session, sale_id)])
+    bid_events = [event for event, _ in await _bid_log(session, sale_id)]
+    state = replay(sale_id, bid_events)
+    at = {event.seq: event.at for event in bid_events}
     sold = [SoldLot(lot_id, lots[lot_id].label, lots[lot_id].title, result.paddle, result.amount_cents,
-                    lots[lot_id].position)
+                    lots[lot_id].position, to_paris(at[result.seq]).date() if result.seq in at else None)
             for lot_id, result in state.results.items() if result.sold and lot_id in lots]
     return sold, lots
 
@@ -106,7 +108,8 @@ async def sale_defaults(sessions: async_sessionmaker[AsyncSession], sale_id: int
         names = await _names(session, sale_id)
         later = list(await session.scalars(select(Sale).where(Sale.id != sale_id, Sale.status.in_(("draft", "announced")))
                                            .order_by(Sale.starts_at)))
-    statuses = lot_statuses(sold, events, today, due_date(_sale_day(sale), sale.payment_days))
+    statuses = lot_statuses(sold, events, today, due_date(_sale_day(sale), sale.payment_days),
+                            payment_days=sale.payment_days)
     found = rules.procedures(events)
     latest = {}
     for procedure in found:
@@ -152,6 +155,17 @@ async def send_notice(sessions: async_sessionmaker[AsyncSession], sale_id: int, 
         account = account_of(tx.events, paddle)
         if account.registration_id is None:
             raise rules.NothingUnpaid(f"Aucun bordereau n'a été émis pour le panneau {paddle} dans cette vente.")
+        if awaiting_clearing(account):
+            raise rules.NothingUnpaid(f"Le {awaiting_clearing(account)} remis par cet adjudicataire couvre le solde et "
+                                      "attend son encaissement : pas de mise en demeure tant qu'il n'est pas rejeté.")
+        sale = await tx.session.get(Sale, sale_id)
+        sold, _ = await _sold(tx.session, sale_id)
+        statuses = lot_statuses([lot for lot in sold if lot.paddle == paddle], tx.events, _today(now),
+                                due_date(_sale_day(sale), sale.payment_days), payment_days=sale.payment_days)
+        if not any(status.overdue for status in statuses.values()):
+            due = min((status.facts.due_on for status in statuses.values()), default=None)
+            raise rules.NothingUnpaid("Le délai de paiement de cet adjudicataire n'est pas expiré"
+                                      + (f" : il peut payer jusqu'au {due:%d/%m/%Y} inclus." if due else "."))
         payload = rules.formal_notice(rules.procedures(tx.events), paddle, account.registration_id,
                                       _notice_lots(tx.events, paddle), account.balance_cents, sent_on, means, days,
                                       cost_cents, today=_today(now))

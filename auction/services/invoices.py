@@ -123,7 +123,6 @@ async def issue_invoices(sessions: async_sessionmaker[AsyncSession], sale_id: in
         pending = rules.to_invoice(facts.sold, rules.invoices_of(tx.events), paddle)
         registrations = await _registrations(tx.session, {lot.registration_id for lots in pending.values()
                                                           for lot in lots})
-        due_on = rules.due_date(facts.sale_day, facts.sale.payment_days)
         new = []
         for buyer_paddle, lots in sorted(pending.items()):
             # One invoice per registration: a paddle is one registration in a sale.
@@ -133,7 +132,9 @@ async def issue_invoices(sessions: async_sessionmaker[AsyncSession], sale_id: in
             for registration_id, its_lots in by_registration.items():
                 number = await tx.next_number(rules.INVOICE_SERIES)
                 payload = rules.invoice_payload(number, its_lots, buyer_of(registrations[registration_id]), tariff,
-                                                facts.hammer_vat_rates, issued_on, max(due_on, issued_on),
+                                                facts.hammer_vat_rates, issued_on,
+                                                rules.invoice_due_date(its_lots, facts.sale_day,
+                                                                       facts.sale.payment_days, issued_on),
                                                 facts.context)
                 new.append(tx.append("invoice_issued", payload, user_id=user_id, now=now).seq)
         issued = rules.invoices_of(tx.events)

@@ -7,10 +7,11 @@ import pytest
 from auction.domain.errors import InvalidValue
 from auction.domain.invoices import (INTERMEDIARY_MENTION, InvoiceError, SELLER_VAT_MENTION, Buyer, CreditNoteReasonRequired,
                                      LineAlreadyCredited, LotNotOnInvoice, NoLineChosen, NothingToInvoice, SoldLot,
-                                     UnknownInvoice, credit_note_payload, due_date, find_invoice, format_number,
+                                     UnknownInvoice, credit_note_payload, due_date, find_invoice, format_number, invoice_due_date,
                                      invoice_line, invoice_payload, invoiced_lot_ids, invoices_of, seller_vat_rate,
                                      siren_of, sold_lots, stale_lines, to_invoice, totals, vat_breakdown,
                                      vat_mention, vat_number_of)
+from auction.domain.deadlines import paris_day
 from auction.domain.settlement_log import next_event
 from auction.domain.tariff import tariff_on
 
@@ -219,3 +220,25 @@ def test_vat_breakdown_groups_by_rate_and_sums_rounded_lines():
     fees_vat = sum(line.fees_vat_cents for line in lines)
     assert groups[Decimal("0.20")] == (fees + 200_00, fees_vat + 40_00)
     assert sum(b for b, _ in groups.values()) + sum(v for _, v in groups.values()) == totals(lines)["total_cents"]
+
+
+def test_an_invoice_is_due_from_the_day_its_lots_were_sold():
+    def lot(lot_id, sold_on):
+        return SoldLot(lot_id, str(lot_id), f"Lot {lot_id}", 10, 100_00, 7, 107, sold_on)
+    session_two = date(2026, 12, 19)
+    # Lots of the second session, invoiced that evening: due two days later, not on the day of issue.
+    assert invoice_due_date([lot(1, session_two)], SALE_DAY, 2, session_two) == date(2026, 12, 21)
+    # Lots of both sessions on one invoice: counted from the last one's day.
+    assert invoice_due_date([lot(1, SALE_DAY), lot(2, session_two)], SALE_DAY, 2, session_two) == date(2026, 12, 21)
+    assert invoice_due_date([lot(1, SALE_DAY)], SALE_DAY, 2, SALE_DAY) == date(2026, 12, 14)
+    # Never before the sale's first day (a hammer day unknown counts as it), nor before the invoice.
+    assert invoice_due_date([lot(1, None)], SALE_DAY, 2, SALE_DAY) == date(2026, 12, 14)
+    assert invoice_due_date([lot(1, SALE_DAY)], SALE_DAY, 2, date(2026, 12, 30)) == date(2026, 12, 30)
+
+
+def test_sold_lots_carry_their_hammer_day_in_paris():
+    room = Room()
+    room.do("open_sale")
+    hammer = room.sell(1, (1, 100_00))
+    [sold] = sold_lots(1, room.events, SETUP.lots)
+    assert sold.sold_on == paris_day(hammer.at)

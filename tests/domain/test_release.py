@@ -98,3 +98,36 @@ def test_storage_fees_after_the_free_days_then_due_before_release():
     # charged through the 17th: the next day starts from the 18th
     assert storage_due(terms, SALE_DAY, account, [1], set(), date(2026, 12, 18))[0]["days"] == 1
     assert storage_due(StorageTerms(), SALE_DAY, account, [1], set(), date(2027, 1, 1)) == []
+
+
+def test_a_cheque_covering_the_balance_holds_off_overdue_until_rejected():
+    log = _log()
+    day_after = date(2026, 12, 21)
+    log.pay(7, "cheque", 342_83, bank="LCL", cheque_number="1")      # one cent short: still overdue
+    assert lot_statuses(SOLD, log.events, day_after, DEFAULT_DUE)[1].overdue
+    cheque = log.pay(7, "cheque", 1, bank="LCL", cheque_number="2")
+    statuses = lot_statuses(SOLD, log.events, day_after, DEFAULT_DUE)
+    assert not statuses[1].overdue and not statuses[2].overdue
+    assert statuses[1].state == "adjuge" and statuses[1].awaiting_clearing        # not paid before clearing
+    assert statuses[1].label == "Adjugé — chèque en attente d'encaissement"
+    assert statuses[3].overdue                                                      # another buyer's lot
+    with pytest.raises(ReleaseRefused, match="encaissés"):
+        check_release(statuses, 7, [1], [], day_after)
+    log.add("payment_reversed", {"payment_seq": cheque.seq, "reason": "Chèque rejeté (provision insuffisante)"})
+    statuses = lot_statuses(SOLD, log.events, day_after, DEFAULT_DUE)
+    assert statuses[1].overdue and not statuses[1].awaiting_clearing
+    assert statuses[1].label == "Adjugé — en retard de paiement"
+
+
+def test_the_deadline_runs_from_the_day_each_lot_was_sold():
+    second_day = SoldLot(4, "4", "Tour", 9, 80_00, position=4, sold_on=date(2026, 12, 19))
+    first_day = SoldLot(5, "5", "Étau", 9, 20_00, position=5, sold_on=date(2026, 12, 12))
+    sold_first = date(2026, 12, 14)                       # the sale's deadline: first day + 2
+
+    def overdue(today):
+        statuses = lot_statuses([second_day, first_day], [], today, sold_first, payment_days=2)
+        return statuses[4].overdue, statuses[4].facts.due_on, statuses[5].overdue
+
+    assert overdue(date(2026, 12, 20)) == (False, date(2026, 12, 21), True)
+    assert overdue(date(2026, 12, 21)) == (False, date(2026, 12, 21), True)     # the last day is not late
+    assert overdue(date(2026, 12, 22)) == (True, date(2026, 12, 21), True)

@@ -312,3 +312,66 @@ async def test_demo_held_sale_distribution_through_the_issues_interfaces(db, tmp
     board = await deadlines_board(db.sessions, TODAY)
     assert any(row.case_id == blanc and row.deadline.kind == "conciliation" and not row.overdue for row in board)
     assert not any(row.case_id == brasserie for row in board)
+
+
+async def test_demo_held_sale_pending_cheque_and_session_two_deadlines(db, tmp_path):
+    """Isabelle MOREAU's (paddle 7) cheque for her whole balance, not cleared: past her deadline she is
+    neither overdue nor offered a notice (shown awaiting clearing), and overdue again once it is
+    rejected; session 2's invoices are due two days after session 2, the last day not late."""
+    from datetime import timedelta
+
+    import pytest
+
+    from auction.domain.defaults import NothingUnpaid
+    from auction.domain.invoices import invoices_of
+    from auction.domain.payments import account_of
+    from auction.services import defaults, payments, settlement_log
+    from auction.services.cash_desk import cash_desk
+    from auction.services.demo import held_sale_now
+    from auction.services.demo_held_sale import PAYMENT_DAYS, SESSION_1_DAYS_BEFORE, SESSION_2_DAYS_BEFORE
+
+    await seed_demo(db.sessions, tmp_path / "media", TODAY, tmp_path / "private", held_sale=True)
+    async with db.sessions() as session:
+        sale = (await session.scalars(select(Sale).order_by(Sale.id.desc()))).first()
+    events = await settlement_log.read(db.sessions, sale.id)
+    [cheque] = [p for p in account_of(events, 7).payments if p.pending]
+    assert cheque.means == "cheque" and account_of(events, 7).outstanding_cents == 0
+
+    # Session 2's invoices: due PAYMENT_DAYS after session 2's day, not on their day of issue.
+    session_two = TODAY - timedelta(days=SESSION_2_DAYS_BEFORE)
+    session_one = TODAY - timedelta(days=SESSION_1_DAYS_BEFORE)
+    issued = invoices_of(events)
+    later = [invoice for invoice in issued if invoice.issued_on == session_two]
+    assert later and all(invoice.due_on == session_two + timedelta(days=PAYMENT_DAYS) for invoice in later)
+    assert all(invoice.due_on == session_one + timedelta(days=PAYMENT_DAYS)
+               for invoice in issued if invoice.issued_on == session_one)
+    last_day = session_two + timedelta(days=PAYMENT_DAYS)
+    day_after = last_day + timedelta(days=1)
+    unpaid = {invoice.paddle for invoice in later if account_of(events, invoice.paddle).outstanding_cents > 0}
+    assert unpaid                                    # the re-offered lot's buyer has not paid
+    on_last_day = await cash_desk(db.sessions, sale.id, last_day)
+    assert not unpaid & {row.paddle for row in on_last_day.overdue}            # the last day is not late
+    desk = await cash_desk(db.sessions, sale.id, day_after)
+    assert unpaid <= {row.paddle for row in desk.overdue}
+
+    # Past her deadline, the cheque still clearing: awaiting, not overdue, no notice.
+    now = held_sale_now(TODAY) + timedelta(days=(day_after - TODAY).days)
+    assert 7 not in [row.paddle for row in desk.overdue]
+    assert [row.paddle for row in desk.awaiting] == [7]
+    assert desk.awaiting[0].lots[0].label == "Adjugé — chèque en attente d'encaissement"
+    standing = await defaults.sale_defaults(db.sessions, sale.id, now)
+    assert 7 not in [b.paddle for b in standing.buyers if b.overdue]
+    with pytest.raises(NothingUnpaid, match="attend son encaissement"):
+        await defaults.send_notice(db.sessions, sale.id, 7, sent_on=day_after, means="registered_letter",
+                                   user_id=None, now=now)
+
+    # The cheque rejected: she is overdue again, and the notice may be sent.
+    await payments.reverse_payment(db.sessions, sale.id, cheque.seq, "Chèque rejeté (provision insuffisante)",
+                                   user_id=None, now=now, command_id="reject-cheque")
+    desk = await cash_desk(db.sessions, sale.id, day_after)
+    assert 7 in [row.paddle for row in desk.overdue] and not desk.awaiting
+    standing = await defaults.sale_defaults(db.sessions, sale.id, now)
+    assert 7 in [b.paddle for b in standing.buyers if b.overdue]
+    notice = await defaults.send_notice(db.sessions, sale.id, 7, sent_on=day_after, means="registered_letter",
+                                        user_id=None, now=now)
+    assert notice.payload["paddle"] == 7

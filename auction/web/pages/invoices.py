@@ -52,6 +52,13 @@ async def _invoicing(request: Request):
         raise NotFound() from None
 
 
+def _documents(view) -> list[tuple]:
+    """(invoice, None) and (invoice, credit note) rows in number order: one series, no gap to hide."""
+    rows = [(invoice.number, invoice, None) for invoice in view.invoices]
+    rows += [(note.number, invoice, note) for invoice in view.invoices for note in invoice.credit_notes]
+    return [(invoice, note) for _, invoice, note in sorted(rows, key=lambda row: row[0])]
+
+
 def _paid(view) -> dict[int, int]:
     return invoice_export.paid_by_invoice([*view.invoices, *view.storage], payments.accounts(view.events))
 
@@ -64,7 +71,7 @@ async def list_invoices(request: Request, *, error: str | None = None, status_co
     except DomainError as exc:
         return error_page(request, 409, exc.message)
     return render(request, "invoices/list.html", {
-        "view": view, "sale": view.sale, "paid": _paid(view), "error": error,
+        "view": view, "sale": view.sale, "paid": _paid(view), "error": error, "documents": _documents(view),
         "ok": NOTICES.get(request.query_params.get("ok", "")), "base": invoices_url(view.sale.id),
     }, status_code=status_code)
 
