@@ -89,6 +89,11 @@ async def test_a_credit_note_from_the_invoice_page(client, login, users, held, d
     assert len(after.credit_notes) == 1 and after.amount_due_cents == mine.totals["total_cents"] - mine.lines[1].total_cents
     note_pdf = await client.get(f"{path}/avoirs/3/pdf")
     assert note_pdf.status_code == 200 and "Lot manquant" in PdfReader(io.BytesIO(note_pdf.content)).pages[0].extract_text()
+    # The list: the credit note is a row of its own, in number order (one series, no gap shown).
+    listing = await client.get(f"/bureau/ventes/{held}/factures")
+    numbers = re.findall(r'<td class="doc-number"><a href="[^"]+">(2026-\d{6})</a>', listing.text)
+    assert numbers == ["2026-000001", "2026-000002", "2026-000003"]
+    assert f"Avoir sur la facture {mine.label}" in text(listing)
 
 
 async def test_the_export_zip_holds_every_document_and_the_csv(client, login, users, held, db):
