@@ -30,6 +30,15 @@ async def test_every_page_the_demo_prints_for_the_held_sale_shows_it(client, db,
     assert "SAS Le Bistrot des Canuts" in listed and "Louis PERRIN" in listed
     desk = pages["/bureau/ventes/{sale}/caisse"]
     assert "Isabelle MOREAU" in desk
+    # Her cheque for the whole balance still clearing: listed as awaiting it, not overdue, no notice.
+    awaiting = desk.split('id="awaiting-clearing"')[1].split("</section>")[0]
+    assert "Isabelle MOREAU" in awaiting and "chèque en attente d'encaissement" in awaiting
+    if 'id="overdue"' in desk:
+        assert "Isabelle MOREAU" not in desk.split('id="overdue"')[1].split("</section>")[0]
+    assert "MOREAU" not in pages["/bureau/ventes/{sale}/defauts"].split('id="retards"')[1].split("</section>")[0]
+    buyer = " ".join((await client.get(f"/bureau/ventes/{sale_id}/caisse/7")).text.split())
+    assert "Solde (paiements encaissés seulement)" in buyer
+    assert "Reste à régler (paiements en attente déduits)</dt><dd id=\"outstanding\"><strong>0,00" in buyer
     defaults = pages["/bureau/ventes/{sale}/defauts"]
     assert "Kevin LEROY" in defaults and "Louis PERRIN" in defaults      # in default; overdue
     distribution = pages["/bureau/ventes/{sale}/repartition"]
