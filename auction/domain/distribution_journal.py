@@ -2,7 +2,9 @@
 
 - a payout: the case's proceeds payable (467100, aux D<case>) paid out of the client account (512000);
 - a deposit at the Caisse des dépôts: the same, the money going to the CDC less the deposit's fee
-  (A444-7, 706300) and its VAT (445710), which the office keeps;
+  (A444-7, 706300) and its VAT (445710), which the office keeps; a conservatory creditor's share
+  also opens an off-balance line (801000, aux C<creditor>, against 809000) for what the CDC holds;
+- a conversion act (R251-5): the CDC pays that creditor, the off-balance line closes;
 - the case settled: what the office keeps from the proceeds, its seller's fees (706200) with their
   VAT (445710) and the costs of the seizure and sale (706300), leaves the proceeds payable;
 - the sale settled: what is left in the client account (the office's fees and the VAT it owes the
@@ -16,9 +18,15 @@ from __future__ import annotations
 from datetime import date
 
 from .bidlog import Event
+from .distribution_log import DEPOSIT_CONSERVATORY, conservatory_held
 from .journal import ACCOUNTS, CLIENT_ACCOUNT, PROCEEDS, SELLER_FEES, VAT_FEES, Ledger, Line, case, posting
 
 PROCEDURE_COSTS = "706300"
+# Off-balance (class 8): what the Caisse des dépôts holds of conservatory creditors' shares (aux C<id>)
+# from their deposit until it pays them on their conversion act, against its counterpart.
+CDC_HELD, CDC_COUNTERPART = "801000", "809000"
+ACCOUNTS.setdefault(CDC_HELD, "Sommes consignées à la Caisse des dépôts (créanciers conservatoires)")
+ACCOUNTS.setdefault(CDC_COUNTERPART, "Contrepartie des sommes consignées")
 OFFICE_ACCOUNT = "512100"      # the office's own bank account, outside the client funds
 ACCOUNTS.setdefault(PROCEDURE_COSTS, "Frais de la saisie et de la vente")
 ACCOUNTS.setdefault(OFFICE_ACCOUNT, "Compte professionnel de l'étude")
@@ -46,8 +54,25 @@ def _deposit(ledger: Ledger, event: Event):
         lines.append(Line(PROCEDURE_COSTS, credit=p["fee_cents"]))
     if p.get("fee_vat_cents"):
         lines.append(Line(VAT_FEES, credit=p["fee_vat_cents"]))
+    if p["reason"] == DEPOSIT_CONSERVATORY:
+        for recipient, cents in sorted(conservatory_held(p).items()):
+            lines += [Line(CDC_HELD, debit=cents, aux=creditor_aux(recipient)), Line(CDC_COUNTERPART, credit=cents)]
     return (date.fromisoformat(p["on"]), f"CDC{event.seq}", f"Consignation Caisse des dépôts dossier {p['case_id']}",
             lines)
+
+
+@posting("conversion_recorded", "OD")
+def _conversion(ledger: Ledger, event: Event):
+    """R251-5: on its conversion act, the CDC pays the conservatory creditor what it holds of its share."""
+    p = event.payload
+    return (date.fromisoformat(p["on"]), f"CV{event.seq}",
+            f"Acte de conversion {p['reference']} : Caisse des dépôts à {p['name']}, dossier {p['case_id']}",
+            [Line(CDC_COUNTERPART, debit=p["amount_cents"]),
+             Line(CDC_HELD, credit=p["amount_cents"], aux=creditor_aux(p["recipient"]))])
+
+
+def creditor_aux(recipient: str) -> str:
+    return "C" + recipient.split(":")[1]
 
 
 @posting("case_settled", "OD")

@@ -20,7 +20,7 @@ from .pro_rata import largest_remainder
 
 DISTRIBUTION_KINDS = ("cost_recorded", "plan_drafted", "letter_sent", "letter_received", "contest_recorded",
                       "conciliation_convened", "conciliation_agreed", "disagreement_recorded", "delay_extended",
-                      "payout_made", "deposit_with_cdc", "report_issued", "case_settled")
+                      "payout_made", "deposit_with_cdc", "conversion_recorded", "report_issued", "case_settled")
 DEPOSIT_DISAGREEMENT = "disagreement"     # R251-8: every share deposited until the judge rules
 DEPOSIT_CONSERVATORY = "conservatory"     # R251-5: a conservatory creditor's share, until conversion
 
@@ -44,6 +44,7 @@ class CaseLog:
     deposits: list[dict[str, Any]] = field(default_factory=list)
     contests: list[dict[str, Any]] = field(default_factory=list)
     reports: list[dict[str, Any]] = field(default_factory=list)
+    conversions: list[dict[str, Any]] = field(default_factory=list)   # conservatory shares released
     settled_on: date | None = None              # `case_settled`: nothing more goes out for this case
 
     @property
@@ -66,6 +67,19 @@ class CaseLog:
             due[creditor_key(share["creditor_id"])] += share["share_cents"]
         due[proc.DEBTOR] = self.plan["debtor_cents"]
         return {recipient: cents for recipient, cents in due.items() if cents}
+
+    def awaiting_conversion(self) -> dict[str, int]:
+        """Recipient → what the Caisse des dépôts holds of a conservatory creditor's share (after the
+        deposit's fee it bore), not yet paid to it on its conversion act."""
+        held: dict[str, int] = {}
+        for deposit in self.deposits:
+            if deposit["reason"] != DEPOSIT_CONSERVATORY:
+                continue
+            for recipient, cents in conservatory_held(deposit).items():
+                held[recipient] = held.get(recipient, 0) + cents
+        for conversion in self.conversions:
+            held[conversion["recipient"]] = held.get(conversion["recipient"], 0) - conversion["amount_cents"]
+        return {r: cents for r, cents in held.items() if cents > 0}
 
     def outstanding_cents(self) -> dict[str, int]:
         paid = self.paid_cents
@@ -114,6 +128,8 @@ def fold(events: Iterable[Event]) -> dict[int, CaseLog]:
                     case.steps.append(proc.DepositedWithCdc(_day(p["on"])))
                 else:
                     _paid_when_settled(case, _day(p["on"]))
+            case "conversion_recorded":
+                case.conversions.append(p)
             case "report_issued":
                 case.reports.append(p)
             case "case_settled":
@@ -170,6 +186,20 @@ def deposit_payload(case_id: int, on: date, reason: str, shares: dict[str, int],
     return {"case_id": case_id, "on": on.isoformat(), "reason": reason, "shares": dict(shares),
             "fee_cents": fee, "fee_vat_cents": vat, "fees_borne": {r: c for r, c in borne.items() if c},
             "amount_cents": gross - fee - vat, "reference": reference}
+
+
+def conservatory_held(deposit: dict[str, Any]) -> dict[str, int]:
+    """Recipient → what a deposit put with the CDC for it: its share less the part of the fee it bore."""
+    borne = deposit.get("fees_borne", {})
+    return {r: cents - borne.get(r, 0) for r, cents in deposit["shares"].items() if cents - borne.get(r, 0) > 0}
+
+
+def conversion_payload(case_id: int, recipient: str, name: str, on: date, reference: str,
+                       amount_cents: int) -> dict[str, Any]:
+    """R251-5: a conservatory creditor's conversion act (date, reference); the Caisse des dépôts then
+    pays it what it holds of its share."""
+    return {"case_id": case_id, "recipient": recipient, "name": name, "on": on.isoformat(), "reference": reference,
+            "amount_cents": amount_cents}
 
 
 def summary(case_id: int, plan: dict[str, Any], status: str) -> dict[str, Any]:

@@ -32,7 +32,7 @@ SETTLEMENT_KINDS: tuple[str, ...] = (
     # distribution of the proceeds (L221-6, R251-1 to R251-11)
     "cost_recorded", "plan_drafted", "letter_sent", "letter_received", "contest_recorded",
     "conciliation_convened", "conciliation_agreed", "disagreement_recorded", "delay_extended",
-    "plan_final", "payout_made", "deposit_with_cdc", "report_issued", "case_settled",
+    "plan_final", "payout_made", "deposit_with_cdc", "conversion_recorded", "report_issued", "case_settled",
     "sale_settled",
 )
 

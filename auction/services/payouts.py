@@ -210,3 +210,32 @@ async def transfer_file(sessions: async_sessionmaker, sale_id: int, case_id: int
         [Transfer(p["name"], p["iban"], p["amount_cents"], f"Répartition vente {sale_id} dossier {case_id}",
                   p["reference"], p["bic"] or None) for p in transfers],
         execution_date=execution, message_id=f"CRIEE-{sale_id}-{case_id}-PAYOUTS", now=recorded)
+
+
+async def record_conversion(sessions: async_sessionmaker, sale_id: int, case_id: int, *, recipient: str, on: date,
+                            reference: str, user_id: int, now: datetime, command_id: str | None = None) -> int:
+    """R251-5: a conservatory creditor's conversion act (its date and reference); what the Caisse des
+    dépôts holds of its share is then recorded as paid to it from the CDC."""
+    if on > paris_day(now):
+        raise InvalidValue("Cette date est dans le futur.", field="conversion_on")
+    reference = (reference or "").strip()
+    if not reference or len(reference) > 100:
+        raise InvalidValue("Indiquez la référence de l'acte de conversion (100 caractères au plus).",
+                           field="conversion_reference")
+    async with settlement_log.transaction(sessions, sale_id) as tx:
+        if (done := tx.find(command_id)) is not None:
+            return done.seq
+        case = dlog.fold(tx.events).get(case_id)
+        held = case.awaiting_conversion() if case else {}
+        if recipient not in held:
+            raise InvalidValue("Aucune part consignée de ce créancier n'attend son acte de conversion.",
+                               field="conversion_recipient")
+        deposited_on = max(date.fromisoformat(d["on"]) for d in case.deposits
+                           if d["reason"] == dlog.DEPOSIT_CONSERVATORY and recipient in d["shares"])
+        if on < deposited_on:
+            raise InvalidValue("L'acte de conversion ne peut pas précéder la consignation de la part.",
+                               field="conversion_on")
+        name = next((s["name"] for s in case.plan["shares"] if dlog.creditor_key(s["creditor_id"]) == recipient),
+                    recipient)
+        payload = dlog.conversion_payload(case_id, recipient, name, on, reference, held[recipient])
+        return tx.append("conversion_recorded", payload, user_id=user_id, now=now, command_id=command_id).seq

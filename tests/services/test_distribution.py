@@ -269,3 +269,68 @@ async def test_r251_5_a_conservatory_share_is_deposited_with_its_fee_the_rest_pa
     assert [p["recipient"] for p in view.log.payouts] == [f"creditor:{bank.id}"]
     ledger = journal.build(await settlement_log.read(db.sessions, sale_id))
     assert ledger.balanced and ledger.balances().get((journal.PROCEEDS, journal.case(case_id)), 0) == 0
+
+
+async def test_r251_5_the_conversion_act_pays_the_deposited_share_from_the_cdc(db, sale_id, sold, officer):
+    from auction.domain.distribution_journal import CDC_COUNTERPART, CDC_HELD
+    from auction.services.funds import sale_journal
+
+    case_id, day = sold["workshop"], sold["day"]
+    bank, lessor = await creditors_of(db, case_id)
+    async with db.sessions() as session:
+        lessor_claim = await session.scalar(select(Claim.id).where(Claim.creditor_id == lessor.id))
+    await set_claim_rank(db.sessions, lessor_claim, ClaimRank(RankKind.UNSECURED, conservatory=True))
+    await steps.draft(db.sessions, sale_id, case_id, user_id=officer.id, now=at(day + timedelta(days=1)))
+    sent = day + timedelta(days=2)
+    await steps.send_plan(db.sessions, sale_id, case_id, sent_on=sent, user_id=officer.id, now=at(sent))
+    for recipient in (DEBTOR, f"creditor:{bank.id}", f"creditor:{lessor.id}"):
+        await steps.record_receipt(db.sessions, sale_id, case_id, recipient=recipient, received_on=sent,
+                                   user_id=officer.id, now=at(sent))
+    paid = sent + timedelta(days=30)
+    await payouts.pay(db.sessions, sale_id, case_id, paid_on=paid, cheques={f"creditor:{bank.id}": "501"},
+                      user_id=officer.id, now=at(paid))
+    key = f"creditor:{lessor.id}"
+    view = (await distribution.load(db.sessions, sale_id, paid)).case(case_id)
+    deposit, = view.log.deposits
+    held = deposit["shares"][key] - deposit["fees_borne"][key]
+    assert view.log.awaiting_conversion() == {key: held} and held == deposit["amount_cents"]
+    balances = journal.build(await settlement_log.read(db.sessions, sale_id)).balances()
+    assert balances[(CDC_HELD, f"C{lessor.id}")] == held and balances[(CDC_COUNTERPART, "")] == -held
+
+    converted = paid + timedelta(days=10)
+    args = dict(user_id=officer.id, now=at(converted))
+    with pytest.raises(InvalidValue, match="Aucune part consignée"):          # the bank's share was paid
+        await payouts.record_conversion(db.sessions, sale_id, case_id, recipient=f"creditor:{bank.id}", on=converted,
+                                        reference="Acte 12", **args)
+    with pytest.raises(InvalidValue, match="futur"):
+        await payouts.record_conversion(db.sessions, sale_id, case_id, recipient=key, on=converted + timedelta(days=1),
+                                        reference="Acte 12", **args)
+    with pytest.raises(InvalidValue, match="précéder la consignation"):
+        await payouts.record_conversion(db.sessions, sale_id, case_id, recipient=key, on=paid - timedelta(days=1),
+                                        reference="Acte 12", **args)
+    with pytest.raises(InvalidValue, match="référence de l'acte de conversion"):
+        await payouts.record_conversion(db.sessions, sale_id, case_id, recipient=key, on=converted, reference=" ",
+                                        **args)
+    before = len(await settlement_log.read(db.sessions, sale_id))
+    assert before == len(await settlement_log.read(db.sessions, sale_id))      # nothing written by a refusal
+    first = await payouts.record_conversion(db.sessions, sale_id, case_id, recipient=key, on=converted,
+                                            reference="Acte de conversion du 12", command_id="conv-1", **args)
+    again = await payouts.record_conversion(db.sessions, sale_id, case_id, recipient=key, on=converted,
+                                            reference="Acte de conversion du 12", command_id="conv-1", **args)
+    assert first == again
+    with pytest.raises(InvalidValue, match="Aucune part consignée"):          # released once
+        await payouts.record_conversion(db.sessions, sale_id, case_id, recipient=key, on=converted,
+                                        reference="Acte 13", **args)
+
+    view = (await distribution.load(db.sessions, sale_id, converted)).case(case_id)
+    assert view.log.awaiting_conversion() == {} and str(view.state.status) == "paid"
+    conversion, = view.log.conversions
+    assert (conversion["amount_cents"], conversion["reference"], conversion["name"]) == (held, "Acte de conversion du 12",
+                                                                                       lessor.name)
+    funds = await sale_journal(db.sessions, sale_id)                          # what `criee verify-funds` checks
+    assert funds.journal.balanced
+    balances = funds.journal.balances()
+    assert balances.get((CDC_HELD, f"C{lessor.id}"), 0) == 0 and balances.get((CDC_COUNTERPART, ""), 0) == 0
+    assert balances.get((journal.PROCEEDS, journal.case(case_id)), 0) == 0
+    entry = next(e for e in funds.journal.entries if e.kind == "conversion_recorded")
+    assert entry.debit == entry.credit == held

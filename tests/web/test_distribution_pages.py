@@ -257,3 +257,55 @@ async def test_a_contest_the_conciliation_letters_the_disagreement_and_the_depos
         assert "ne réduisent pas la somme à répartir" in content
         assert "VÉRIFIER CET ÉTAT DES FRAIS" in content
     assert "procès-verbal de désaccord (PDF)" in page
+
+
+async def test_r251_5_the_officer_records_a_conservatory_creditors_conversion_act(client, login, users, sold, db):
+    from auction.domain.distribution import RankKind
+    from auction.models import Claim
+    from auction.services.distribution_claims import ClaimRank, set_claim_rank
+
+    sale_id, case_id, day = sold["sale_id"], sold["case_id"], sold["day"]
+    base = f"/bureau/ventes/{sale_id}/repartition/{case_id}"
+    first, second = sold["creditors"]
+    async with db.sessions() as session:
+        claim_id = await session.scalar(select(Claim.id).where(Claim.creditor_id == second))
+    await set_claim_rank(db.sessions, claim_id, ClaimRank(RankKind.UNSECURED, conservatory=True))
+    await login(client, users[Role.OFFICER])
+    assert (await post(client, base + "/projet", base)).status_code == 303
+    sent = day + timedelta(days=2)
+    assert (await post(client, base + "/notification", base, sent_on=sent.isoformat())).status_code == 303
+    for recipient in ("debtor", f"creditor:{first}", f"creditor:{second}"):
+        assert (await post(client, base + "/reception", base, recipient=recipient,
+                           received_on=sent.isoformat())).status_code == 303
+    today = paris_day(utcnow())
+    response = await post(client, base + "/paiement", base, paid_on=(today - timedelta(days=5)).isoformat(),
+                          **{f"cheque_creditor:{first}": "11", "cheque_debtor": "12"})
+    assert response.status_code == 303, text(response)
+    page = text(await client.get(base)).replace("\u202f", " ").replace("\xa0", " ")
+    assert "en attente de l'acte de conversion" in page and "Enregistrer l'acte de conversion" in page
+
+    bad = await post(client, base + "/conversion", base, conversion_recipient=f"creditor:{second}",
+                     conversion_on="", conversion_reference="Acte 1")
+    assert bad.status_code == 400 and "Date obligatoire" in text(bad)
+    bad = await post(client, base + "/conversion", base, conversion_recipient=f"creditor:{second}",
+                     conversion_on=today.isoformat(), conversion_reference="")
+    assert bad.status_code == 400 and "référence de l'acte de conversion" in text(bad)
+    bad = await post(client, base + "/conversion", base, conversion_recipient=f"creditor:{first}",
+                     conversion_on=today.isoformat(), conversion_reference="Acte 1")
+    assert bad.status_code == 400 and "Aucune part consignée" in text(bad)
+    no_csrf = await client.post(base + "/conversion", data={"conversion_recipient": f"creditor:{second}",
+                                                           "conversion_on": today.isoformat(),
+                                                           "conversion_reference": "Acte 1"})
+    assert no_csrf.status_code == 403
+    ok = await post(client, base + "/conversion", base, conversion_recipient=f"creditor:{second}",
+                    conversion_on=today.isoformat(), conversion_reference="Conversion n° 2026-77")
+    assert ok.status_code == 303, text(ok)
+    page = text(await client.get(base))
+    assert "acte de conversion Conversion n° 2026-77" in page and "payés par la Caisse des dépôts" in page
+    assert "Enregistrer l'acte de conversion" not in page
+
+    client.cookies.clear()
+    await login(client, users[Role.CLERK])
+    refused = await post(client, base + "/conversion", base, conversion_recipient=f"creditor:{second}",
+                         conversion_on=today.isoformat(), conversion_reference="Acte 2")
+    assert refused.status_code == 403

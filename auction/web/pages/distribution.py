@@ -46,6 +46,7 @@ NOTICES = {
     "prorogation": "Prorogation des délais enregistrée.",
     "consignation": "Consignation à la Caisse des dépôts enregistrée.",
     "paiement": "Paiements enregistrés.",
+    "conversion": "Acte de conversion enregistré : la part consignée est payée au créancier par la Caisse des dépôts.",
     "comptes-rendus": "Comptes rendus établis ; envoyés par courriel aux destinataires dont l'adresse est connue.",
 }
 
@@ -221,6 +222,13 @@ async def _deposit(request, sale_id, case_id, values):
                                    **_who(request, values))
 
 
+async def _conversion(request, sale_id, case_id, values):
+    await payouts.record_conversion(request.app.state.db.sessions, sale_id, case_id,
+                                    recipient=values.get("conversion_recipient", ""),
+                                    on=_day(values.get("conversion_on", ""), "conversion_on"),
+                                    reference=values.get("conversion_reference", ""), **_who(request, values))
+
+
 async def _pay(request, sale_id, case_id, values):
     cheques = {key.removeprefix("cheque_"): value for key, value in values.items() if key.startswith("cheque_")}
     await payouts.pay(request.app.state.db.sessions, sale_id, case_id,
@@ -336,4 +344,5 @@ routes = [
     page(CASE + "/prorogation", _action(_extend, "prorogation"), access=OFFICER, methods=("POST",)),
     page(CASE + "/consignation", _action(_deposit, "consignation"), access=OFFICER, methods=("POST",)),
     page(CASE + "/paiement", _action(_pay, "paiement"), access=OFFICER, methods=("POST",)),
+    page(CASE + "/conversion", _action(_conversion, "conversion"), access=OFFICER, methods=("POST",)),
 ]
