@@ -1,7 +1,7 @@
 """The demo's held sale at the cash desk: the bordereaux issued after each session, paid by every means
 (cash within the ceiling, card, transfer, cheque), the cash banked, cheques and transfers cleared but
 one cheque, release slips for the paid lots and their pickup; one buyer of session 2 left unpaid
-(overdue once its deadline, two days after session 2, has passed).
+(the price is payable at once, R221-38: overdue from the day after session 2).
 
 Everything goes through the checkout services (invoices, payments, release), as the cashier's forms
 do, on the held sale's settlement log, at times between the sessions (see demo_held_sale.py).
@@ -110,6 +110,6 @@ async def checkout_session_one(sessions: async_sessionmaker[AsyncSession], held:
 
 async def checkout_session_two(sessions: async_sessionmaker[AsyncSession], held: HeldSale) -> None:
     """The evening of session 2: its buyers invoiced; by card, and one cheque still to clear today; the
-    buyer of the re-offered lot has not paid (overdue after its deadline)."""
+    buyer of the re-offered lot has not paid (overdue from the next day)."""
     cashier = Cashier(sessions, held)
     await cashier.checkout(SESSION_TWO_PAYERS, held.sessions[1] + timedelta(hours=2))

@@ -38,7 +38,7 @@ from .verification import add_signed_verification
 
 HELD_REFERENCE = "VJ-2026-11"
 SESSION_1_DAYS_BEFORE, SESSION_2_DAYS_BEFORE = 12, 1
-PAYMENT_DAYS = 2          # the held sale's conditions: the price paid within two days of the sale
+PAYMENT_DAYS = 0          # the held sale's conditions: the price payable at once (R221-38), due on the day of the hammer
 
 # (number, case, title, description, category, low €, high €)
 LOTS = [

@@ -210,14 +210,16 @@ async def _check_checkout(db, sale_id, sold, company):
     released = {lot for e in events if e.kind == "release_issued" for lot in e.payload["lot_ids"]}
     assert released and all(lot in paid_lots(by_paddle[lines[lot][0].paddle]) for lot in released)
     assert any(e.kind == "goods_collected" for e in events)
-    # Session 2 was yesterday: its unpaid buyer is overdue once its deadline (two days after) has passed.
+    # The price is payable at once (R221-38): session 2 was yesterday, so its unpaid buyer is overdue
+    # today (no notice yet), and was not on the day of his hammer.
     from datetime import timedelta
 
     from auction.services.demo_held_sale import PAYMENT_DAYS, SESSION_2_DAYS_BEFORE
-    after_deadline = held_sale_now(TODAY) + timedelta(days=PAYMENT_DAYS - SESSION_2_DAYS_BEFORE + 1)
+    assert PAYMENT_DAYS == 0
+    hammer_day = held_sale_now(TODAY) - timedelta(days=SESSION_2_DAYS_BEFORE)
+    standing = await defaults.sale_defaults(db.sessions, sale_id, hammer_day)
+    assert not any(b.overdue and b.procedure is None for b in standing.buyers)   # the last day is not late
     standing = await defaults.sale_defaults(db.sessions, sale_id, held_sale_now(TODAY))
-    assert not any(b.overdue and b.procedure is None for b in standing.buyers)   # still within the deadline
-    standing = await defaults.sale_defaults(db.sessions, sale_id, after_deadline)
     assert any(b.overdue and b.procedure is None for b in standing.buyers)       # overdue, no notice yet
     journal = build(events)
     assert journal.balanced and journal.debit > 0
