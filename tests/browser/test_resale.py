@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from auction.db import Database
-from auction.models import User
+from auction.models import Sale, User
 
 from .test_room import LOT_1_OPENING, bid_at_next_minimum, euros, next_minimum, open_tablet, type_paddle
 
@@ -50,11 +50,16 @@ def declare_default_of_paddle_1(database_url: str) -> int:
             now = datetime.now(timezone.utc)
             async with db.sessions() as session:
                 officer = await session.scalar(select(User).where(User.role == "officer"))
+                sale = await session.get(Sale, SALE_ID)
+                due_from = max(now, sale.starts_at.replace(tzinfo=sale.starts_at.tzinfo or timezone.utc))
             await invoices.issue_invoices(db.sessions, SALE_ID, user_id=officer.id, now=now)
-            notice = await defaults.send_notice(db.sessions, SALE_ID, 1, sent_on=now.date(), days=1,
-                                                means="registered_letter", user_id=officer.id, now=now)
+            # The notice goes once the days to pay (from the sale's day, the demo's being ahead) have run
+            # (the last one is not late), the default after it.
+            noticed = due_from + timedelta(days=sale.payment_days + 1)
+            notice = await defaults.send_notice(db.sessions, SALE_ID, 1, sent_on=noticed.date(), days=1,
+                                                means="registered_letter", user_id=officer.id, now=noticed)
             act = await defaults.declare_default(db.sessions, SALE_ID, notice.seq, user_id=officer.id,
-                                                 now=now + timedelta(days=7))
+                                                 now=noticed + timedelta(days=7))
             return act.payload["lot_ids"][0]
         finally:
             await db.dispose()

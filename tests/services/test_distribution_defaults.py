@@ -20,8 +20,8 @@ from auction.services import room as room_service
 from auction.services.distribution_claims import set_creditor_details, set_debtor_details
 
 SOLD_AT = datetime(2026, 12, 12, 15, 30, tzinfo=timezone.utc)     # the demo sale's day (services/conftest.py)
-NOTICE_AT = datetime(2026, 12, 14, 9, 0, tzinfo=timezone.utc)
-AFTER = datetime(2026, 12, 23, 9, 0, tzinfo=timezone.utc)          # the notice's 8 days have run
+NOTICE_AT = datetime(2026, 12, 21, 9, 0, tzinfo=timezone.utc)      # the 8 days to pay (to 20/12) have run
+AFTER = datetime(2026, 12, 23, 9, 0, tzinfo=timezone.utc)          # the notice's day (to 22/12) has run
 FIRST_PRICE, NEW_PRICE, OTHER_PRICE = 600_000, 450_000, 200_000
 IBAN_DE = "DE89370400440532013000"
 IBAN_FR = "FR7630006000011234567890189"
@@ -64,7 +64,7 @@ async def defaulted_and_resold(db, sale_id, clerk, officer):
         await run("hammer", SOLD_AT)
     await invoices.issue_invoices(db.sessions, sale_id, user_id=clerk.user_id, now=SOLD_AT)
     await pay_balance(db, sale_id, 2, SOLD_AT)
-    notice = await defaults.send_notice(db.sessions, sale_id, 1, sent_on=NOTICE_AT.date(), means="registered_letter",
+    notice = await defaults.send_notice(db.sessions, sale_id, 1, sent_on=NOTICE_AT.date(), days=1, means="registered_letter",
                                         cost_cents=750, user_id=clerk.user_id, now=NOTICE_AT)
     act = await defaults.declare_default(db.sessions, sale_id, notice.seq, user_id=officer.user_id, now=AFTER)
     rooms.append(await room_service.open_room(db.sessions, sale_id))     # its setup now lists the lot in default
