@@ -14,4 +14,4 @@ def test_demo_banner_names_the_tablet_the_display_and_the_live_page_on_the_confi
     assert "Page en direct    : http://127.0.0.1:8140/ventes/1/direct\n" in out
     with sqlite3.connect(tmp_path / "demo.sqlite3") as conn:
         places = [row[0] for row in conn.execute("SELECT place FROM publication_acts WHERE kind = 'web'")]
-    assert places == ["http://127.0.0.1:8140/ventes/1"]
+    assert places == ["http://127.0.0.1:8140/ventes/1", "http://127.0.0.1:8140/ventes/2"]   # both sales' web publications
