@@ -7,7 +7,7 @@ import secrets
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Match
+from starlette.routing import Match, Route
 
 from .access import login_redirect
 from .templates import render
@@ -26,10 +26,18 @@ MESSAGES = {
 }
 
 
-def error_page(request: Request, status: int, detail: str | None = None) -> Response:
-    title, message = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
-    return render(request, "error.html", {"title": title, "message": detail or message, "status": status},
-                  status_code=status)
+FORM_ADDRESS = ("Adresse d'un formulaire",
+                "Cette adresse reçoit un formulaire envoyé par un bouton de Criée. Ouverte directement (un lien, "
+                "un favori, une page rechargée), elle n'a rien à afficher : rien n'a été fait ni enregistré.")
+
+
+def error_page(request: Request, status: int, detail: str | None = None, *, title: str | None = None,
+               back: str | None = None, headers: dict[str, str] | None = None) -> Response:
+    default_title, message = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
+    response = render(request, "error.html", {"title": title or default_title, "message": detail or message,
+                                              "status": status, "back": back}, status_code=status)
+    response.headers.update(headers or {})
+    return response
 
 
 def login_required_response(request: Request) -> Response:
@@ -49,7 +57,33 @@ def csrf_failed_response(request: Request) -> Response:
 
 async def http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    return error_page(request, exc.status_code)
+    if exc.status_code == 405 and request.method in ("GET", "HEAD"):
+        from .access import current_user
+        request.state.user = await current_user(request)   # the page's header as on any other page
+        return form_address_page(request, dict(exc.headers or {}))
+    return error_page(request, exc.status_code, headers=dict(exc.headers or {}))
+
+
+def form_address_page(request: Request, headers: dict[str, str]) -> Response:
+    """A GET on an address that only takes a form's POST (every such route, from the router's 405):
+    say so in French and link to the nearest page above it, instead of a bare refusal."""
+    return error_page(request, 405, FORM_ADDRESS[1], title=FORM_ADDRESS[0], back=page_above(request),
+                      headers=headers)
+
+
+def page_above(request: Request) -> str:
+    """The nearest address above the request's path that a GET route of the app serves (the sale
+    above `/bureau/ventes/1/lots`, the registration above `/inscriptions/5/verifier`); `/` if none."""
+    path = request.url.path.rstrip("/")
+    while "/" in path:
+        path = path.rsplit("/", 1)[0]
+        candidate = path or "/"
+        scope = {"type": "http", "path": candidate, "method": "GET", "root_path": ""}
+        for route in request.app.routes:
+            if isinstance(route, Route) and "GET" in (route.methods or ()) and \
+                    route.matches(scope)[0] == Match.FULL:
+                return candidate
+    return "/"
 
 
 def route_of(scope) -> str:
