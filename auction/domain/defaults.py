@@ -354,17 +354,6 @@ def recovered_by_case(events: list[Event]) -> dict[int, list[tuple[str, int]]]:
     return found
 
 
-def shortfall_by_case(events: Iterable[Event]) -> dict[int, int]:
-    """Case id -> the shortfall the issued statements charge the defaulters: once paid it belongs
-    to the case's proceeds (the creditors get the first price); the costs repay the resale."""
-    found: dict[int, int] = {}
-    for event in events:
-        if event.kind == "default_statement_issued":
-            for line in event.payload["lines"]:
-                found[line["case_id"]] = found.get(line["case_id"], 0) + line["shortfall_cents"]
-    return found
-
-
 # --- what the defaulter owes ---------------------------------------------------------------------
 
 @dataclass(frozen=True)

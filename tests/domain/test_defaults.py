@@ -7,7 +7,7 @@ import pytest
 from auction.domain.defaults import (
     DefaultedLot, NoticeEnded, NoticeRunning, NothingUnpaid, NotInDefault, NotResold, ProcedureOpen, Rates,
     Resale, StatementIssued, counts_in_proceeds, declare_default, describe_balance, formal_notice,
-    lots_in_default, notice_deadline, notice_status, procedures, put_up_again, shortfall_by_case, statement,
+    lots_in_default, notice_deadline, notice_status, procedures, put_up_again, statement,
     statements_due, storage_owed)
 from auction.domain.errors import InvalidValue
 from auction.domain.settlement_log import next_event
@@ -136,9 +136,7 @@ def test_higher_resale_only_the_costs_and_the_surplus_goes_to_the_case():
     payload = owed(declared(), 130_000)
     assert payload["totals"]["shortfall_cents"] == 0 and payload["totals"]["surplus_cents"] == 30_000
     assert payload["totals"]["owed_cents"] == 1_250 + 6_448 + 1_290
-    events = declared()
-    events.append(next_event(events, SALE, "default_statement_issued", payload, AT, 1))
-    assert shortfall_by_case(events) == {3: 0}
+    assert [(line["case_id"], line["shortfall_cents"]) for line in payload["lines"]] == [(3, 0)]
 
 
 def test_what_was_paid_before_the_default_is_kept_against_what_is_owed():
@@ -167,7 +165,7 @@ def test_the_statement_waits_for_the_new_adjudication_and_is_issued_once():
     with pytest.raises(StatementIssued):
         owed(events, 80_000)
     assert statements_due(events) == {14: payload["totals"]["owed_cents"]}
-    assert shortfall_by_case(events) == {3: 20_000}
+    assert [(line["case_id"], line["shortfall_cents"]) for line in payload["lines"]] == [(3, 20_000)]
     assert notice_status(procedures(events)[0], 0, date(2026, 12, 20)) == "stated"
 
 
