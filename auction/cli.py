@@ -171,6 +171,7 @@ def cmd_demo(args, settings):
     print("Données de démonstration " + ("créées." if created else "déjà présentes."))
     print(f"  Tablette du clerc : {base}/bureau/ventes/1/salle")
     print(f"  Écran de salle    : {base}/salle/1")
+    print(f"  Pupitre           : {base}/bureau/ventes/1/pupitre")
     print(f"  Page en direct    : {base}/ventes/1/direct")
     print(f"  Catalogue public  : {base}/ventes/1")
     if held is not None:     # a demo seeded before the held sale existed has none

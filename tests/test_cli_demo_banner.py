@@ -1,4 +1,5 @@
-"""`criee demo` tells a newcomer the right pages: the tablet is the room page, and the live page."""
+"""`criee demo` tells a newcomer the right pages: the tablet is the room page, the live page
+and the auctioneer's screen."""
 import sqlite3
 
 from tests.live_server import cli_env, criee
@@ -11,6 +12,7 @@ def test_demo_banner_names_the_tablet_the_display_and_the_live_page_on_the_confi
     out = result.stdout
     assert "Tablette du clerc : http://127.0.0.1:8140/bureau/ventes/1/salle\n" in out
     assert "Écran de salle    : http://127.0.0.1:8140/salle/1\n" in out
+    assert "Pupitre           : http://127.0.0.1:8140/bureau/ventes/1/pupitre\n" in out
     assert "Page en direct    : http://127.0.0.1:8140/ventes/1/direct\n" in out
     with sqlite3.connect(tmp_path / "demo.sqlite3") as conn:
         places = [row[0] for row in conn.execute("SELECT place FROM publication_acts WHERE kind = 'web'")]

@@ -153,3 +153,13 @@ async def request_book(sessions: async_sessionmaker[AsyncSession], sale_id: int)
                  "phone": request.phone, "max_amount_cents": request.max_amount_cents,
                  "received_at": request.received_at.isoformat(), "blocked": bidder.blocked_at is not None}
                 for request, paddle, bidder in rows]
+
+
+async def rostrum_book(sessions: async_sessionmaker[AsyncSession], sale_id: int) -> list[dict[str, Any]]:
+    """The same book for the auctioneer's screen: each order's lot, paddle and maximum, each phone
+    line's lot and paddle, and whether the paddle is blocked, without the bidders' names and phone
+    numbers (a large screen at the rostrum may be read from the front row; the officer calls paddles).
+    Raises SaleNotFound for an unknown sale."""
+    return [{"kind": r["kind"], "lot_id": r["lot_id"], "paddle": r["paddle"],
+             "max_amount_cents": r["max_amount_cents"], "received_at": r["received_at"], "blocked": r["blocked"]}
+            for r in await request_book(sessions, sale_id)]

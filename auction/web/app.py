@@ -29,6 +29,7 @@ from .live import DirectWrites, Hubs
 from .pages import (audit, auth, barred_persons, bidder_accounts, cards, cases, catalogue, feed, id_scans, inventory,
                     lots, office, online, personal_data, publicity, registration, registration_rules, room,
                     room_settings, sale_forms, sales, verification)
+from .pages import rostrum
 from .pages import sale_record
 from .pages import record_copies
 from .pages import record_register
@@ -66,6 +67,7 @@ def build_routes(settings: Settings) -> list:
         *personal_data.routes,
         *bidder_accounts.routes,
         *room.routes,
+        *rostrum.routes,
         *online.routes,
         *room_settings.routes,
         *verification.routes,
