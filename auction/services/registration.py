@@ -48,6 +48,29 @@ class AlreadyVerified(DomainError):
     code = "already_verified"
 
 
+class AlreadyPending(RegistrationRefused):
+    """This e-mail has a registration for this sale waiting for the clerk (no paddle yet)."""
+
+    code = "registration_pending"
+
+    def __init__(self, registration_id: int):
+        super().__init__(f"Une demande d'inscription à cette vente, faite avec cette adresse électronique, attend "
+                         f"déjà la vérification de l'étude (demande n° {registration_id}) : rien n'a été enregistré "
+                         "de ce nouvel envoi.", field="email")
+        self.registration_id = registration_id
+
+
+async def pending_in_session(session: AsyncSession, sale_id: int, email: str) -> Registration | None:
+    """The online registration without a paddle that the bidder of this e-mail already has for this sale
+    (one the clerk took at the desk asks for no confirmation e-mail: the checks find a duplicate there)."""
+    return await session.scalar(
+        select(Registration).join(Bidder, Bidder.id == Registration.bidder_id)
+        .where(Registration.sale_id == sale_id, Registration.paddle_number.is_(None),
+               Registration.registered_via == "web",
+               func.lower(Bidder.email) == email.strip().lower())
+        .order_by(Registration.id).limit(1))
+
+
 # --- taking a registration ---------------------------------------------------------------------------
 
 async def registration_sale(sessions: async_sessionmaker[AsyncSession], sale_id: int, *, public: bool = True
@@ -85,6 +108,11 @@ async def register(sessions: async_sessionmaker[AsyncSession], sale_id: int, dat
             lot = lots.get(request.lot)
             check_bid_request(request, LotFacts(lot.label, lot.opening_bid_cents, lot.status == "withdrawn",
                                                 increments) if lot else None)
+
+        if via == "web":   # checked before the scan was kept too: this closes the race of two posts
+            pending = await pending_in_session(session, sale_id, data.bidder.email)
+            if pending is not None:
+                raise AlreadyPending(pending.id)
 
         bidder = None
         if bidder_id is not None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from starlette.datastructures import FormData
@@ -56,11 +57,17 @@ BIDDER = Access(public=False, roles=frozenset({Role.BIDDER}))
 SIGNED_IN = Access(public=False, roles=frozenset(Role))
 
 Endpoint = Callable[[Request], Awaitable[Response]]
+# A form's labels, and the page showing it again for a refused field (given forms.Refused).
+FormAgain = tuple[Mapping[str, str], Callable[[Request, Any], Awaitable[Response]]]
 
 
 def page(path: str, endpoint: Endpoint, *, access: Access, methods: tuple[str, ...] = ("GET",),
-         name: str | None = None) -> Route:
-    """A route whose endpoint runs only for users its `access` rule allows, with CSRF on unsafe methods."""
+         name: str | None = None, form_again: FormAgain | None = None) -> Route:
+    """A route whose endpoint runs only for users its `access` rule allows, with CSRF on unsafe methods.
+
+    `form_again` is (the form's labels, a page showing the form again with an error per field): a field
+    the request checks refuse (a control character, too long) is answered by it rather than by the
+    bare error page."""
 
     async def guarded(request: Request) -> Response:
         user = await current_user(request)
@@ -74,10 +81,12 @@ def page(path: str, endpoint: Endpoint, *, access: Access, methods: tuple[str, .
             from .errors import csrf_failed_response
             return csrf_failed_response(request)
         from .forms import refusal
-        refused = await refusal(request)
+        refused = await refusal(request, form_again[0] if form_again else None)
         if refused is not None:
+            if form_again and refused.field:
+                return await form_again[1](request, refused)
             from .errors import error_page
-            return error_page(request, *refused)
+            return error_page(request, refused.status, refused.message)
         response = await endpoint(request)
         _ensure_csrf_cookie(request, response)
         if not access.public and "cache-control" not in response.headers:

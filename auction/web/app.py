@@ -29,6 +29,7 @@ from .live import DirectWrites, Hubs
 from .pages import (audit, auth, barred_persons, bidder_accounts, cards, cases, catalogue, feed, id_scans, inventory,
                     lots, office, online, personal_data, publicity, registration, registration_rules, room,
                     room_settings, sale_forms, sales, verification)
+from .pages import registration_mail
 from .pages import rostrum
 from .pages import sale_record
 from .pages import record_copies
@@ -62,6 +63,7 @@ def build_routes(settings: Settings) -> list:
         *registration_rules.routes,   # before registration.routes: /inscriptions/regles is not a registration id
         *barred_persons.routes,
         *registration.routes,
+        *registration_mail.routes,
         *id_scans.routes,
         *cards.routes,
         *personal_data.routes,

@@ -5,7 +5,8 @@ the integers and dates of its fields. One way for every page, within what the da
 - `refusal(request)` runs before every endpoint (`access.page`): a text value with a control
   character (a NUL byte above all), a form field longer than its column, a query value past
   `QUERY_MAX`, or a text path parameter with a control character is refused there, in French, before
-  the page reads it;
+  the page reads it (a page declaring `form_again` shows its form again with the message instead of
+  the error page: the public registration form, the desk's);
 - `path_id` reads an id of the path (the `id` convertor has matched it already);
 - `parse_int` / `form_int` / `form_ids` read integers (ASCII digits only, within the column's range),
   `parse_date` / `form_date` dates between `MIN_YEAR` and `MAX_YEAR`: `InvalidValue` with a French
@@ -14,6 +15,8 @@ the integers and dates of its fields. One way for every page, within what the da
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, time
 
 from starlette.datastructures import UploadFile
@@ -46,28 +49,48 @@ def text_problem(field: str, value: str, limit: int) -> str | None:
     return None
 
 
-async def refusal(request: Request) -> tuple[int, str | None] | None:
-    """What makes this request unreadable: (404, None) for a path no page has, (400, the French
-    reason) for a value no field may hold; None when the request may reach its page."""
+@dataclass(frozen=True)
+class Refused:
+    """Why a request cannot reach its page: 404 (a path no page has) or 400 with a French reason; a
+    form field's problem names its `field`, so that a page may show its form again with the message."""
+
+    status: int
+    message: str | None = None
+    field: str | None = None
+
+
+async def refusal(request: Request, labels: Mapping[str, str] | None = None) -> Refused | None:
+    """What makes this request unreadable, or None when it may reach its page. A form field's message
+    names it by its label in `labels` (the form's own words), else by its name."""
     for value in request.path_params.values():
         if isinstance(value, str) and (CONTROL.search(value) or len(value) > 200):
-            return 404, None
+            return Refused(404)
     for name, value in request.query_params.multi_items():
         problem = text_problem(name, name, 100) or text_problem(name, value, QUERY_MAX)
         if problem:
-            return 400, problem
+            return Refused(400, problem)
     if request.method in ("POST", "PUT", "PATCH", "DELETE") and \
             request.headers.get("content-type", "").startswith(FORM_TYPES):
         form = await request.form()
         for name, value in form.multi_items():
             problem = text_problem(name, name, 100)
-            if problem is None and isinstance(value, str):
-                problem = text_problem(name, value, text_limit(name))
-            elif problem is None and isinstance(value, UploadFile) and value.filename:
-                problem = text_problem(name, value.filename, 255)
             if problem:
-                return 400, problem
+                return Refused(400, problem)
+            label = (labels or {}).get(name, name)
+            if isinstance(value, str):
+                problem = text_problem(label, value, text_limit(name))
+            elif isinstance(value, UploadFile) and value.filename:
+                problem = text_problem(label, value.filename, 255)
+            if problem:
+                return Refused(400, problem, name)
     return None
+
+
+async def form_again_values(request: Request, refused: Refused) -> dict[str, str]:
+    """The form's values to show again after `refused`: the refused field emptied, control characters
+    taken out of the others (a NUL byte is not sent back to the browser)."""
+    return {name: "" if name == refused.field else CONTROL.sub("", value)
+            for name, value in (await form_dict(request)).items()}
 
 
 def path_id(request: Request, name: str) -> int:

@@ -107,11 +107,13 @@ class RegistrationLimits:
     ADDRESS = (10, 10 / 3600)    # 10 registrations at once, then 10 an hour (an office, a family)
     EMAIL = (3, 3 / 3600)        # 3 for one e-mail, then 3 an hour (a typo corrected, another sale)
     MAILS = (10, 10 / 3600)      # confirmation e-mails caused from one address, per hour
+    RESENDS = (2, 2 / 3600)      # the registrant asking again for one e-mail's confirmation
 
     def __init__(self, clock: Callable[[], float] = time.monotonic):
         self.addresses = TokenBucket(*self.ADDRESS, clock=clock)
         self.emails = TokenBucket(*self.EMAIL, clock=clock)
         self.mails = TokenBucket(*self.MAILS, clock=clock)
+        self.resends = TokenBucket(*self.RESENDS, clock=clock)
 
     def check_address(self, address: str | None) -> float | None:
         """None when this address may post a registration; else the seconds to wait."""
@@ -125,6 +127,18 @@ class RegistrationLimits:
         if not key or self.emails.allow(key):
             return None
         return self.emails.wait(key)
+
+    def check_resend(self, email: str) -> float | None:
+        """None when this e-mail's confirmation may be asked for again; else the seconds to wait."""
+        key = normalise_login(email)
+        if not key or self.resends.allow(key):
+            return None
+        return self.resends.wait(key)
+
+    def mail_wait(self, address: str | None) -> float:
+        """Seconds until this address may cause a confirmation e-mail again."""
+        key = address_key(address)
+        return self.mails.wait(key) if key is not None else 0.0
 
     def may_mail(self, address: str | None) -> bool:
         """Take one confirmation e-mail from this address's hourly budget."""

@@ -129,3 +129,62 @@ def test_online_registration_verified_at_the_desk_then_selected_on_the_tablet_by
     expect(clerk.locator("#room-alert-text")).to_contain_text("signature est invalide")
     expect(clerk.locator("#paddle-display")).to_have_text("—")
     assert errors == []
+
+
+def test_a_second_registration_offers_the_resend_and_the_clerk_resends_from_the_tablet(
+        new_context, live_server, tmp_path):
+    """The same e-mail posted twice: the phone is pointed to the waiting registration and asks for its
+    e-mail again; the clerk, on the tablet (1180×820), sends it once more from the registration's page."""
+    errors: list[str] = []
+    email = "hugo.lambert@exemple.fr"
+    phone = new_context(**PHONE).new_page()
+    phone.on("pageerror", lambda error: errors.append(str(error)))
+
+    def fill_and_send() -> None:
+        phone.goto(f"/ventes/{SALE_ID}/inscription")
+        for name, value in (("first_name", "Hugo"), ("last_name", "Lambert"), ("birth_date", "1979-02-11"),
+                            ("email", email), ("phone", "06 55 44 33 22"), ("address", "3 place Bellecour"),
+                            ("postcode", "69002"), ("city", "Lyon"), ("document_number", "H7Q2LM4KD"),
+                            ("document_expires_on", "2033-09-01")):
+            phone.locator(f"#f-{name}").fill(value)
+        phone.get_by_label("Copie de la pièce (photo ou PDF)").set_input_files(scan_image())
+        phone.get_by_label("En salle").check()
+        phone.get_by_label("J'ai lu et j'accepte les conditions de la vente.").check()
+        phone.get_by_role("button", name="Envoyer mon inscription").click()
+
+    fill_and_send()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Inscription envoyée")
+    first_link = confirmation_link(live_server, email)
+    fill_and_send()                                       # sent again, as a double tap or a reload would
+    notice = phone.locator("#inscription-en-attente")
+    expect(notice).to_contain_text("Demande déjà reçue")
+    expect(notice).to_contain_text("rien n'a été enregistré de ce nouvel envoi")
+    phone.screenshot(path=str(tmp_path / "phone-duplicate.png"), full_page=False)
+    phone.get_by_role("button", name="Renvoyer le courriel de confirmation").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Courriel de confirmation renvoyé")
+    deadline = time.monotonic() + 10
+    while confirmation_link(live_server, email) == first_link and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert confirmation_link(live_server, email) != first_link, "a second e-mail with a new link"
+
+    clerk = new_context(viewport={"width": 1180, "height": 820}, has_touch=True).new_page()
+    clerk.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(clerk)
+    clerk.goto(f"/bureau/ventes/{SALE_ID}/inscriptions")
+    rows = clerk.locator("tr", has_text="Hugo LAMBERT")
+    expect(rows).to_have_count(1)                         # one registration, not two
+    rows.get_by_role("link", name="Hugo LAMBERT").click()
+    history = clerk.locator("#mail-history li")
+    expect(history).to_have_count(1)
+    expect(history.first).to_contain_text("à la demande de l'inscrit")
+    clerk.get_by_role("button", name="Renvoyer le courriel de confirmation").click()
+    expect(clerk).to_have_url(re.compile(r"\?ok=courriel-non-envoye#courriel$"))   # development: to the log
+    expect(clerk.get_by_role("status")).to_contain_text("n'est pas parti")
+    expect(history).to_have_count(2)
+    expect(history.first).to_contain_text("renvoyé par l'étude")
+    clerk.locator("#courriel").scroll_into_view_if_needed()
+    clerk.screenshot(path=str(tmp_path / "tablet-resend.png"), full_page=False)
+    width = clerk.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1180, f"the page scrolls sideways ({width} px)"
+    print(f"screenshots: {tmp_path}")
+    assert errors == []

@@ -30,9 +30,10 @@ async def test_staff_persons_barred_for_the_case_and_blocked_bidders_get_no_padd
         await barred_persons.add_barred_person(db.sessions, sale.id, 999_999, "X Y", None, "motif",
                                                users[Role.OFFICER].id)
     roche = await service.register(db.sessions, sale.id, data_of(sale, first_name="Julien", last_name="Roche",
-                                                                 birth_date="1979-03-30", document_number="AA11111"),
+                                                                 birth_date="1979-03-30", document_number="AA11111",
+                                                                 email="julien.roche@exemple.fr"),
                                    via="web", now=utcnow())
-    await confirm(db, roche)
+    await confirm(db, roche, "julien.roche@exemple.fr")
     outcome = await service.verify(db.sessions, sale.id, roche.id, attestation("AA11111", first="Julien", last="ROCHE"),
                                    users[Role.CLERK].id, utcnow())
     assert "débiteur saisi" in {r.kind: r for r in outcome.results}["not_barred"].detail

@@ -34,6 +34,8 @@ from auction.models import (AmicableOffer, Base, BarredPerson, Bidder, Case, Inv
 from auction.models.limits import INT_MAX
 from auction.services.demo import DEMO_LOGINS, seed_demo
 
+from ..services.test_registration import sale as sale_for_registration  # noqa: F401 - fixture
+
 ANSWER_TIMEOUT = 20
 EXAMPLES = int(os.environ.get("CRIEE_HOSTILE_EXAMPLES", "60"))
 
@@ -260,3 +262,42 @@ async def test_generated_values_in_any_form_as_any_role(site, caplog, data):
     names = sorted(fields) + ["extra"]
     values = data.draw(st.fixed_dictionaries({}, optional={name: hostile_text() for name in names}), label="values")
     await site.send(role, path, method, values, caplog)
+
+
+# --- the registration forms: bad text shows the form again --------------------------------------------
+
+@pytest.mark.parametrize("field, value, message", [
+    ("last_name", "Martin\x00Dupré", "Le champ « Nom » contient un caractère non permis"),
+    ("city", "Lyon\x1b[31m", "Le champ « Commune » contient un caractère non permis"),
+    ("address", "x" * 5000, "Le champ « Adresse » est trop long"),
+])
+async def test_bad_text_in_the_public_registration_form_shows_the_form_again(
+        client, db, sale_for_registration, settings, field, value, message):
+    from .test_registration_pages import register_online, text
+    before = await _counts(db)
+    answer = await register_online(client, sale_for_registration.id, **{field: value})
+    assert answer.status_code == 400
+    page = text(answer)
+    assert message in page and "S'inscrire pour enchérir" in page and "Rien n'a été enregistré" in page
+    assert 'value="Léa"' in page and "\x00" not in page and "\x1b" not in page   # the rest comes back, cleaned
+    assert "Joignez de nouveau la copie" in page
+    assert await _counts(db) == before
+    assert not settings.private_dir.exists() or not any(p.is_file() for p in settings.private_dir.rglob("*"))
+
+
+async def test_bad_text_in_the_desk_registration_form_shows_the_form_again(
+        client, db, sale_for_registration, users, login):
+    from auction.domain.roles import Role
+
+    from ..conftest import csrf_from
+    from ..domain.test_registration import form
+    from .test_registration_pages import text
+    await login(client, users[Role.CLERK])
+    url = f"/bureau/ventes/{sale_for_registration.id}/inscriptions"
+    token = await csrf_from(client, f"{url}/nouvelle")
+    before = await _counts(db)
+    answer = await client.post(url, data={"csrf_token": token, **form(first_name="Léa\x00")})
+    assert answer.status_code == 400
+    page = text(answer)
+    assert "Le champ « Prénom » contient un caractère non permis" in page and 'value="Martin-Dupré"' in page
+    assert await _counts(db) == before

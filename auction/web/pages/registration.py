@@ -22,14 +22,15 @@ from auction.domain.identity import DOCUMENT_TYPES
 from auction.domain.registration import (BUYER_TYPES, CHANNELS, REQUEST_KINDS, REQUEST_ROWS, TAX_RESIDENCES,
                                          RegistrationInput, clean_attestation, clean_registration)
 from auction.domain.solvency import DEPOSIT_METHODS, SOLVENCY_KINDS, SOLVENCY_RULES
-from auction.mail import Mail, deliver
+from auction.domain.office import clean_email
+from auction.mail import deliver
 from auction.models import Registration, Sale, utcnow
-from auction.services import barred_clearances, catalogue, id_scans, registration_rules
+from auction.services import barred_clearances, catalogue, id_scans, registration_mail, registration_rules
 from auction.services import registration as service
 
 from ..access import OFFICER, PUBLIC, STAFF, CSRF_FIELD, page, signing_secret
 from ..errors import error_page
-from ..forms import form_dict, parse_int, path_id
+from ..forms import Refused, form_again_values, form_dict, parse_int, path_id
 from ..ratelimit import RegistrationLimits
 from ..templates import render
 
@@ -102,6 +103,9 @@ async def _record(request: Request, values: dict[str, str], content: bytes | Non
             scan = await id_scans.store_scan(content, private_dir)
         registration = await service.register(sessions, sale_id, data, via="desk" if desk else "web", now=now,
                                               scan=scan, user_id=user_id, bidder_id=bidder_id)
+    except service.AlreadyPending as exc:   # a second post of the same e-mail, in the same instant
+        id_scans.remove_scan(private_dir, scan.path if scan else None)
+        return await _pending_answer(request, values, exc)
     except (InvalidValue, service.RegistrationRefused) as exc:
         id_scans.remove_scan(private_dir, scan.path if scan else None)
         return await form_page(request, values=values, errors={exc.field or "form": exc.message}, status_code=400)
@@ -116,7 +120,10 @@ async def _record(request: Request, values: dict[str, str], content: bytes | Non
 
 # --- public: the online pre-registration -----------------------------------------------------------
 
-async def _public_form(request: Request, *, values=None, errors=None, status_code=200) -> Response:
+async def _public_form(request: Request, *, values=None, errors=None, status_code=200,
+                       pending: str | None = None) -> Response:
+    """The public form; `pending`: the notice that the typed e-mail has a registration waiting, shown with
+    the button sending its confirmation e-mail again."""
     try:
         sale, rule = await service.registration_sale(request.app.state.db.sessions, path_id(request, "sale_id"))
     except catalogue.NotFound:
@@ -124,12 +131,31 @@ async def _public_form(request: Request, *, values=None, errors=None, status_cod
     return render(request, "registration/form.html", {
         **CHOICES, "sale": sale, "rule": rule, "values": {**REGISTRATION_DEFAULTS, **(values or {})},
         "errors": errors or {}, "open": sale.status in service.REGISTRATION_OPEN_STATUSES,
-        "scan_required": True,
+        "scan_required": True, "pending": pending,
     }, status_code=status_code)
 
 
 async def public_form(request: Request) -> Response:
     return await _public_form(request)
+
+
+async def _pending_answer(request: Request, values: dict[str, str], exc: service.AlreadyPending) -> Response:
+    """A second registration of the same e-mail for the sale: nothing kept, the form again, pointing to
+    the waiting one (by its number only: nothing of it the registrant did not type) with a resend button."""
+    return await _public_form(request, values=values, status_code=409, pending=exc.message)
+
+
+async def public_form_again(request: Request, refused: Refused) -> Response:
+    """A field the request checks refused (a control character, too long): the form again, in French."""
+    errors = {refused.field: refused.message}
+    errors.setdefault("scan", "Joignez de nouveau la copie de la pièce (le navigateur ne la garde pas).")
+    return await _public_form(request, values=await form_again_values(request, refused), errors=errors,
+                              status_code=400)
+
+
+async def desk_form_again(request: Request, refused: Refused) -> Response:
+    return await _desk_form(request, values=await form_again_values(request, refused), status_code=400,
+                            errors={refused.field: refused.message})
 
 
 def registration_limits(app) -> RegistrationLimits:
@@ -156,6 +182,17 @@ async def public_register(request: Request) -> Response:
     if wait is not None:   # before anything is kept: no scan stored, no registration, no e-mail
         log.warning("registration throttled", extra={"address": address, "retry_after": math.ceil(wait)})
         return await _public_form(request, values=values, errors={"form": _throttled(wait)}, status_code=429)
+    sessions = request.app.state.db.sessions
+    try:
+        typed = clean_email(values.get("email", ""))
+    except InvalidValue:
+        typed = ""   # the form's checks say why
+    try:
+        pending = await registration_mail.pending_registration(sessions, path_id(request, "sale_id"), typed)
+    except catalogue.NotFound:
+        return error_page(request, 404)
+    if pending is not None:   # before anything is kept: no scan stored, nothing written, no e-mail
+        return await _pending_answer(request, values, service.AlreadyPending(pending))
     now = utcnow()
     recorded = await _record(request, values, content, now, desk=False,
                              user_id=request.state.user.id if _is_bidder(request) else None)
@@ -163,19 +200,16 @@ async def public_register(request: Request) -> Response:
         return recorded
     sale, data, registration = recorded
     base_url = settings.public_url or str(request.base_url)   # behind a proxy, set CRIEE_PUBLIC_URL
-    link = service.confirmation_link(signing_secret(request), base_url, registration, data.bidder.email, now)
-    mail = Mail(data.bidder.email, f"Confirmez votre inscription à la vente {sale.reference}",
-                f"Bonjour {data.bidder.first_name} {data.bidder.last_name.upper()},\n\n"
-                f"Nous avons bien reçu votre demande d'inscription à la vente « {sale.title} » ({sale.reference}).\n"
-                f"Confirmez votre adresse électronique en ouvrant ce lien (valable 7 jours) :\n\n{link}\n\n"
-                "L'étude vérifiera ensuite votre pièce d'identité et, si la vente l'exige, votre garantie ; "
-                "votre numéro de panneau vous sera remis une fois ces contrôles faits.\n")
+    details = data.bidder
+    mail = registration_mail.confirmation_mail(signing_secret(request), base_url, sale, registration, details.email,
+                                               details.first_name, details.last_name, now)
     response = RedirectResponse(f"/ventes/{sale.id}/inscription/envoyee", status_code=303)
     if limits.may_mail(address):
         response.background = BackgroundTask(deliver, settings, mail)
-    else:   # the registration is kept for the clerk, who can have the e-mail sent again
+    else:   # the registration is kept for the clerk, whose page says so and can send the e-mail again
         log.warning("confirmation e-mail not sent: hourly cap", extra={"address": address,
                                                                         "registration_id": registration.id})
+        await registration_mail.record_withheld(sessions, sale.id, registration.id, now)
     return response
 
 
@@ -284,9 +318,11 @@ async def render_detail(request: Request, *, values=None, errors=None, status_co
     except catalogue.NotFound:
         return error_page(request, 404)
     cleared = await barred_clearances.clearances(request.app.state.db.sessions, detail.registration.id)
+    mails = await registration_mail.mail_history(request.app.state.db.sessions, detail.sale.id,
+                                                 detail.registration.id)
     return render(request, "staff/registration.html", {
         **CHOICES, "d": detail, "sale": detail.sale, "rule": detail.rule, "r": detail.registration, "bidder": detail.bidder,
-        "clearances": cleared,
+        "clearances": cleared, "mails": mails,
         "values": values or _attestation_values(detail.registration), "errors": errors or {},
         "results": results or detail.preview, "notice": request.query_params.get("ok"),
         "failure": request.query_params.get("erreur"),
@@ -349,11 +385,13 @@ async def cancel_registration(request: Request) -> Response:
 
 routes = [
     page("/ventes/{sale_id}/inscription", public_form, access=PUBLIC),
-    page("/ventes/{sale_id}/inscription", public_register, access=PUBLIC, methods=("POST",)),
+    page("/ventes/{sale_id}/inscription", public_register, access=PUBLIC, methods=("POST",),
+         form_again=(LABELS, public_form_again)),
     page("/ventes/{sale_id}/inscription/envoyee", public_sent, access=PUBLIC),
     # Specific paths before /inscriptions/{registration_id} (and registration_rules.routes before these).
     page("/bureau/ventes/{sale_id}/inscriptions", registrations_list, access=STAFF),
-    page("/bureau/ventes/{sale_id}/inscriptions", desk_register, access=STAFF, methods=("POST",)),
+    page("/bureau/ventes/{sale_id}/inscriptions", desk_register, access=STAFF, methods=("POST",),
+         form_again=(LABELS, desk_form_again)),
     page("/bureau/ventes/{sale_id}/inscriptions/nouvelle", desk_form, access=STAFF),
     page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}", registration_page, access=STAFF),
     page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/homonyme", clear_homonym, access=OFFICER,
