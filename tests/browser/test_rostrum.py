@@ -47,6 +47,15 @@ def check_layout(rostrum: Page) -> None:
     outside = [t for t in texts if not inside(t, 1920, 1080)]
     assert outside == [], outside
     assert rostrum.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]") == [1920, 1080]
+    # The lot's own lines (the bids, the book) are never cut short; only a coming lot's long title may be.
+    cut = rostrum.evaluate("""() => [...document.querySelectorAll(
+        "#earlier-list li, #order-list li > span, #phone-list li > span, #rostrum-origin, #rostrum-current")]
+        .filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent)""")
+    assert cut == [], cut
+    foot = rostrum.locator(".rostrum-foot").bounding_box()
+    stage = rostrum.locator("#rostrum-stage").evaluate("(e) => e.scrollHeight <= e.clientHeight")
+    assert stage, "the lot's column overflows its box"
+    assert rostrum.locator("#rostrum-stage").bounding_box()["y"] + rostrum.locator("#rostrum-stage").bounding_box()["height"] <= foot["y"] + 1
 
 
 def test_the_rostrum_follows_the_room_read_only_at_1080p(screens, live_server, tmp_path):
@@ -100,6 +109,8 @@ def test_the_rostrum_follows_the_room_read_only_at_1080p(screens, live_server, t
     expect(rostrum.locator("#rostrum-origin")).to_have_text("Salle · panneau 1")
     expect(rostrum.locator("#rostrum-ask")).to_have_text(euros(third))
     expect(rostrum.locator("#order-list li").first.locator(".badge")).to_have_text("dépassé")
+    expect(rostrum.locator("#earlier-list li")).to_have_count(1)
+    expect(rostrum.locator("#earlier-list")).to_have_text(f"{euros(LOT_1_OPENING)} · ordre, p. 3")
     tablet.locator("#call-button").click()
     expect(rostrum.locator("#rostrum-calls li.done")).to_have_count(1)
     expect(rostrum.locator("#rostrum-calls li").first).to_have_text("1re criée ✓")
@@ -109,7 +120,16 @@ def test_the_rostrum_follows_the_room_read_only_at_1080p(screens, live_server, t
 
     check_layout(rostrum)
     rostrum.screenshot(path=str(tmp_path / "rostrum-bidding.png"))
+    tablet.screenshot(path=str(tmp_path / "tablet-bidding.png"))    # its header links to the rostrum
     assert axe_violations(rostrum) == []
+
+    # Paused: the badge and the lot's line say so; resumed, the sale goes on.
+    tablet.get_by_role("button", name="Suspendre").click()
+    expect(rostrum.locator("#rostrum-status")).to_have_text("Vente suspendue")
+    expect(rostrum.locator("#rostrum-kicker")).to_have_text("En vente · vente suspendue")
+    tablet.get_by_role("button", name="Reprendre").click()
+    expect(rostrum.locator("#rostrum-status")).to_have_text("Vente ouverte")
+    expect(rostrum.locator("#rostrum-calls li.done")).to_have_count(1)
 
     # The screen acts on nothing: a command sent from it is refused, the tablet's lot goes on.
     refusal = rostrum.evaluate("""() => window.crieeRoom.sendCommand("pass_lot").then(

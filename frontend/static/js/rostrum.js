@@ -5,6 +5,9 @@ import { CALL_LABELS, RoomSocket, SOURCE_LABELS, euros, socketUrl } from "./room
 
 const NEXT_LOTS = 3;        // the coming lots listed
 const BOOK_ROWS = 4;        // orders (and phone lines) listed for the lot; the rest is counted
+const EARLIER_BIDS = 4;     // the lot's bids before the current one, newest first
+// Two to a line under the calls: the origin in a word.
+const SHORT_SOURCES = { room: "salle", phone: "tél.", online: "en ligne", absentee: "ordre" };
 
 const root = document.getElementById("rostrum");
 const $ = (id) => document.getElementById(id);
@@ -114,6 +117,17 @@ function renderBook(focus) {
     : [item(lotId === null ? "—" : "Aucune ligne téléphonique")]));
 }
 
+/** The lot's bids before the current one, with their origin (the public view's recent bids: no name). */
+function renderEarlier(focus) {
+  const earlier = focus && focus.onBlock ? (view.recent_bids || []).slice(1, 1 + EARLIER_BIDS) : [];
+  $("rostrum-earlier").hidden = earlier.length === 0;
+  $("earlier-list").replaceChildren(...earlier.map((b) => {
+    const li = document.createElement("li");
+    li.textContent = `${euros(b.amount_cents)} · ${SHORT_SOURCES[b.source] || b.source}, p. ${b.paddle}`;
+    return li;
+  }));
+}
+
 function renderCase(focus) {
   const found = focus ? (view.cases || []).find((c) => c.id === focus.lot.case_id) : null;
   const box = $("rostrum-case");
@@ -182,6 +196,7 @@ function render() {
       li.textContent = `${CALL_LABELS[Number(li.dataset.call) - 1]}${done ? " ✓" : ""}`;
     }
   }
+  renderEarlier(focus);
   renderBook(focus);
   renderCase(focus);
   renderNext(focus);
