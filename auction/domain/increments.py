@@ -72,3 +72,8 @@ DEFAULT_INCREMENTS = IncrementTable((
     (50_000_00, 5_000_00),
     (100_000_00, 10_000_00),
 ))
+
+
+def sale_increments(rows: Iterable[Sequence[int]] | None) -> IncrementTable:
+    """A sale's own table (its stored rows), or the default one when it has none."""
+    return IncrementTable.from_json(rows) if rows else DEFAULT_INCREMENTS

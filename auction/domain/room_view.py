@@ -13,8 +13,10 @@ def _lot(setup: SaleSetup, lot_id: int | None) -> dict[str, Any] | None:
     if lot_id is None:
         return None
     lot = setup.lots[lot_id]
+    # A lot without an opening bid ("mise à prix 0 €") is shown from its first bid, the table's first step.
     return {"id": lot.id, "label": lot.label, "title": lot.title, "photo": lot.photo,
-            "opening_bid_cents": lot.opening_bid_cents}
+            "opening_bid_cents": lot.opening_bid_cents,
+            "first_bid_cents": setup.increments.first_bid(lot.opening_bid_cents)}
 
 
 def public_view(state: RoomState, setup: SaleSetup) -> dict[str, Any]:

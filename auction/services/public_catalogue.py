@@ -7,19 +7,21 @@ Nothing read here touches the case (debtor, creditors, reference): public pages 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from auction.domain.catalogue import PAGE_SIZE, CatalogueQuery, Pagination, fold_text, page_of, paginate
+from auction.domain.lot_states import LotState, follows_the_room, lot_states, shows_states
 from auction.domain.tariff import Tariff, TariffOnDay
 from auction.formats import to_paris
 from auction.models import Lot, Office, Sale
 
 from .catalogue import NotFound
 from .office import tariff_lookup
+from .room import RoomRegistry
 
 
 @dataclass
@@ -76,8 +78,21 @@ def _conditions(sale_id: int, query: CatalogueQuery) -> list:
     return conditions
 
 
-def _ordered(statement: Select) -> Select:
-    return statement.order_by(Lot.position, Lot.id)
+def _rank(query: CatalogueQuery) -> ColumnElement[int] | None:
+    """The results' first sort key when the search is a lot number (`12`, `lot 12`): that lot (and its
+    `bis`) first, 0 against 1 for the lots whose text matched; None otherwise (catalogue order)."""
+    number = query.lot_number if query.words else None
+    return case((Lot.number == number, 0), else_=1) if number is not None else None
+
+
+def _order(query: CatalogueQuery, descending: bool = False) -> list:
+    rank = _rank(query)
+    keys = ([] if rank is None else [rank]) + [Lot.position, Lot.id]
+    return [key.desc() for key in keys] if descending else keys
+
+
+def _ordered(statement: Select, query: CatalogueQuery) -> Select:
+    return statement.order_by(*_order(query))
 
 
 async def search_lots(session: AsyncSession, sale_id: int, query: CatalogueQuery,
@@ -87,7 +102,7 @@ async def search_lots(session: AsyncSession, sale_id: int, query: CatalogueQuery
     total = await session.scalar(select(func.count()).select_from(Lot).where(*conditions)) or 0
     pagination, message = paginate(total, query.page, size)
     lots = list(await session.scalars(
-        _ordered(select(Lot).where(*conditions)).limit(size).offset(pagination.offset)
+        _ordered(select(Lot).where(*conditions), query).limit(size).offset(pagination.offset)
         .options(selectinload(Lot.photos))))
     return lots, pagination, message
 
@@ -103,12 +118,23 @@ async def sale_catalogue(sessions: async_sessionmaker[AsyncSession], sale_id: in
     return SaleCatalogue(sale, found.tariff, categories, lots, pagination, message, found.note)
 
 
-def _before(lot: Lot):
-    return or_(Lot.position < lot.position, and_(Lot.position == lot.position, Lot.id < lot.id))
+def _beside(lot: Lot, query: CatalogueQuery, after: bool):
+    """The lots listed before (or after) `lot` in the results of `query`, in `_ordered`'s order."""
+    ahead = (lambda column, value: column > value) if after else (lambda column, value: column < value)
+    within = or_(ahead(Lot.position, lot.position), and_(Lot.position == lot.position, ahead(Lot.id, lot.id)))
+    rank = _rank(query)
+    if rank is None:
+        return within
+    own = 0 if lot.number == query.lot_number else 1
+    return or_(ahead(rank, own), and_(rank == own, within))
 
 
-def _after(lot: Lot):
-    return or_(Lot.position > lot.position, and_(Lot.position == lot.position, Lot.id > lot.id))
+def _before(lot: Lot, query: CatalogueQuery):
+    return _beside(lot, query, after=False)
+
+
+def _after(lot: Lot, query: CatalogueQuery):
+    return _beside(lot, query, after=True)
 
 
 async def lot_view(sessions: async_sessionmaker[AsyncSession], sale_id: int, lot_id: int, query: CatalogueQuery,
@@ -125,11 +151,14 @@ async def lot_view(sessions: async_sessionmaker[AsyncSession], sale_id: int, lot
         if query.is_filtered:
             in_results = await session.scalar(select(Lot.id).where(*conditions, Lot.id == lot.id)) is not None
             if not in_results:
-                conditions = _conditions(sale_id, CatalogueQuery())
+                query = CatalogueQuery()
+                conditions = _conditions(sale_id, query)
         previous = await session.scalar(
-            select(Lot).where(*conditions, _before(lot)).order_by(Lot.position.desc(), Lot.id.desc()).limit(1))
-        following = await session.scalar(_ordered(select(Lot).where(*conditions, _after(lot))).limit(1))
-        rank = await session.scalar(select(func.count()).select_from(Lot).where(*conditions, _before(lot))) or 0
+            select(Lot).where(*conditions, _before(lot, query))
+            .order_by(*_order(query, descending=True)).limit(1))
+        following = await session.scalar(_ordered(select(Lot).where(*conditions, _after(lot, query)), query).limit(1))
+        rank = await session.scalar(
+            select(func.count()).select_from(Lot).where(*conditions, _before(lot, query))) or 0
     found = await sale_tariff(sessions, sale)
     return LotView(sale, found.tariff, lot, previous, following, page_of(rank, size), in_results, found.note)
 
@@ -139,6 +168,22 @@ async def printable_catalogue(sessions: async_sessionmaker[AsyncSession], sale_i
     """Everything the catalogue PDF shows: the sale, its rates, all its lots, the office."""
     async with sessions() as session:
         sale = await _visible_sale(session, sale_id, preview)
-        lots = list(await session.scalars(_ordered(select(Lot).where(Lot.sale_id == sale_id))))
+        lots = list(await session.scalars(_ordered(select(Lot).where(Lot.sale_id == sale_id), CatalogueQuery())))
         office = await session.scalar(select(Office).order_by(Office.id).limit(1))
     return sale, await sale_tariff(sessions, sale), lots, office
+
+
+@dataclass(frozen=True)
+class LiveCatalogue:
+    follow: bool                       # the open page follows the room (public socket)
+    states: dict[int, LotState]        # each lot's state, by id
+
+
+async def live_catalogue(rooms: RoomRegistry, sale: Sale, now: datetime) -> LiveCatalogue | None:
+    """The lots' states as the room has them (its bid log), once the room may open: None before the
+    sale's day. The room is the one the sockets serve (loaded once per process, kept current)."""
+    follow = follows_the_room(sale.status, to_paris(sale.starts_at).date(), to_paris(now).date())
+    if not (follow or shows_states(sale.status)):
+        return None
+    room = await rooms.get(sale.id)
+    return LiveCatalogue(follow, lot_states(room.state, room.setup))

@@ -28,3 +28,15 @@ def test_the_public_view_lists_the_lots_last_bids_newest_first_with_their_origin
 def test_the_staff_view_carries_the_sales_increment_table():
     room = Room()
     assert staff_view(room.state, room.setup)["increments"] == room.setup.increments.to_json()
+
+
+def test_a_lot_without_an_opening_bid_is_shown_from_its_first_bid():
+    room = Room()
+    room.do("open_sale")
+    room.do("open_lot", lot_id=4)                      # "3 bis", mise à prix 0 €
+    lot = public_view(room.state, room.setup)["lot"]
+    assert lot["opening_bid_cents"] == 0
+    assert lot["first_bid_cents"] == room.setup.increments.rows[0][1] == public_view(room.state, room.setup)["next_minimum_cents"]
+    room.do("pass_lot")
+    room.do("open_lot", lot_id=1)
+    assert public_view(room.state, room.setup)["lot"]["first_bid_cents"] == 100_00   # its opening bid

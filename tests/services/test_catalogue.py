@@ -145,3 +145,23 @@ async def test_lot_neighbours_follow_the_search(db):
     other_sale = await make_sale(db, reference="VJ-U")
     with pytest.raises(NotFound):
         await lot_view(db.sessions, other_sale, lots["Piano droit Yamaha"].id, CatalogueQuery())
+
+
+async def test_a_search_for_a_lot_number_puts_that_lot_first(db):
+    sale_id = await make_sale(db, extra=30)
+    # "5" is lot 5 (the clamps) and also in the saw's text ("F45", "5,5 kW"), listed before it.
+    assert (await titles(db, sale_id, q="5"))[:2] == ["Lot de serre-joints", "Scie à format Altendorf F45"]
+    assert (await titles(db, sale_id, q="lot 5"))[0] == "Lot de serre-joints"
+    # Lot 20 is "Chaise 14"; the other chairs whose name has "20" come after it, in catalogue order.
+    assert await titles(db, sale_id, q="20") == ["Chaise 14", "Piano droit Yamaha", "Scie à format Altendorf F45",
+                                                 "Chaise 20"]
+    assert (await titles(db, sale_id, q="scie"))[0] == "Scie à format Altendorf F45"     # plain words: catalogue order
+    async with db.sessions() as session:
+        lots = {lot.title: lot for lot in await session.scalars(select(Lot).where(Lot.sale_id == sale_id))}
+    query, _ = parse_query({"q": "20"})
+    first = await lot_view(db.sessions, sale_id, lots["Chaise 14"].id, query)
+    assert (first.previous, first.next.title, first.in_results, first.page) == (None, "Piano droit Yamaha", True, 1)
+    piano = await lot_view(db.sessions, sale_id, lots["Piano droit Yamaha"].id, query)
+    assert (piano.previous.title, piano.next.title) == ("Chaise 14", "Scie à format Altendorf F45")
+    last = await lot_view(db.sessions, sale_id, lots["Chaise 20"].id, query)
+    assert (last.previous.title, last.next) == ("Scie à format Altendorf F45", None)

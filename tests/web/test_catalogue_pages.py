@@ -235,3 +235,56 @@ async def test_preview_of_a_public_sale_says_so(client, demo, users, login):
     await login(client, users[Role.OFFICER])
     page = await client.get(f"/bureau/ventes/{sale.id}/apercu")
     assert "Aperçu — vente publiée." in page.text and f'<a href="/ventes/{sale.id}">Voir la page publique</a>' in page.text
+
+
+STATE = re.compile(r'<li class="lot[^"]*" id="lot-(\d+)"\s+data-lot="\d+"[^>]*>.*?'
+                   r'<span class="state" data-state="(\w+)">([^<]*)</span>', re.S)
+
+
+async def test_the_held_sales_catalogue_keeps_each_lots_state_from_its_bid_log(client, db, settings):
+    """After the sale the states stay: adjugé with its price, invendu, retiré (before the sale); the page no
+    longer follows the room (no script, no banner)."""
+    from auction.services.demo import held_sale_id
+    from auction.services.room import open_room
+
+    assert await seed_demo(db.sessions, settings.media_dir, TODAY, held_sale=True)
+    held_id = await held_sale_id(db.sessions)
+    room = await open_room(db.sessions, held_id)
+    response = await client.get(f"/ventes/{held_id}")
+    assert response.status_code == 200
+    found = {int(lot_id): (state, flat(label)) for lot_id, state, label in STATE.findall(response.text)}
+    assert found, response.text
+    for lot_id, (state, label) in found.items():
+        result = room.state.results.get(lot_id)
+        if room.setup.lots[lot_id].withdrawn or (result and result.withdrawn):
+            assert (state, label) == ("withdrawn", "Retiré de la vente")
+        elif result and result.sold:
+            assert state == "sold" and label == flat(f"Adjugé {result.amount_cents // 100:,} €".replace(",", " "))
+        else:
+            assert (state, label) == ("unsold", "Invendu"), lot_id
+    assert {state for state, _ in found.values()} >= {"sold", "withdrawn"}
+    assert "catalogue.js" not in response.text and 'id="live-banner"' not in response.text
+
+
+async def test_during_the_live_sale_the_live_page_comes_first_and_each_lot_shows_its_state(client, app, db, demo, users):
+    from datetime import timedelta
+
+    from auction.domain.room import Actor
+    from auction.services.room import submit
+
+    sale, lots, _cases = demo
+    before = await client.get(f"/ventes/{sale.id}")
+    assert 'class="state"' not in before.text and 'id="live-banner"' not in before.text   # not its day yet
+    room = await app.state.rooms.get(sale.id)
+    officer = Actor(users[Role.OFFICER].id, Role.OFFICER)
+    now = sale.starts_at + timedelta(minutes=1)
+    await submit(db.sessions, room, "open-sale-01", "open_sale", {}, officer, now)
+    await submit(db.sessions, room, "open-lot-001", "open_lot", {"lot_id": lots[0].id}, officer, now)
+    html = (await client.get(f"/ventes/{sale.id}")).text
+    banner = html.index('id="live-banner"')
+    assert banner < html.index('<h1 id="vente-titre"')             # before anything else of the sale
+    assert f'href="/ventes/{sale.id}/direct">Suivre la vente en direct</a>' in html[banner:html.index("<h1")]
+    assert html.count("Suivre la vente en direct") == 1
+    assert f'data-live-socket="/ws/salle/{sale.id}"' in html and "/static/js/catalogue.js" in html
+    found = {int(lot_id): state for lot_id, state, _label in STATE.findall(html)}
+    assert found[lots[0].id] == "on_block" and found[lots[1].id] == "upcoming"

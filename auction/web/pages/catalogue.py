@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from auction.domain.catalogue import CatalogueQuery, parse_query
+from auction.models import utcnow
 from auction.services import public_catalogue
 from auction.services.catalogue import NotFound
 from auction.services.catalogue_pdf import CatalogueCache, catalogue_pdf
@@ -62,8 +63,10 @@ async def _sale_page(request: Request, preview: bool) -> Response:
     base = _base(sale_id, preview)
     pagination = view.pagination
     notice = await public_notice(request.app.state.db.sessions, view.sale, base_url(request))
+    # The lots' states from the room (live and after); the staff's preview stays the catalogue as printed.
+    live = None if preview else await public_catalogue.live_catalogue(request.app.state.rooms, view.sale, utcnow())
     return render(request, "public/sale.html", {
-        "notice": notice, "json_ld": json_ld_script(event_json_ld(view.sale, notice)),
+        "notice": notice, "live": live, "json_ld": json_ld_script(event_json_ld(view.sale, notice)),
         "sale": view.sale, "tariff": view.tariff, "tariff_note": view.tariff_note, "categories": view.categories, "lots": view.lots,
         "pagination": pagination, "query": query, "messages": messages, "preview": preview, "base": base,
         "lot_link": lambda lot: _link(f"{base}/lots/{lot.id}", query),

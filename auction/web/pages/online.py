@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
+from auction.domain.increments import sale_increments
 from auction.domain.roles import Role
 from auction.domain.room import RoomError
 from auction.models import utcnow
@@ -52,7 +53,7 @@ async def live_page(request: Request) -> Response:
         standing = await online.online_standing(request.app.state.db.sessions, sale.id, user.id)
     bidding = standing is not None and standing.paddle is not None
     return render(request, "public/live.html", {
-        "sale": sale, "standing": standing,
+        "sale": sale, "standing": standing, "first_bid": sale_increments(sale.increments).first_bid,
         "socket_path": f"/ws/direct/{sale.id}" if bidding else f"/ws/salle/{sale.id}",
     })
 

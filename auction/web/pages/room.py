@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from auction.domain.increments import sale_increments
 from auction.domain.room import Actor, RoomError
 from auction.models import utcnow
 from auction.services import catalogue, online
@@ -75,7 +76,7 @@ async def room_display(request: Request) -> Response:
         sale = await catalogue.sale_with_lots(request.app.state.db.sessions, sale_id, public=True)
     except catalogue.NotFound:
         return error_page(request, 404)
-    return render(request, "room/display.html", {"sale": sale})
+    return render(request, "room/display.html", {"sale": sale, "first_bid": sale_increments(sale.increments).first_bid})
 
 
 class BinaryMessage(Exception):

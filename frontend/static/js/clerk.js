@@ -1,6 +1,6 @@
 // The clerk's tablet: conducts the sale through the staff socket (docs/protocol.md).
 import { cameraAvailable, scanCard } from "./card-camera.js";
-import { CALL_LABELS, RoomSocket, SOURCE_LABELS, euros, parseEuros, socketUrl } from "./room-socket.js";
+import { CALL_LABELS, RoomSocket, SOURCE_LABELS, euros, openingOf, parseEuros, socketUrl } from "./room-socket.js";
 
 const root = document.getElementById("clerk");
 const $ = (id) => document.getElementById(id);
@@ -166,8 +166,9 @@ function renderLot(lot, v, active) {
   $("current-lot-estimate").textContent = info ? ` · Estimation ${euros(info.low)} – ${euros(info.high)}` : "";
 
   const bid = v.current_bid;
-  $("current-caption").textContent = bid ? "Enchère en cours" : "Mise à prix";
-  $("current-amount").textContent = euros(bid ? bid.amount_cents : lot.opening_bid_cents);
+  const opening = openingOf(lot);
+  $("current-caption").textContent = bid ? "Enchère en cours" : opening.caption;
+  $("current-amount").textContent = euros(bid ? bid.amount_cents : opening.cents);
   $("current-amount").dataset.hasBid = bid ? "true" : "false";
   const leader = $("leader");
   leader.replaceChildren();

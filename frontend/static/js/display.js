@@ -1,5 +1,5 @@
 // The room display: what the room sees, readable from the back row. Public socket, no names.
-import { CALL_LABELS, RoomSocket, conversionsText, euros, showAnnouncement, socketUrl } from "./room-socket.js";
+import { CALL_LABELS, RoomSocket, conversionsText, euros, openingOf, showAnnouncement, socketUrl } from "./room-socket.js";
 
 const HAMMER_OVERLAY_MS = 4000;
 const PASS_OVERLAY_MS = 3000;
@@ -101,8 +101,8 @@ function render() {
     show(stage, true);
     showLot(lot, {
       kicker: "",
-      caption: bid ? "Enchère en cours" : "Mise à prix",
-      amountCents: bid ? bid.amount_cents : lot.opening_bid_cents,
+      caption: bid ? "Enchère en cours" : openingOf(lot).caption,
+      amountCents: bid ? bid.amount_cents : openingOf(lot).cents,
     });
   } else if (status === "stopped" || status === "closed") {
     show(stage, false);
@@ -112,8 +112,8 @@ function render() {
       show(stage, true);
       showLot(next, {
         kicker: status === "ready" ? "Premier lot" : "Prochain lot",
-        caption: "Mise à prix",
-        amountCents: next.opening_bid_cents,
+        caption: openingOf(next).caption,
+        amountCents: openingOf(next).cents,
       });
     } else {
       show(stage, false);

@@ -1,6 +1,6 @@
 // The public live page of a sale, phone first: the room as it happens, and for a verified online
 // bidder a button that bids the next minimum (docs/protocol.md, the bidder socket).
-import { RoomSocket, SOURCE_LABELS, conversionsText, euros, showAnnouncement, socketUrl } from "./room-socket.js";
+import { RoomSocket, SOURCE_LABELS, conversionsText, euros, openingOf, showAnnouncement, socketUrl } from "./room-socket.js";
 
 const root = document.getElementById("live");
 const $ = (id) => document.getElementById(id);
@@ -72,8 +72,9 @@ function render() {
     show(photo, !!lot.photo);
     setText("live-lot", `Lot ${lot.label}`);
     setText("live-title", lot.title);
-    setText("live-caption", bid ? "Enchère en cours" : "Mise à prix");
-    setText("live-amount", euros(bid ? bid.amount_cents : lot.opening_bid_cents));
+    const opening = openingOf(lot);
+    setText("live-caption", bid ? "Enchère en cours" : opening.caption);
+    setText("live-amount", euros(bid ? bid.amount_cents : opening.cents));
     const conversions = conversionsText(v.conversions);
     setText("live-conversions", conversions);
     show($("live-conversions"), !!conversions);
@@ -128,7 +129,8 @@ function renderComing(lot) {
   show($("live-coming"), coming.length > 0 && (!ui.view || !["stopped", "closed"].includes(ui.view.status)));
   $("live-coming-list").replaceChildren(...coming.map((l) => {
     const li = document.createElement("li");
-    li.textContent = `Lot ${l.label} · ${l.title} · mise à prix ${euros(l.opening_bid_cents)}`
+    const opening = openingOf(l);
+    li.textContent = `Lot ${l.label} · ${l.title} · ${opening.caption.toLowerCase()} ${euros(opening.cents)}`
       + (l.high ? ` · estimation ${euros(l.low)} – ${euros(l.high)}` : "");
     return li;
   }));

@@ -374,3 +374,12 @@ export const CALL_LABELS = ["1re criée", "2e criée", "3e criée"];
 export const SOURCE_LABELS = {
   room: "Salle", phone: "Téléphone", online: "En ligne", absentee: "Ordre d'achat",
 };
+
+/** What a lot without a bid is shown from: its opening bid ("Mise à prix"), or, for a lot without one
+ * ("mise à prix 0 €"), its first bid, the increment table's first step (first_bid_cents, server-made). */
+export function openingOf(lot) {
+  if (lot.opening_bid_cents > 0 || lot.first_bid_cents === undefined || lot.first_bid_cents === null) {
+    return { caption: "Mise à prix", cents: lot.opening_bid_cents };
+  }
+  return { caption: "Première enchère", cents: lot.first_bid_cents };
+}
