@@ -122,3 +122,19 @@ async def mail_history(sessions: async_sessionmaker[AsyncSession], sale_id: int,
             select(AuditEntry).where(AuditEntry.sale_id == sale_id, AuditEntry.action.in_(MAIL_ACTIONS))
             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()))).unique()
         return [entry for entry in entries if (entry.details or {}).get("registration_id") == registration_id]
+
+
+async def unsent(sessions: async_sessionmaker[AsyncSession], sale_id: int) -> set[int]:
+    """The sale's registrations whose last confirmation e-mail did not go: held back by the cap, or sent
+    again by the clerk while the mail server was away (the clerk's list points them out: the registrant
+    has no link to confirm with)."""
+    async with sessions() as session:
+        rows = (await session.execute(
+            select(AuditEntry.action, AuditEntry.details).where(AuditEntry.sale_id == sale_id,
+                                                                AuditEntry.action.in_(MAIL_ACTIONS))
+            .order_by(AuditEntry.at, AuditEntry.id))).all()
+    last: dict[int, bool] = {}   # registration id: its last e-mail went (as far as is known)
+    for action, details in rows:
+        details = details or {}
+        last[details.get("registration_id")] = action == RESENT and details.get("sent", True)
+    return {registration_id for registration_id, went in last.items() if not went}

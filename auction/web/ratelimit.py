@@ -100,9 +100,9 @@ class BidLimits:
 
 class RegistrationLimits:
     """The public registration form: what one client address and one e-mail may post, and the
-    confirmation e-mails an address may cause, per hour. Each post keeps an identity scan (up to
-    10 MB), queues a registration for the clerk and sends an e-mail: a script must not do it
-    hundreds of times."""
+    confirmation e-mails an address may cause, per hour (a resend asked from the form counts there
+    too, and is limited per e-mail). Each post keeps an identity scan (up to 10 MB), queues a
+    registration for the clerk and sends an e-mail: a script must not do it hundreds of times."""
 
     ADDRESS = (10, 10 / 3600)    # 10 registrations at once, then 10 an hour (an office, a family)
     EMAIL = (3, 3 / 3600)        # 3 for one e-mail, then 3 an hour (a typo corrected, another sale)

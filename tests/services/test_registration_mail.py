@@ -90,6 +90,7 @@ async def test_the_clerk_sends_a_lost_confirmation_again_audited(db, sale, users
     clerk = users[Role.CLERK]
     online = await service.register(db.sessions, sale.id, data_of(sale), via="web", now=utcnow())
     await registration_mail.record_withheld(db.sessions, sale.id, online.id, utcnow())
+    assert await registration_mail.unsent(db.sessions, sale.id) == {online.id}
     sent = await registration_mail.resend_by_staff(settings, db.sessions, SECRET, BASE, sale.id, online.id,
                                                    user_id=clerk.id, now=utcnow())
     assert sent is False                                   # development: no mail server, the mail is logged
@@ -102,6 +103,7 @@ async def test_the_clerk_sends_a_lost_confirmation_again_audited(db, sale, users
     assert "renvoyé par l'étude : non envoyé" in resent.summary
     history = await registration_mail.mail_history(db.sessions, sale.id, online.id)
     assert {e.id for e in history} == {withheld.id, resent.id}
+    assert await registration_mail.unsent(db.sessions, sale.id) == {online.id}   # sent again, not taken
 
     desk = await service.register(db.sessions, sale.id, data_of(sale, email="marc@exemple.fr", first_name="Marc",
                                                                 last_name="Bertin", document_number="18CV42817"),
@@ -122,3 +124,14 @@ async def test_the_clerk_sends_a_lost_confirmation_again_audited(db, sale, users
         await registration_mail.resend_by_staff(settings, db.sessions, SECRET, BASE, sale.id + 1, online.id,
                                                 user_id=clerk.id, now=utcnow())
     assert len(await audit_entries(db)) == 2 and len(caplog.records) == 1   # refusals send and record nothing
+
+
+async def test_a_registrant_resend_clears_the_unsent_mark(db, sale):  # noqa: F811
+    online = await service.register(db.sessions, sale.id, data_of(sale), via="web", now=utcnow())
+    other = await service.register(db.sessions, sale.id, data_of(sale, email="marc@exemple.fr", first_name="Marc"),
+                                   via="web", now=utcnow())
+    for registration in (online, other):
+        await registration_mail.record_withheld(db.sessions, sale.id, registration.id, utcnow())
+    await registration_mail.resend_for_registrant(db.sessions, SECRET, BASE, sale.id, "lea.martin@exemple.fr",
+                                                  utcnow())
+    assert await registration_mail.unsent(db.sessions, sale.id) == {other.id}

@@ -232,8 +232,9 @@ async def registrations_list(request: Request) -> Response:
     except catalogue.NotFound:
         return error_page(request, 404)
     ranges, rule = await registration_rules.sale_rules(sessions, sale_id)
+    unsent = await registration_mail.unsent(sessions, sale_id)
     return render(request, "staff/registrations.html", {**CHOICES, "sale": sale, "rows": rows, "ranges": ranges,
-                                                        "rule": rule})
+                                                        "rule": rule, "unsent": unsent})
 
 
 def _bidder_values(bidder, latest) -> dict[str, str]:
