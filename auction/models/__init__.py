@@ -7,6 +7,7 @@ from .bidlog import SaleEvent
 from .case import AmicableOffer, Case, Claim, Creditor, OfferLetter
 from .inventory import InventoryAct, InventoryItem
 from .office import LegalInterestRate, Office, TariffPeriod, User, UserSession
+from .ratelimit import RateLimit
 from .publication import DebtorNotice, PublicationAct, PublicityOverride, SaleNotice
 from .record import RecordCopy, RecordSeal, RecordSignature, RegisterEntry
 from .sale import Lot, LotItem, LotPhoto, Sale
@@ -20,4 +21,5 @@ __all__ = [
     "LegalInterestRate",
     "RecordSeal", "RecordSignature", "RecordCopy", "RegisterEntry",
     "AuditEntry", "AmicableOffer", "OfferLetter", "SaleNotice", "PublicationAct", "DebtorNotice", "PublicityOverride",
+    "RateLimit",
 ]

@@ -6,6 +6,7 @@ import contextlib
 import gc
 import logging
 import os
+import time
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -18,6 +19,7 @@ from auction.config import Settings
 from auction.db import Database, check_reachable
 from auction.migrations import check_at_head
 from auction.services.appends import Appends
+from auction.services.rate_limits import limit_store, sweep_forever
 from auction.services.relay import Relay, listener_dsn
 from auction.services.room import RoomRegistry
 from auction.services.simulation import simulate_sale as simulate_sale_task
@@ -112,7 +114,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         own = database is None
         db = database or Database.connect(settings.database_url)
         relay = app.state.relay = None
-        appends = None
+        appends = limits = sweeper = None
         try:
             if own:
                 await check_reachable(db.engine)
@@ -120,6 +122,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             app.state.db = db
             app.state.rooms = RoomRegistry(db.sessions)
             app.state.hubs = Hubs()
+            limits = app.state.limit_store = limit_store(db, own)    # PostgreSQL's table, or memory on SQLite
             if db.dialect == "postgresql":       # other server processes may share the database
                 relay = app.state.relay = Relay(db.engine.url, app.state.rooms)
                 await relay.start()              # listening before any log is replayed
@@ -135,10 +138,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             log.info("ready", extra={"database": db.dialect, "live_sales": live})
             simulation = (asyncio.create_task(simulate_sale_task(app.state.rooms, simulate_sale))
                           if simulate_sale else None)
+            sweeper = asyncio.create_task(sweep_forever(limits, time.time))
             yield
             if simulation is not None:
                 simulation.cancel()
         finally:
+            if sweeper is not None:
+                sweeper.cancel()
+            if limits is not None:
+                await limits.close()
             if relay is not None:
                 await relay.close()
             if appends is not None:

@@ -1,9 +1,12 @@
 """Rate limits: online bids per paddle and per client address; login attempts per account e-mail and
-per client address.
+per client address; public registrations per client address and per e-mail, and the confirmation
+e-mails an address causes.
 
-In memory and per process: with several server processes each one counts its own clients (a
-bidder connected to two processes gets twice the budget). Good enough to stop a stuck key or a
-script from flooding the room, or to slow password guessing down to a few tries an hour; not an
+The counts live where auction.services.rate_limits keeps them: in PostgreSQL when it is the
+database, so that all the server processes share one budget per client, in memory on SQLite. Each
+count's key is its kind and a keyed hash (the app's secret key) of what it counts: no e-mail or
+client address is kept in clear. Good enough to stop a stuck key or a script from flooding the
+room or the clerk's queue, or to slow password guessing down to a few tries an hour; not an
 accounting of who bid what (the bid log is).
 """
 from __future__ import annotations
@@ -16,89 +19,64 @@ import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
+from auction.services.rate_limits import Bucket, LimitStore, MemoryStore, Pauses
 
-@dataclass
-class _Bucket:
-    tokens: float
-    updated: float
+Clock = Callable[[], float]
 
 
-class TokenBucket:
-    """`capacity` actions at once, refilled at `rate` per second; per key."""
+class _Limits:
+    """A policy's store, key and clock (seconds since the epoch: shared between processes)."""
 
-    def __init__(self, capacity: float, rate: float, *, clock: Callable[[], float] = time.monotonic,
-                 max_keys: int = 10_000):
-        self.capacity = capacity
-        self.rate = rate
+    def __init__(self, store: LimitStore | None = None, secret: bytes = b"", clock: Clock = time.time):
+        self.store = store if store is not None else MemoryStore()
+        self.secret = secret
         self.clock = clock
-        self.max_keys = max_keys
-        self.buckets: dict[Hashable, _Bucket] = {}
 
-    def _refill(self, bucket: _Bucket, now: float) -> None:
-        bucket.tokens = min(self.capacity, bucket.tokens + (now - bucket.updated) * self.rate)
-        bucket.updated = now
-
-    def allow(self, key: Hashable) -> bool:
-        """Take one token for `key`; False (nothing taken) when its bucket is empty."""
-        now = self.clock()
-        bucket = self.buckets.get(key)
-        if bucket is None:
-            if len(self.buckets) >= self.max_keys:
-                self._forget_full(now)
-            bucket = self.buckets[key] = _Bucket(self.capacity, now)
-        self._refill(bucket, now)
-        if bucket.tokens < 1:
-            return False
-        bucket.tokens -= 1
-        return True
-
-    def wait(self, key: Hashable) -> float:
-        """Seconds until `key` has a token again (0 when it has one now)."""
-        bucket = self.buckets.get(key)
-        if bucket is None:
-            return 0.0
-        self._refill(bucket, self.clock())
-        return 0.0 if bucket.tokens >= 1 else (1 - bucket.tokens) / self.rate
-
-    def give_back(self, key: Hashable) -> None:
-        """Return the token `allow` took for `key` (the action turned out not to count)."""
-        bucket = self.buckets.get(key)
-        if bucket is not None:
-            self._refill(bucket, self.clock())
-            bucket.tokens = min(self.capacity, bucket.tokens + 1)
-
-    def _forget_full(self, now: float) -> None:
-        """Drop the keys whose bucket has filled up again (they would start full anyway)."""
-        for key, bucket in list(self.buckets.items()):
-            self._refill(bucket, now)
-            if bucket.tokens >= self.capacity:
-                del self.buckets[key]
-        if len(self.buckets) >= self.max_keys:      # all busy: forget the oldest
-            oldest = min(self.buckets, key=lambda k: self.buckets[k].updated)
-            del self.buckets[oldest]
+    def key(self, kind: str, value: str) -> str:
+        digest = hmac.new(self.secret, f"{kind}\0{value}".encode(), hashlib.sha256).hexdigest()[:32]
+        return f"{kind}:{digest}"
 
 
-class BidLimits:
-    """The two limits an online bid passes: its paddle's, then its address's."""
+class BidLimits(_Limits):
+    """The two limits an online bid passes: its paddle's, then its address's.
+
+    A refusal is remembered here until its bucket has a token again: no other process can refill
+    a bucket sooner (only time does), so the next bids of a flood are refused without asking the
+    database. A bid refused that way takes nothing from the buckets before the one that refused.
+    """
 
     # A bidder taps at most a few times in a row; a household or an office shares one address.
     PADDLE = (5, 1.0)       # 5 at once, then one per second
     ADDRESS = (20, 5.0)     # 20 at once, then five per second
+    REMEMBERED = 10_000     # refusals remembered at most
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic):
-        self.paddles = TokenBucket(*self.PADDLE, clock=clock)
-        self.addresses = TokenBucket(*self.ADDRESS, clock=clock)
+    def __init__(self, store: LimitStore | None = None, secret: bytes = b"", clock: Clock = time.time):
+        super().__init__(store, secret, clock)
+        self.empty_until: dict[str, float] = {}
 
-    def check(self, sale_id: int, paddle_key: Hashable, address: str | None) -> str | None:
+    async def check(self, sale_id: int, paddle_key: Hashable, address: str | None) -> str | None:
         """None when the bid may go on, else which limit refused it ("paddle" or "address")."""
-        if not self.paddles.allow((sale_id, paddle_key)):
-            return "paddle"
-        if address and not self.addresses.allow(address):
-            return "address"
-        return None
+        now = self.clock()
+        chain = [Bucket(self.key("bid-paddle", f"{sale_id}:{paddle_key}"), *self.PADDLE)]
+        address = address_key(address)
+        if address is not None:
+            chain.append(Bucket(self.key("bid-address", address), *self.ADDRESS))
+        names = ("paddle", "address")
+        for index, bucket in enumerate(chain):
+            if self.empty_until.get(bucket.key, 0.0) > now:
+                return names[index]
+        refused = await self.store.take(chain, now)
+        if refused is None:
+            return None
+        if len(self.empty_until) >= self.REMEMBERED:
+            self.empty_until = {k: t for k, t in self.empty_until.items() if t > now}
+            if len(self.empty_until) >= self.REMEMBERED:
+                self.empty_until.clear()
+        self.empty_until[chain[refused.index].key] = now + refused.wait
+        return names[refused.index]
 
 
-class RegistrationLimits:
+class RegistrationLimits(_Limits):
     """The public registration form: what one client address and one e-mail may post, and the
     confirmation e-mails an address may cause, per hour (a resend asked from the form counts there
     too, and is limited per e-mail). Each post keeps an identity scan (up to 10 MB), queues a
@@ -109,41 +87,38 @@ class RegistrationLimits:
     MAILS = (10, 10 / 3600)      # confirmation e-mails caused from one address, per hour
     RESENDS = (2, 2 / 3600)      # the registrant asking again for one e-mail's confirmation
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic):
-        self.addresses = TokenBucket(*self.ADDRESS, clock=clock)
-        self.emails = TokenBucket(*self.EMAIL, clock=clock)
-        self.mails = TokenBucket(*self.MAILS, clock=clock)
-        self.resends = TokenBucket(*self.RESENDS, clock=clock)
+    async def check(self, address: str | None, email: str) -> float | None:
+        """None when this address may post a registration for this e-mail (a token is taken from
+        the address's budget, then the e-mail's); else the seconds to wait."""
+        chain = []
+        address = address_key(address)
+        if address is not None:
+            chain.append(Bucket(self.key("reg-address", address), *self.ADDRESS))
+        email = normalise_login(email)
+        if email:
+            chain.append(Bucket(self.key("reg-email", email), *self.EMAIL))
+        refused = await self.store.take(chain, self.clock())
+        return None if refused is None else refused.wait
 
-    def check_address(self, address: str | None) -> float | None:
-        """None when this address may post a registration; else the seconds to wait."""
-        key = address_key(address)
-        if key is None or self.addresses.allow(key):
-            return None
-        return self.addresses.wait(key)
+    async def check_resend(self, email: str, address: str | None) -> float | None:
+        """None when this e-mail's confirmation may be sent again from this address: a token is taken
+        from the e-mail's resends, then from the address's hourly e-mails; else the seconds to wait."""
+        chain = []
+        email = normalise_login(email)
+        if email:
+            chain.append(Bucket(self.key("reg-resend", email), *self.RESENDS))
+        address = address_key(address)
+        if address is not None:
+            chain.append(Bucket(self.key("reg-mails", address), *self.MAILS))
+        refused = await self.store.take(chain, self.clock())
+        return None if refused is None else refused.wait
 
-    def check_email(self, email: str) -> float | None:
-        key = normalise_login(email)
-        if not key or self.emails.allow(key):
-            return None
-        return self.emails.wait(key)
-
-    def check_resend(self, email: str) -> float | None:
-        """None when this e-mail's confirmation may be asked for again; else the seconds to wait."""
-        key = normalise_login(email)
-        if not key or self.resends.allow(key):
-            return None
-        return self.resends.wait(key)
-
-    def mail_wait(self, address: str | None) -> float:
-        """Seconds until this address may cause a confirmation e-mail again."""
-        key = address_key(address)
-        return self.mails.wait(key) if key is not None else 0.0
-
-    def may_mail(self, address: str | None) -> bool:
+    async def may_mail(self, address: str | None) -> bool:
         """Take one confirmation e-mail from this address's hourly budget."""
-        key = address_key(address)
-        return key is None or self.mails.allow(key)
+        address = address_key(address)
+        if address is None:
+            return True
+        return await self.store.take([Bucket(self.key("reg-mails", address), *self.MAILS)], self.clock()) is None
 
 
 def address_key(host: str | None) -> str | None:
@@ -173,13 +148,6 @@ def email_tag(secret: bytes, email: str) -> str:
     return hmac.new(secret, normalise_login(email).encode(), hashlib.sha256).hexdigest()[:16]
 
 
-@dataclass
-class _Account:
-    failures: int
-    paused_until: float
-    last: float
-
-
 @dataclass(frozen=True)
 class LoginRefused:
     """An attempt turned away before its password is checked: which limit, and for how long."""
@@ -192,7 +160,7 @@ class LoginRefused:
         return max(1, math.ceil(self.retry_after / 60))
 
 
-class LoginThrottle:
+class LoginThrottle(_Limits):
     """The brakes on password guessing at the login: per account e-mail and per client address.
 
     An e-mail gets FREE_ATTEMPTS attempts in a row; then it is paused, FIRST_PAUSE seconds at first,
@@ -200,8 +168,8 @@ class LoginThrottle:
     bucket shared by all the e-mails tried from it (an office or a phone network shares one address).
     Every attempt counts as a failure until it succeeds, so that parallel attempts cannot slip past
     while their passwords are being checked; a success wipes its e-mail's count and gives its address
-    its token back. Unknown e-mails count exactly like accounts: the answer says nothing of which
-    exist. Keys are hashed: no e-mail is kept in memory.
+    its token back, as does an attempt refused for its e-mail's pause. Unknown e-mails count exactly
+    like accounts: the answer says nothing of which exist.
     """
 
     FREE_ATTEMPTS = 5
@@ -210,56 +178,39 @@ class LoginThrottle:
     FORGET_AFTER = 24 * 3600.0     # a count left alone this long starts again
     ADDRESS = (30, 1 / 30)         # 30 attempts at once, then one every 30 seconds
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic, max_keys: int = 10_000):
-        self.clock = clock
-        self.max_keys = max_keys
-        self.accounts: dict[bytes, _Account] = {}
-        self.addresses = TokenBucket(*self.ADDRESS, clock=clock, max_keys=max_keys)
-
-    @staticmethod
-    def _key(email: str) -> bytes:
-        return hashlib.sha256(normalise_login(email).encode()).digest()
+    @property
+    def pauses(self) -> Pauses:
+        return Pauses(self.FREE_ATTEMPTS, self.FIRST_PAUSE, self.LONGEST_PAUSE, self.FORGET_AFTER)
 
     def pause_after(self, failures: int) -> float:
         """How long an e-mail is paused once it has `failures` failures in a row (0: not paused)."""
-        if failures < self.FREE_ATTEMPTS:
-            return 0.0
-        return min(self.LONGEST_PAUSE, self.FIRST_PAUSE * 2 ** min(failures - self.FREE_ATTEMPTS, 32))
+        return self.pauses.pause_after(failures)
 
-    def attempt(self, email: str, address: str | None) -> LoginRefused | None:
+    def _address(self, address: str | None) -> Bucket | None:
+        address = address_key(address)
+        return None if address is None else Bucket(self.key("login-address", address), *self.ADDRESS)
+
+    def _email(self, email: str) -> str:
+        return self.key("login-email", normalise_login(email))
+
+    async def attempt(self, email: str, address: str | None) -> LoginRefused | None:
         """Count one login attempt; None when its password may be checked, else why not."""
         now = self.clock()
-        key = self._key(email)
-        account = self.accounts.get(key)
-        if account is not None and now - account.last > self.FORGET_AFTER:
-            account = None
-            del self.accounts[key]
-        if account is not None and now < account.paused_until:
-            return LoginRefused("account", account.paused_until - now)
-        address = address_key(address)
-        if address is not None and not self.addresses.allow(address):
-            return LoginRefused("address", self.addresses.wait(address))
-        if account is None:
-            if len(self.accounts) >= self.max_keys:
-                self._forget(now)
-            account = self.accounts[key] = _Account(0, now, now)
-        account.failures += 1
-        account.last = now
-        account.paused_until = now + self.pause_after(account.failures)
+        bucket = self._address(address)
+        if bucket is not None:
+            refused = await self.store.take([bucket], now)
+            if refused is not None:
+                return LoginRefused("address", refused.wait)
+        paused = await self.store.fail(self._email(email), self.pauses, now)
+        if paused:
+            if bucket is not None:      # turned away for the e-mail: the address's budget is not spent
+                await self.store.give_back(bucket, now)
+            return LoginRefused("account", paused)
         return None
 
-    def succeeded(self, email: str, address: str | None) -> None:
+    async def succeeded(self, email: str, address: str | None) -> None:
         """The attempt was a successful login: its e-mail starts afresh, its address gets its token back."""
-        self.accounts.pop(self._key(email), None)
-        address = address_key(address)
-        if address is not None:
-            self.addresses.give_back(address)
-
-    def _forget(self, now: float) -> None:
-        """Make room: drop the counts that pause nothing, then (all paused) the one paused longest ago."""
-        for key, account in list(self.accounts.items()):
-            if account.paused_until <= now or now - account.last > self.FORGET_AFTER:
-                del self.accounts[key]
-        if len(self.accounts) >= self.max_keys:
-            oldest = min(self.accounts, key=lambda k: self.accounts[k].last)
-            del self.accounts[oldest]
+        await self.store.forget(self._email(email))
+        bucket = self._address(address)
+        if bucket is not None:
+            await self.store.give_back(bucket, self.clock())

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from auction.domain.roles import Role
 from auction.models import UserSession, utcnow
 from auction.services import accounts
-from auction.web.ratelimit import LoginThrottle, TokenBucket
+from auction.web.ratelimit import LoginThrottle
 
 from ..conftest import CSRF_INPUT, PASSWORD, add_user, csrf_from, log_in
 
@@ -144,8 +144,9 @@ async def test_passwords_are_stored_as_argon2_hashes(db):
 @pytest.fixture
 def clock(app):
     """The app's login throttle on a fake clock: tests move time instead of sleeping."""
-    now = [1000.0]
-    app.state.login_throttle = LoginThrottle(clock=lambda: now[0])
+    now = [1_780_000_000.0]
+    app.state.login_throttle = LoginThrottle(app.state.limit_store, app.state.settings.secret_key.encode(),
+                                             clock=lambda: now[0])
     return now
 
 
@@ -204,8 +205,7 @@ async def test_an_unknown_email_is_paused_the_same_way(client, clock):
 
 
 async def test_one_address_trying_many_accounts_is_paused(app, client, users, clock, password_checks):
-    throttle = app.state.login_throttle
-    throttle.addresses = TokenBucket(3, 1 / 30, clock=throttle.clock)     # a small budget, to keep the test short
+    app.state.login_throttle.ADDRESS = (3, 1 / 30)     # a small budget, to keep the test short
     emails = [users[role].email for role in (Role.CLERK, Role.OFFICER, Role.BIDDER)]
     for email in emails:
         assert (await log_in(client, email, "mauvais-mot-de-passe")).status_code == 400

@@ -32,7 +32,8 @@ async def login_form(request: Request) -> Response:
 def login_throttle(app) -> LoginThrottle:
     throttle = getattr(app.state, "login_throttle", None)
     if throttle is None:
-        throttle = app.state.login_throttle = LoginThrottle()
+        throttle = app.state.login_throttle = LoginThrottle(app.state.limit_store,
+                                                            app.state.settings.secret_key.encode())
     return throttle
 
 
@@ -46,7 +47,7 @@ async def login(request: Request) -> Response:
     suite, email = form.get("suite", ""), form.get("email", "")
     throttle = login_throttle(request.app)
     address = request.client.host if request.client else None
-    refused = throttle.attempt(email, address)
+    refused = await throttle.attempt(email, address)
     if refused is not None:     # before the password check: a guess costs nothing here
         log.warning("login throttled", extra={
             "reason": f"too_many_attempts_{refused.reason}", "address": address,
@@ -63,7 +64,7 @@ async def login(request: Request) -> Response:
             "email": email, "suite": suite,
             "error": "Adresse électronique ou mot de passe incorrect.",
         }, status_code=400)
-    throttle.succeeded(email, address)
+    await throttle.succeeded(email, address)
     response = RedirectResponse(safe_next(suite, home_for(user)), status_code=303)
     set_cookie(request, response, SESSION_COOKIE, token,
                max_age=int(accounts.SESSION_LIFETIME.total_seconds()))

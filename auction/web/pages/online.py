@@ -35,7 +35,7 @@ RATE_LIMITED = "Trop d'enchères en peu de temps : patientez un instant avant d'
 def bid_limits(app) -> BidLimits:
     limits = getattr(app.state, "bid_limits", None)
     if limits is None:
-        limits = app.state.bid_limits = BidLimits()
+        limits = app.state.bid_limits = BidLimits(app.state.limit_store, app.state.settings.secret_key.encode())
     return limits
 
 
@@ -108,7 +108,11 @@ async def _handle_bid(app, room, client: Client, user, text: str, staff: bool) -
     mine = room.paddle_of_user(user.id)
     paddle_key = mine.number if mine is not None else ("user", user.id)
     address = client.websocket.client.host if client.websocket.client else None
-    limited = bid_limits(app).check(room.sale_id, paddle_key, address)
+    try:
+        limited = await bid_limits(app).check(room.sale_id, paddle_key, address)
+    except Exception:   # noqa: BLE001 - the limits' database unreachable: the bid still goes to the room
+        log.exception("online bid limits unavailable", extra={"sale_id": room.sale_id, "user_id": user.id})
+        limited = None
     if limited is not None:
         log.warning("online bid refused", extra={"sale_id": room.sale_id, "user_id": user.id,
                                                  "reason": f"rate_limited_{limited}", "address": address})

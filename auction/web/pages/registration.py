@@ -161,7 +161,8 @@ async def desk_form_again(request: Request, refused: Refused) -> Response:
 def registration_limits(app) -> RegistrationLimits:
     limits = getattr(app.state, "registration_limits", None)
     if limits is None:
-        limits = app.state.registration_limits = RegistrationLimits()
+        limits = app.state.registration_limits = RegistrationLimits(app.state.limit_store,
+                                                                    app.state.settings.secret_key.encode())
     return limits
 
 
@@ -176,9 +177,7 @@ async def public_register(request: Request) -> Response:
     limits = registration_limits(request.app)
     address = request.client.host if request.client else None
     values, content = await form_with_scan(request)
-    wait = limits.check_address(address)
-    if wait is None:
-        wait = limits.check_email(values.get("email", ""))
+    wait = await limits.check(address, values.get("email", ""))
     if wait is not None:   # before anything is kept: no scan stored, no registration, no e-mail
         log.warning("registration throttled", extra={"address": address, "retry_after": math.ceil(wait)})
         return await _public_form(request, values=values, errors={"form": _throttled(wait)}, status_code=429)
@@ -204,7 +203,7 @@ async def public_register(request: Request) -> Response:
     mail = registration_mail.confirmation_mail(signing_secret(request), base_url, sale, registration, details.email,
                                                details.first_name, details.last_name, now)
     response = RedirectResponse(f"/ventes/{sale.id}/inscription/envoyee", status_code=303)
-    if limits.may_mail(address):
+    if await limits.may_mail(address):
         response.background = BackgroundTask(deliver, settings, mail)
     else:   # the registration is kept for the clerk, whose page says so and can send the e-mail again
         log.warning("confirmation e-mail not sent: hourly cap", extra={"address": address,

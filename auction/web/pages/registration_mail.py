@@ -43,9 +43,7 @@ async def public_resend(request: Request) -> Response:
     values = await form_dict(request)
     email = values.get("email", "")
     again = {"email": email}
-    wait = limits.check_resend(email)
-    if wait is None and not limits.may_mail(address):
-        wait = limits.mail_wait(address)
+    wait = await limits.check_resend(email, address)
     if wait is not None:
         log.warning("confirmation resend throttled", extra={"address": address, "retry_after": math.ceil(wait)})
         return await _public_form(request, values=again, errors={"form": _too_many(wait)}, status_code=429)
