@@ -15,7 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from auction.db import Database
+from auction.db import Database, make_engine
 from auction.domain.bidlog import chain
 from auction.models import SaleEvent, User, utcnow
 from tests.live_server import LiveServer, cli_env, seed_demo
@@ -354,3 +354,29 @@ async def test_serve_workers_share_the_room(three_workers):
 
 def orjson_state(client: RoomClient) -> str:
     return json.dumps(client.state, sort_keys=True)
+
+
+async def test_the_login_throttle_is_one_budget_for_both_processes(servers):
+    """Password guesses split between the two processes: together they get the free attempts of one
+    e-mail, not twice as many (the counts are in PostgreSQL, under a keyed hash)."""
+    email = f"devine.{uuid.uuid4().hex[:6]}@exemple.fr"
+
+    async def attempt(server: LiveServer) -> int:
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=15) as http:
+            page = await http.get("/connexion")
+            token = CSRF_INPUT.search(page.text).group(1)
+            response = await http.post("/connexion", data={"email": email, "password": "pas-le-bon-mot",
+                                                           "csrf_token": token})
+            return response.status_code
+    first, second = servers
+    codes = [await attempt(server) for server in (first, second, first, second, first)]
+    assert codes == [400] * 5
+    assert await attempt(second) == 429 and await attempt(first) == 429
+    engine = make_engine(first.database_url)
+    try:
+        async with engine.connect() as conn:
+            keys = (await conn.exec_driver_sql("SELECT key FROM rate_limits")).scalars().all()
+    finally:
+        await engine.dispose()
+    assert any(key.startswith("login-email:") for key in keys)
+    assert all(email not in key and "127.0.0.1" not in key for key in keys)
