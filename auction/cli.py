@@ -151,6 +151,8 @@ HELD_SALE_PAGES = (
     ("Défauts de paiement", "/bureau/ventes/{sale}/defauts"),
     ("Répartition", "/bureau/ventes/{sale}/repartition"),
     ("Échéances de l'étude", "/bureau/echeances"),
+    ("Vigilance (officier)", "/bureau/ventes/{sale}/vigilance"),
+    ("Déclarations", "/bureau/declarations"),
 )
 
 

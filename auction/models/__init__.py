@@ -12,6 +12,8 @@ from .publication import DebtorNotice, PublicationAct, PublicityOverride, SaleNo
 from .record import RecordCopy, RecordSeal, RecordSignature, RegisterEntry
 from .sale import Lot, LotItem, LotPhoto, Sale
 from .settlement import NumberSeries, SettlementEvent
+from .vigilance import VigilanceDecision, VigilanceThreshold
+from .declarations import DeclarationSent, DeclarationTerm
 
 __all__ = [
     "Base", "UTCDateTime", "utcnow", "Bidder", "Registration", "RegistrationCheck", "RegistrationRules", "BidRequest",
@@ -19,6 +21,7 @@ __all__ = [
     "Office", "TariffPeriod", "User", "UserSession", "Lot", "LotItem", "LotPhoto", "Sale", "SaleEvent", "InventoryAct", "InventoryItem",
     "SettlementEvent", "NumberSeries",
     "LegalInterestRate",
+    "VigilanceThreshold", "VigilanceDecision", "DeclarationTerm", "DeclarationSent",
     "RecordSeal", "RecordSignature", "RecordCopy", "RegisterEntry",
     "AuditEntry", "AmicableOffer", "OfferLetter", "SaleNotice", "PublicationAct", "DebtorNotice", "PublicityOverride",
     "RateLimit",

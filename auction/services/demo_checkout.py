@@ -1,6 +1,6 @@
 """The demo's held sale at the cash desk: the bordereaux issued after each session, paid by every means
 (cash within the ceiling, card, transfer, cheque), the cash banked, cheques and transfers cleared but
-one cheque, release slips for the paid lots and their pickup; one buyer of session 2 left unpaid
+one cheque (drawn by a third party), release slips for the paid lots and their pickup; one buyer of session 2 left unpaid
 (the price is payable at once, R221-38: overdue from the day after session 2).
 
 Everything goes through the checkout services (invoices, payments, release), as the cashier's forms
@@ -32,7 +32,8 @@ SESSION_ONE_PAYERS = {
 SESSION_TWO_PAYERS = {
     "haddad": ("card", {"reference": "TPE 0412 ticket 131"}, 0, None),
     "durand": ("card", {"reference": "TPE 0412 ticket 133"}, 0, None),
-    "phone": ("cheque", {"bank": "Société Générale", "cheque_number": "1180563", "payer": "Isabelle MOREAU"}, 0, None),
+    # drawn on her husband's account: the officer's vigilance flags a payment by a third party (demo_vigilance.py)
+    "phone": ("cheque", {"bank": "Société Générale", "cheque_number": "1180563", "payer": "Gérard MOREAU"}, 0, None),
 }
 # Who collects the lots, story role -> the person the pickup names.
 COLLECTORS = {"absentee": "Aline FABRE (carte d'identité vue)", "bertin": "Marc BERTIN (passeport vu)",

@@ -41,6 +41,8 @@ from .pages import checkout
 from .pages import defaults as default_pages
 from .pages import invoices as invoice_pages
 from .pages import distribution as distribution_pages
+from .pages import vigilance as vigilance_pages
+from .pages import declarations as declaration_pages
 from .templates import FRONTEND
 
 log = logging.getLogger("criee.web")
@@ -86,6 +88,8 @@ def build_routes(settings: Settings) -> list:
         *checkout.routes,
         *invoice_pages.routes,
         *distribution_pages.routes,
+        *vigilance_pages.routes,
+        *declaration_pages.routes,
         page("/sante", health, access=PUBLIC),
         public_mount("/static", StaticFiles(directory=FRONTEND / "static"), name="static"),
         public_mount("/medias", StaticFiles(directory=settings.media_dir), name="media"),

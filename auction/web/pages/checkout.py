@@ -15,7 +15,8 @@ from auction.domain.errors import DomainError, InvalidValue
 from auction.domain.money import parse_euros
 from auction.formats import to_paris
 from auction.models import utcnow
-from auction.services import cash_desk, checkout, default_documents, invoices, payments, release
+from auction.domain.roles import Role
+from auction.services import cash_desk, checkout, default_documents, invoices, payments, release, vigilance
 from auction.services.catalogue import NotFound
 from auction.services.checkout import UnknownPaddle
 
@@ -98,7 +99,12 @@ async def desk(request: Request) -> Response:
 async def _buyer_page(request: Request, sale_id: int, paddle: int, *, values=None, errors=None, confirm=None,
                       status_code: int = 200) -> Response:
     view = await checkout.buyer_checkout(request.app.state.db.sessions, sale_id, paddle, utcnow())
+    # The officer's vigilance flags (auction/services/vigilance.py), never read for a clerk
+    user = request.state.user
+    flagged = (await vigilance.checkout_flags(request.app.state.db.sessions, sale_id, paddle, viewer_id=user.id,
+                                              now=utcnow()) if user.role_enum is Role.OFFICER else None)
     return render(request, "checkout/buyer.html", {
+        "vigilance": flagged,
         "view": view, "means": rules.MEANS, "refund_means": rules.REFUND_MEANS, "values": values or {},
         "errors": errors or {}, "confirm": confirm, "command_id": uuid.uuid4().hex,
         "notice": NOTICES.get(request.query_params.get("fait", "")),

@@ -9,6 +9,7 @@ from auction.domain import record_register as reg
 from auction.domain.deadlines import paris_day
 from auction.domain.errors import InvalidValue
 from auction.models import utcnow
+from auction.services import declarations
 from auction.services import record_register as service
 
 from ..access import STAFF, page
@@ -46,9 +47,12 @@ async def declaration_page(request: Request) -> Response:
         return render(request, "staff/declaration.html", {
             "d": None, "values": values, "errors": {exc.field: exc.message}, "euros_or_dash": reg.euros_or_dash,
             "nature": reg.NATURE, "this_year": today.year}, status_code=400)
-    found = await service.declaration(request.app.state.db.sessions, year, quarter, utcnow())
+    sessions = request.app.state.db.sessions
+    found = await service.declaration(sessions, year, quarter, utcnow())
+    sent = await declarations.sent_of(sessions, year, quarter)
     return render(request, "staff/declaration.html", {
-        "d": found, "values": {"annee": str(year), "trimestre": str(quarter)}, "errors": {},
+        "d": found, "sent": sent,
+        "changed": sent is not None and await declarations.changed_since_sent(sessions, sent, utcnow()), "values": {"annee": str(year), "trimestre": str(quarter)}, "errors": {},
         "euros_or_dash": reg.euros_or_dash, "nature": reg.NATURE, "this_year": today.year})
 
 
@@ -58,8 +62,15 @@ async def declaration_file(request: Request) -> Response:
     except InvalidValue as exc:
         return Response(exc.message, status_code=400, media_type="text/plain; charset=utf-8")
     sessions = request.app.state.db.sessions
-    found = await service.declaration(sessions, year, quarter, utcnow())
     name = f"declaration-ventes-{year}-T{quarter}"
+    if (sent := await declarations.sent_of(sessions, year, quarter)) is not None:
+        # sent: the document as it was sent, never made again (auction/services/declarations.py)
+        if request.url.path.endswith(".csv"):
+            return Response(sent.csv, media_type="text/csv; charset=utf-8",
+                            headers={"content-disposition": f'attachment; filename="{name}.csv"'})
+        return Response(sent.pdf, media_type="application/pdf",
+                        headers={"content-disposition": f'inline; filename="{name}.pdf"'})
+    found = await service.declaration(sessions, year, quarter, utcnow())
     if request.url.path.endswith(".csv"):
         return Response(reg.declaration_csv(found).encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
                         headers={"content-disposition": f'attachment; filename="{name}.csv"'})
