@@ -1,5 +1,5 @@
 """The office's delay for its quarterly declaration to the chamber (dated) and the declarations sent,
-each with its document frozen as sent (PDF and CSV bytes, their SHA-256). Append-only (migration 0020)."""
+each with its document frozen as sent (PDF and CSV bytes, their SHA-256). Append-only (migration 0021)."""
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,5 +1,5 @@
 """The office's vigilance thresholds (dated) and the officer's vigilance decisions (auction/domain/
-vigilance.py). Both append-only: the database refuses UPDATE and DELETE (migration 0020); a change
+vigilance.py). Both append-only: the database refuses UPDATE and DELETE (migration 0021); a change
 of thresholds is a new row from its day, a new decision supersedes the last one without erasing it."""
 from __future__ import annotations
 

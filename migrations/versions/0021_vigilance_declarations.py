@@ -1,7 +1,7 @@
 """vigilance thresholds and decisions, declaration terms and declarations sent
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-03
 
 The office's dated anti-money-laundering thresholds and the officer's decisions on the buyers the
@@ -13,8 +13,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0020'
-down_revision = '0019'
+revision = '0021'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
