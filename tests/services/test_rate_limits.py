@@ -11,6 +11,7 @@ from auction.models import RateLimit
 from auction.services.rate_limits import (Bucket, MemoryStore, Pauses, PoolExecutor, PostgresStore, Refused,
                                           limit_store, take_statement)
 from auction.services.relay import listener_dsn
+from auction.web.ratelimit import BidLimits
 
 NOW = 1_780_000_000.0          # seconds since the epoch, as the servers' clocks give them
 PAUSES = Pauses(free=3, first=60.0, longest=240.0, forget_after=3600.0)
@@ -148,7 +149,13 @@ async def test_two_processes_share_one_budget(shared_database):
         assert synchronous == "on", "only the limits' own connections skip the WAL flush"
         async with (await first.executor._pool()).acquire() as connection:
             assert await connection.fetchval("SHOW synchronous_commit") == "off"
-        assert await second.sweep(NOW + 10**9) == 2
+        # The online bid's limits on the two stores: one paddle's five, not ten; one address's twenty.
+        bids = [BidLimits(store, b"one-secret", clock=lambda: NOW) for store in (first, second)]
+        answers = await asyncio.gather(*(limits.check(1, 501, "198.51.100.7") for limits in bids * 6))
+        assert answers.count(None) == BidLimits.PADDLE[0] and set(answers) == {None, "paddle"}
+        answers = await asyncio.gather(*(bids[n % 2].check(2, n, "198.51.100.8") for n in range(30)))
+        assert answers.count(None) == BidLimits.ADDRESS[0] and set(answers) == {None, "address"}
+        assert await second.sweep(NOW + 10**9) == 2 + 2 + 30 + 1
     finally:
         await first.close()
         await second.close()
