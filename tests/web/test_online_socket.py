@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from auction.models import Lot, Sale
 from auction.services.demo import DEMO_LOGINS, seed_demo
+from auction.services.rate_limits import MemoryStore
 from auction.web.ratelimit import BidLimits
 
 from ..conftest import PASSWORD, add_user, log_in
@@ -238,3 +239,17 @@ async def test_the_tablet_refetches_its_book_from_a_staff_only_endpoint(app, cli
     anonymous = await client.get(book_path)
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/connexion")
     assert "07 99 88 77 66" not in anonymous.text
+
+
+async def test_a_bid_goes_on_to_the_room_when_its_limits_cannot_be_read(app, client, sale_id, caplog):
+    class Unreachable(MemoryStore):
+        async def take(self, chain, now):
+            raise OSError("the limits' database does not answer")
+    app.state.bid_limits = BidLimits(Unreachable(), b"k")
+    phone = Ws(app, f"/ws/direct/{sale_id}", await session_cookie(client, BIDDER.email, BIDDER.password))
+    await phone.open()
+    with caplog.at_level(logging.WARNING, logger="criee.online"):
+        answer = await phone.command("bid", lot_id=1, amount_cents=100, expected_bid_seq=None)
+    assert answer["code"] == "sale_not_open", "decided by the room, not refused for the limits"
+    assert any(r.getMessage() == "online bid limits unavailable" for r in caplog.records)
+    await phone.close()
