@@ -4,11 +4,13 @@ axe WCAG 2.1 AA clean. Screenshots of the screen at each step are kept in the py
 """
 from __future__ import annotations
 
-import re
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from auction.db import Database
 from auction.domain.increments import DEFAULT_INCREMENTS
 from auction.domain.roles import Role
 from auction.services.demo import DEMO_LOGINS, WORKSHOP_LOTS
@@ -37,6 +39,29 @@ TEXTS = """() => {
 }"""
 
 
+def lower_claims_of_lot(database_url: str, lot_number: int, cents: int) -> None:
+    """The claims of the lot's case brought down to one claim of `cents`, no interest or costs (before
+    the room is loaded), so that selling that lot reaches the stop rule's threshold."""
+    from sqlalchemy import select, update
+
+    from auction.models import Claim, Creditor, Lot
+
+    async def lower():
+        db = Database.connect(database_url)
+        try:
+            async with db.sessions() as session, session.begin():
+                case_id = await session.scalar(select(Lot.case_id).where(Lot.sale_id == SALE_ID, Lot.number == lot_number))
+                claims = list(await session.scalars(select(Claim).join(Creditor).where(Creditor.case_id == case_id)))
+                await session.execute(update(Claim).where(Claim.id.in_([c.id for c in claims])).values(
+                    principal_cents=0, interest_cents=0, costs_cents=0, interest_basis="none"))
+                await session.execute(update(Claim).where(Claim.id == claims[0].id).values(principal_cents=cents))
+        finally:
+            await db.dispose()
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, lower()).result()
+
+
 def check_layout(rostrum: Page) -> None:
     """The asking bid is the largest text; every text is inside 1920×1080; the page does not scroll."""
     texts = rostrum.evaluate(TEXTS)
@@ -62,6 +87,8 @@ def test_the_rostrum_follows_the_room_read_only_at_1080p(screens, live_server, t
     # The desk took an absentee order at the opening bid and a phone line for lot 1.
     add_requests(live_server.database_url, 1, [{"kind": "absentee", "paddle": 3, "max": LOT_1_OPENING},
                                                {"kind": "phone", "paddle": 2, "phone": "07 11 22 33 44"}])
+    # The case of lot 1 is owed 1 000 € only: selling lot 1 covers it (CPCE L221-4).
+    lower_claims_of_lot(live_server.database_url, 1, 100_000)
     rostrum = screens("rostrum", SCREEN)
     log_in(rostrum, OFFICER)
     rostrum.goto(f"/bureau/ventes/{SALE_ID}/pupitre")
@@ -78,8 +105,9 @@ def test_the_rostrum_follows_the_room_read_only_at_1080p(screens, live_server, t
         f"Estimation {euros(LOT_1_LOW * 100)} – {euros(LOT_1_HIGH * 100)}")
     expect(rostrum.locator("#order-list")).to_have_text(f"Panneau 3 · jusqu'à {euros(LOT_1_OPENING)}")
     expect(rostrum.locator("#phone-list")).to_have_text("Panneau 2")
-    expect(rostrum.locator("#case-line")).to_contain_text("produit net 0 € sur")
-    expect(rostrum.locator("#case-rest")).to_contain_text("avant le seuil d'arrêt")
+    expect(rostrum.locator("#case-line")).to_contain_text(f"produit net 0 € sur {euros(100_000)} de créances")
+    expect(rostrum.locator("#case-rest")).to_have_text(f"Reste {euros(100_000)} avant le seuil d'arrêt.")
+    expect(rostrum.locator("#rostrum-case")).to_have_attribute("data-covered", "false")
     expect(rostrum.locator("#next-list li")).to_have_count(3)
     expect(rostrum.locator("#next-list li").first).to_contain_text("Lot 2")
     rostrum.screenshot(path=str(tmp_path / "rostrum-ready.png"))
@@ -148,7 +176,12 @@ def test_the_rostrum_follows_the_room_read_only_at_1080p(screens, live_server, t
     expect(rostrum.locator("#rostrum-last")).to_have_text(
         f"Dernière adjudication : lot 1, {euros(second)}, panneau 1")
     expect(rostrum.locator("#rostrum-progress")).to_have_text("1 adjugé sur 40 lots")
+    # Lot 2 is of the same case, whose proceeds now cover its claims: the officer reads that it must stop.
     expect(rostrum.locator("#case-line")).not_to_contain_text("produit net 0 €")
+    expect(rostrum.locator("#rostrum-case")).to_have_attribute("data-covered", "true")
+    expect(rostrum.locator("#case-rest")).to_have_text("Seuil atteint : la vente des lots de ce dossier doit s'arrêter.")
+    colour = rostrum.locator("#case-rest").evaluate("(e) => getComputedStyle(e).color")
+    assert colour == "rgb(255, 155, 155)", colour      # in red, not the yellow of a threshold still ahead
     expect(rostrum.locator("#order-list")).to_have_text("Aucun ordre d'achat")
     check_layout(rostrum)
     rostrum.screenshot(path=str(tmp_path / "rostrum-between-lots.png"))
