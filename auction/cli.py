@@ -150,6 +150,7 @@ HELD_SALE_PAGES = (
     ("Caisse", "/bureau/ventes/{sale}/caisse"),
     ("Défauts de paiement", "/bureau/ventes/{sale}/defauts"),
     ("Répartition", "/bureau/ventes/{sale}/repartition"),
+    ("Contestations", "/bureau/ventes/{sale}/contestations"),
     ("Échéances de l'étude", "/bureau/echeances"),
     ("Vigilance (officier)", "/bureau/ventes/{sale}/vigilance"),
     ("Déclarations", "/bureau/declarations"),

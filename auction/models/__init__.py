@@ -4,6 +4,7 @@ from .audit import AuditEntry
 from .bidder import (BarredClearance, BarredPerson, BidRequest, Bidder, PersonalDataAccess, Registration,
                      RegistrationCheck, RegistrationRules)
 from .bidlog import SaleEvent
+from .contest import Contest, ContestDelayPeriod, ContestDocument, ContestLot, ContestStep
 from .case import AmicableOffer, Case, Claim, Creditor, OfferLetter
 from .inventory import InventoryAct, InventoryItem
 from .office import LegalInterestRate, Office, TariffPeriod, User, UserSession
@@ -22,6 +23,7 @@ __all__ = [
     "SettlementEvent", "NumberSeries",
     "LegalInterestRate",
     "VigilanceThreshold", "VigilanceDecision", "DeclarationTerm", "DeclarationSent",
+    "Contest", "ContestLot", "ContestStep", "ContestDocument", "ContestDelayPeriod",
     "RecordSeal", "RecordSignature", "RecordCopy", "RegisterEntry",
     "AuditEntry", "AmicableOffer", "OfferLetter", "SaleNotice", "PublicationAct", "DebtorNotice", "PublicityOverride",
     "RateLimit",

@@ -29,6 +29,7 @@ from auction.models import (BarredPerson, BidRequest, Bidder, Case, Claim, Credi
 from .accounts import NewUser, add_user
 from .demo_checkout import checkout_session_one, checkout_session_two
 from .demo_default import default_between_sessions, statement_after_resale
+from .demo_contests import seed_contests
 from .demo_distribution import seed_distribution
 from .demo_vigilance import seed_vigilance
 from .demo_held_sale import HELD_REFERENCE, HeldSale, hold_session_one, hold_session_two, prepare_held_sale
@@ -114,7 +115,7 @@ HOUSEHOLD_LOTS = [
 # of its proceeds): each is called with the sessions and the HeldSale (its id, its lots and paddles, and
 # `now`, the seed's present: whatever a step records happens before it).
 HeldSaleHook = Callable[[async_sessionmaker[AsyncSession], HeldSale], Awaitable[None]]
-HELD_SALE_HOOKS: tuple[HeldSaleHook, ...] = (seed_distribution, seed_vigilance)
+HELD_SALE_HOOKS: tuple[HeldSaleHook, ...] = (seed_distribution, seed_vigilance, seed_contests)
 
 
 async def seed_demo(sessions: async_sessionmaker[AsyncSession], media_dir: Path, today: date,

@@ -95,6 +95,7 @@ class HeldSale:
     lots: dict[int, int]                # lot number -> lot id
     cases: dict[str, int]               # "brasserie" (a single creditor), "blanc" (three) -> case id
     resold: dict[int, int] = field(default_factory=dict)   # lot number put up again -> paddle it defaulted
+    private_dir: Path | None = None     # where documents received are kept (None: the tests of sale 1 without it)
 
 
 def session_start(today: date, days_before: int) -> datetime:
@@ -239,7 +240,7 @@ async def prepare_held_sale(sessions: async_sessionmaker[AsyncSession], media_di
         bidder_user = await session.scalar(select(Bidder.user_id).where(Bidder.email == KNOWN_BIDDERS["durand"][0]))
         held = HeldSale(sale.id, today, now, (start, session_start(today, SESSION_2_DAYS_BEFORE)), officer.id,
                         clerk.id, bidder_user, paddles, {number: lot.id for number, lot in lots.items()},
-                        {key: case.id for key, case in cases.items()})
+                        {key: case.id for key, case in cases.items()}, private_dir=private_dir)
     number, reason = WITHDRAWN_BEFORE
     await lots_service.set_withdrawn(sessions, held.sale_id, held.lots[number], True, reason)
     return held

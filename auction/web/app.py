@@ -43,6 +43,7 @@ from .pages import invoices as invoice_pages
 from .pages import distribution as distribution_pages
 from .pages import vigilance as vigilance_pages
 from .pages import declarations as declaration_pages
+from .pages import contests as contest_pages
 from .templates import FRONTEND
 
 log = logging.getLogger("criee.web")
@@ -90,6 +91,7 @@ def build_routes(settings: Settings) -> list:
         *distribution_pages.routes,
         *vigilance_pages.routes,
         *declaration_pages.routes,
+        *contest_pages.routes,
         page("/sante", health, access=PUBLIC),
         public_mount("/static", StaticFiles(directory=FRONTEND / "static"), name="static"),
         public_mount("/medias", StaticFiles(directory=settings.media_dir), name="media"),

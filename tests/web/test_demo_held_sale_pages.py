@@ -1,4 +1,5 @@
 """The demo's held sale (sale 2) on the staff pages `criee demo` points to: each answers with its data."""
+import html
 import io
 from datetime import date
 
@@ -41,6 +42,11 @@ async def test_every_page_the_demo_prints_for_the_held_sale_shows_it(client, db,
     assert "Reste à régler (paiements en attente déduits)</dt><dd id=\"outstanding\"><strong>0,00" in buyer
     defaults = pages["/bureau/ventes/{sale}/defauts"]
     assert "Kevin LEROY" in defaults and "Louis PERRIN" in defaults      # in default; overdue
+    contests = pages["/bureau/ventes/{sale}/contestations"]
+    assert "Nadia HADDAD" in contests and "Adjudication du lot 9" in contests and "Pièces transmises" in contests
+    assert "La vente" in contests and "délai non configuré" in contests          # the debtor's: no delay set
+    board = html.unescape(pages["/bureau/echeances"])
+    assert "Répondre (15 jours à compter de l'étape « Reçue »)" in board
     distribution = pages["/bureau/ventes/{sale}/repartition"]
     assert "SV-2026-0098" in distribution and "SV-2026-0121" in distribution
     events = await settlement_log.read(db.sessions, sale_id)

@@ -26,6 +26,7 @@ from auction.services.distribution_claims import (
     INTEREST_BASES, ClaimRank, add_legal_rate, set_claim_rank, set_creditor_details, set_debtor_details,
 )
 from auction.services.distribution_documents import conciliation_pdf, plan_pdf, report_pdf, send_reports
+from auction.services.contests import open_contest_deadlines
 from auction.services.deadlines_board import deadlines_board
 
 from ..access import OFFICER, STAFF, page
@@ -315,7 +316,8 @@ async def add_rates(request: Request) -> Response:
 
 async def board(request: Request) -> Response:
     rows = await deadlines_board(request.app.state.db.sessions, _today())
-    return render(request, "staff/deadlines.html", {"rows": rows, "today": _today()})
+    contests = await open_contest_deadlines(request.app.state.db.sessions, _today())
+    return render(request, "staff/deadlines.html", {"rows": rows, "contests": contests, "today": _today()})
 
 
 CASE = "/bureau/ventes/{sale_id}/repartition/{case_id}"
