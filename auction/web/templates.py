@@ -11,10 +11,13 @@ from starlette.templating import Jinja2Templates
 from auction.domain.roles import Role
 from auction.formats import FILTERS
 
+from .error_summary import summary_lines
+
 FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
 templates = Jinja2Templates(directory=str(FRONTEND / "templates"))
 templates.env.filters.update(FILTERS)
 templates.env.globals["Role"] = Role
+templates.env.globals["summary_lines"] = summary_lines
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, *,

@@ -93,6 +93,7 @@ async def test_bad_input_is_refused_in_french_and_creates_nothing(client, db, sa
     missing = await register_online(client, sale.id, first_name="")
     assert missing.status_code == 400
     assert "Prénom : champ obligatoire." in text(missing) and "Prénom : Prénom" not in text(missing)
+    assert '<a href="#f-first_name">Prénom</a> : champ obligatoire.' in missing.text
     bad_scan = await register_online(client, sale.id, scan=b"MZ\x90\x00 a program")
     assert bad_scan.status_code == 400 and "Format refusé" in text(bad_scan)
     fake_jpeg = await register_online(client, sale.id, scan=JPEG_MAGIC_ONLY)
