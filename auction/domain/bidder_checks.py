@@ -130,11 +130,22 @@ class OtherRegistration:
         return f"panneau {self.paddle}" if self.paddle else f"inscription n° {self.registration_id} en attente"
 
 
+def _comes_first(other: OtherRegistration, registration_id: int, paddle: int | None) -> bool:
+    """Whether `other` stands before this registration: one holding a paddle before one still waiting,
+    otherwise the earlier one. The later registration is the one flagged, never a bidder already checked
+    because someone registered after them with the same document or name."""
+    if (other.paddle is not None) != (paddle is not None):
+        return other.paddle is not None
+    return other.registration_id < registration_id
+
+
 def check_no_duplicate(registration_id: int, first_name: str, last_name: str, birth_date: date | None,
-                       document_number: str, others: Iterable[OtherRegistration]) -> None:
+                       document_number: str, others: Iterable[OtherRegistration], paddle: int | None = None) -> None:
+    """DuplicateDocument / DuplicatePerson when a registration standing before this one (`_comes_first`)
+    has the same document number, or the same names with a birth date that does not tell them apart."""
     number = normalise_document_number(document_number)
     for other in others:
-        if other.registration_id == registration_id:
+        if other.registration_id == registration_id or not _comes_first(other, registration_id, paddle):
             continue
         if number and normalise_document_number(other.document_number) == number:
             raise DuplicateDocument(f"La même pièce d'identité est déjà inscrite à cette vente ({other.label}).")
@@ -166,6 +177,7 @@ class CheckFacts:
     blocked_reason: str = ""
     others: tuple[OtherRegistration, ...] = field(default_factory=tuple)
     cleared_homonyms: tuple[str, ...] = ()     # barred entries the officer found to be someone else
+    paddle: int | None = None                  # this registration's paddle, once it has one
 
 
 @dataclass(frozen=True)
@@ -202,7 +214,7 @@ def run_checks(facts: CheckFacts) -> list[CheckResult]:
                            f" Homonymie levée par le commissaire de justice : {', '.join(facts.cleared_homonyms)}."
                            if facts.cleared_homonyms else "")),
         "duplicates": (lambda: check_no_duplicate(facts.registration_id, facts.first_name, facts.last_name,
-                                                  facts.birth_date, number, facts.others),
+                                                  facts.birth_date, number, facts.others, facts.paddle),
                        lambda: "Ni la même personne ni la même pièce sous un autre panneau."),
     }
     results = []

@@ -323,7 +323,7 @@ async def facts_for(session: AsyncSession, sale: Sale, registration: Registratio
         document_seen=registration.document_seen, document_first_names=registration.document_first_names,
         document_last_name=registration.document_last_name, solvency_rule=rule, solvency=_solvency(registration),
         barred=await barred_entries(session, sale.id, bidder.id), blocked_reason=bidder.blocked_reason,
-        others=await _others(session, sale.id, registration.id),
+        others=await _others(session, sale.id, registration.id), paddle=registration.paddle_number,
         cleared_homonyms=tuple(await session.scalars(select(BarredClearance.entry_name).where(
             BarredClearance.registration_id == registration.id).order_by(BarredClearance.id))))
 

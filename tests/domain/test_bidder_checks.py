@@ -73,6 +73,25 @@ def test_the_same_document_or_person_twice_in_a_sale_is_refused():
     check_no_duplicate(9, "Marc", "Bertin", date(1980, 1, 1), "NEW12345", OTHERS)     # a namesake
 
 
+def test_the_later_registration_is_flagged_not_the_bidder_already_checked():
+    # Marc Bertin holds paddle 3 (registration 7); registration 12 reuses his document, and so does 5,
+    # an older one still waiting: neither makes his own check fail.
+    newer = OTHERS + [OtherRegistration(12, None, "Luc", "Petit", None, "18CV42817"),
+                      OtherRegistration(5, None, "Luc", "Petit", None, "18CV42817")]
+    check_no_duplicate(7, "Marc", "Bertin", date(1971, 11, 2), "18CV42817", newer, paddle=3)
+    with pytest.raises(DuplicateDocument, match="panneau 3"):
+        check_no_duplicate(12, "Luc", "Petit", None, "18CV42817", newer)
+    with pytest.raises(DuplicateDocument, match="panneau 3"):      # older, but still waiting
+        check_no_duplicate(5, "Luc", "Petit", None, "18CV42817", OTHERS[:1])
+    # Two waiting: the later one is flagged, by the earlier one.
+    with pytest.raises(DuplicateDocument, match="inscription n° 5 en attente"):
+        check_no_duplicate(12, "Luc", "Petit", None, "18CV42817", newer[2:])
+    check_no_duplicate(5, "Luc", "Petit", None, "18CV42817", newer[2:])
+    # The same person twice: the later registration is the one refused.
+    check_no_duplicate(8, "Nadia", "Haddad", None, "T7K2MW9LQ", [OtherRegistration(15, None, "Nadia", "Haddad",
+                                                                                     None, "AB1234567")])
+
+
 # --- all the checks together ---------------------------------------------------------------------------
 
 FACTS = CheckFacts(

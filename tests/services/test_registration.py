@@ -221,6 +221,20 @@ async def test_the_same_person_under_two_records_is_a_duplicate(db, sale, users)
     assert "même pièce" in {r.kind: r for r in outcome.results}["duplicates"].detail
 
 
+async def test_a_new_registration_reusing_a_checked_bidders_document_is_the_one_flagged(db, sale, users):
+    first = await service.register(db.sessions, sale.id, data_of(sale), via="web", now=utcnow())
+    await confirm(db, first)
+    assert (await service.verify(db.sessions, sale.id, first.id, attestation(), users[Role.CLERK].id,
+                                 utcnow())).paddle == 1
+    second = await service.register(db.sessions, sale.id, data_of(sale, first_name="Paul", last_name="Durand",
+                                                                  email="paul@exemple.fr",
+                                                                  document_number="X4RTBPFW4"), via="web", now=utcnow())
+    checked = await service.registration_detail(db.sessions, sale.id, first.id)
+    assert {r.kind: r for r in checked.preview}["duplicates"].passed, "the bidder already checked stays clear"
+    flagged = {r.kind: r for r in (await service.registration_detail(db.sessions, sale.id, second.id)).preview}
+    assert not flagged["duplicates"].passed and "(panneau 1)" in flagged["duplicates"].detail
+
+
 async def test_the_demo_has_checked_bidders_and_one_waiting_for_the_clerk(db, tmp_path):
     from auction.services.demo import seed_demo
     await seed_demo(db.sessions, tmp_path / "media", date(2026, 11, 22), tmp_path / "private")
