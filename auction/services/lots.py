@@ -63,6 +63,25 @@ async def available_items(sessions: async_sessionmaker[AsyncSession]) -> list[tu
         return [(item, act) for item, act in rows]
 
 
+@dataclass(frozen=True)
+class InventoryState:
+    """Why no item may be offered for a new lot: how many items the signed seizure acts hold (all in a lot
+    already when `available_items` is empty), and how many seizure acts still wait to be signed."""
+
+    signed_items: int
+    unsigned_acts: int
+
+
+async def inventory_state(sessions: async_sessionmaker[AsyncSession]) -> InventoryState:
+    async with sessions() as session:
+        signed = await session.scalar(
+            select(func.count()).select_from(InventoryItem).join(InventoryAct, InventoryAct.id == InventoryItem.act_id)
+            .where(InventoryAct.kind == "seizure", InventoryAct.signed_at.is_not(None)))
+        unsigned = await session.scalar(select(func.count()).select_from(InventoryAct).where(
+            InventoryAct.kind == "seizure", InventoryAct.signed_at.is_(None)))
+    return InventoryState(signed or 0, unsigned or 0)
+
+
 def _check_fields(fields: LotFields) -> None:
     if not fields.title.strip():
         raise InvalidValue("Titre du lot obligatoire.", field="title")

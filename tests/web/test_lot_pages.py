@@ -1,4 +1,6 @@
 """The clerk's lot pages over HTTP."""
+import html
+
 from sqlalchemy import select
 
 from auction.domain.roles import Role
@@ -123,3 +125,26 @@ async def test_lot_changes_reach_a_loaded_room_until_the_sale_opens(client, app,
     assert not room.setup.lots[chair.id].withdrawn and told == [sale_id] * 4
     async with db.sessions() as session:
         assert (await session.get(Lot, chair.id)).status == "listed"
+
+
+async def test_new_lot_says_why_no_item_is_offered_and_is_not_offered_once_the_sale_is_live(
+        client, db, users, login, sale_id):  # noqa: F811
+    await login(client, users[Role.CLERK])
+    empty = await client.get(f"/bureau/ventes/{sale_id}/lots/nouveau")
+    assert "aucun procès-verbal d'inventaire n'est encore signé" in html.unescape(empty.text)
+    items = await signed_items(db, "SV-N", ["Établi"])
+    token = await csrf_from(client, f"/bureau/ventes/{sale_id}/lots/nouveau")
+    created = await client.post(f"/bureau/ventes/{sale_id}/lots", data={
+        "csrf_token": token, "items": [str(items[0])], "title": "Établi", "estimate_low": "10",
+        "estimate_high": "20", "opening_bid": "5"})
+    assert created.status_code == 303
+    used = html.unescape((await client.get(f"/bureau/ventes/{sale_id}/lots/nouveau")).text)
+    assert "tous les biens des procès-verbaux signés sont déjà dans un lot (1 bien)" in used
+    assert "signez d'abord" not in used
+    assert "Nouveau lot depuis l'inventaire" in (await client.get(f"/bureau/ventes/{sale_id}")).text
+    async with db.sessions() as session, session.begin():
+        (await session.get(Sale, sale_id)).status = "live"
+    assert "Nouveau lot" not in (await client.get(f"/bureau/ventes/{sale_id}")).text
+    live = await client.get(f"/bureau/ventes/{sale_id}/lots/nouveau")
+    assert live.status_code == 409 and "La vente a commencé" in html.unescape(live.text)
+    assert 'name="items"' not in live.text

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from auction.domain.errors import InvalidValue
-from auction.domain.lots import LotsFrozen, parse_lot_number
+from auction.domain.lots import LotsFrozen, parse_lot_number, require_editable
 from auction.domain.money import parse_euros
 from auction.services import catalogue, lots, photos
 
@@ -48,10 +48,16 @@ async def new_lot_form(request: Request, *, values=None, errors=None, status_cod
         sale = await catalogue.sale_with_lots(request.app.state.db.sessions, sale_id, public=False)
     except catalogue.NotFound:
         return error_page(request, 404)
+    try:
+        require_editable(sale.status)      # the live sale's lots are frozen: no form to fill in for nothing
+    except LotsFrozen as exc:
+        return error_page(request, 409, exc.message)
     available = await lots.available_items(request.app.state.db.sessions)
+    state = await lots.inventory_state(request.app.state.db.sessions) if not available else None
     cases = {case.id: case for case in await catalogue.cases(request.app.state.db.sessions)}
     return render(request, "staff/lot_new.html", {
-        "sale": sale, "available": available, "cases": cases, "values": values or {}, "errors": errors or {},
+        "sale": sale, "available": available, "state": state, "cases": cases, "values": values or {},
+        "errors": errors or {},
         "chosen": set(form_ids((values or {}).get("items", []))),
     }, status_code=status_code)
 
