@@ -1,5 +1,6 @@
-"""The paddle card: the paddle number in very large type, the bidder's name, the sale, and a QR
-code holding the signed card token (auction.domain.signing). As a PNG (Pillow) and a PDF. And the
+"""The paddle card: the paddle number in very large type and a QR code holding the signed card token
+(auction.domain.signing) on the part the room sees; the bidder's name, the sale and the office on a stub
+to tear off and keep, never raised in the room. As a PNG (Pillow) and a PDF. And the
 reverse: a card scanned by the room's tablet, accepted while its paddle is still valid."""
 from __future__ import annotations
 
@@ -67,31 +68,36 @@ def _fit(draw: ImageDraw.ImageDraw, text: str, width: int, size: int, bold: bool
     return _font(12, bold)
 
 
+CARD_PART = 1200               # the part shown in the room; the stub below it is torn off and kept
+
+
 def _card_png(card: Card) -> bytes:
+    """The PDF's layout at 300 dpi: the number alone as large as it fits, the QR code under it; the
+    bidder's name only on the stub below the dashed line."""
     image = Image.new("RGB", CARD_SIZE, "white")
     draw = ImageDraw.Draw(image)
     width = CARD_SIZE[0] - 2 * MARGIN
     centre = CARD_SIZE[0] // 2
-    draw.rectangle((20, 20, CARD_SIZE[0] - 20, CARD_SIZE[1] - 20), outline="black", width=6)
-    y = MARGIN
-    for text, size, bold in ((card.office_name, 34, False), (f"Vente {card.sale_reference} · {card.sale_when}", 34, False)):
-        draw.text((centre, y), text, font=_fit(draw, text, width, size, bold), fill="black", anchor="mt")
-        y += 50
-    draw.text((centre, y + 30), "PANNEAU", font=_font(56, True), fill="black", anchor="mt")
+    draw.rectangle((20, 20, CARD_SIZE[0] - 20, CARD_PART), outline="black", width=12)
+    meta = f"Vente {card.sale_reference} · {card.sale_when}"
+    draw.text((centre, 50), meta, font=_fit(draw, meta, width, 30), fill="black", anchor="mt")
     number = str(card.paddle)
-    number_font = _fit(draw, number, width, 520, True)
-    top = y + 130
-    box = draw.textbbox((centre, top), number, font=number_font, anchor="ms")   # from the baseline
-    height = box[3] - box[1]
-    draw.text((centre, top + height), number, font=number_font, fill="black", anchor="ms")
-    y = top + height + 90
-    draw.text((centre, y), card.bidder_name, font=_fit(draw, card.bidder_name, width, 64, True), fill="black",
-              anchor="mt")
-    draw.text((centre, y + 85), card.channel_label, font=_font(40), fill="black", anchor="mt")
-    qr = qr_image(card.token, box_size=10)
-    side = min(560, CARD_SIZE[1] - (y + 160) - MARGIN)
-    qr = qr.resize((side, side), Image.NEAREST)
-    image.paste(qr, (centre - side // 2, CARD_SIZE[1] - MARGIN - side))
+    number_font = _fit(draw, number, width - 40, 760, True)
+    box = draw.textbbox((0, 0), number, font=number_font, anchor="ls")
+    qr_side = 420
+    middle = (110 + CARD_PART - qr_side - 60) // 2            # the number centred between the top line and the QR
+    draw.text((centre, middle + (box[3] - box[1]) // 2), number, font=number_font, fill="black", anchor="ms")
+    qr = qr_image(card.token, box_size=10).resize((qr_side, qr_side), Image.NEAREST)
+    image.paste(qr, (centre - qr_side // 2, CARD_PART - qr_side - 40))
+    for x in range(20, CARD_SIZE[0] - 20, 40):                 # the dashed line to tear along
+        draw.line((x, CARD_PART + 50, x + 22, CARD_PART + 50), fill="black", width=4)
+    draw.text((MARGIN, CARD_PART + 70), "✂ Talon à détacher et à garder : il ne se montre pas en salle.",
+              font=_font(26), fill="black")
+    y = CARD_PART + 130
+    for text, size, bold in ((card.bidder_name, 44, True), (f"Panneau {card.paddle} · {card.channel_label}", 32, False),
+                             (f"Vente {card.sale_reference}, {card.sale_title}", 32, False), (card.office_name, 32, False)):
+        draw.text((MARGIN, y), text, font=_fit(draw, text, width, size, bold), fill="black")
+        y += size + 24
     buffer = io.BytesIO()
     image.save(buffer, "PNG", dpi=(300, 300))
     return buffer.getvalue()

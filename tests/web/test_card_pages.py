@@ -22,6 +22,17 @@ def decode_qr(png: bytes) -> str:
     return results[0].text
 
 
+def card_lines(pdf: bytes) -> dict[str, tuple[float, float]]:
+    """Each text line of the card PDF: (its size in points, its height above the page's foot in points)."""
+    lines = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            lines[text.strip()] = (size * abs(cm[3]), cm[3] * tm[5] + cm[5])
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    return lines
+
+
 async def test_the_clerk_checks_a_registration_and_prints_a_card_read_by_a_real_decoder(
         app, client, db, sale, users, login, settings, caplog):  # noqa: F811
     caplog.set_level(logging.INFO, logger="criee.mail")
@@ -53,8 +64,16 @@ async def test_the_clerk_checks_a_registration_and_prints_a_card_read_by_a_real_
 
     pdf = await client.get(f"{path}/carte.pdf")
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
-    card_text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
-    assert "PANNEAU" in card_text and "Léa MARTIN-DUPRÉ" in card_text and sale.reference in card_text
+    # The room sees the number alone, as large as the card allows; the name is small, on the stub below
+    # the line to tear along.
+    lines = card_lines(pdf.content)
+    number_size, number_height = lines["1"]
+    cut_size, cut_height = lines["✂ Talon à détacher et à garder : il ne se montre pas en salle."]
+    name_size, name_height = lines["Léa MARTIN-DUPRÉ"]
+    assert number_size > 150 and number_size == max(size for size, _ in lines.values())
+    assert name_size <= 11 and name_height < cut_height < number_height
+    assert all(height < cut_height for text, (_, height) in lines.items() if "MARTIN" in text)
+    assert any(sale.reference in text and height > cut_height for text, (_, height) in lines.items())
     (qr_in_pdf,) = PdfReader(io.BytesIO(pdf.content)).pages[0].images
     assert [r.text for r in zxingcpp.read_barcodes(qr_in_pdf.image.convert("RGB"))] == [decode_qr(
         (await client.get(f"{path}/carte.png")).content)]
