@@ -30,7 +30,8 @@ CHANNELS = {"room": "En salle", "online": "En ligne"}
 TAX_RESIDENCES = {"france": "En France", "abroad": "À l'étranger"}
 BUYER_TYPES = {"person": "Particulier", "company": "Société (représentant légal)"}
 REQUEST_KINDS = {"absentee": "Ordre d'achat", "phone": "Enchère par téléphone"}
-REQUEST_ROWS = 5      # rows of absentee orders / phone bids offered by the form
+REQUEST_ROWS = 5      # rows of absentee orders / phone bids the form shows (without script: all it offers)
+REQUEST_MAX_ROWS = 20  # rows a form may send: the page's script adds rows past REQUEST_ROWS on demand
 NAME = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '’.-])*$")
 PHONE = re.compile(r"^\+?\d{6,15}$")
 DOCUMENT_NUMBER = re.compile(r"^[A-Z0-9]{5,20}$")
@@ -224,7 +225,7 @@ def clean_bid_requests(form: Mapping[str, str], default_phone: str,
     requests: list[BidRequestInput] = []
     errors: dict[str, str] = {}
     seen: dict[LotNumber, int] = {}
-    for row in range(1, REQUEST_ROWS + 1):
+    for row in range(1, REQUEST_MAX_ROWS + 1):
         lot_text = (form.get(f"request_lot_{row}") or "").strip()
         kind = form.get(f"request_kind_{row}") or "absentee"
         amount_text = (form.get(f"request_max_{row}") or "").strip()

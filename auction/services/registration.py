@@ -84,6 +84,22 @@ async def registration_sale(sessions: async_sessionmaker[AsyncSession], sale_id:
     return sale, rule
 
 
+@dataclass(frozen=True)
+class RequestLot:
+    """A lot an absentee order or phone bid may name, as the form echoes it once its number is typed."""
+
+    label: str
+    title: str
+    withdrawn: bool
+
+
+async def request_lots(sessions: async_sessionmaker[AsyncSession], sale_id: int) -> list[RequestLot]:
+    """The sale's lots in catalogue order (the public catalogue shows them all, withdrawn ones marked)."""
+    async with sessions() as session:
+        lots = await session.scalars(select(Lot).where(Lot.sale_id == sale_id).order_by(Lot.position))
+        return [RequestLot(lot.label, lot.title, lot.status == "withdrawn") for lot in lots]
+
+
 def sale_day(sale: Sale):
     return to_paris(sale.starts_at).date()
 

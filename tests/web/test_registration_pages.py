@@ -8,7 +8,7 @@ import httpx
 from sqlalchemy import func, select
 
 from auction.domain.roles import Role
-from auction.models import BarredClearance, BidRequest, Bidder, Registration, RegistrationCheck, Sale
+from auction.models import BarredClearance, BidRequest, Bidder, Lot, Registration, RegistrationCheck, Sale
 
 from ..conftest import add_user, csrf_from
 from ..domain.test_registration import form
@@ -206,3 +206,36 @@ async def test_registration_is_closed_when_the_sale_is(client, db, sale):  # noq
                                  files={"scan": ("piece.png", png_bytes(), "image/png")})
     assert response.status_code == 400 and "closes" in text(response)
     assert await count(db, Bidder) == 0
+
+
+async def test_a_lot_page_opens_the_form_with_its_lot_and_rows_past_the_fifth_are_taken(
+        client, db, sale):  # noqa: F811
+    async with db.sessions() as session:
+        lots = {lot.number: lot for lot in await session.scalars(select(Lot).where(Lot.sale_id == sale.id))}
+    lot_page = await client.get(f"/ventes/{sale.id}/lots/{lots[2].id}")
+    link = f"/ventes/{sale.id}/inscription?lot=2#ordres"
+    assert f'href="{link}"' in lot_page.text and "Laisser un ordre d'achat" in text(lot_page)
+    withdrawn_page = await client.get(f"/ventes/{sale.id}/lots/{lots[3].id}")
+    assert "Laisser un ordre d'achat" not in text(withdrawn_page)
+
+    form_page = await client.get(link.split("#")[0])
+    page = text(form_page)
+    assert '<details class="requests" id="ordres" open>' in page
+    assert 'name="request_lot_1" value="2"' in page and "Lot 2 : Lot 2" in page     # the title echoed
+    assert '<datalist id="sale-lots"><option value="1" data-key="1">Lot 1</option><option value="2"' in page
+    assert '<option value="3" data-key="3">Lot 3</option>' in page.split('id="withdrawn-lots"')[1]
+    assert 'src="/static/js/bid-requests.js"' in page and '<template id="request-row-template">' in page
+    assert 'name="request_lot___N__"' in page.split('<template id="request-row-template">')[1]
+    assert page.count("data-request-row>") == 5 + 1, "five rows without script, one in the template"
+
+    # A row the script added past the fifth is read like the others; an unknown lot is echoed as such.
+    refused = await register_online(client, sale.id, request_lot_7="9", request_max_7="300")
+    assert refused.status_code == 400
+    assert '<a href="#f-request_lot_7">Demande 7, n° du lot</a> : Le lot 9 n\'existe pas' in text(refused)
+    assert "Aucun lot n° 9 dans cette vente." in text(refused) and 'name="request_lot_7" value="9"' in text(refused)
+    sent = await register_online(client, sale.id, request_lot_7="1", request_max_7="300",
+                                 request_lot_2="2 ", request_kind_2="phone", request_max_2="")
+    assert sent.status_code == 303
+    async with db.sessions() as session:
+        requests = {(r.lot_id, r.kind, r.max_amount_cents) for r in await session.scalars(select(BidRequest))}
+    assert requests == {(lots[1].id, "absentee", 300_00), (lots[2].id, "phone", None)}

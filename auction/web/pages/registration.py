@@ -19,7 +19,9 @@ from auction.domain.errors import DomainError, InvalidValue
 from auction.domain.bidder_checks import CHECK_KINDS
 from auction.domain.id_scans import MAX_SCAN_BYTES, sniff_scan
 from auction.domain.identity import DOCUMENT_TYPES
-from auction.domain.registration import (BUYER_TYPES, CHANNELS, REQUEST_KINDS, REQUEST_ROWS, TAX_RESIDENCES,
+from auction.domain.lots import parse_lot_number
+from auction.domain.registration import (BUYER_TYPES, CHANNELS, REQUEST_KINDS, REQUEST_MAX_ROWS, REQUEST_ROWS,
+                                         TAX_RESIDENCES,
                                          RegistrationInput, clean_attestation, clean_registration)
 from auction.domain.solvency import DEPOSIT_METHODS, SOLVENCY_KINDS, SOLVENCY_RULES
 from auction.domain.office import clean_email
@@ -47,11 +49,13 @@ LABELS = {
     "conditions": "Conditions de la vente", "document_first_names": "Prénoms sur la pièce",
     "document_last_name": "Nom sur la pièce", "solvency_kind": "Garantie", "solvency_amount": "Montant",
     "solvency_method": "Mode de versement", "solvency_reference": "Référence",
-    **{f"request_{part}_{row}": f"Demande {row}" for part in ("lot", "kind", "max", "phone")
-       for row in range(1, REQUEST_ROWS + 1)},
+    **{f"request_{part}_{row}": f"Demande {row}, {what}" for part, what in (
+        ("lot", "n° du lot"), ("kind", "type"), ("max", "montant maximum"), ("phone", "téléphone à appeler"))
+       for row in range(1, REQUEST_MAX_ROWS + 1)},
 }
 CHOICES = {"countries": COUNTRIES, "channels": CHANNELS, "tax_residences": TAX_RESIDENCES, "buyer_types": BUYER_TYPES,
            "document_types": DOCUMENT_TYPES, "request_kinds": REQUEST_KINDS, "request_rows": REQUEST_ROWS,
+           "request_max_rows": REQUEST_MAX_ROWS,
            "solvency_kinds": SOLVENCY_KINDS, "deposit_methods": DEPOSIT_METHODS, "solvency_rules": SOLVENCY_RULES,
            "check_kinds": CHECK_KINDS, "labels": LABELS}
 REGISTRATION_DEFAULTS = {"nationality": "FR", "country": "FR", "document_country": "FR", "tax_residence": "france",
@@ -128,11 +132,46 @@ async def _public_form(request: Request, *, values=None, errors=None, status_cod
         sale, rule = await service.registration_sale(request.app.state.db.sessions, path_id(request, "sale_id"))
     except catalogue.NotFound:
         return error_page(request, 404)
+    if values is None:
+        values = _lot_from_link(request)
     return render(request, "registration/form.html", {
         **CHOICES, "sale": sale, "rule": rule, "values": {**REGISTRATION_DEFAULTS, **(values or {})},
+        **request_context(await service.request_lots(request.app.state.db.sessions, sale.id)),
         "errors": errors or {}, "open": sale.status in service.REGISTRATION_OPEN_STATUSES,
         "scan_required": True, "pending": pending,
     }, status_code=status_code)
+
+
+def lot_key(text: str) -> str:
+    """A lot number as typed, the way the form's script compares it: "12 BIS", "12bis", "012 bis" → "12bis"."""
+    key = "".join((text or "").split()).lower()
+    return key.lstrip("0") if key.lstrip("0")[:1].isdigit() else key
+
+
+def lot_echo(lots: list[service.RequestLot], text: str) -> str:
+    """What a request row says under its lot number: the lot's title, or why there is none (the form's
+    script says the same as the number is typed: frontend/static/js/bid-requests.js)."""
+    key = lot_key(text)
+    if not key:
+        return ""
+    for lot in lots:
+        if lot_key(lot.label) == key:
+            return f"Lot {lot.label} : {lot.title}" + (" — retiré de la vente" if lot.withdrawn else "")
+    return f"Aucun lot n° {text.strip()} dans cette vente."
+
+
+def request_context(lots: list[service.RequestLot]) -> dict:
+    """What the absentee orders and phone requests of a registration form need (registration/_requests.html)."""
+    return {"request_lots": lots, "lot_key": lot_key, "lot_echo": lambda text: lot_echo(lots, text)}
+
+
+def _lot_from_link(request: Request) -> dict[str, str]:
+    """A lot page's "Laisser un ordre d'achat" opens the form with that lot on the first row."""
+    try:
+        lot = parse_lot_number(request.query_params.get("lot", ""))
+    except InvalidValue:
+        return {}
+    return {"request_lot_1": lot.label, "request_kind_1": "absentee"}
 
 
 async def public_form(request: Request) -> Response:
@@ -265,6 +304,7 @@ async def _desk_form(request: Request, *, values=None, errors=None, status_code=
         return error_page(request, 404)
     return render(request, "staff/registration_new.html", {
         **CHOICES, "sale": sale, "rule": rule, "query": query, "found": found,
+        **request_context(await service.request_lots(sessions, sale.id)),
         "values": {**REGISTRATION_DEFAULTS, "channel": "room", **values}, "errors": errors or {},
         "open": sale.status in service.REGISTRATION_OPEN_STATUSES,
         "scan_required": False,
