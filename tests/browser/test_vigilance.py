@@ -78,3 +78,17 @@ def test_a_clerk_sees_no_flag_and_is_refused_the_register(new_context):
     expect(page.get_by_role("link", name="Vigilance", exact=True)).to_have_count(0)
     response = page.goto("/bureau/vigilance")
     assert response.status == 403
+
+
+def test_the_declarations_page_lists_the_quarter_with_its_due_date(new_context, tmp_path):
+    page = new_context(viewport=TABLET).new_page()
+    log_in(page, OFFICER)
+    page.goto("/bureau/repertoire")
+    page.get_by_role("link", name="Déclarations : échéances et envois").click()
+    table = page.locator("#declarations")
+    expect(table.locator("tbody tr").first).to_contain_text("Déclaration trimestrielle des ventes")
+    expect(page.locator("#declaration-terms")).to_contain_text("30")      # the demo office's delay
+    expect(page.locator("#terms-form")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= TABLET["width"], f"the page scrolls sideways: {width}px"
+    shot(page, tmp_path, "declarations-1180")
