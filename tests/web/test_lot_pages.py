@@ -141,6 +141,7 @@ async def test_new_lot_says_why_no_item_is_offered_and_is_not_offered_once_the_s
     used = html.unescape((await client.get(f"/bureau/ventes/{sale_id}/lots/nouveau")).text)
     assert "tous les biens des procès-verbaux signés sont déjà dans un lot (1 bien)" in used
     assert "signez d'abord" not in used
+    assert "Créer le lot" not in used and 'name="title"' not in used, "no form to fill in for nothing"
     assert "Nouveau lot depuis l'inventaire" in (await client.get(f"/bureau/ventes/{sale_id}")).text
     async with db.sessions() as session, session.begin():
         (await session.get(Sale, sale_id)).status = "live"

@@ -9,4 +9,5 @@ document.querySelectorAll('input[name="items"]').forEach((box) => box.addEventLi
   if (!low.dataset.touched) low.value = total ? (total / 100).toFixed(2).replace('.', ',') : '';
   if (chosen.length && !category.value) category.value = chosen[0].dataset.category;
 }));
-['f-title', 'f-estimate_low'].forEach((id) => document.getElementById(id).addEventListener('input', (e) => { e.target.dataset.touched = '1'; }));
+// (No item to choose: the page has no lot fields.)
+['f-title', 'f-estimate_low'].forEach((id) => document.getElementById(id)?.addEventListener('input', (e) => { e.target.dataset.touched = '1'; }));
