@@ -209,6 +209,33 @@ def cmd_verify_log(args, settings):
     _verify_record_seals(args.sale, settings)
 
 
+def cmd_verify_evidence(args, settings):
+    """An evidence file's JSON checked on its own (no database): its chain, its seals, its entries."""
+    import json
+    from pathlib import Path
+
+    from auction.domain.evidence_verify import verify_document
+
+    try:
+        document = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CommandError(f"{args.file} : impossible de lire le fichier ({exc.strerror}).") from None
+    except ValueError:
+        raise CommandError(f"{args.file} : ce n'est pas un fichier JSON lisible.") from None
+    verdict = verify_document(document)
+    if not verdict.ok:
+        first = verdict.first
+        where = f"à l'événement {first.seq}" if first.seq is not None else "dans le fichier"
+        more = len(verdict.problems) - 1
+        raise CommandError(f"Dossier de preuve {args.file} ROMPU {where} : {first.reason}"
+                           + (f" (et {more} autre{'s' if more > 1 else ''} problème{'s' if more > 1 else ''})."
+                              if more else "."))
+    sealed = ("scellée : c'est celle du procès-verbal de la séance close" if verdict.sealed else
+              "non scellée : la séance n'était pas close")
+    print(f"Dossier de preuve {args.file} intègre : {verdict.events} événement{'s' if verdict.events != 1 else ''} "
+          f"chaînés jusqu'à l'événement {verdict.head_seq}, empreinte de tête {verdict.head_hash} ({sealed}).")
+
+
 def _verify_record_seals(sale_id: int, settings) -> None:
     """Each closed session's seal (the sale record's frozen part) against the log and its PDF."""
     from auction.models import RecordSeal
@@ -311,6 +338,10 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("sale", type=int, help="sale id")
     verify.set_defaults(func=cmd_verify_log)
 
+    evidence = sub.add_parser("verify-evidence", help="recompute the hash chain of an evidence file (its JSON) "
+                                                      "and check its entries against it; no database needed")
+    evidence.add_argument("file", help="the evidence file, JSON")
+    evidence.set_defaults(func=cmd_verify_evidence)
     record = sub.add_parser("sale-record", help="write a sale's record (procès-verbal de vente) as it stands, PDF/A")
     record.add_argument("sale", type=int, help="sale id")
     record.add_argument("--out", required=True, help="the PDF file to write")
@@ -335,6 +366,13 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "secret":
         cmd_secret(args, None)
+        return 0
+    if args.command == "verify-evidence":      # a file on its own: no settings, no database
+        try:
+            cmd_verify_evidence(args, None)
+        except CommandError as exc:
+            print(f"criee: {exc}", file=sys.stderr)
+            return 1
         return 0
     try:
         settings = Settings.from_env()

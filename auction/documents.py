@@ -7,12 +7,14 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from auction.domain.evidence import paris_text, utc_text
 from auction.domain.roles import Role
 from auction.formats import FILTERS
 
 DOCUMENTS = Path(__file__).resolve().parent.parent / "frontend" / "templates" / "documents"
 _env = Environment(loader=FileSystemLoader(DOCUMENTS), autoescape=select_autoescape(["html"]))
 _env.filters.update(FILTERS)
+_env.filters.update(evidence_paris=paris_text, evidence_utc=utc_text)   # to the millisecond
 _env.globals["Role"] = Role
 
 

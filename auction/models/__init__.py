@@ -3,7 +3,7 @@ from .base import Base, UTCDateTime, utcnow
 from .audit import AuditEntry
 from .bidder import (BarredClearance, BarredPerson, BidRequest, Bidder, PersonalDataAccess, Registration,
                      RegistrationCheck, RegistrationRules)
-from .bidlog import SaleEvent
+from .bidlog import OnlineBidRefusal, SaleEvent
 from .contest import Contest, ContestDelayPeriod, ContestDocument, ContestLot, ContestStep
 from .case import AmicableOffer, Case, Claim, Creditor, OfferLetter
 from .inventory import InventoryAct, InventoryItem
@@ -19,7 +19,7 @@ from .declarations import DeclarationSent, DeclarationTerm
 __all__ = [
     "Base", "UTCDateTime", "utcnow", "Bidder", "Registration", "RegistrationCheck", "RegistrationRules", "BidRequest",
     "BarredPerson", "BarredClearance", "PersonalDataAccess", "Case", "Claim", "Creditor",
-    "Office", "TariffPeriod", "User", "UserSession", "Lot", "LotItem", "LotPhoto", "Sale", "SaleEvent", "InventoryAct", "InventoryItem",
+    "Office", "TariffPeriod", "User", "UserSession", "Lot", "LotItem", "LotPhoto", "Sale", "SaleEvent", "OnlineBidRefusal", "InventoryAct", "InventoryItem",
     "SettlementEvent", "NumberSeries",
     "LegalInterestRate",
     "VigilanceThreshold", "VigilanceDecision", "DeclarationTerm", "DeclarationSent",

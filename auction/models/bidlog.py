@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UTCDateTime
@@ -30,3 +30,26 @@ class SaleEvent(Base):
         # A command retried after a network blip is recognised, never applied twice.
         UniqueConstraint("sale_id", "command_id"),
     )
+
+
+class OnlineBidRefusal(Base):
+    """An online bid that arrived and was refused (too late, outbid, rate-limited…), with its arrival
+    time and the message the bidder was sent: the bid log holds the accepted bids only, this record the
+    others, so that "my bid was missed" is answered from the evidence file. Written after the bidder's
+    answer, off the room's path (auction.services.online_refusals); never updated or deleted."""
+    __tablename__ = "online_bid_refusals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id", ondelete="RESTRICT"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    code: Mapped[str] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text)
+    lot_id: Mapped[int | None] = mapped_column(Integer)          # as the bid named it: not a foreign key
+    paddle: Mapped[int | None] = mapped_column(Integer)
+    amount_cents: Mapped[int | None] = mapped_column(BigInteger)
+    expected_bid_seq: Mapped[int | None] = mapped_column(Integer)
+    log_seq: Mapped[int] = mapped_column(Integer)                # the room's last event when it refused
+    command_id: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_online_bid_refusals_sale_id_lot_id", "sale_id", "lot_id"),)

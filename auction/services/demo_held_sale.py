@@ -8,7 +8,10 @@ put up again in session 2. Each session is closed by the officer, sealed and sig
 
 The story of the room, lot by lot (`LOTS`): sold in the room, online (paddle 501, the demo bidder), by
 phone and by absentee order; one passed, one withdrawn before the sale, one withdrawn after bidding,
-a re-offer after a contested hammer, an announcement, a pause.
+a re-offer after a contested hammer, an announcement, a pause. Two online bids of the demo bidder
+are refused, as the live page's would be: one arrives just after lot 10 was withdrawn (too late), one
+covers a bid of lot 12 that the phone had already covered (outbid); both are in the record of
+refusals, for the evidence file.
 """
 from __future__ import annotations
 
@@ -22,13 +25,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.domain.bidder_checks import run_checks
 from auction.domain.roles import Role
-from auction.domain.room import Actor
+from auction.domain.room import Actor, RoomError
 from auction.domain.solvency import SolvencyRule
 from auction.formats import PARIS
 from auction.models import (BidRequest, Bidder, Case, Claim, Creditor, Lot, LotItem, LotPhoto, Registration,
                             RegistrationCheck, RegistrationRules, Sale, User)
 
 from . import lots as lots_service
+from . import online, online_refusals
 from . import room as room_service
 from . import sale_record
 from .demo_inventory import lot_image, signed_inventory
@@ -278,6 +282,22 @@ class Auctioneer:
             return await self.run("bid", by=self.online, seconds=8, paddle=paddle, amount_cents=amount)
         return await self.run("bid", seconds=10, paddle=paddle, amount_cents=amount, source=source)
 
+    async def refused_online(self, number: int, euros: int, *, shown_seq: int, milliseconds: int) -> None:
+        """An online bid of the demo bidder for lot `number`, against the bid his screen showed
+        (`shown_seq`, current a moment ago), arriving `milliseconds` after the last command: refused by
+        the room's service, and recorded as the live page records it."""
+        at = self.at + timedelta(milliseconds=milliseconds)
+        args = {"lot_id": self.held.lots[number], "amount_cents": euros * 100, "expected_bid_seq": shown_seq}
+        command_id = uuid.uuid4().hex
+        try:
+            await online.submit_online_bid(self.sessions, self.room, command_id, self.held.bidder_user_id, args, at)
+        except RoomError as exc:
+            await online_refusals.write(self.sessions, [online_refusals.pending(
+                self.held.sale_id, self.held.bidder_user_id, at, exc.code, exc.message, args,
+                paddle=self.held.paddles["durand"], log_seq=self.room.state.seq, command_id=command_id)])
+            return
+        raise AssertionError("the demo's late online bid was accepted")
+
     async def knock_down(self):
         for _ in range(3):
             await self.run("call", seconds=5)
@@ -340,9 +360,18 @@ async def hold_session_two(sessions: async_sessionmaker[AsyncSession], private_d
     await a.run("open_lot", seconds=60, lot_id=held.lots[10])
     for bid in [("bertin",), ("durand", 300, "online"), ("bertin", 350)]:
         await a.bid(*bid)
+    shown = room.state.current_bid.seq
     await a.run("withdraw_lot", by=a.officer, seconds=45,
                 reason="Doute sur l'authenticité de la signature, soulevé en cours d'enchères : retiré pour expertise")
+    await a.refused_online(10, 400, shown_seq=shown, milliseconds=1_350)   # sent as the lot was withdrawn: too late
     await a.sell(11, [("durand", 0, "online"), ("haddad", 300), ("durand", 600, "online")])
-    await a.sell(12, [("phone", 0, "phone"), ("bertin", 1200), ("phone", 1500, "phone")])
+    await a.run("open_lot", seconds=60, lot_id=held.lots[12])
+    for bid in [("phone", 0, "phone"), ("bertin", 1200)]:
+        await a.bid(*bid)
+    shown = room.state.current_bid.seq
+    await a.bid("phone", 1500, "phone")
+    # The bidder's screen still showed the 1 200 € bid: his 1 300 € arrives 420 ms after the phone's 1 500 €.
+    await a.refused_online(12, 1300, shown_seq=shown, milliseconds=420)
+    await a.knock_down()
     await a.run("close_sale", by=a.officer, seconds=120)
     await seal_and_sign(sessions, private_dir, held, 2, a.at + timedelta(minutes=5))

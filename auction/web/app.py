@@ -20,6 +20,7 @@ from auction.db import Database, check_reachable
 from auction.migrations import check_at_head
 from auction.services.appends import Appends
 from auction.services.rate_limits import limit_store, sweep_forever
+from auction.services.online_refusals import RefusalRecorder
 from auction.services.relay import Relay, listener_dsn
 from auction.services.room import RoomRegistry
 from auction.services.simulation import simulate_sale as simulate_sale_task
@@ -129,6 +130,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             app.state.rooms = RoomRegistry(db.sessions)
             app.state.hubs = Hubs()
             limits = app.state.limit_store = limit_store(db, own)    # PostgreSQL's table, or memory on SQLite
+            rooms = app.state.rooms.rooms
+            # Online bids refused: recorded after the bidder's answer, waiting for the room's commands.
+            app.state.refusals = RefusalRecorder(
+                db.sessions, busy=lambda sale_id: sale_id in rooms and rooms[sale_id].commands_in_flight > 0)
             if db.dialect == "postgresql":       # other server processes may share the database
                 relay = app.state.relay = Relay(db.engine.url, app.state.rooms)
                 await relay.start()              # listening before any log is replayed
@@ -153,6 +158,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
                 sweeper.cancel()
             if limits is not None:
                 await limits.close()
+            if getattr(app.state, "refusals", None) is not None:
+                await app.state.refusals.close()
             if relay is not None:
                 await relay.close()
             if appends is not None:

@@ -17,7 +17,7 @@ from auction.domain.increments import sale_increments
 from auction.domain.roles import Role
 from auction.domain.room import RoomError
 from auction.models import utcnow
-from auction.services import catalogue, online
+from auction.services import catalogue, online, online_refusals
 
 from ..access import BIDDER, PUBLIC, page, socket
 from ..errors import error_page
@@ -29,6 +29,7 @@ from .room import MAX_BIDDER_MESSAGE, _serve, refusal, sale_id_param
 
 log = logging.getLogger("criee.online")
 
+SERVER_ERROR = "Erreur du serveur : votre enchère n'a pas été enregistrée. Réessayez."
 RATE_LIMITED = "Trop d'enchères en peu de temps : patientez un instant avant d'enchérir de nouveau."
 
 
@@ -77,9 +78,24 @@ async def bidder_socket(websocket: WebSocket) -> None:
     await _serve(websocket, staff=False, handle=_handle_bid, joined=joined, left=left, max_message=MAX_BIDDER_MESSAGE)
 
 
+def refusal_recorder(app) -> online_refusals.RefusalRecorder:
+    recorder = getattr(app.state, "refusals", None)
+    if recorder is None:
+        recorder = app.state.refusals = online_refusals.RefusalRecorder(app.state.db.sessions)
+    return recorder
+
+
 async def _handle_bid(app, room, client: Client, user, text: str, staff: bool) -> None:
+    received_at = utcnow()
+
     def reply(message: dict) -> None:
         client.send(encode({**message, "seq": room.state.seq}))
+
+    def keep(code: str, message: str) -> None:
+        """After the answer: the refused bid into the record of refusals (queued, written off the room's path)."""
+        refusal_recorder(app).record(online_refusals.pending(
+            room.sale_id, user.id, received_at, code, message, args,
+            paddle=mine.number if mine is not None else None, log_seq=room.state.seq, command_id=command_id))
 
     try:
         message = orjson.loads(text)
@@ -117,16 +133,18 @@ async def _handle_bid(app, room, client: Client, user, text: str, staff: bool) -
         log.warning("online bid refused", extra={"sale_id": room.sale_id, "user_id": user.id,
                                                  "reason": f"rate_limited_{limited}", "address": address})
         reply({"type": "error", "code": "rate_limited", "message": RATE_LIMITED, "command_id": command_id})
+        keep("rate_limited", RATE_LIMITED)
         return
     try:
-        outcome = await online.submit_online_bid(app.state.db.sessions, room, command_id, user.id, args, utcnow())
+        outcome = await online.submit_online_bid(app.state.db.sessions, room, command_id, user.id, args, received_at)
     except RoomError as exc:
         reply(refusal(exc, command_id))
+        keep(exc.code, exc.message)
         return
     except Exception:
         log.exception("online bid failed", extra={"sale_id": room.sale_id, "user_id": user.id})
-        reply({"type": "error", "code": "server_error", "command_id": command_id,
-               "message": "Erreur du serveur : votre enchère n'a pas été enregistrée. Réessayez."})
+        reply({"type": "error", "code": "server_error", "command_id": command_id, "message": SERVER_ERROR})
+        keep("server_error", SERVER_ERROR)
         return
     reply({"type": "ack", "command_id": command_id, "event_seq": outcome.event.seq, "duplicate": outcome.duplicate})
 
