@@ -209,6 +209,41 @@ def cmd_verify_log(args, settings):
     _verify_record_seals(args.sale, settings)
 
 
+def cmd_evidence(args, settings):
+    """A lot's or a session's evidence file, PDF or JSON (by the --out file's extension)."""
+    from pathlib import Path
+
+    from auction.domain.evidence import NothingToShow
+    from auction.models import utcnow
+    from auction.services import evidence
+    from auction.services.catalogue import NotFound
+
+    out = Path(args.out)
+    form = out.suffix.lower().lstrip(".")
+    if form not in evidence.FORMATS:
+        raise CommandError("--out : un fichier .pdf ou .json.")
+    if (args.lot is None) == (args.session is None):
+        raise CommandError("Indiquez --lot NUMÉRO ou --session N.")
+    _preflight(settings)
+
+    async def produce(db):
+        lot_id = await evidence.lot_by_label(db.sessions, args.sale, args.lot) if args.lot is not None else None
+        return await evidence.produce(db.sessions, args.sale, form=form, user_id=None, now=utcnow(),
+                                      scope="lot" if lot_id is not None else "session", lot_id=lot_id,
+                                      session_number=args.session)
+    try:
+        content, _ = _run(produce, settings)
+    except NotFound:
+        raise CommandError(f"Vente {args.sale} ou lot {args.lot} introuvable.") from None
+    except NothingToShow as exc:
+        raise CommandError(exc.message) from None
+    try:
+        out.write_bytes(content)
+    except OSError as exc:
+        raise CommandError(f"--out : impossible d'écrire {out} ({exc.strerror}).") from None
+    print(f"Dossier de preuve écrit dans {out} ({len(content)} octets).")
+
+
 def cmd_verify_evidence(args, settings):
     """An evidence file's JSON checked on its own (no database): its chain, its seals, its entries."""
     import json
@@ -338,6 +373,12 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("sale", type=int, help="sale id")
     verify.set_defaults(func=cmd_verify_log)
 
+    produce = sub.add_parser("evidence", help="write the evidence file of a lot or a session (PDF or JSON)")
+    produce.add_argument("sale", type=int, help="sale id")
+    produce.add_argument("--lot", help="the lot's number, as the catalogue prints it")
+    produce.add_argument("--session", type=int, help="the session's number")
+    produce.add_argument("--out", required=True, help="file to write: .pdf or .json")
+    produce.set_defaults(func=cmd_evidence)
     evidence = sub.add_parser("verify-evidence", help="recompute the hash chain of an evidence file (its JSON) "
                                                       "and check its entries against it; no database needed")
     evidence.add_argument("file", help="the evidence file, JSON")

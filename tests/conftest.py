@@ -164,6 +164,9 @@ async def app(settings, db):
     from auction.web.app import create_app
     application = create_app(settings, database=db)
     async with application.router.lifespan_context(application):
+        # The requests share one connection: refused online bids are written when a test drains them,
+        # not by a task of their own in between (tests/web/test_online_refusals_socket.py runs one).
+        application.state.refusals.background = False
         yield application
 
 

@@ -85,16 +85,18 @@ def describe_scope(file: domain.EvidenceFile) -> str:
     return f"du lot {file.lot.label}" if file.lot else f"de la séance n° {file.session}"
 
 
-async def produce(sessions: async_sessionmaker[AsyncSession], sale_id: int, *, form: str, user_id: int,
+async def produce(sessions: async_sessionmaker[AsyncSession], sale_id: int, *, form: str, user_id: int | None,
                   now: datetime, scope: str, lot_id: int | None = None,
                   session_number: int | None = None) -> tuple[bytes, str]:
-    """The file as PDF or JSON and its name; the audit log says who made which, when."""
+    """The file as PDF or JSON and its name; the audit log says who made which, when (`user_id`
+    None: from the command line, on the server)."""
     if form not in FORMATS:
         raise ValueError(form)
     async with sessions() as session:
-        user = await session.get(User, user_id)
+        user = await session.get(User, user_id) if user_id is not None else None
+    produced_by = user.full_name if user else "la commande criee evidence, sur le serveur de l'étude"
     file = await assemble(sessions, sale_id, scope=scope, lot_id=lot_id, session_number=session_number,
-                          produced_by=user.full_name if user else "", now=now)
+                          produced_by=produced_by, now=now)
     content = await pdf_bytes(sessions, file) if form == "pdf" else json_bytes(file)
     await audit.record_alone(
         sessions, at=now, user_id=user_id, action="evidence_file", sale_id=sale_id,
@@ -104,6 +106,17 @@ async def produce(sessions: async_sessionmaker[AsyncSession], sale_id: int, *, f
                  "from_seq": file.chain[0].seq, "head_seq": file.head.seq, "head_hash": file.head.hash,
                  "refusals": len(file.refusals)})
     return content, file_name(file, form)
+
+
+async def lot_by_label(sessions: async_sessionmaker[AsyncSession], sale_id: int, label: str) -> int:
+    """The id of the sale's lot numbered `label` (as the catalogue prints it). Raises NotFound."""
+    wanted = " ".join(label.split())
+    async with sessions() as session:
+        found = next((lot.id for lot in await session.scalars(select(Lot).where(Lot.sale_id == sale_id))
+                      if lot.label == wanted), None)
+    if found is None:
+        raise NotFound()
+    return found
 
 
 async def scopes(sessions: async_sessionmaker[AsyncSession], sale_id: int) -> tuple[list[domain.LotRef], list[int]]:

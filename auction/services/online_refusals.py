@@ -69,8 +69,11 @@ class RefusalRecorder:
     room is deciding commands now (the writer then waits a little)."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession],
-                 busy: Callable[[int], bool] | None = None):
+                 busy: Callable[[int], bool] | None = None, *, background: bool = True):
         self.sessions = sessions
+        # False: no writer task, the queue is written by `drain` (the tests' app, whose requests share
+        # one database connection, so that no write runs in between their savepoints).
+        self.background = background
         self.busy = busy or (lambda sale_id: False)
         self.queue: deque[PendingRefusal] = deque()
         self._wake = asyncio.Event()
@@ -87,6 +90,8 @@ class RefusalRecorder:
                                                                             "reason": refusal.code})
             return
         self.queue.append(refusal)
+        if not self.background:
+            return
         self._idle.clear()
         self._wake.set()
         if self._task is None or self._task.done():
@@ -124,13 +129,12 @@ class RefusalRecorder:
 
     async def drain(self) -> None:
         """Wait until everything queued is written (tests, shutdown)."""
-        if self._task is None or self._task.done():
-            if self.queue:
-                batch = list(self.queue)
-                self.queue.clear()
-                await write(self.sessions, batch)
+        if self.background and self._task is not None and not self._task.done():
+            await self._idle.wait()
             return
-        await self._idle.wait()
+        while self.queue:
+            batch = [self.queue.popleft() for _ in range(min(BATCH, len(self.queue)))]
+            await write(self.sessions, batch)
 
     async def close(self) -> None:
         try:

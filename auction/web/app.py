@@ -36,6 +36,7 @@ from .pages import registration_mail
 from .pages import rostrum
 from .pages import sale_record
 from .pages import record_copies
+from .pages import evidence as evidence_pages
 from .pages import record_register
 from .pages import record_signing
 from .pages import checkout
@@ -86,6 +87,7 @@ def build_routes(settings: Settings) -> list:
         *record_register.routes,
         *record_signing.routes,
         *record_copies.routes,    # before sale_record.routes: /copies is not a session
+        *evidence_pages.routes,
         *sale_record.routes,
         *checkout.routes,
         *invoice_pages.routes,

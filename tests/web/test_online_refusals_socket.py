@@ -32,7 +32,9 @@ async def test_refused_online_bids_are_recorded_after_the_answer(app, client, sa
     bid = await staff.command("bid", paddle=2, amount_cents=opening * 2)
     assert bid["type"] == "ack"
 
-    # The record's write is held: the bidder is answered, and the clerk's next command acknowledged.
+    # The writer task, as the server runs it; its write held: the bidder is answered, and the clerk's
+    # next command acknowledged, before anything is written.
+    app.state.refusals = online_refusals.RefusalRecorder(app.state.db.sessions)
     release = asyncio.Event()
     written = online_refusals.write
 
@@ -46,6 +48,7 @@ async def test_refused_online_bids_are_recorded_after_the_answer(app, client, sa
     assert await _refusals(app, sale_id) == []
     release.set()
     await app.state.refusals.drain()
+    app.state.refusals.background = False        # from here, written when the test drains them
     (outbid,) = await _refusals(app, sale_id)
     assert (outbid.code, outbid.paddle, outbid.lot_id, outbid.amount_cents) == ("outbid", 501, first, opening * 2)
     assert outbid.expected_bid_seq is None and outbid.message.startswith("Surenchéri")
