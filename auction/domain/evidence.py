@@ -32,7 +32,7 @@ SESSION_CLOSINGS = ("session_closed", "sale_closed")
 # Why an online bid was refused, by the code the bidder's screen was sent (docs/protocol.md).
 REFUSAL_LABELS = {
     "outbid": "surenchérie : une autre enchère avait déjà pris ce palier",
-    "lot_not_open": "trop tard : le lot n'était plus en vente",
+    "lot_not_open": "trop tard : le lot n'était plus en vente (ou aucun lot n'était en vente)",
     "rate_limited": "trop d'enchères en peu de temps (limite de débit)",
     "bid_too_low": "montant inférieur au minimum",
     "already_leading": "le panneau était déjà le plus offrant",
@@ -41,7 +41,8 @@ REFUSAL_LABELS = {
     "sale_not_open": "vente non ouverte",
     "sale_ended": "vente terminée",
     "session_closed": "séance close",
-    "no_lot": "aucun lot en vente",
+    "command_id_reused": "identifiant de commande déjà utilisé pour une autre enchère",
+    "server_error": "erreur du serveur : l'enchère n'a pas été enregistrée",
     "concurrent_update": "une autre action a été enregistrée au même instant",
     "invalid_command": "enchère incomplète ou illisible",
     "stale_command": "écran pas à jour",
@@ -83,7 +84,7 @@ class Refusal:
 
     @property
     def reason(self) -> str:
-        return REFUSAL_LABELS.get(self.code, self.code)
+        return REFUSAL_LABELS.get(self.code, f"refusée (code {self.code})")
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,8 @@ async def test_the_officer_downloads_a_lots_and_a_sessions_evidence_file(client,
     assert [(e.user_id, e.details["format"], e.details["scope"]) for e in entries] == [
         (users[Role.OFFICER].id, "pdf", "lot"), (users[Role.OFFICER].id, "json", "lot"),
         (users[Role.OFFICER].id, "json", "session")]
+    journal = await client.get(f"/bureau/journal?vente={sale_id}")
+    assert "Dossier de preuve du lot 10 (PDF)" in journal.text and "Dossier de preuve de la séance n° 1 (JSON)" in journal.text
 
 
 async def test_a_lot_never_offered_or_of_another_sale(client, db, settings, users, login):
