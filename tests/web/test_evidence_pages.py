@@ -89,3 +89,23 @@ async def test_the_clerk_the_bidder_and_the_public_are_refused(client, db, setti
     assert "/preuve" not in (await client.get(f"/bureau/ventes/{sale_id}/lots/{lots['10']}")).text
     async with db.sessions() as session:
         assert await session.scalar(select(AuditEntry).where(AuditEntry.action == "evidence_file")) is None
+
+
+async def test_the_demo_contest_about_lot_9_links_its_evidence_file_for_the_officer(client, db, settings, users,
+                                                                                     login):
+    from auction.models import Contest
+    sale_id, lots = await _held(db, settings)
+    async with db.sessions() as session:
+        contest = next(c for c in await session.scalars(select(Contest).where(Contest.sale_id == sale_id))
+                       if [item.lot_id for item in c.lots] == [lots["9"]])
+    path = f"/bureau/ventes/{sale_id}/contestations/{contest.id}"
+    await login(client, users[Role.OFFICER])
+    page = await client.get(path)
+    assert page.status_code == 200 and 'id="contest-evidence"' in page.text
+    assert f"/bureau/ventes/{sale_id}/preuve/lots/{lots['9']}.json" in page.text
+    document = json.loads((await client.get(f"/bureau/ventes/{sale_id}/preuve/lots/{lots['9']}.json")).content)
+    assert verify_document(document).ok
+    assert [e["kind"] for e in document["events"]].count("hammer") == 2      # the contested one, and after
+    client.cookies.clear()
+    await login(client, users[Role.CLERK])
+    assert "/preuve/" not in (await client.get(path)).text
