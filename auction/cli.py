@@ -151,6 +151,7 @@ HELD_SALE_PAGES = (
     ("Défauts de paiement", "/bureau/ventes/{sale}/defauts"),
     ("Répartition", "/bureau/ventes/{sale}/repartition"),
     ("Contestations", "/bureau/ventes/{sale}/contestations"),
+    ("Dossiers de preuve", "/bureau/ventes/{sale}/preuve"),
     ("Échéances de l'étude", "/bureau/echeances"),
     ("Vigilance (officier)", "/bureau/ventes/{sale}/vigilance"),
     ("Déclarations", "/bureau/declarations"),
