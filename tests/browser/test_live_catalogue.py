@@ -137,6 +137,12 @@ def test_the_catalogue_follows_the_room_on_a_phone_and_at_1180(screens, live_ser
     expect(display.locator("#display-caption")).to_have_text("Première enchère")
     expect(display.locator("#display-amount")).to_have_text(euros(FIRST_STEP))
     expect(live.locator("#live-coming-list li").first).to_contain_text(f"première enchère {euros(FIRST_STEP)}")
+    rostrum = tablet.context.new_page()          # the auctioneer's screen, signed in as the clerk
+    rostrum.goto(f"/bureau/ventes/{SALE_ID}/pupitre")
+    expect(rostrum.locator("#rostrum-lot")).to_have_text("Lot 2")
+    expect(rostrum.locator("#rostrum-ask-caption")).to_have_text("Première enchère")
+    expect(rostrum.locator("#rostrum-ask")).to_have_text(euros(FIRST_STEP))
+    rostrum.close()
     tablet.get_by_role("button", name="Ouvrir ce lot (lot 2)").click()
     for page, caption, amount in ((display, "#display-caption", "#display-amount"),
                                   (live, "#live-caption", "#live-amount")):

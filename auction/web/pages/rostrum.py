@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket
 
+from auction.domain.increments import sale_increments
 from auction.services import catalogue, online
 from auction.services import room as room_service
 
@@ -25,7 +26,7 @@ async def rostrum(request: Request) -> Response:
         sale = await catalogue.sale_with_lots(request.app.state.db.sessions, sale_id, public=False)
     except catalogue.NotFound:
         return error_page(request, 404)
-    return render(request, "room/rostrum.html", {"sale": sale})
+    return render(request, "room/rostrum.html", {"sale": sale, "first_bid": sale_increments(sale.increments).first_bid})
 
 
 async def rostrum_book(request: Request) -> Response:

@@ -1,7 +1,7 @@
 // The auctioneer's screen (pupitre): what the officer at the rostrum reads, in large type. Read-only:
 // it sends hello and ping only, on its own staff socket (docs/protocol.md), and fetches the lot's
 // orders and phone lines, without names or numbers, whenever the lot on the block changes.
-import { CALL_LABELS, RoomSocket, SOURCE_LABELS, euros, socketUrl } from "./room-socket.js";
+import { CALL_LABELS, RoomSocket, SOURCE_LABELS, euros, openingOf, socketUrl } from "./room-socket.js";
 
 const NEXT_LOTS = 3;        // the coming lots listed
 const BOOK_ROWS = 4;        // orders (and phone lines) listed for the lot; the rest is counted
@@ -150,7 +150,7 @@ function renderCase(focus) {
 function renderNext(focus) {
   const coming = comingLots(focus ? focus.lot : null);
   $("next-list").replaceChildren(...(coming.length
-    ? coming.map((lot) => item(`Lot ${lot.label} · ${lot.title}`, null, euros(lot.opening_bid_cents)))
+    ? coming.map((lot) => item(`Lot ${lot.label} · ${lot.title}`, null, euros(openingOf(lot).cents)))
     : [item("Aucun autre lot à venir")]));
 }
 
@@ -179,8 +179,8 @@ function render() {
     setText("rostrum-estimate", lot.estimate_high_cents
       ? `Estimation ${euros(lot.estimate_low_cents)} – ${euros(lot.estimate_high_cents)}` : "");
     setText("rostrum-title", lot.title);
-    setText("rostrum-ask-caption", onBlock ? "Enchère demandée" : "Mise à prix");
-    const ask = onBlock ? view.next_minimum_cents : lot.opening_bid_cents;
+    setText("rostrum-ask-caption", onBlock ? "Enchère demandée" : openingOf(lot).caption);
+    const ask = onBlock ? view.next_minimum_cents : openingOf(lot).cents;
     const askElement = $("rostrum-ask");
     setText("rostrum-ask", euros(ask));
     fitWidth(askElement);
