@@ -202,7 +202,7 @@ def test_from_the_plan_to_the_payouts_and_the_sepa_file(new_context, live_server
 
     # the deadlines board no longer lists this case's payment
     page.goto("/bureau/echeances")
-    expect(page.locator("main")).to_contain_text("Échéances des répartitions")
+    expect(page.locator("main")).to_contain_text("Échéances de l’étude")
     expect(page.locator("main")).not_to_contain_text("Paiement du projet définitif")
     assert errors == []
 

@@ -288,3 +288,8 @@ async def test_during_the_live_sale_the_live_page_comes_first_and_each_lot_shows
     assert f'data-live-socket="/ws/salle/{sale.id}"' in html and "/static/js/catalogue.js" in html
     found = {int(lot_id): state for lot_id, state, _label in STATE.findall(html)}
     assert found[lots[0].id] == "on_block" and found[lots[1].id] == "upcoming"
+    # An absentee order is offered for a lot still to come, not for the one on the block.
+    on_block = (await client.get(f"/ventes/{sale.id}/lots/{lots[0].id}")).text
+    upcoming = (await client.get(f"/ventes/{sale.id}/lots/{lots[1].id}")).text
+    assert "Laisser un ordre d" not in on_block and "inscription?lot=" not in on_block
+    assert f'/ventes/{sale.id}/inscription?lot={lots[1].number}#ordres' in upcoming

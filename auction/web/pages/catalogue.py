@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from auction.domain.catalogue import CatalogueQuery, parse_query
+from auction.domain.lot_states import UPCOMING
 from auction.models import utcnow
 from auction.services import public_catalogue
 from auction.services.catalogue import NotFound
@@ -88,8 +89,14 @@ async def _lot_page(request: Request, preview: bool) -> Response:
     if not view.in_results:
         query = CatalogueQuery()
     example = view.tariff.buyer_cost(view.lot.estimate_low_cents) if view.tariff else None
+    # An order is left for a lot still to come: not one on the block, sold, passed or withdrawn.
+    takes_orders = not preview and view.sale.status in ("announced", "live") and view.lot.status != "withdrawn"
+    if takes_orders and view.sale.status == "live":
+        live = await public_catalogue.live_catalogue(request.app.state.rooms, view.sale, utcnow())
+        takes_orders = live is None or live.states[view.lot.id].state == UPCOMING
     return render(request, "public/lot.html", {
         "sale": view.sale, "tariff": view.tariff, "tariff_note": view.tariff_note, "lot": view.lot, "example": example, "preview": preview,
+        "takes_orders": takes_orders,
         "base": base, "query": query,
         "back_link": _link(base, query, page=view.page if view.page > 1 else None) + f"#lot-{view.lot.id}",
         "previous": view.previous, "next": view.next,
