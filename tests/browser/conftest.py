@@ -74,9 +74,31 @@ def browser(chromium_path, live_server):
         chromium.close()
 
 
+SCREENSHOTS = Path(os.environ.get("CRIEE_SCREENSHOTS", Path(__file__).resolve().parents[2] / ".test-screenshots"))
+
+
+def save_screenshots(node_name: str, contexts) -> list[Path]:
+    """Every open page of a failed test, full length, under SCREENSHOTS (kept across runs, unlike
+    pytest's rotated temporary directories; CRIEE_SCREENSHOTS moves it)."""
+    saved = []
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in node_name)[:150]
+    for c_index, context in enumerate(contexts):
+        for p_index, open_page in enumerate(context.pages):
+            path = SCREENSHOTS / f"{safe}-{c_index}-{p_index}.png"
+            try:
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                open_page.screenshot(path=str(path), full_page=True)
+            except Exception:  # noqa: BLE001 - a closed or crashed page has nothing to show
+                continue
+            saved.append(path)
+            print(f"screenshot of the failure: {path}")
+    return saved
+
+
 @pytest.fixture
-def new_context(browser, live_server):
-    """Opens fresh browser contexts (French locale, the live server as base URL); closes them after the test."""
+def new_context(browser, live_server, request):
+    """Opens fresh browser contexts (French locale, the live server as base URL); closes them after the
+    test, after saving a screenshot of each of their pages if the test failed."""
     from playwright.sync_api import expect
 
     expect.set_options(timeout=10_000)
@@ -98,6 +120,9 @@ def new_context(browser, live_server):
         return context
 
     yield _new_context
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        save_screenshots(request.node.name, contexts)
     for context in contexts:
         context.close()
     assert not violations, "the Content-Security-Policy blocked something:\n" + "\n".join(violations)
