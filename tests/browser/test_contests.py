@@ -70,3 +70,36 @@ def test_a_clerk_records_a_contest_on_the_tablet(new_context, tmp_path):
     no_sideways_scroll(page)
     page.screenshot(path=str(tmp_path / "contest-board.png"), full_page=True)
     print(f"screenshots: {tmp_path}")
+
+
+def test_the_officer_records_a_contest_and_downloads_its_evidence_file(new_context, tmp_path):
+    """Issue 19's round trip: a contest of a lot recorded in the browser, then from its page the lot's
+    evidence file, which verifies (hash chain, seals, readable entries) with the verifier of
+    `criee verify-evidence`."""
+    import json
+
+    from auction.domain.evidence_verify import verify_document
+
+    page = new_context(**TABLET, accept_downloads=True).new_page()
+    log_in(page, Role.OFFICER)
+    page.goto(f"/bureau/ventes/{HELD_SALE_ID}/contestations")
+    page.get_by_label("Lot 11 — Commode en merisier").check()
+    page.get_by_label("Qui conteste").select_option("bidder")
+    page.get_by_label("Nom (ou raison sociale)").fill("Paul Girard")
+    page.get_by_label("Adresse ou contact").fill("p.girard@exemple.fr")
+    page.get_by_label("Reçue par").fill("courriel")
+    page.get_by_label("Ce qui est contesté, et pourquoi").fill("Mon enchère en ligne sur le lot 11 n'a pas été prise.")
+    page.get_by_role("button", name="Enregistrer la contestation").click()
+    expect(page.get_by_role("status")).to_contain_text("Contestation enregistrée")
+
+    evidence = page.locator("#contest-evidence")
+    expect(evidence).to_contain_text("lot 11")
+    with page.expect_download() as download:
+        evidence.get_by_role("link", name="JSON").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    document = json.loads(saved.read_text(encoding="utf-8"))
+    verdict = verify_document(document)
+    assert verdict.ok and verdict.sealed
+    no_sideways_scroll(page)
+    page.screenshot(path=str(tmp_path / "contest-evidence.png"), full_page=True)
