@@ -45,15 +45,18 @@ class PendingRefusal:
     command_id: str | None = None
 
 
-def _int_or_none(value) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2 ** 62 else None
+INT_LIMIT, BIGINT_LIMIT = 2 ** 31, 2 ** 63   # the columns' ranges: a value past them would fail its whole batch
+
+
+def _int_or_none(value, limit: int = INT_LIMIT) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and -limit <= value < limit else None
 
 
 def pending(sale_id: int, user_id: int, received_at: datetime, code: str, message: str, args: dict | None,
             *, paddle: int | None, log_seq: int, command_id: str | None) -> PendingRefusal:
     """A refusal from what the bidder's screen sent (`args`, as received: any value is checked here)."""
     args = args if isinstance(args, dict) else {}
-    lot_id, amount = _int_or_none(args.get("lot_id")), _int_or_none(args.get("amount_cents"))
+    lot_id, amount = _int_or_none(args.get("lot_id")), _int_or_none(args.get("amount_cents"), BIGINT_LIMIT)
     expected = _int_or_none(args.get("expected_bid_seq"))
     return PendingRefusal(sale_id, user_id, received_at, code[:40], message, lot_id, paddle, amount, expected,
                           log_seq, command_id if isinstance(command_id, str) and len(command_id) <= 64 else None)

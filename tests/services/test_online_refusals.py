@@ -27,13 +27,20 @@ async def test_refusals_are_queued_then_written_and_read_back(db, sale_id, bidde
     first = refusal(sale_id, bidder_id, lot_id=3, amount_cents=120_00, expected_bid_seq=2)
     # Whatever the screen sent is checked: a huge number, a string, a boolean are not kept.
     odd = refusal(sale_id, bidder_id, "lot_not_open", lot_id=10 ** 30, amount_cents="12", expected_bid_seq=True)
+    # Past a column's range (lot and seq: integer; amount: bigint) a value is not kept either, or the
+    # insert would fail and take the batch's other refusals with it.
+    wide = refusal(sale_id, bidder_id, "invalid_command", lot_id=2 ** 31, amount_cents=2 ** 40,
+                   expected_bid_seq=-(2 ** 31) - 1)
     recorder.record(first)
     recorder.record(odd)
+    recorder.record(wide)
     assert recorder.queue                  # nothing written yet: record() never awaits
     await recorder.drain()
     found = await online_refusals.load(db.sessions, sale_id)
     assert [(r.code, r.lot_id, r.amount_cents, r.expected_bid_seq, r.paddle) for r in found] == [
-        ("outbid", 3, 120_00, 2, 501), ("lot_not_open", None, None, None, 501)]
+        ("outbid", 3, 120_00, 2, 501), ("lot_not_open", None, None, None, 501),
+        ("invalid_command", None, 2 ** 40, None, 501)]
+    assert recorder.lost == 0
     assert found[0].received_at == first.received_at and found[0].log_seq == 4
     await recorder.close()
 
