@@ -110,6 +110,20 @@ def require_access_rules(routes: list) -> None:
         raise RuntimeError(f"routes without an access rule: {missing}")
 
 
+def middleware(settings: Settings) -> list[Middleware]:
+    """The app's middleware, outermost first.
+
+    DirectWrites: the room's fan-out writes frames to uvicorn's sockets. It must come first: it finds
+    uvicorn's protocol object as the `send` it is given, so any middleware before it that wraps a
+    websocket's `send` (ErrorPages does) would hide it, and every screen would fall back to a queue
+    and a task of its own (about ten times the fan-out's CPU: bench/live.py).
+    SecurityHeaders: CSP and the other security headers on every response (auction.web.headers).
+    ErrorPages: a request id, and every unhandled error logged once and answered in French.
+    """
+    return [Middleware(DirectWrites), Middleware(SecurityHeaders, production=settings.production),
+            Middleware(errors.ErrorPages)]
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None,
                simulate_sale: int | None = None) -> Starlette:
     """The app. Given a `database`, it uses it as is (tests); otherwise it opens and checks its own.
@@ -172,11 +186,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app = Starlette(
         debug=False,
         routes=build_routes(settings),
-        # ErrorPages: a request id, and every unhandled error logged once and answered in French.
-        # DirectWrites: the room's fan-out writes frames to uvicorn's sockets.
-        # SecurityHeaders: CSP and the other security headers on every response (auction.web.headers).
-        middleware=[Middleware(SecurityHeaders, production=settings.production), Middleware(errors.ErrorPages),
-                    Middleware(DirectWrites)],
+        middleware=middleware(settings),
         exception_handlers={HTTPException: errors.http_exception},
         lifespan=lifespan,
     )

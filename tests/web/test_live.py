@@ -444,6 +444,32 @@ async def test_direct_writes_find_uvicorns_websocket_protocol():
     assert seen == {}
 
 
+async def test_the_apps_middleware_leaves_uvicorns_protocol_to_direct_writes(settings):
+    """Through the app's own middleware, in its order, a websocket still finds uvicorn's protocol:
+    a middleware before DirectWrites that wraps `send` (ErrorPages does) would hide it, and every
+    screen would get a queue and a task instead of direct writes (the fan-out's CPU ten times over)."""
+    from uvicorn.config import Config
+    from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+    from uvicorn.server import ServerState
+
+    from auction.web.app import middleware
+
+    seen = {}
+
+    async def endpoint(scope, receive, send):
+        seen.update(scope.get("extensions") or {})
+
+    config = Config(app=endpoint, ws="websockets-sansio")
+    config.load()
+    protocol = WebSocketsSansIOProtocol(config, ServerState(), {}, _loop=asyncio.get_running_loop())
+    protocol.transport = FakeTransport()
+    app = endpoint
+    for layer in reversed(middleware(settings)):
+        app = layer.cls(app, *layer.args, **layer.kwargs)
+    await app({"type": "websocket", "path": "/ws/salle/1", "headers": [], "extensions": {}}, None, protocol.send)
+    assert seen.get(TRANSPORT_EXTENSION) is protocol
+
+
 async def test_a_large_fan_out_goes_out_in_slices_each_screen_in_order(monkeypatch):
     monkeypatch.setattr("auction.web.live.FLUSH_SLICE", 3)
     room = new_room()
