@@ -207,106 +207,8 @@ def cmd_verify_log(args, settings):
                            f"{settlement_broken.reason}.")
     print(f"Journal après la vente {args.sale} intègre : {settled} événement{'s' if settled != 1 else ''}, "
           "chaîne vérifiée.")
-    _verify_record_seals(args.sale, settings)
-
-
-def cmd_evidence(args, settings):
-    """A lot's or a session's evidence file, PDF or JSON (by the --out file's extension)."""
-    from pathlib import Path
-
-    from auction.domain.evidence import NothingToShow
-    from auction.models import utcnow
-    from auction.services import evidence
-    from auction.services.catalogue import NotFound
-
-    out = Path(args.out)
-    form = out.suffix.lower().lstrip(".")
-    if form not in evidence.FORMATS:
-        raise CommandError("--out : un fichier .pdf ou .json.")
-    if (args.lot is None) == (args.session is None):
-        raise CommandError("Indiquez --lot NUMÉRO ou --session N.")
-    _preflight(settings)
-
-    async def produce(db):
-        lot_id = await evidence.lot_by_label(db.sessions, args.sale, args.lot) if args.lot is not None else None
-        return await evidence.produce(db.sessions, args.sale, form=form, user_id=None, now=utcnow(),
-                                      scope="lot" if lot_id is not None else "session", lot_id=lot_id,
-                                      session_number=args.session)
-    try:
-        content, _ = _run(produce, settings)
-    except NotFound:
-        raise CommandError(f"Vente {args.sale} ou lot {args.lot} introuvable.") from None
-    except NothingToShow as exc:
-        raise CommandError(exc.message) from None
-    try:
-        out.write_bytes(content)
-    except OSError as exc:
-        raise CommandError(f"--out : impossible d'écrire {out} ({exc.strerror}).") from None
-    print(f"Dossier de preuve écrit dans {out} ({len(content)} octets).")
-
-
-def cmd_verify_evidence(args, settings):
-    """An evidence file's JSON checked on its own (no database): its chain, its seals, its entries."""
-    import json
-    from pathlib import Path
-
-    from auction.domain.evidence_verify import verify_document
-
-    try:
-        document = json.loads(Path(args.file).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CommandError(f"{args.file} : impossible de lire le fichier ({exc.strerror}).") from None
-    except ValueError:
-        raise CommandError(f"{args.file} : ce n'est pas un fichier JSON lisible.") from None
-    verdict = verify_document(document)
-    if not verdict.ok:
-        first = verdict.first
-        where = f"à l'événement {first.seq}" if first.seq is not None else "dans le fichier"
-        more = len(verdict.problems) - 1
-        raise CommandError(f"Dossier de preuve {args.file} ROMPU {where} : {first.reason}"
-                           + (f" (et {more} autre{'s' if more > 1 else ''} problème{'s' if more > 1 else ''})."
-                              if more else "."))
-    sealed = ("scellée : c'est celle du procès-verbal de la séance close" if verdict.sealed else
-              "non scellée : la séance n'était pas close")
-    print(f"Dossier de preuve {args.file} intègre : {verdict.events} événement{'s' if verdict.events != 1 else ''} "
-          f"chaînés jusqu'à l'événement {verdict.head_seq}, empreinte de tête {verdict.head_hash} ({sealed}).")
-
-
-def _verify_record_seals(sale_id: int, settings) -> None:
-    """Each closed session's seal (the sale record's frozen part) against the log and its PDF."""
-    from auction.models import RecordSeal
-    from auction.services.sale_record import verify_seals
-    from sqlalchemy import func, select
-
-    async def verify(db):
-        async with db.sessions() as session:
-            count = await session.scalar(select(func.count()).select_from(RecordSeal)
-                                         .where(RecordSeal.sale_id == sale_id))
-        return count, await verify_seals(db.sessions, settings.private_dir, sale_id)
-    count, problems = _run(verify, settings)
-    if problems:
-        raise CommandError(f"Procès-verbal de la vente {sale_id} : " + " ; ".join(problems) + ".")
-    print(f"Procès-verbal de la vente {sale_id} : {count} séance{'s' if count != 1 else ''} close"
-          f"{'s' if count != 1 else ''}, empreintes vérifiées.")
-
-
-def cmd_sale_record(args, settings):
-    from auction.services.catalogue import NotFound
-    from pathlib import Path
-
-    from auction.services.sale_record import sale_record_pdf
-
-    async def render(db):
-        return await sale_record_pdf(db.sessions, args.sale)
-    try:
-        pdf, _ = _run(render, settings)
-    except NotFound:
-        raise CommandError(f"Vente {args.sale} introuvable.") from None
-    try:
-        Path(args.out).write_bytes(pdf)
-    except OSError as exc:
-        raise CommandError(f"--out : impossible d'écrire {args.out} ({exc.strerror}).") from None
-    print(f"Procès-verbal de la vente {args.sale} écrit dans {args.out} ({len(pdf)} octets, PDF/A).")
+    from auction.cli_sale_record import verify_record_seals
+    verify_record_seals(args.sale, settings)
 
 
 def cmd_purge_scans(args, settings):
@@ -374,20 +276,10 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("sale", type=int, help="sale id")
     verify.set_defaults(func=cmd_verify_log)
 
-    produce = sub.add_parser("evidence", help="write the evidence file of a lot or a session (PDF or JSON)")
-    produce.add_argument("sale", type=int, help="sale id")
-    produce.add_argument("--lot", help="the lot's number, as the catalogue prints it")
-    produce.add_argument("--session", type=int, help="the session's number")
-    produce.add_argument("--out", required=True, help="file to write: .pdf or .json")
-    produce.set_defaults(func=cmd_evidence)
-    evidence = sub.add_parser("verify-evidence", help="recompute the hash chain of an evidence file (its JSON) "
-                                                      "and check its entries against it; no database needed")
-    evidence.add_argument("file", help="the evidence file, JSON")
-    evidence.set_defaults(func=cmd_verify_evidence)
-    record = sub.add_parser("sale-record", help="write a sale's record (procès-verbal de vente) as it stands, PDF/A")
-    record.add_argument("sale", type=int, help="sale id")
-    record.add_argument("--out", required=True, help="the PDF file to write")
-    record.set_defaults(func=cmd_sale_record)
+    from auction.cli_evidence import add_parsers as add_evidence_parsers
+    add_evidence_parsers(sub)
+    from auction.cli_sale_record import add_parsers as add_sale_record_parsers
+    add_sale_record_parsers(sub)
 
     purge = sub.add_parser("purge-scans", help="delete the identity scans of sales settled more than "
                                                 "CRIEE_SCAN_RETENTION_MONTHS months ago, and say how many")
@@ -411,9 +303,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "verify-evidence":      # a file on its own: no settings, no database
         try:
-            cmd_verify_evidence(args, None)
-        except CommandError as exc:
-            print(f"criee: {exc}", file=sys.stderr)
+            args.func(args, None)
+        except (CommandError, InvalidValue) as exc:
+            print(f"criee: {getattr(exc, 'message', None) or exc}", file=sys.stderr)
             return 1
         return 0
     try:

@@ -1,5 +1,6 @@
 """`criee sale-record` on the demo's held sale (sale 2, issue 11's done-means): a PDF/A whose text has,
-for every lot sold, its price in figures and in words and its buyer."""
+for every lot sold, its price in figures and in words and its buyer; and on a sale with one closed
+session, the PDF written and `criee verify-log` checking its seal (a changed stored PDF is named)."""
 import asyncio
 import io
 import re
@@ -11,7 +12,7 @@ from auction.domain.amount_words import amount_in_words
 from auction.domain.money import format_euros
 from auction.services import sale_record
 
-from .test_cli import criee
+from .test_cli import criee, one_line_error
 
 
 def flat(text: str) -> str:
@@ -48,3 +49,65 @@ def test_criee_sale_record_2_on_the_demo_has_every_sold_lot_in_figures_words_and
                     f"{entry.buyer.first_names}")
         assert line in text, line
         assert flat(entry.buyer.domicile) in text
+
+
+def test_sale_record_writes_the_pdf_and_verify_log_checks_the_closed_sessions(fresh_database_url, tmp_path):
+    import asyncio
+    import io
+    import uuid
+    from datetime import date
+
+    from pypdf import PdfReader
+    from sqlalchemy import select
+
+    from auction.db import Database
+    from auction.domain.amount_words import amount_in_words
+    from auction.domain.roles import Role
+    from auction.domain.room import Actor
+    from auction.migrations import upgrade
+    from auction.models import RecordSeal, User, utcnow
+    from auction.services import room as room_service
+    from auction.services import sale_record
+
+    from auction.services.demo import seed_demo
+
+    upgrade(fresh_database_url)
+
+    async def hold_a_session():
+        db = Database.connect(fresh_database_url)
+        try:
+            await seed_demo(db.sessions, tmp_path / "media", date(2026, 11, 22))
+            async with db.sessions() as session:
+                clerk = await session.scalar(select(User).where(User.role == "clerk"))
+                officer = await session.scalar(select(User).where(User.role == "officer"))
+            room = await room_service.open_room(db.sessions, 1)
+            lot_id = next(iter(room.setup.lots))
+            amount = room.setup.lots[lot_id].opening_bid_cents
+            steps = [("open_sale", {}), ("open_lot", {"lot_id": lot_id}), ("bid", {"paddle": 1, "amount_cents": amount}),
+                     ("call", {}), ("call", {}), ("call", {}), ("hammer", {})]
+            for name, args in steps:
+                await room_service.submit(db.sessions, room, uuid.uuid4().hex, name, args, Actor(clerk.id, Role.CLERK),
+                                          utcnow())
+            await room_service.submit(db.sessions, room, uuid.uuid4().hex, "close_session", {},
+                                      Actor(officer.id, Role.OFFICER), utcnow())
+            await sale_record.seal_sessions(db.sessions, tmp_path / "private", 1, utcnow())
+            async with db.sessions() as session:
+                return amount, (await session.scalar(select(RecordSeal))).pdf_path
+        finally:
+            await db.dispose()
+
+    amount, sealed = asyncio.run(hold_a_session())
+    env = {"DATABASE_URL": fresh_database_url, "CRIEE_DATA_DIR": str(tmp_path)}
+    out = tmp_path / "pv.pdf"
+    written = criee("sale-record", "1", "--out", str(out), env=env)
+    assert written.returncode == 0, written.stderr
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
+    assert amount_in_words(amount) in text and "Séance close le" in text
+    ok = criee("verify-log", "1", env=env)
+    assert ok.returncode == 0, ok.stderr
+    assert "1 séance close, empreintes vérifiées" in ok.stdout
+    (tmp_path / "private" / sealed).write_bytes(b"%PDF-1.7 autre chose %%EOF")
+    assert "modifié" in one_line_error(criee("verify-log", "1", env=env))
+    assert "introuvable" in one_line_error(criee("sale-record", "99", "--out", str(out), env=env))
+    assert "impossible d'écrire" in one_line_error(criee("sale-record", "1", "--out", str(tmp_path / "no" / "x.pdf"),
+                                                         env=env))
