@@ -155,7 +155,7 @@ class BuyerAccount:
     payments: list[Payment] = field(default_factory=list)
     refunds: list[Refund] = field(default_factory=list)
     storage: list[StorageCharge] = field(default_factory=list)
-    # What default statements (auction/domain/defaults.py) charge a defaulter: seq -> owed cents.
+    # What default statements (auction/domain/default_statements.py) charge a defaulter: seq -> owed cents.
     statements: dict[int, int] = field(default_factory=dict)
     # Defaults declared and not yet stated (act seq): what the defaulter paid is kept against what the
     # statement will charge (R221-38), so it is no refund due meanwhile.

@@ -157,7 +157,7 @@ def checkout_of(sale: Sale, registration: Registration, sold: list[SoldLot], eve
     account = rules.accounts(events, {paddle}).get(paddle) or rules.BuyerAccount(paddle, registration.id)
     collected = {lot_id for r in releases(events).values() if r.collected_on for lot_id in r.lot_ids}
     # Storage runs on the lots still the buyer's to collect; that of a lot in default goes on the
-    # defaulter's statement (auction/domain/defaults.py, storage_owed), through the day it is sold again.
+    # defaulter's statement (auction/domain/default_statements.py, storage_owed), through the day it is sold again.
     invoiced = [lot.lot_id for lot in mine if statuses[lot.lot_id].facts.invoiced
                 and statuses[lot.lot_id].state in STORED_STATES]
     storage = storage_due(storage_terms(sale), sale_day(sale), account, invoiced, collected, today)

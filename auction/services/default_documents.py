@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from auction.documents import render_pdf
 from auction.domain import defaults as rules
+from auction.domain.default_statements import describe_balance
 from auction.domain.invoices import format_number
 from auction.models import Office, Registration, Sale
 
@@ -46,7 +47,7 @@ async def document_pdf(sessions: async_sessionmaker, sale_id: int, kind: str, se
                 "name": buyer.company_name or buyer.full_name if buyer.buyer_type == "company" else buyer.full_name,
                 "address": f"{buyer.address}, {buyer.postcode} {buyer.city}"},
             "means": rules.NOTICE_MEANS, "consequences": rules.CONSEQUENCES, "mention": rules.RESALE_MENTION,
-            "balance_text": rules.describe_balance(procedure.statement["totals"]["balance_cents"])
+            "balance_text": describe_balance(procedure.statement["totals"]["balance_cents"])
             if procedure.statement else "",
             "statement_label": statement_label(procedure.statement) if procedure.statement else "",
             "statement_day": date.fromisoformat(procedure.statement["issued_on"]) if procedure.statement else None,

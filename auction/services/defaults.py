@@ -16,10 +16,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
+from auction.domain import default_statements as statements
 from auction.domain import defaults as rules
 from auction.domain import invoices as invoice_rules
 from auction.domain.bidlog import Event
-from auction.domain.defaults import DefaultedLot, Procedure, Rates, Resale
+from auction.domain.default_statements import Rates
+from auction.domain.defaults import DefaultedLot, Procedure, Resale
 from auction.domain.invoices import due_date
 from auction.domain.lots import LotNumber, next_free_number, require_editable
 from auction.domain.money import format_euros
@@ -318,10 +320,10 @@ async def issue_statement(sessions: async_sessionmaker[AsyncSession], sale_id: i
         if set(procedure.placements) - {lot for lot, resale in resales.items() if resale.sale_id != sale_id}:
             raise rules.NotResold("Un lot vient d'être placé dans une autre vente : recommencez.")
         sale = await tx.session.get(Sale, sale_id)
-        storage = rules.storage_owed(storage_terms(sale), _sale_day(sale), account_of(tx.events, procedure.act.paddle),
-                                     procedure.act, resales)
-        number = await tx.next_number(rules.STATEMENT_SERIES)
-        payload = rules.statement(procedure, resales, rates, _today(now), storage, number=number)
+        storage = statements.storage_owed(storage_terms(sale), _sale_day(sale),
+                                          account_of(tx.events, procedure.act.paddle), procedure.act, resales)
+        number = await tx.next_number(statements.STATEMENT_SERIES)
+        payload = statements.statement(procedure, resales, rates, _today(now), storage, number=number)
         return tx.append("default_statement_issued", payload, user_id=user_id, now=now, command_id=command_id)
 
 
