@@ -16,7 +16,8 @@ from auction.domain.errors import InvalidValue
 from auction.models import BarredClearance, Sale
 
 from .catalogue import NotFound
-from .registration import AlreadyVerified, RegistrationRefused, facts_for, registration_in_sale
+from .bidder_checks import facts_for
+from .registration import AlreadyVerified, RegistrationRefused, registration_in_sale
 from .registration_rules import rules_in_session
 
 MIN_REASON, MAX_REASON = 10, 500

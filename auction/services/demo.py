@@ -39,7 +39,7 @@ from .id_scans import SCAN_DIR
 from .verification import add_signed_verification
 from .office import period_row
 from .passwords import hash_password
-from .registration import facts_for
+from .bidder_checks import facts_for
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from . import room as room_service
 from . import sale_record
 from .demo_inventory import lot_image, signed_inventory
 from .demo_publicity import seed_sale_publicity
-from .registration import facts_for
+from .bidder_checks import facts_for
 from .verification import add_signed_verification
 
 HELD_REFERENCE = "VJ-2026-11"

@@ -7,6 +7,7 @@ from auction.domain.errors import InvalidValue
 from auction.domain.roles import Role
 from auction.models import BarredClearance, utcnow
 from auction.services import barred_persons
+from auction.services import bidder_checks
 from auction.services import registration as service
 from auction.services.barred_clearances import clear_homonym
 
@@ -27,13 +28,13 @@ async def namesake(db, sale):  # noqa: F811
 
 async def test_a_cleared_homonym_gets_a_paddle_and_the_record_says_why(db, sale, users):  # noqa: F811
     registration = await namesake(db, sale)
-    refused = await service.verify(db.sessions, sale.id, registration.id, attestation(last="MARTIN"),
+    refused = await bidder_checks.verify(db.sessions, sale.id, registration.id, attestation(last="MARTIN"),
                                    users[Role.CLERK].id, utcnow())
     assert refused.paddle is None and "Léa MARTIN" in {r.kind: r for r in refused.results}["not_barred"].detail
 
     assert await clear_homonym(db.sessions, sale.id, registration.id, REASON, users[Role.OFFICER].id,
                                utcnow()) == "Léa MARTIN"
-    verified = await service.verify(db.sessions, sale.id, registration.id, attestation(last="MARTIN"),
+    verified = await bidder_checks.verify(db.sessions, sale.id, registration.id, attestation(last="MARTIN"),
                                     users[Role.CLERK].id, utcnow())
     assert verified.paddle == 1
     assert "Homonymie levée" in {r.kind: r for r in verified.results}["not_barred"].detail

@@ -8,6 +8,7 @@ from auction.domain.errors import InvalidValue
 from auction.domain.roles import Role
 from auction.models import Lot, utcnow
 from auction.services import barred_persons
+from auction.services import bidder_checks
 from auction.services import registration as service
 
 from ..conftest import add_user
@@ -18,7 +19,7 @@ async def test_staff_persons_barred_for_the_case_and_blocked_bidders_get_no_padd
     await add_user(db, Role.CLERK, "thomas.morel@etude.fr", "Thomas MOREL")
     morel = await service.register(db.sessions, sale.id, data_of(sale, first_name="Thomas", last_name="Morel",
                                                                  document_number="TM123456"), via="desk", now=utcnow())
-    outcome = await service.verify(db.sessions, sale.id, morel.id, attestation("TM123456", first="Thomas", last="MOREL"),
+    outcome = await bidder_checks.verify(db.sessions, sale.id, morel.id, attestation("TM123456", first="Thomas", last="MOREL"),
                                    users[Role.OFFICER].id, utcnow())
     assert outcome.paddle is None and "C. civ. 1596" in {r.kind: r for r in outcome.results}["not_barred"].detail
 
@@ -34,17 +35,17 @@ async def test_staff_persons_barred_for_the_case_and_blocked_bidders_get_no_padd
                                                                  email="julien.roche@exemple.fr"),
                                    via="web", now=utcnow())
     await confirm(db, roche, "julien.roche@exemple.fr")
-    outcome = await service.verify(db.sessions, sale.id, roche.id, attestation("AA11111", first="Julien", last="ROCHE"),
+    outcome = await bidder_checks.verify(db.sessions, sale.id, roche.id, attestation("AA11111", first="Julien", last="ROCHE"),
                                    users[Role.CLERK].id, utcnow())
     assert "débiteur saisi" in {r.kind: r for r in outcome.results}["not_barred"].detail
 
     lea = await service.register(db.sessions, sale.id, data_of(sale), via="web", now=utcnow())
     await confirm(db, lea)
     await barred_persons.set_blocked(db.sessions, lea.bidder_id, "défaut de paiement, vente VJ-2026-03", utcnow())
-    outcome = await service.verify(db.sessions, sale.id, lea.id, attestation(), users[Role.CLERK].id, utcnow())
+    outcome = await bidder_checks.verify(db.sessions, sale.id, lea.id, attestation(), users[Role.CLERK].id, utcnow())
     assert outcome.paddle is None and "bloqué" in {r.kind: r for r in outcome.results}["not_barred"].detail
     await barred_persons.set_blocked(db.sessions, lea.bidder_id, "", utcnow())
-    assert (await service.verify(db.sessions, sale.id, lea.id, attestation(), users[Role.CLERK].id, utcnow())).paddle
+    assert (await bidder_checks.verify(db.sessions, sale.id, lea.id, attestation(), users[Role.CLERK].id, utcnow())).paddle
 
 
 async def test_c_civ_1596_staff_are_flagged_by_name_written_otherwise_and_by_email(db, sale, users):
@@ -52,7 +53,7 @@ async def test_c_civ_1596_staff_are_flagged_by_name_written_otherwise_and_by_ema
     # more first names, the particle written together: flagged
     other = await service.register(db.sessions, sale.id, data_of(sale, first_name="Anne Hélène", last_name="Delatour",
                                                                  document_number="HD123456"), via="desk", now=utcnow())
-    outcome = await service.verify(db.sessions, sale.id, other.id,
+    outcome = await bidder_checks.verify(db.sessions, sale.id, other.id,
                                    attestation("HD123456", first="Anne Hélène", last="DELATOUR"),
                                    users[Role.OFFICER].id, utcnow())
     assert outcome.paddle is None
@@ -62,13 +63,13 @@ async def test_c_civ_1596_staff_are_flagged_by_name_written_otherwise_and_by_ema
                                                                   email="H.Delatour+ventes@etude.fr",
                                                                   document_number="PD123456"),
                                     via="desk", now=utcnow())
-    outcome = await service.verify(db.sessions, sale.id, tagged.id, attestation("PD123456", first="Paul", last="DURAND"),
+    outcome = await bidder_checks.verify(db.sessions, sale.id, tagged.id, attestation("PD123456", first="Paul", last="DURAND"),
                                    users[Role.OFFICER].id, utcnow())
     assert outcome.paddle is None and "C. civ. 1596" in {r.kind: r for r in outcome.results}["not_barred"].detail
     # someone else entirely: a paddle
     paul = await service.register(db.sessions, sale.id, data_of(sale, first_name="Paul", last_name="Latourette",
                                                                 email="paul@exemple.fr", document_number="PL123456"),
                                   via="desk", now=utcnow())
-    outcome = await service.verify(db.sessions, sale.id, paul.id, attestation("PL123456", first="Paul", last="LATOURETTE"),
+    outcome = await bidder_checks.verify(db.sessions, sale.id, paul.id, attestation("PL123456", first="Paul", last="LATOURETTE"),
                                    users[Role.OFFICER].id, utcnow())
     assert outcome.paddle is not None, outcome.results

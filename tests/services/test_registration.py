@@ -1,6 +1,6 @@
 """Registration services on both databases: one transaction per registration, checks recorded with who
 and when, paddles allocated per sale and channel. The fixtures and helpers here serve the tests of the
-other registration services too (test_cards, test_id_scans, test_barred_persons…)."""
+other registration services too (test_bidder_checks, test_cards, test_id_scans, test_barred_persons…)."""
 import io
 from datetime import date, datetime, timedelta, timezone
 
@@ -8,17 +8,15 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from auction.domain.bidder_checks import EmailNotConfirmed
 from auction.domain.errors import InvalidValue
 from auction.domain.identity import IdentityDocument
 from auction.domain.registration import Attestation, clean_registration
-from auction.domain.registration_rules import PaddleRanges
-from auction.domain.solvency import SolvencyProof, SolvencyRule
+from auction.domain.solvency import SolvencyProof
 from auction.domain.roles import Role
-from auction.models import BarredPerson, BidRequest, Bidder, Case, Lot, Registration, RegistrationCheck, Sale, utcnow
-from auction.services import id_scans, registration_rules
+from auction.models import BarredPerson, BidRequest, Bidder, Case, Lot, Registration, Sale, utcnow
+from auction.services import id_scans
+from auction.services import bidder_checks
 from auction.services import registration as service
-from auction.services.room import load_paddles
 
 from ..domain.test_registration import form
 
@@ -120,121 +118,6 @@ async def test_a_returning_bidder_is_found_by_name_and_updated_not_duplicated(db
         assert (await session.get(Bidder, first.bidder_id)).city == "Lyon"   # rolled back with the refusal
 
 
-async def test_all_checks_passed_give_the_next_paddle_of_the_channel(db, sale, users):
-    clerk = users[Role.CLERK]
-    room_reg = await service.register(db.sessions, sale.id, data_of(sale), via="desk", now=utcnow())
-    online_reg = await service.register(
-        db.sessions, sale.id, data_of(sale, first_name="Marc", last_name="Bertin", birth_date="1971-11-02",
-                                      document_number="18CV42817", channel="online"), via="web", now=utcnow())
-    await confirm(db, online_reg)
-    now = utcnow()
-    outcome = await service.verify(db.sessions, sale.id, room_reg.id, attestation(), clerk.id, now)
-    assert outcome.passed and outcome.paddle == 1
-    outcome = await service.verify(db.sessions, sale.id, online_reg.id,
-                                   attestation("18CV42817", first="Marc", last="BERTIN"), clerk.id, now)
-    assert outcome.paddle == 501
-    async with db.sessions() as session:
-        checks = (await session.scalars(select(RegistrationCheck).where(
-            RegistrationCheck.registration_id == room_reg.id))).all()
-        stored = await session.get(Registration, room_reg.id)
-        paddles = await load_paddles(session, sale.id)           # the live room's contract
-    assert sorted(c.kind for c in checks) == sorted(["identity", "age", "names", "solvency", "not_barred", "duplicates"])
-    assert all(c.passed and c.checked_by_id == clerk.id and c.checked_at == now for c in checks)
-    assert stored.verified_at == now and stored.verified_by_id == clerk.id and stored.document_seen
-    assert sorted(paddles) == [1, 501] and paddles[501].channel == "online"
-    with pytest.raises(service.AlreadyVerified, match="panneau 1"):
-        await service.verify(db.sessions, sale.id, room_reg.id, attestation(), clerk.id, now)
-
-
-async def test_failed_checks_are_recorded_and_give_no_paddle(db, sale, users):
-    reg = await service.register(db.sessions, sale.id, data_of(sale), via="web", now=utcnow())
-    await confirm(db, reg)
-    outcome = await service.verify(db.sessions, sale.id, reg.id, attestation(seen=False, last="DURAND"),
-                                   users[Role.CLERK].id, utcnow())
-    assert outcome.paddle is None
-    failed = {r.kind for r in outcome.results if not r.passed}
-    assert failed == {"identity", "names"}
-    async with db.sessions() as session:
-        assert (await session.get(Registration, reg.id)).paddle_number is None
-        recorded = (await session.scalars(select(RegistrationCheck).where(RegistrationCheck.passed.is_(False)))).all()
-    assert {c.kind for c in recorded} == {"identity", "names"}
-    outcome = await service.verify(db.sessions, sale.id, reg.id, attestation(), users[Role.CLERK].id, utcnow())
-    assert outcome.paddle == 1
-    assert await count(db, RegistrationCheck) == 12
-
-
-async def test_an_online_registration_is_verified_only_once_its_email_is_confirmed(db, sale, users):
-    clerk = users[Role.CLERK]
-    online = await service.register(db.sessions, sale.id, data_of(sale), via="web", now=utcnow())
-    with pytest.raises(EmailNotConfirmed, match="pas encore confirmé"):
-        await service.verify(db.sessions, sale.id, online.id, attestation(), clerk.id, utcnow())
-    async with db.sessions() as session:                 # nothing half-changed: not even the clerk's reading
-        stored = await session.get(Registration, online.id)
-        assert (stored.paddle_number, stored.verified_at, stored.document_seen, stored.document_last_name) == \
-            (None, None, False, "")
-    assert await count(db, RegistrationCheck) == 0
-    await confirm(db, online)
-    assert (await service.verify(db.sessions, sale.id, online.id, attestation(), clerk.id, utcnow())).paddle == 1
-
-    # At the desk, the clerk has the bidder in front of them: no e-mail confirmation is asked.
-    desk = await service.register(db.sessions, sale.id, data_of(sale, first_name="Marc", last_name="Bertin",
-                                                                birth_date="1971-11-02", document_number="18CV42817",
-                                                                email="marc@exemple.fr"), via="desk", now=utcnow())
-    outcome = await service.verify(db.sessions, sale.id, desk.id, attestation("18CV42817", first="Marc", last="BERTIN"),
-                                   clerk.id, utcnow())
-    assert outcome.paddle == 2
-    async with db.sessions() as session:
-        assert (await session.get(Bidder, desk.bidder_id)).email_confirmed_at is None
-
-
-async def test_solvency_as_the_sale_requires_and_cash_ceiling(db, sale, users):
-    officer = users[Role.OFFICER]
-    await registration_rules.save_rules(db.sessions, sale.id, PaddleRanges(), SolvencyRule("deposit", 300_00),
-                                        officer.id)
-    reg = await service.register(db.sessions, sale.id, data_of(sale), via="desk", now=utcnow())
-    results = {r.kind: r for r in (await service.verify(db.sessions, sale.id, reg.id, attestation(), officer.id,
-                                                        utcnow())).results}
-    assert not results["solvency"].passed and "Dépôt de garantie" in results["solvency"].detail
-    cash = SolvencyProof("deposit", 1_500_00, "cash", "REC-1")
-    outcome = await service.verify(db.sessions, sale.id, reg.id, attestation(solvency=cash), officer.id, utcnow())
-    assert outcome.paddle is None and "D112-3" in {r.kind: r for r in outcome.results}["solvency"].detail
-    transfer = SolvencyProof("deposit", 1_500_00, "transfer", "VIR-1")
-    assert (await service.verify(db.sessions, sale.id, reg.id, attestation(solvency=transfer), officer.id,
-                                 utcnow())).paddle == 1
-
-
-async def test_the_same_person_under_two_records_is_a_duplicate(db, sale, users):
-    first = await service.register(db.sessions, sale.id, data_of(sale), via="web", now=utcnow())
-    await confirm(db, first)
-    assert (await service.verify(db.sessions, sale.id, first.id, attestation(), users[Role.CLERK].id,
-                                 utcnow())).paddle == 1
-    second = await service.register(db.sessions, sale.id, data_of(sale, email="autre@exemple.fr",
-                                                                  document_number="ZZ98765"), via="web", now=utcnow())
-    await confirm(db, second, "autre@exemple.fr")
-    assert first.bidder_id != second.bidder_id
-    outcome = await service.verify(db.sessions, sale.id, second.id, attestation("ZZ98765"), users[Role.CLERK].id,
-                                   utcnow())
-    assert outcome.paddle is None
-    assert "déjà inscrit à cette vente (panneau 1)" in {r.kind: r for r in outcome.results}["duplicates"].detail
-    outcome = await service.verify(db.sessions, sale.id, second.id, attestation("X4RTBPFW4"), users[Role.CLERK].id,
-                                   utcnow())
-    assert "même pièce" in {r.kind: r for r in outcome.results}["duplicates"].detail
-
-
-async def test_a_new_registration_reusing_a_checked_bidders_document_is_the_one_flagged(db, sale, users):
-    first = await service.register(db.sessions, sale.id, data_of(sale), via="web", now=utcnow())
-    await confirm(db, first)
-    assert (await service.verify(db.sessions, sale.id, first.id, attestation(), users[Role.CLERK].id,
-                                 utcnow())).paddle == 1
-    second = await service.register(db.sessions, sale.id, data_of(sale, first_name="Paul", last_name="Durand",
-                                                                  email="paul@exemple.fr",
-                                                                  document_number="X4RTBPFW4"), via="web", now=utcnow())
-    checked = await service.registration_detail(db.sessions, sale.id, first.id)
-    assert {r.kind: r for r in checked.preview}["duplicates"].passed, "the bidder already checked stays clear"
-    flagged = {r.kind: r for r in (await service.registration_detail(db.sessions, sale.id, second.id)).preview}
-    assert not flagged["duplicates"].passed and "(panneau 1)" in flagged["duplicates"].detail
-
-
 async def test_the_demo_has_checked_bidders_and_one_waiting_for_the_clerk(db, tmp_path):
     from auction.services.demo import seed_demo
     await seed_demo(db.sessions, tmp_path / "media", date(2026, 11, 22), tmp_path / "private")
@@ -247,7 +130,7 @@ async def test_the_demo_has_checked_bidders_and_one_waiting_for_the_clerk(db, tm
     assert [row.registration.paddle_number for row in rows] == [None, 1, 2, 3, 501]
     assert all(row.last_checks_failed == 0 for row in rows) and barred == 1
     assert (tmp_path / "private" / pending.scan_path).exists()
-    outcome = await service.verify(db.sessions, sale.id, pending.id, attestation(
+    outcome = await bidder_checks.verify(db.sessions, sale.id, pending.id, attestation(
         "19AB12345", first="Camille", last="ROUX", expires=date(2031, 1, 1),
         solvency=SolvencyProof("deposit", 300_00, "transfer", "VIR-2026-0420")), clerk, utcnow())
     assert outcome.paddle == 502, outcome.results
@@ -262,6 +145,6 @@ async def test_a_registration_without_paddle_can_be_withdrawn_with_its_scan(db, 
     assert (await count(db, Registration), await count(db, BidRequest)) == (0, 0)
     assert not (private / scan.path).exists()
     kept = await service.register(db.sessions, sale.id, data_of(sale), via="desk", now=utcnow())
-    await service.verify(db.sessions, sale.id, kept.id, attestation(), users[Role.CLERK].id, utcnow())
+    await bidder_checks.verify(db.sessions, sale.id, kept.id, attestation(), users[Role.CLERK].id, utcnow())
     with pytest.raises(service.AlreadyVerified, match="panneau 1"):
         await service.cancel_registration(db.sessions, private, sale.id, kept.id)

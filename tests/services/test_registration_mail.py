@@ -9,6 +9,7 @@ from sqlalchemy import select
 from auction.config import Settings
 from auction.domain.roles import Role
 from auction.models import AuditEntry, BidRequest, Bidder, Registration, Sale, utcnow
+from auction.services import bidder_checks
 from auction.services import registration as service
 from auction.services import registration_mail
 from auction.services.catalogue import NotFound
@@ -48,7 +49,7 @@ async def test_a_registration_taken_at_the_desk_is_not_a_pending_online_one(db, 
 async def test_an_email_whose_registration_has_its_paddle_is_no_longer_pending(db, sale, users):  # noqa: F811
     first = await service.register(db.sessions, sale.id, data_of(sale), via="web", now=utcnow())
     await confirm(db, first)
-    assert (await service.verify(db.sessions, sale.id, first.id, attestation(), users[Role.CLERK].id,
+    assert (await bidder_checks.verify(db.sessions, sale.id, first.id, attestation(), users[Role.CLERK].id,
                                  utcnow())).paddle
     assert await registration_mail.pending_registration(db.sessions, sale.id, "lea.martin@exemple.fr") is None
 
@@ -116,7 +117,7 @@ async def test_the_clerk_sends_a_lost_confirmation_again_audited(db, sale, users
     with pytest.raises(service.RegistrationRefused, match="déjà confirmée"):
         await registration_mail.resend_by_staff(settings, db.sessions, SECRET, BASE, sale.id, online.id,
                                                 user_id=clerk.id, now=utcnow())
-    await service.verify(db.sessions, sale.id, online.id, attestation(), clerk.id, utcnow())
+    await bidder_checks.verify(db.sessions, sale.id, online.id, attestation(), clerk.id, utcnow())
     with pytest.raises(service.AlreadyVerified):
         await registration_mail.resend_by_staff(settings, db.sessions, SECRET, BASE, sale.id, online.id,
                                                 user_id=clerk.id, now=utcnow())

@@ -8,6 +8,7 @@ from auction.domain.roles import Role
 from auction.domain.solvency import SolvencyRule
 from auction.models import RegistrationCheck, utcnow
 from auction.services import registration_rules
+from auction.services import bidder_checks
 from auction.services import registration as service
 
 from .test_registration import attestation, data_of, sale  # noqa: F401 - fixture
@@ -20,9 +21,9 @@ async def test_paddle_ranges_are_configurable_per_sale(db, sale, users):
     first = await service.register(db.sessions, sale.id, data_of(sale), via="desk", now=utcnow())
     second = await service.register(db.sessions, sale.id, data_of(sale, first_name="Marc", last_name="Bertin",
                                                                   document_number="18CV42817"), via="desk", now=utcnow())
-    assert (await service.verify(db.sessions, sale.id, first.id, attestation(), officer.id, utcnow())).paddle == 100
+    assert (await bidder_checks.verify(db.sessions, sale.id, first.id, attestation(), officer.id, utcnow())).paddle == 100
     with pytest.raises(PaddlesExhausted, match="100 à 100"):
-        await service.verify(db.sessions, sale.id, second.id, attestation("18CV42817", first="Marc", last="BERTIN"),
+        await bidder_checks.verify(db.sessions, sale.id, second.id, attestation("18CV42817", first="Marc", last="BERTIN"),
                              officer.id, utcnow())
     async with db.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(RegistrationCheck).where(

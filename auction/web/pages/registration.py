@@ -28,6 +28,7 @@ from auction.domain.office import clean_email
 from auction.mail import deliver
 from auction.models import Registration, Sale, utcnow
 from auction.services import barred_clearances, catalogue, id_scans, registration_mail, registration_rules
+from auction.services import bidder_checks as checks
 from auction.services import registration as service
 
 from ..access import OFFICER, PUBLIC, STAFF, CSRF_FIELD, page, signing_secret
@@ -328,7 +329,7 @@ async def desk_register(request: Request) -> Response:
     sale, _, registration = recorded
     target = f"/bureau/ventes/{sale.id}/inscriptions/{registration.id}"
     try:
-        outcome = await service.verify(request.app.state.db.sessions, sale.id, registration.id, attestation,
+        outcome = await checks.verify(request.app.state.db.sessions, sale.id, registration.id, attestation,
                                        request.state.user.id, now)
     except DomainError as exc:   # e.g. no paddle number left: the registration stays, to be checked again
         return RedirectResponse(f"{target}?ok=inscrit&erreur={exc.code}", status_code=303)
@@ -353,7 +354,7 @@ def _attestation_values(registration) -> dict[str, str]:
 
 async def render_detail(request: Request, *, values=None, errors=None, status_code=200, results=None) -> Response:
     try:
-        detail = await service.registration_detail(request.app.state.db.sessions, path_id(request, "sale_id"),
+        detail = await checks.registration_detail(request.app.state.db.sessions, path_id(request, "sale_id"),
                                                    path_id(request, "registration_id"))
     except catalogue.NotFound:
         return error_page(request, 404)
@@ -381,7 +382,7 @@ async def verify_registration(request: Request) -> Response:
         return await render_detail(request, values=form, errors=errors, status_code=400)
     try:
         sale_id, registration_id = path_id(request, "sale_id"), path_id(request, "registration_id")
-        outcome = await service.verify(request.app.state.db.sessions, sale_id, registration_id, attestation,
+        outcome = await checks.verify(request.app.state.db.sessions, sale_id, registration_id, attestation,
                                        request.state.user.id, utcnow())
     except catalogue.NotFound:
         return error_page(request, 404)
