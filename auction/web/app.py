@@ -29,9 +29,9 @@ from . import errors
 from .access import PUBLIC, Access, page, public_mount
 from .headers import SecurityHeaders
 from .live import DirectWrites, Hubs
-from .pages import (audit, auth, barred_persons, bidder_accounts, cards, cases, catalogue, feed, id_scans, inventory,
-                    lots, office, online, personal_data, publicity, registration, registration_rules, room,
-                    room_settings, sale_forms, sales, verification)
+from .pages import (audit, auth, barred_persons, bidder_accounts, bidder_checks, cards, cases, catalogue, feed,
+                    id_scans, inventory, lots, office, online, personal_data, publicity, registration,
+                    registration_rules, room, room_settings, sale_forms, sales, verification)
 from .pages import registration_mail
 from .pages import rostrum
 from .pages import sale_record
@@ -70,6 +70,7 @@ def build_routes(settings: Settings) -> list:
         *registration_rules.routes,   # before registration.routes: /inscriptions/regles is not a registration id
         *barred_persons.routes,
         *registration.routes,
+        *bidder_checks.routes,   # after registration.routes: /inscriptions/nouvelle is not a registration id
         *registration_mail.routes,
         *id_scans.routes,
         *cards.routes,

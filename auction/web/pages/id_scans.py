@@ -13,7 +13,8 @@ from ..access import STAFF, page
 from ..errors import error_page
 from ..forms import path_id
 from ..headers import upload_headers
-from .registration import form_with_scan, render_detail
+from .bidder_checks import render_detail
+from .registration import form_with_scan
 
 
 async def view_scan(request: Request) -> Response:

@@ -1,4 +1,5 @@
-"""Bidder registration pages: the public form, the clerk's list, desk form, registration page and checks.
+"""Bidder registration pages: the public form, the clerk's list and desk form; the registration's page and its
+checks are bidder_checks.
 
 The labels, choices and request helpers here serve the other registration pages too: identity scans
 (id_scans), paddle cards (cards), the sale's rules (registration_rules), barred persons and blocking
@@ -27,13 +28,13 @@ from auction.domain.solvency import DEPOSIT_METHODS, SOLVENCY_KINDS, SOLVENCY_RU
 from auction.domain.office import clean_email
 from auction.mail import deliver
 from auction.models import Registration, Sale, utcnow
-from auction.services import barred_clearances, catalogue, id_scans, registration_mail, registration_rules
+from auction.services import catalogue, id_scans, registration_mail, registration_rules
 from auction.services import bidder_checks as checks
 from auction.services import registration as service
 
-from ..access import OFFICER, PUBLIC, STAFF, CSRF_FIELD, page, signing_secret
+from ..access import PUBLIC, STAFF, CSRF_FIELD, page, signing_secret
 from ..errors import error_page
-from ..forms import Refused, form_again_values, form_dict, parse_int, path_id
+from ..forms import Refused, form_again_values, parse_int, path_id
 from ..ratelimit import RegistrationLimits
 from ..templates import render
 
@@ -336,109 +337,14 @@ async def desk_register(request: Request) -> Response:
     return RedirectResponse(f"{target}?ok={'panneau' if outcome.paddle else 'controles'}", status_code=303)
 
 
-def _attestation_values(registration) -> dict[str, str]:
-    values = {
-        "document_type": registration.document_type, "document_number": registration.document_number,
-        "document_expires_on": registration.document_expires_on.isoformat() if registration.document_expires_on else "",
-        "document_country": registration.document_country or "FR",
-        "document_first_names": registration.document_first_names,
-        "document_last_name": registration.document_last_name,
-        "document_seen": "1" if registration.document_seen else "",
-        "solvency_kind": registration.solvency_kind or "", "solvency_method": registration.solvency_method or "",
-        "solvency_reference": registration.solvency_reference,
-        "solvency_amount": (f"{registration.solvency_amount_cents / 100:.2f}".replace(".", ",")
-                            if registration.solvency_amount_cents else ""),
-    }
-    return values
-
-
-async def render_detail(request: Request, *, values=None, errors=None, status_code=200, results=None) -> Response:
-    try:
-        detail = await checks.registration_detail(request.app.state.db.sessions, path_id(request, "sale_id"),
-                                                   path_id(request, "registration_id"))
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    cleared = await barred_clearances.clearances(request.app.state.db.sessions, detail.registration.id)
-    mails = await registration_mail.mail_history(request.app.state.db.sessions, detail.sale.id,
-                                                 detail.registration.id)
-    return render(request, "staff/registration.html", {
-        **CHOICES, "d": detail, "sale": detail.sale, "rule": detail.rule, "r": detail.registration, "bidder": detail.bidder,
-        "clearances": cleared, "mails": mails,
-        "values": values or _attestation_values(detail.registration), "errors": errors or {},
-        "results": results or detail.preview, "notice": request.query_params.get("ok"),
-        "failure": request.query_params.get("erreur"),
-        "open": detail.sale.status in service.REGISTRATION_OPEN_STATUSES,
-    }, status_code=status_code)
-
-
-async def registration_page(request: Request) -> Response:
-    return await render_detail(request)
-
-
-async def verify_registration(request: Request) -> Response:
-    form = await form_dict(request)
-    attestation, errors = clean_attestation(form)
-    if errors:
-        return await render_detail(request, values=form, errors=errors, status_code=400)
-    try:
-        sale_id, registration_id = path_id(request, "sale_id"), path_id(request, "registration_id")
-        outcome = await checks.verify(request.app.state.db.sessions, sale_id, registration_id, attestation,
-                                       request.state.user.id, utcnow())
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    except (service.AlreadyVerified, service.RegistrationRefused) as exc:
-        return error_page(request, 409, exc.message)
-    except DomainError as exc:
-        return await render_detail(request, values=form, errors={"form": exc.message}, status_code=409)
-    if outcome.paddle is None:
-        return await render_detail(request, values=form, results=outcome.results, status_code=400,
-                             errors={"form": "Contrôles non satisfaits : aucun panneau n'a été attribué."})
-    return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions/{registration_id}?ok=panneau", status_code=303)
-
-
-async def clear_homonym(request: Request) -> Response:
-    """The officer finds that the barred person this bidder matches is someone else."""
-    form = await form_dict(request)
-    try:
-        sale_id, registration_id = path_id(request, "sale_id"), path_id(request, "registration_id")
-        await barred_clearances.clear_homonym(request.app.state.db.sessions, sale_id, registration_id,
-                                              form.get("reason", ""), request.state.user.id, utcnow())
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    except (service.AlreadyVerified, service.RegistrationRefused) as exc:
-        return error_page(request, 409, exc.message)
-    except InvalidValue as exc:
-        return await render_detail(request, errors={"homonym_reason": exc.message}, status_code=400)
-    return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions/{registration_id}?ok=homonyme", status_code=303)
-
-
-async def cancel_registration(request: Request) -> Response:
-    try:
-        sale_id = path_id(request, "sale_id")
-        await service.cancel_registration(request.app.state.db.sessions, request.app.state.settings.private_dir,
-                                          sale_id, path_id(request, "registration_id"))
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    except service.AlreadyVerified as exc:
-        return error_page(request, 409, exc.message)
-    return RedirectResponse(f"/bureau/ventes/{sale_id}/inscriptions", status_code=303)
-
-
 routes = [
     page("/ventes/{sale_id}/inscription", public_form, access=PUBLIC),
     page("/ventes/{sale_id}/inscription", public_register, access=PUBLIC, methods=("POST",),
          form_again=(LABELS, public_form_again)),
     page("/ventes/{sale_id}/inscription/envoyee", public_sent, access=PUBLIC),
-    # Specific paths before /inscriptions/{registration_id} (and registration_rules.routes before these).
+    # Specific paths, before bidder_checks.routes (and registration_rules.routes before these).
     page("/bureau/ventes/{sale_id}/inscriptions", registrations_list, access=STAFF),
     page("/bureau/ventes/{sale_id}/inscriptions", desk_register, access=STAFF, methods=("POST",),
          form_again=(LABELS, desk_form_again)),
     page("/bureau/ventes/{sale_id}/inscriptions/nouvelle", desk_form, access=STAFF),
-    page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}", registration_page, access=STAFF),
-    page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/homonyme", clear_homonym, access=OFFICER,
-         methods=("POST",)),
-    page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/verifier", verify_registration, access=STAFF,
-         methods=("POST",)),
-    page("/bureau/ventes/{sale_id}/inscriptions/{registration_id}/annuler", cancel_registration, access=STAFF,
-         methods=("POST",)),
 ]

@@ -20,7 +20,8 @@ from ..access import PUBLIC, STAFF, page, signing_secret
 from ..errors import error_page
 from ..forms import form_dict, path_id
 from ..templates import render
-from .registration import _public_form, registration_limits, render_detail
+from .bidder_checks import render_detail
+from .registration import _public_form, registration_limits
 
 log = logging.getLogger("criee.registration")
 
