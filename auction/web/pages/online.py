@@ -130,8 +130,9 @@ async def _handle_bid(app, room, client: Client, user, text: str, staff: bool) -
         log.exception("online bid limits unavailable", extra={"sale_id": room.sale_id, "user_id": user.id})
         limited = None
     if limited is not None:
+        # No client address in the log (personal data): the limit's name says which bucket refused.
         log.warning("online bid refused", extra={"sale_id": room.sale_id, "user_id": user.id,
-                                                 "reason": f"rate_limited_{limited}", "address": address})
+                                                 "reason": f"rate_limited_{limited}"})
         reply({"type": "error", "code": "rate_limited", "message": RATE_LIMITED, "command_id": command_id})
         keep("rate_limited", RATE_LIMITED)
         return

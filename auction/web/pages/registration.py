@@ -220,7 +220,7 @@ async def public_register(request: Request) -> Response:
     values, content = await form_with_scan(request)
     wait = await limits.check(address, values.get("email", ""))
     if wait is not None:   # before anything is kept: no scan stored, no registration, no e-mail
-        log.warning("registration throttled", extra={"address": address, "retry_after": math.ceil(wait)})
+        log.warning("registration throttled", extra={"retry_after": math.ceil(wait)})   # no client address: personal data
         return await _public_form(request, values=values, errors={"form": _throttled(wait)}, status_code=429)
     sessions = request.app.state.db.sessions
     try:
@@ -247,8 +247,7 @@ async def public_register(request: Request) -> Response:
     if await limits.may_mail(address):
         response.background = BackgroundTask(deliver, settings, mail)
     else:   # the registration is kept for the clerk, whose page says so and can send the e-mail again
-        log.warning("confirmation e-mail not sent: hourly cap", extra={"address": address,
-                                                                        "registration_id": registration.id})
+        log.warning("confirmation e-mail not sent: hourly cap", extra={"registration_id": registration.id})
         await registration_mail.record_withheld(sessions, sale.id, registration.id, now)
     return response
 

@@ -46,7 +46,7 @@ async def public_resend(request: Request) -> Response:
     again = {"email": email}
     wait = await limits.check_resend(email, address)
     if wait is not None:
-        log.warning("confirmation resend throttled", extra={"address": address, "retry_after": math.ceil(wait)})
+        log.warning("confirmation resend throttled", extra={"retry_after": math.ceil(wait)})   # no client address
         return await _public_form(request, values=again, errors={"form": _too_many(wait)}, status_code=429)
     try:
         sale_id = path_id(request, "sale_id")
