@@ -20,6 +20,12 @@ class CommandIdReused(RoomError):
     code = "command_id_reused"
 
 
+class RateLimited(RoomError):
+    """An online bid past its paddle's or its address's rate limit (auction.web.ratelimit.BidLimits)."""
+
+    code = "rate_limited"
+
+
 class SaleNotOpen(RoomError):
     code = "sale_not_open"
 

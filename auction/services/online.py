@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -77,13 +78,15 @@ def _int_arg(args: dict[str, Any], key: str, label: str, *, nullable: bool = Fal
 
 
 async def submit_online_bid(sessions: async_sessionmaker[AsyncSession], room: Room, command_id: str, user_id: int,
-                            args: dict[str, Any], now: datetime) -> Outcome:
+                            args: dict[str, Any], now: datetime,
+                            admit: Callable[[], Awaitable[None]] | None = None) -> Outcome:
     """Check who bids, then submit the bid as the room's `bid` command with source "online".
 
     `args`: `lot_id` and `amount_cents`, and `expected_bid_seq` (the seq of the bid the screen showed
     as current; null for the first bid of the lot). From the moment it is received the bid holds the
     hammer on its lot (`Room.online_pending`, and `Room.announce_hold` for the other processes) until
-    it is decided, accepted or refused.
+    it is decided, accepted or refused. `admit` (the rate limits) runs under the room's lock, first
+    (auction.services.room.submit).
     """
     lot_id = _int_arg(args, "lot_id", "Lot")
     amount = _int_arg(args, "amount_cents", "Montant")
@@ -108,7 +111,7 @@ async def submit_online_bid(sessions: async_sessionmaker[AsyncSession], room: Ro
             raise PaddleNotValid("Ce panneau n'est pas le vôtre.")
         command = {"lot_id": lot_id, "paddle": paddle, "amount_cents": amount,
                    "expected_bid_seq": expected, "source": "online"}
-        return await submit(sessions, room, command_id, "bid", command, Actor(user_id, Role.BIDDER), now)
+        return await submit(sessions, room, command_id, "bid", command, Actor(user_id, Role.BIDDER), now, admit)
     finally:
         room.online_pending[lot_id] -= 1
         if room.online_pending[lot_id] <= 0:

@@ -34,9 +34,11 @@ asyncpg's pool resets a connection it gets back with one more round trip: the li
 it (its connections keep no session state). ../shared/measurements.md has the room's own append
 (one fsynced transaction) at about 1 ms p50 on a quiet machine.
 
-So the shared check costs one round trip without a WAL flush. It is made before the bid enters the
-room, not under the room's lock and before the bid holds the hammer: it lengthens that bidder's
-acknowledgement, never the other bidders' wait nor the auctioneer's. A refusal is remembered by the
+So the shared check costs one round trip without a WAL flush. It is made under the room's lock, as
+the first step of the bid's command (auction.services.room.submit's `admit`), so that the bid keeps
+its place in the room's order from its arrival: a clerk's bid for the same step that came in a
+moment later is decided after it. The lock waits 50 ms at most for it (auction.web.pages.online
+ADMIT_TIMEOUT; then the bid goes on, as when the database is down). A refusal is remembered by the
 process until its bucket refills (`BidLimits`): no other process can refill a bucket sooner, so a
 flood of refused bids costs no round trip at all. Folding the check into the append's statement
 would save that round trip but count only the bids the room accepts, where every bid sent must

@@ -275,14 +275,19 @@ def earlier_answer(room: Room, command_id: str, print_: bytes) -> None:
 
 
 async def submit(sessions: async_sessionmaker[AsyncSession], room: Room, command_id: str, command: str,
-                 args: dict, actor: Actor, now: datetime) -> Outcome:
+                 args: dict, actor: Actor, now: datetime,
+                 admit: Callable[[], Awaitable[None]] | None = None) -> Outcome:
     """Check a command, append its event, apply it. A command_id is consumed by its first answer: the
-    same id again gets the same ack (duplicate) or the same refusal; with other arguments, CommandIdReused."""
+    same id again gets the same ack (duplicate) or the same refusal; with other arguments, CommandIdReused.
+
+    `admit`, if given, runs first under the room's lock and may refuse the command (an online bid's
+    rate limit, RateLimited): the command keeps its place in the room's order from its arrival, even
+    though that check waits for the database, so a clerk's bid that came in later is decided after it."""
     print_ = fingerprint(command, args)
     earlier_answer(room, command_id, print_)
     room.commands_in_flight += 1
     try:
-        outcome = await _submit(sessions, room, command_id, command, args, actor, now)
+        outcome = await _submit(sessions, room, command_id, command, args, actor, now, admit)
     except RETRYABLE:
         raise
     except RoomError as exc:
@@ -299,8 +304,11 @@ async def submit(sessions: async_sessionmaker[AsyncSession], room: Room, command
 
 
 async def _submit(sessions: async_sessionmaker[AsyncSession], room: Room, command_id: str, command: str,
-                  args: dict, actor: Actor, now: datetime) -> Outcome:
+                  args: dict, actor: Actor, now: datetime,
+                  admit: Callable[[], Awaitable[None]] | None = None) -> Outcome:
     async with room.lock:
+        if admit is not None:
+            await admit()
         if room.known_seq > room.state.seq:
             await catch_up(sessions, room)   # another process appended: decide on the fresh state
         if command_id in room.command_ids:

@@ -54,17 +54,30 @@ class BidLimits(_Limits):
         super().__init__(store, secret, clock)
         self.empty_until: dict[str, float] = {}
 
-    async def check(self, sale_id: int, paddle_key: Hashable, address: str | None) -> str | None:
-        """None when the bid may go on, else which limit refused it ("paddle" or "address")."""
-        now = self.clock()
+    def _chain(self, sale_id: int, paddle_key: Hashable, address: str | None) -> list[Bucket]:
         chain = [Bucket(self.key("bid-paddle", f"{sale_id}:{paddle_key}"), *self.PADDLE)]
         address = address_key(address)
         if address is not None:
             chain.append(Bucket(self.key("bid-address", address), *self.ADDRESS))
-        names = ("paddle", "address")
-        for index, bucket in enumerate(chain):
+        return chain
+
+    def remembered(self, sale_id: int, paddle_key: Hashable, address: str | None) -> str | None:
+        """Which limit refused this paddle or address and has no token yet, without asking the store
+        (never awaits: a flood of refused bids does not queue on the room's lock)."""
+        now = self.clock()
+        for name, bucket in zip(("paddle", "address"), self._chain(sale_id, paddle_key, address)):
             if self.empty_until.get(bucket.key, 0.0) > now:
-                return names[index]
+                return name
+        return None
+
+    async def check(self, sale_id: int, paddle_key: Hashable, address: str | None) -> str | None:
+        """None when the bid may go on, else which limit refused it ("paddle" or "address")."""
+        remembered = self.remembered(sale_id, paddle_key, address)
+        if remembered is not None:
+            return remembered
+        now = self.clock()
+        chain = self._chain(sale_id, paddle_key, address)
+        names = ("paddle", "address")
         refused = await self.store.take(chain, now)
         if refused is None:
             return None

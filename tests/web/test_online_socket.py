@@ -254,3 +254,45 @@ async def test_a_bid_goes_on_to_the_room_when_its_limits_cannot_be_read(app, cli
     assert answer["code"] == "sale_not_open", "decided by the room, not refused for the limits"
     assert any(r.getMessage() == "online bid limits unavailable" for r in caplog.records)
     await phone.close()
+
+
+async def test_an_online_bid_keeps_its_place_in_the_room_while_its_limits_answer(app, client, sale_id):
+    """The shared rate limits wait for the database, under the room's lock: a clerk's bid for the same
+    step that comes in meanwhile is decided after the online bid, which arrived first, and loses."""
+    asking, answer = asyncio.Event(), asyncio.Event()
+
+    class Slow(MemoryStore):
+        async def take(self, chain, now):
+            asking.set()
+            await answer.wait()             # the limits' database takes its time
+            return await super().take(chain, now)
+
+    app.state.bid_limits = BidLimits(Slow(), b"k")
+    staff = Ws(app, f"/ws/bureau/ventes/{sale_id}", await session_cookie(client, CLERK.email, CLERK.password))
+    await staff.open()
+    phone = Ws(app, f"/ws/direct/{sale_id}", await session_cookie(client, BIDDER.email, BIDDER.password))
+    await phone.open()
+    assert (await staff.command("open_sale"))["type"] == "ack"
+    async with app.state.db.sessions() as session:
+        lot_id = await session.scalar(select(Lot.id).where(Lot.sale_id == sale_id).order_by(Lot.position))
+    opened = await staff.command("open_lot", lot_id=lot_id)
+    assert opened["type"] == "ack"
+    event = await phone.receive("event")
+    while event["event"]["kind"] != "lot_opened":
+        event = await phone.receive("event")
+    amount = event["state"]["next_minimum_cents"]
+
+    online_id = uuid.uuid4().hex
+    phone.send({"type": "command", "command_id": online_id, "name": "bid",
+                "args": {"lot_id": lot_id, "amount_cents": amount, "expected_bid_seq": None}})
+    await asyncio.wait_for(asking.wait(), 10)            # the online bid is at its limits
+    clerk_bid = asyncio.create_task(staff.command("bid", paddle=2, amount_cents=amount))
+    await asyncio.sleep(0.05)
+    assert not clerk_bid.done(), "the clerk's later bid waits for the online bid's turn"
+    answer.set()
+    online = await phone.receive("ack", "error")
+    assert online["command_id"] == online_id and online["type"] == "ack"
+    refused = await clerk_bid
+    assert refused["type"] == "error" and refused["code"] in ("outbid", "bid_too_low"), refused
+    await phone.close()
+    await staff.close()

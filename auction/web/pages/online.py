@@ -6,6 +6,7 @@ public view and accepts one command, `bid`, for that bidder's own paddle.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import orjson
@@ -16,6 +17,7 @@ from starlette.websockets import WebSocket
 from auction.domain.increments import sale_increments
 from auction.domain.roles import Role
 from auction.domain.room import RoomError
+from auction.domain.room_errors import RateLimited
 from auction.models import utcnow
 from auction.services import catalogue, online, online_refusals
 
@@ -30,6 +32,7 @@ from .room import MAX_BIDDER_MESSAGE, _serve, refusal, sale_id_param
 log = logging.getLogger("criee.online")
 
 SERVER_ERROR = "Erreur du serveur : votre enchère n'a pas été enregistrée. Réessayez."
+ADMIT_TIMEOUT = 0.05   # seconds the room's lock waits at most for the shared rate limits
 RATE_LIMITED = "Trop d'enchères en peu de temps : patientez un instant avant d'enchérir de nouveau."
 
 
@@ -124,20 +127,33 @@ async def _handle_bid(app, room, client: Client, user, text: str, staff: bool) -
     mine = room.paddle_of_user(user.id)
     paddle_key = mine.number if mine is not None else ("user", user.id)
     address = client.websocket.client.host if client.websocket.client else None
-    try:
-        limited = await bid_limits(app).check(room.sale_id, paddle_key, address)
-    except Exception:   # noqa: BLE001 - the limits' database unreachable: the bid still goes to the room
-        log.exception("online bid limits unavailable", extra={"sale_id": room.sale_id, "user_id": user.id})
-        limited = None
-    if limited is not None:
-        # No client address in the log (personal data): the limit's name says which bucket refused.
+    remembered = bid_limits(app).remembered(room.sale_id, paddle_key, address)
+    if remembered is not None:
+        # Refused a moment ago and no token yet: answered at once, without queuing on the room's lock.
         log.warning("online bid refused", extra={"sale_id": room.sale_id, "user_id": user.id,
-                                                 "reason": f"rate_limited_{limited}"})
+                                                 "reason": f"rate_limited_{remembered}"})
         reply({"type": "error", "code": "rate_limited", "message": RATE_LIMITED, "command_id": command_id})
         keep("rate_limited", RATE_LIMITED)
         return
+
+    async def admit() -> None:
+        """The rate limits, under the room's lock: the bid keeps its place in the room's order from its
+        arrival while the shared limits answer (ADMIT_TIMEOUT at most: then, as when their database
+        is down, the bid goes on and the room is not held)."""
+        try:
+            limited = await asyncio.wait_for(bid_limits(app).check(room.sale_id, paddle_key, address), ADMIT_TIMEOUT)
+        except Exception:   # noqa: BLE001 - the limits unreachable or slow: the bid still goes to the room
+            log.exception("online bid limits unavailable", extra={"sale_id": room.sale_id, "user_id": user.id})
+            return
+        if limited is not None:
+            # No client address in the log (personal data): the limit's name says which bucket refused.
+            log.warning("online bid refused", extra={"sale_id": room.sale_id, "user_id": user.id,
+                                                     "reason": f"rate_limited_{limited}"})
+            raise RateLimited(RATE_LIMITED)
+
     try:
-        outcome = await online.submit_online_bid(app.state.db.sessions, room, command_id, user.id, args, received_at)
+        outcome = await online.submit_online_bid(app.state.db.sessions, room, command_id, user.id, args, received_at,
+                                                 admit)
     except RoomError as exc:
         reply(refusal(exc, command_id))
         keep(exc.code, exc.message)
