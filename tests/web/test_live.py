@@ -418,20 +418,26 @@ def test_text_frames(size):
     assert len(frame) == header + size and frame[header:].decode() == text
 
 
-async def test_direct_writes_find_uvicorns_websocket_protocol():
-    """DirectWrites against the installed uvicorn's websockets-sansio protocol, not a fake."""
+def uvicorn_protocol(app):
+    """The installed uvicorn's websockets-sansio protocol object for `app`, on a fake transport."""
     from uvicorn.config import Config
     from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
     from uvicorn.server import ServerState
 
-    seen = {}
-
-    async def app(scope, receive, send):
-        seen.update(scope.get("extensions") or {})
     config = Config(app=app, ws="websockets-sansio")
     config.load()
     protocol = WebSocketsSansIOProtocol(config, ServerState(), {}, _loop=asyncio.get_running_loop())
     protocol.transport = FakeTransport()
+    return protocol
+
+
+async def test_direct_writes_find_uvicorns_websocket_protocol():
+    """DirectWrites against the installed uvicorn's websockets-sansio protocol, not a fake."""
+    seen = {}
+
+    async def app(scope, receive, send):
+        seen.update(scope.get("extensions") or {})
+    protocol = uvicorn_protocol(app)
     await DirectWrites(app)({"type": "websocket", "extensions": {}}, None, protocol.send)
     assert seen[TRANSPORT_EXTENSION] is protocol
     socket = DirectSocket(protocol)
@@ -448,10 +454,6 @@ async def test_the_apps_middleware_leaves_uvicorns_protocol_to_direct_writes(set
     """Through the app's own middleware, in its order, a websocket still finds uvicorn's protocol:
     a middleware before DirectWrites that wraps `send` (ErrorPages does) would hide it, and every
     screen would get a queue and a task instead of direct writes (the fan-out's CPU ten times over)."""
-    from uvicorn.config import Config
-    from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
-    from uvicorn.server import ServerState
-
     from auction.web.app import middleware
 
     seen = {}
@@ -459,10 +461,7 @@ async def test_the_apps_middleware_leaves_uvicorns_protocol_to_direct_writes(set
     async def endpoint(scope, receive, send):
         seen.update(scope.get("extensions") or {})
 
-    config = Config(app=endpoint, ws="websockets-sansio")
-    config.load()
-    protocol = WebSocketsSansIOProtocol(config, ServerState(), {}, _loop=asyncio.get_running_loop())
-    protocol.transport = FakeTransport()
+    protocol = uvicorn_protocol(endpoint)
     app = endpoint
     for layer in reversed(middleware(settings)):
         app = layer.cls(app, *layer.args, **layer.kwargs)
