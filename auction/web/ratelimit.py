@@ -19,7 +19,9 @@ import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
-from auction.services.rate_limits import Bucket, LimitStore, MemoryStore, Pauses
+from auction.domain.rate_limits import Bucket, Pauses
+from auction.services.rate_limits import LimitStore
+from auction.services.rate_limits_memory import MemoryStore
 
 Clock = Callable[[], float]
 

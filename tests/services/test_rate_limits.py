@@ -1,17 +1,11 @@
 """The rate limits' stores: the same answers in memory (SQLite) and in PostgreSQL's table, on a fake
-clock; on PostgreSQL, two stores on connections of their own share one budget."""
-import asyncio
-
+clock (the store's own matters: tests/services/test_rate_limits_memory.py, _postgres.py)."""
 import pytest
 from sqlalchemy import func, select
 
-from auction.db import make_engine
-from auction.migrations import upgrade
+from auction.domain.rate_limits import Bucket, Pauses, Refused
 from auction.models import RateLimit
-from auction.services.rate_limits import (Bucket, MemoryStore, Pauses, PoolExecutor, PostgresStore, Refused,
-                                          limit_store, take_statement)
-from auction.services.relay import listener_dsn
-from auction.web.ratelimit import BidLimits
+from auction.services.rate_limits import MemoryStore, PostgresStore, limit_store
 
 NOW = 1_780_000_000.0          # seconds since the epoch, as the servers' clocks give them
 PAUSES = Pauses(free=3, first=60.0, longest=240.0, forget_after=3600.0)
@@ -92,73 +86,6 @@ async def test_expired_counts_are_swept_and_change_nothing(store, db):
         async with db.sessions() as session:
             keys = (await session.scalars(select(RateLimit.key))).all()
         assert keys == ["t:sweep"]
-
-
-def test_memory_stays_bounded_and_keeps_the_refusing_keys_longest():
-    store = MemoryStore(max_keys=4)
-
-    async def run():
-        for _ in range(PAUSES.free):
-            await store.fail("paused", PAUSES, NOW)
-        assert await store.fail("paused", PAUSES, NOW) > 0
-        for n in range(10):
-            await store.take([Bucket(f"b{n}", 5, 0.01)], NOW + 1)
-            await store.fail(f"m{n}", PAUSES, NOW + 1)
-        assert len(store.rows) <= 4
-        assert await store.fail("paused", PAUSES, NOW + 2) > 0, "the paused key is kept"
-    asyncio.run(run())
-
-
-def test_the_chain_is_one_statement():
-    statement = take_statement(3)
-    assert statement.count("INSERT INTO rate_limits") == 3 and statement.count(";") == 0
-    assert "(SELECT granted FROM t1)" in statement and "(SELECT granted FROM t0)" in statement
-
-
-@pytest.fixture
-def shared_database(database_factory):
-    """A migrated PostgreSQL database of this test's own: its rows are committed, as a server's are."""
-    if database_factory.backend != "postgresql":
-        pytest.skip("the memory store is one process's")
-    url = database_factory.create()
-    upgrade(url)
-    return url
-
-
-async def test_two_processes_share_one_budget(shared_database):
-    """Two stores, each on its own pool of connections (as two server processes are), drawing at
-    once on one bucket and one login e-mail: together they get one budget, not two."""
-    first, second = (PostgresStore(PoolExecutor(listener_dsn(shared_database))) for _ in range(2))
-    try:
-        bucket = Bucket("bid-paddle:shared", 20, 1e-6)
-        answers = await asyncio.gather(*(store.take([bucket], NOW) for store in (first, second) * 30))
-        assert answers.count(None) == 20
-        assert all(a.index == 0 for a in answers if a is not None)
-        pauses = Pauses(free=5, first=60.0, longest=900.0, forget_after=86400.0)
-        counted = await asyncio.gather(*(store.fail("login-email:shared", pauses, NOW) for store in (first, second) * 8))
-        assert counted.count(0.0) == 5
-        # The checks were committed outside any transaction of the test; the keys carry no clear value.
-        engine = make_engine(shared_database)
-        try:
-            async with engine.connect() as conn:
-                rows = (await conn.execute(select(RateLimit.key, RateLimit.level))).all()
-                synchronous = (await conn.exec_driver_sql("SHOW synchronous_commit")).scalar()
-        finally:
-            await engine.dispose()
-        assert dict(rows) == {"bid-paddle:shared": pytest.approx(0, abs=1e-3), "login-email:shared": 5}
-        assert synchronous == "on", "only the limits' own connections skip the WAL flush"
-        async with (await first.executor._pool()).acquire() as connection:
-            assert await connection.fetchval("SHOW synchronous_commit") == "off"
-        # The online bid's limits on the two stores: one paddle's five, not ten; one address's twenty.
-        bids = [BidLimits(store, b"one-secret", clock=lambda: NOW) for store in (first, second)]
-        answers = await asyncio.gather(*(limits.check(1, 501, "198.51.100.7") for limits in bids * 6))
-        assert answers.count(None) == BidLimits.PADDLE[0] and set(answers) == {None, "paddle"}
-        answers = await asyncio.gather(*(bids[n % 2].check(2, n, "198.51.100.8") for n in range(30)))
-        assert answers.count(None) == BidLimits.ADDRESS[0] and set(answers) == {None, "address"}
-        assert await second.sweep(NOW + 10**9) == 2 + 2 + 30 + 1
-    finally:
-        await first.close()
-        await second.close()
 
 
 async def test_the_table_is_empty_on_sqlite_where_memory_counts(db, store):
