@@ -208,8 +208,8 @@ class BarredPerson(Base):
 
 
 class PersonalDataAccess(Base):
-    """Who looked at what personal data, when: identity scans viewed, data exported, scans purged.
-    Append-only (the database refuses updates and deletes, migration 0019), like the audit log."""
+    """Who looked at what personal data, when: identity scans viewed, data exported, scans purged,
+    contest documents downloaded (migration 0024). Append-only (the database refuses updates and deletes, migration 0019), like the audit log."""
 
     __tablename__ = "personal_data_access_log"
 
@@ -219,9 +219,10 @@ class PersonalDataAccess(Base):
     action: Mapped[str] = mapped_column(String(30))
     bidder_id: Mapped[int | None] = mapped_column(ForeignKey("bidders.id", ondelete="RESTRICT"))
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="RESTRICT"))
+    contest_id: Mapped[int | None] = mapped_column(ForeignKey("contests.id", ondelete="RESTRICT"), index=True)
     detail: Mapped[str] = mapped_column(String(300), default="")
 
     __table_args__ = (
-        CheckConstraint("action IN ('view_scan', 'export', 'purge_scan')", name="action"),
+        CheckConstraint("action IN ('view_scan', 'export', 'purge_scan', 'view_contest_document')", name="action"),
         Index("ix_personal_data_access_log_registration_id_at", "registration_id", "at"),
     )

@@ -15,7 +15,8 @@ from auction.domain.contests import (Contestant, ContestDelay, PendingStep, Step
 from auction.domain.errors import InvalidValue
 from auction.domain.roles import Role
 from auction.formats import to_paris
-from auction.models import Case, Contest, ContestDocument, ContestLot, ContestStep, Lot, Sale
+from auction.models import (Case, Contest, ContestDocument, ContestLot, ContestStep, Lot, PersonalDataAccess, Sale,
+                            User)
 
 from . import audit
 from .catalogue import NotFound
@@ -198,14 +199,34 @@ async def add_document(sessions: async_sessionmaker[AsyncSession], private_dir: 
         raise
 
 
-async def document_of(sessions: async_sessionmaker[AsyncSession], sale_id: int, contest_id: int,
-                      document_id: int) -> ContestDocument:
-    async with sessions() as session:
+async def document_for_staff(sessions: async_sessionmaker[AsyncSession], sale_id: int, contest_id: int,
+                             document_id: int, *, user_id: int, now: datetime) -> ContestDocument:
+    """A document received, for a member of the staff: personal data, so the download is written to the
+    personal-data access log (committed) before the file is served, as an identity scan's is."""
+    async with sessions() as session, session.begin():
         await _contest(session, sale_id, contest_id)
         document = await session.get(ContestDocument, document_id)
         if document is None or document.contest_id != contest_id:
             raise NotFound()
+        session.add(PersonalDataAccess(at=now, user_id=user_id, action="view_contest_document", contest_id=contest_id,
+                                       detail=f"Pièce {document.id} de la contestation {contest_id}, vente {sale_id}"))
         return document
+
+
+@dataclass(frozen=True)
+class DocumentAccess:
+    at: datetime
+    user_name: str
+    detail: str
+
+
+async def document_accesses(sessions: async_sessionmaker[AsyncSession], contest_id: int) -> list[DocumentAccess]:
+    """Who downloaded the contest's documents, latest first (the last 50)."""
+    async with sessions() as session:
+        rows = await session.execute(
+            select(PersonalDataAccess, User.full_name).outerjoin(User, User.id == PersonalDataAccess.user_id)
+            .where(PersonalDataAccess.contest_id == contest_id).order_by(PersonalDataAccess.id.desc()).limit(50))
+        return [DocumentAccess(entry.at, name or "—", entry.detail) for entry, name in rows]
 
 
 async def sale_contests(sessions: async_sessionmaker[AsyncSession], sale_id: int) -> tuple[Sale, list[ContestView]]:

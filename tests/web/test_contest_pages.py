@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from auction.domain.deadlines import paris_day
 from auction.domain.roles import Role
-from auction.models import Contest, ContestDelayPeriod, ContestDocument, Lot, Sale, utcnow
+from auction.models import Contest, ContestDelayPeriod, ContestDocument, Lot, PersonalDataAccess, Sale, utcnow
 from auction.services.demo import seed_demo
 
 from ..conftest import csrf_from
@@ -64,6 +64,30 @@ async def test_a_clerk_records_a_contest_with_its_document(client, db, held, use
     assert download.headers["content-disposition"].startswith("attachment")
     board = text(await client.get("/bureau/echeances"))
     assert "Contestations" in board and "Paul Girard" in board and "délai non configuré" in board
+
+
+async def test_a_documents_download_is_written_to_the_personal_data_access_log_first(client, db, held, users, login):
+    await login(client, users[Role.CLERK])
+    location = (await record(client, held, files=[("documents", ("lettre.pdf", PDF, "application/pdf"))])
+                ).headers["location"].split("?")[0]
+    async with db.sessions() as session:
+        document = await session.scalar(select(ContestDocument))
+    assert "Aucune consultation." in text(await client.get(location))
+    assert (await client.get(f"{location}/pieces/{document.id}")).content == PDF
+    assert (await client.get(f"{location}/pieces/{document.id + 1000}")).status_code == 404
+    async with db.sessions() as session:
+        [entry] = (await session.scalars(select(PersonalDataAccess))).all()
+    assert (entry.action, entry.user_id, entry.contest_id, entry.bidder_id) == (
+        "view_contest_document", users[Role.CLERK].id, document.contest_id, None)
+    assert entry.detail == f"Pièce {document.id} de la contestation {document.contest_id}, vente {held['sale_id']}"
+    assert "Paul Girard" not in entry.detail                       # the log says what was seen, not whose
+    page = text(await client.get(location))
+    assert "Consultations des pièces" in page and users[Role.CLERK].full_name in page and entry.detail in page
+    client.cookies.clear()
+    await login(client, users[Role.BIDDER])
+    assert (await client.get(f"{location}/pieces/{document.id}")).status_code == 403
+    async with db.sessions() as session:
+        assert len((await session.scalars(select(PersonalDataAccess))).all()) == 1   # a refusal sees nothing
 
 
 async def test_bad_input_is_answered_in_french_on_the_form_and_nothing_is_written(client, db, held, users, login):

@@ -177,6 +177,7 @@ async def _detail(request: Request, *, values: dict | None = None, errors: dict 
         sale_id, contest_id = path_id(request, "sale_id"), path_id(request, "contest_id")
         view = await service.contest_view(sessions, sale_id, contest_id)
         sale, _ = await service.sale_contests(sessions, sale_id)
+        accesses = await service.document_accesses(sessions, contest_id)
     except NotFound:
         return error_page(request, 404)
     is_officer = request.state.user.role == Role.OFFICER
@@ -187,7 +188,7 @@ async def _detail(request: Request, *, values: dict | None = None, errors: dict 
         "today": _today(), "choices": choices, "officer_steps": OFFICER_STEPS, "is_officer": is_officer,
         "values": values or {"taken_on": _today().isoformat()}, "errors": errors or {}, "labels": LABELS,
         "notice": NOTICES.get(request.query_params.get("fait", "")), "Step": Step,
-        "contestants": CONTESTANT_LABELS,
+        "contestants": CONTESTANT_LABELS, "accesses": accesses,
     }, status_code=status_code)
 
 
@@ -252,8 +253,9 @@ async def add_documents(request: Request) -> Response:
 async def view_document(request: Request) -> Response:
     settings = request.app.state.settings
     try:
-        document = await service.document_of(request.app.state.db.sessions, path_id(request, "sale_id"),
-                                             path_id(request, "contest_id"), path_id(request, "document_id"))
+        document = await service.document_for_staff(
+            request.app.state.db.sessions, path_id(request, "sale_id"), path_id(request, "contest_id"),
+            path_id(request, "document_id"), user_id=request.state.user.id, now=utcnow())
         content = document_file(settings.private_dir, document.path).read_bytes()
     except (NotFound, FileNotFoundError):
         return error_page(request, 404, "Cette pièce n'est pas conservée.")
