@@ -140,6 +140,20 @@ async def test_lot_page_shows_everything_and_a_fees_example(client, db, demo):
     assert f'href="/ventes/{sale.id}#lot-{saw.id}"' in text                # back to the catalogue
 
 
+async def test_a_lot_without_an_opening_bid_shows_its_first_bid_never_0_euros(client, db, demo):
+    """A forced sale's lot may have no mise à prix: the catalogue and its page say "Première enchère"
+    with the increment table's first step, as the room display does."""
+    sale, lots, _ = demo
+    async with db.sessions() as session, session.begin():
+        await session.execute(update(Lot).where(Lot.id == lots[0].id).values(opening_bid_cents=0))
+        await session.execute(update(Sale).where(Sale.id == sale.id).values(increments=[[0, 10_00], [500_00, 50_00]]))
+    listing = flat((await client.get(f"/ventes/{sale.id}")).text)
+    assert "Première enchère : 10 €" in listing and "Mise à prix : 0 €" not in listing
+    assert f"Mise à prix : {lots[1].opening_bid_cents // 100:,} €".replace(",", " ") in listing
+    page = (await client.get(f"/ventes/{sale.id}/lots/{lots[0].id}")).text
+    assert f"<dt>Première enchère</dt><dd>10{NBSP}€</dd>" in page and "Mise à prix" not in page
+
+
 async def test_lot_page_neighbours_and_back_link_keep_the_search(client, demo):
     sale, lots, _ = demo
     machines = [lot for lot in lots if lot.category == "Machines"]

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from auction.domain.catalogue import CatalogueQuery, parse_query
+from auction.domain.increments import sale_increments
 from auction.domain.lot_states import UPCOMING
 from auction.models import utcnow
 from auction.services import public_catalogue
@@ -73,7 +74,7 @@ async def _sale_page(request: Request, preview: bool) -> Response:
         "lot_link": lambda lot: _link(f"{base}/lots/{lot.id}", query),
         "previous_link": _link(base, query, page=pagination.page - 1) + RESULTS if pagination.has_previous else None,
         "next_link": _link(base, query, page=pagination.page + 1) + RESULTS if pagination.has_next else None,
-        "thumbnail": _thumbnail(request),
+        "thumbnail": _thumbnail(request), "first_bid": sale_increments(view.sale.increments).first_bid,
     })
 
 
@@ -101,6 +102,7 @@ async def _lot_page(request: Request, preview: bool) -> Response:
         "back_link": _link(base, query, page=view.page if view.page > 1 else None) + f"#lot-{view.lot.id}",
         "previous": view.previous, "next": view.next,
         "lot_link": lambda lot: _link(f"{base}/lots/{lot.id}", query),
+        "first_bid": sale_increments(view.sale.increments).first_bid,
     })
 
 
