@@ -5,13 +5,14 @@ from auction.models import utcnow
 from auction.services import room as room_service
 
 
-async def sell(sessions, sale_id, clerk, plan):
+async def sell(sessions, sale_id, clerk, plan, now=None):
     """`plan`: [(lot position from 0, paddle)]. Opens the sale if needed; each lot goes to its paddle at
-    its opening bid (or the first step), after three calls. Returns {lot_id: (paddle, hammer_cents)}."""
+    its opening bid (or the first step), after three calls, at `now` (default: the clock's time).
+    Returns {lot_id: (paddle, hammer_cents)}."""
     room = await room_service.open_room(sessions, sale_id)
 
     async def run(name, **args):
-        return await room_service.submit(sessions, room, uuid.uuid4().hex, name, args, clerk, utcnow())
+        return await room_service.submit(sessions, room, uuid.uuid4().hex, name, args, clerk, now or utcnow())
 
     if room.state.status == "ready":
         await run("open_sale")

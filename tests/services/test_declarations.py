@@ -2,7 +2,7 @@
 date (the office's dated delay) and sent state; once sent, its PDF and CSV are kept as sent with
 their SHA-256 and never made again."""
 import hashlib
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select, update
@@ -12,6 +12,8 @@ from auction.domain.errors import InvalidValue
 from auction.models import DeclarationSent, User
 from auction.services import declarations
 from auction.services.demo import seed_demo
+
+from .held_sale import sell
 
 TODAY = date(2026, 11, 22)                     # the held sale's sessions: 10 and 21 November 2026 (Q4)
 JANUARY = datetime(2027, 1, 12, 9, 0, tzinfo=timezone.utc)
@@ -67,3 +69,18 @@ async def test_the_offices_delay_is_dated_and_one_row_a_day(db, held):
     q4 = next(q for q in listed.quarters if (q.year, q.quarter) == (2026, 4))
     assert q1.due_on == date(2027, 5, 15) and q4.due_on == date(2027, 1, 30)
     assert q4.state(listed.today) == "overdue"
+
+
+async def test_a_lot_sold_after_the_sending_shows_the_figures_changed(db, sale_id, clerk):
+    """A sale opened in the quarter and still open when its declaration is sent (its second session
+    after the quarter): a lot sold then changes the figures; the declaration kept stays the one sent."""
+    opened = datetime(2026, 12, 12, 13, 0, tzinfo=timezone.utc)        # the demo sale's day
+    await sell(db.sessions, sale_id, clerk, [(0, 1)], now=opened)
+    row = await declarations.mark_sent(db.sessions, 2026, 4, date(2027, 1, 12), "portal", "Dépôt n° 12",
+                                       user_id=clerk.user_id, now=JANUARY)
+    assert not await declarations.changed_since_sent(db.sessions, row, JANUARY)
+    later = JANUARY + timedelta(days=2)
+    await sell(db.sessions, sale_id, clerk, [(1, 2)], now=later)
+    assert await declarations.changed_since_sent(db.sessions, row, later)
+    kept = await declarations.sent_of(db.sessions, 2026, 4)
+    assert (kept.csv, kept.csv_sha256) == (row.csv, row.csv_sha256)

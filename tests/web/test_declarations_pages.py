@@ -1,14 +1,17 @@
 """The declarations page (staff): each quarter with its due date and state; a clerk marks one sent
 (CSRF, bad input answered in French, nothing written), its files are then the ones sent, also from
 the declaration's own page; the office's delay is set by the officer only."""
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
 from auction.domain.roles import Role
-from auction.models import DeclarationSent
+from auction.domain.room import Actor
+from auction.models import DeclarationSent, Sale
+from auction.services import declarations
 from auction.services.demo import seed_demo
 from tests.conftest import csrf_from
+from tests.services.held_sale import sell
 
 SEEDED = date(2026, 9, 20)            # the held sale's sessions in September 2026: the third quarter
 
@@ -77,3 +80,27 @@ async def test_the_delay_is_the_officers_to_set(client, db, users, login):
     assert ok.status_code == 303
     page = " ".join((await client.get("/bureau/declarations")).text.split())
     assert "Règlement intérieur de la chambre" in page and "Aucun délai saisi" not in page
+
+
+async def test_the_declarations_page_warns_when_the_figures_changed_after_the_sending(client, db, settings, users,
+                                                                                     login):
+    """The sale was still open when the quarter's declaration was sent: a lot sold afterwards, and the
+    page asks for a corrective declaration, its files still the ones sent."""
+    await seed_demo(db.sessions, settings.media_dir, date(2026, 11, 22), settings.private_dir)
+    async with db.sessions() as session:
+        sale_id = await session.scalar(select(Sale.id))
+    clerk = Actor(users[Role.CLERK].id, Role.CLERK)
+    await sell(db.sessions, sale_id, clerk, [(0, 1)], now=datetime(2026, 12, 12, 13, 0, tzinfo=timezone.utc))
+    sent_at = datetime(2027, 1, 12, 9, 0, tzinfo=timezone.utc)
+    await declarations.mark_sent(db.sessions, 2026, 4, sent_at.date(), "portal", "Dépôt 40", user_id=clerk.user_id,
+                                 now=sent_at)
+    await login(client, users[Role.CLERK])
+    view = "/bureau/declaration-trimestrielle?annee=2026&trimestre=4"
+    page = await client.get(view)
+    assert 'id="sent-banner"' in page.text and "rectificative" not in page.text
+    frozen = (await client.get("/bureau/declarations/2026/4/envoyee.csv")).content
+    await sell(db.sessions, sale_id, clerk, [(1, 2)], now=sent_at + timedelta(days=2))
+    page = " ".join((await client.get(view)).text.split())
+    assert 'id="sent-banner"' in page
+    assert "Les ventes du trimestre ont changé depuis l'envoi" in page and "déclaration rectificative" in page
+    assert (await client.get("/bureau/declaration-trimestrielle.csv?annee=2026&trimestre=4")).content == frozen
