@@ -10,7 +10,7 @@ from .inventory import InventoryAct, InventoryItem
 from .office import LegalInterestRate, Office, TariffPeriod, User, UserSession
 from .ratelimit import RateLimit
 from .publication import DebtorNotice, PublicationAct, PublicityOverride, SaleNotice
-from .record import RecordCopy, RecordSeal, RecordSignature, RegisterEntry
+from .record import RecordSeal, RecordSignature, RegisterEntry
 from .sale import Lot, LotItem, LotPhoto, Sale
 from .settlement import NumberSeries, SettlementEvent
 from .vigilance import VigilanceDecision, VigilanceThreshold
@@ -24,7 +24,7 @@ __all__ = [
     "LegalInterestRate",
     "VigilanceThreshold", "VigilanceDecision", "DeclarationTerm", "DeclarationSent",
     "Contest", "ContestLot", "ContestStep", "ContestDocument", "ContestDelayPeriod",
-    "RecordSeal", "RecordSignature", "RecordCopy", "RegisterEntry",
+    "RecordSeal", "RecordSignature", "RegisterEntry",
     "AuditEntry", "AmicableOffer", "OfferLetter", "SaleNotice", "PublicationAct", "DebtorNotice", "PublicityOverride",
     "RateLimit",
 ]

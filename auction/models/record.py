@@ -1,14 +1,16 @@
 """What is kept of the sale record (procès-verbal de vente): never its text, which is derived from
 the bid log, but per closed session the log's head and the digest of the document then rendered,
-its signature and the register number (the copies delivered are in the settlement log). Every table here is append-only: the database refuses UPDATE and DELETE (migration 0015)."""
+its signature and the register number. The copies delivered are in the settlement log
+(`record_copy_issued`; 0025 dropped the table 0015 had made for them). Every table here is
+append-only: the database refuses UPDATE and DELETE (migration 0015)."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, Cents, UTCDateTime
+from .base import Base, UTCDateTime
 
 
 class RecordSeal(Base):
@@ -46,31 +48,6 @@ class RecordSignature(Base):
     scan_sha256: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (CheckConstraint("kind IN ('signed', 'scan')", name="kind"),)
-
-
-class RecordCopy(Base):
-    """A certified copy of the record, or an extract (one lot, one buyer), and its fee (A444-6).
-
-    Unused: copies are recorded in the sale's settlement log (`record_copy_issued`, see
-    `auction/domain/record_copies.py`), where the distribution's fold finds their fee for the costs
-    statement. The table stays for the migrations' history (0015); nothing writes to it."""
-
-    __tablename__ = "record_copies"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id", ondelete="RESTRICT"), index=True)
-    scope: Mapped[str] = mapped_column(String(10))
-    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id", ondelete="RESTRICT"))
-    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="RESTRICT"))
-    pages: Mapped[int] = mapped_column(Integer)
-    fee_per_page_cents: Mapped[int] = mapped_column(Cents)
-    fee_cents: Mapped[int] = mapped_column(Cents)
-    tariff_reference: Mapped[str] = mapped_column(Text)
-    pdf_sha256: Mapped[str] = mapped_column(String(64))
-    made_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
-    made_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-    __table_args__ = (CheckConstraint("scope IN ('whole', 'lot', 'buyer')", name="scope"),)
 
 
 class RegisterEntry(Base):
