@@ -7,8 +7,8 @@ from decimal import Decimal
 from pypdf import PdfReader
 
 from auction import invoice_documents as documents
+from auction.domain.buyer_accounts import BuyerAccount
 from auction.domain.einvoice import amount
-from auction.domain.payments import BuyerAccount
 from auction.domain.release import StorageTerms, storage_due, storage_payload
 from auction.domain.settlement_log import next_event
 from auction.domain.storage_invoices import invoice_fields, storage_invoices_of

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from .bidlog import Event
+from .buyer_accounts import Payment, accounts
 from .deadlines import cash_banking_due
 from .errors import DomainError, InvalidValue
-from .payments import Payment, accounts
 
 
 class SlipRefused(DomainError):

@@ -20,10 +20,10 @@ from decimal import Decimal
 from typing import Any
 
 from .bidlog import Event
+from .buyer_accounts import BuyerAccount
 from .defaults import DefaultAct, NotInDefault, NotResold, Procedure, Resale, StatementIssued
 from .errors import InvalidValue
 from .money import apply_rate, format_euros
-from .payments import BuyerAccount
 from .release import StorageTerms, storage_due
 
 STATEMENT_SERIES = "default_statement"   # the office's series of defaulters' statements (décomptes)

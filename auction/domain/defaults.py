@@ -20,9 +20,9 @@ from datetime import date
 from typing import Any
 
 from .bidlog import Event
+from .buyer_accounts import account_of
 from .deadlines import days_after
 from .errors import DomainError, InvalidValue
-from .payments import account_of
 
 NOTICE_DAYS = 8                   # the office's default delay to pay after the formal notice
 NOTICE_DAYS_RANGE = (1, 60)

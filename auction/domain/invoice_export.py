@@ -13,8 +13,8 @@ import csv
 import io
 from collections.abc import Iterable, Mapping
 
+from .buyer_accounts import BuyerAccount
 from .invoices import Invoice
-from .payments import BuyerAccount
 from .storage_invoices import StorageInvoice
 
 COLUMNS = ("number", "kind", "paddle", "buyer", "siren", "hammer_cents", "fees_cents", "vat_cents", "total_cents",

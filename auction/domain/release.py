@@ -18,9 +18,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from .bidlog import Event
+from .buyer_accounts import BuyerAccount, accounts
 from .errors import DomainError, InvalidValue
+from .lot_allocation import lot_shares, paid_lots
 from .money import apply_rate, format_euros
-from .payments import BuyerAccount, accounts, lot_shares, paid_lots
 
 STORAGE_VAT_RATE = Decimal("0.20")      # storage is a service of the office: standard rate (CGI 278)
 

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.domain import cash_deposits
 from auction.domain.bidlog import Event
+from auction.domain.buyer_accounts import BuyerAccount, Payment, accounts
 from auction.domain.errors import InvalidValue
-from auction.domain.payments import BuyerAccount, Payment, accounts
 from auction.domain.release import LotStatus, lot_statuses
 from auction.models import Registration, Sale, SettlementEvent
 

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from auction.domain import payments as rules
+from auction.domain import buyer_accounts, payments as rules
 from auction.domain.bidlog import Event
 from auction.domain.errors import DomainError
 from auction.domain.release import LotStatus, SoldLot, StorageTerms, lot_statuses, releases, storage_due
@@ -115,7 +115,7 @@ class BuyerCheckout:
     sale: Sale
     registration: Registration
     buyer: rules.Buyer
-    account: rules.BuyerAccount
+    account: buyer_accounts.BuyerAccount
     lots: list[LotStatus]
     storage_lines: list[dict]          # storage now due and not charged yet
     today: date
@@ -154,7 +154,7 @@ def checkout_of(sale: Sale, registration: Registration, sold: list[SoldLot], eve
     paddle = registration.paddle_number
     mine = [lot for lot in sold if lot.paddle == paddle]
     statuses = lot_statuses(mine, events, today, default_due_on(sale), payment_days=sale.payment_days)
-    account = rules.accounts(events, {paddle}).get(paddle) or rules.BuyerAccount(paddle, registration.id)
+    account = buyer_accounts.accounts(events, {paddle}).get(paddle) or buyer_accounts.BuyerAccount(paddle, registration.id)
     collected = {lot_id for r in releases(events).values() if r.collected_on for lot_id in r.lot_ids}
     # Storage runs on the lots still the buyer's to collect; that of a lot in default goes on the
     # defaulter's statement (auction/domain/default_statements.py, storage_owed), through the day it is sold again.

@@ -20,12 +20,12 @@ from auction.domain import default_statements as statements
 from auction.domain import defaults as rules
 from auction.domain import invoices as invoice_rules
 from auction.domain.bidlog import Event
+from auction.domain.buyer_accounts import account_of
 from auction.domain.default_statements import Rates
 from auction.domain.defaults import DefaultedLot, Procedure, Resale
 from auction.domain.invoices import due_date
 from auction.domain.lots import LotNumber, next_free_number, require_editable
 from auction.domain.money import format_euros
-from auction.domain.payments import account_of
 from auction.domain.release import LotStatus, SoldLot, awaiting_clearing, lot_statuses
 from auction.domain.room import replay
 from auction.formats import to_paris

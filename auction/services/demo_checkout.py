@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from auction.domain.buyer_accounts import account_of
 from auction.domain.invoices import invoices_of
-from auction.domain.payments import PaymentForm, account_of
+from auction.domain.payments import PaymentForm
 from auction.formats import to_paris
 
 from . import invoices, payments, release, settlement_log

@@ -3,7 +3,7 @@ claims with their rank and interest), the plan (provisional, or as drafted in th
 and the summary `criee distribution SALE --json` prints.
 
 Inputs are read from the stored facts: the bid log says which lots sold for how much; the
-settlement log says which were paid (`domain/payments.py`), which costs were recorded and what was
+settlement log says which were paid (`domain/lot_allocation.py`), which costs were recorded and what was
 drafted; the claims table holds the officer's ranks. Everything else is derived by the domain.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from auction.domain import distribution_log as dlog
-from auction.domain import payments
+from auction.domain import buyer_accounts, lot_allocation
 from auction.domain.bidlog import Event
 from auction.domain.deadlines import paris_day
 from auction.domain.defaults import recovered_by_case
@@ -120,8 +120,8 @@ async def verification_days(session: AsyncSession, case_ids: set[int]) -> dict[i
 
 def paid_lot_ids(events: list[Event]) -> set[int]:
     paid: set[int] = set()
-    for account in payments.accounts(events).values():
-        paid |= payments.paid_lots(account)
+    for account in buyer_accounts.accounts(events).values():
+        paid |= lot_allocation.paid_lots(account)
     return paid
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction import invoice_documents
-from auction.domain import invoice_export, payments
+from auction.domain import buyer_accounts, invoice_export
 from auction.domain.invoices import invoices_of
 from auction.domain.storage_invoices import storage_invoices_of
 
@@ -44,7 +44,7 @@ async def build(sessions: async_sessionmaker[AsyncSession], sale_id: int, *, pro
     """Every document of the sale, rendered in worker processes, and the CSV (paid and balance derived)."""
     events = await settlement_log.read(sessions, sale_id)
     invoices, storage = invoices_of(events), storage_invoices_of(events)
-    rows = invoice_export.rows(invoices, payments.accounts(events), storage)
+    rows = invoice_export.rows(invoices, buyer_accounts.accounts(events), storage)
     documents = await invoice_documents.render_many(invoice_documents.all_documents(invoices, storage),
                                                     processes=processes)
     for event in events:

@@ -209,7 +209,7 @@ class BuyerInvoices:
 
 async def buyer_invoices(sessions: async_sessionmaker[AsyncSession], registrations: list[Registration]) -> dict[int, BuyerInvoices]:
     """For each registration (of any sales), its invoices and balance: the bidder's *Mon espace*."""
-    from auction.domain import invoice_export, payments
+    from auction.domain import buyer_accounts, invoice_export
 
     out = {}
     for registration in registrations:
@@ -219,7 +219,7 @@ async def buyer_invoices(sessions: async_sessionmaker[AsyncSession], registratio
         mine = [invoice for invoice in rules.invoices_of(events) if invoice.registration_id == registration.id]
         if not mine:
             continue
-        accounts = payments.accounts(events)
+        accounts = buyer_accounts.accounts(events)
         account = accounts.get(registration.paddle_number)
         out[registration.id] = BuyerInvoices(registration.id, mine, invoice_export.paid_by_invoice(mine, accounts),
                                              account.balance_cents if account else sum(i.amount_due_cents for i in mine))

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from auction.domain import cash_deposits
+from auction.domain import buyer_accounts, cash_deposits
 from auction.domain import payments as rules
 from auction.domain.bidlog import Event
 from auction.formats import to_paris
@@ -34,13 +34,13 @@ async def record_payment(sessions: async_sessionmaker[AsyncSession], sale_id: in
         if (done := tx.find(command_id)) is not None:
             return Recorded(done, duplicate=True)
         registration = await registration_by_paddle(tx.session, sale_id, paddle)
-        account = rules.account_of(tx.events, paddle)
+        account = buyer_accounts.account_of(tx.events, paddle)
         payload = rules.check_payment(account, buyer_of(registration), form, to_paris(now).date(),
                                       shown_balance_cents=shown_balance_cents, confirm_refund=confirm_refund)
         return Recorded(tx.append("payment_received", payload, user_id=user_id, now=now, command_id=command_id))
 
 
-def _of_buyer(payment: rules.Payment | None, paddle: int | None) -> rules.Payment | None:
+def _of_buyer(payment: buyer_accounts.Payment | None, paddle: int | None) -> buyer_accounts.Payment | None:
     """The payment, when it is this buyer's (a form names the buyer's page it was posted from)."""
     return payment if payment is not None and (paddle is None or payment.paddle == paddle) else None
 
@@ -50,7 +50,7 @@ async def clear_payment(sessions: async_sessionmaker[AsyncSession], sale_id: int
     async with settlement_log.transaction(sessions, sale_id) as tx:
         if (done := tx.find(command_id)) is not None:
             return Recorded(done, duplicate=True)
-        payment = _of_buyer(rules.find_payment(tx.events, payment_seq), paddle)
+        payment = _of_buyer(buyer_accounts.find_payment(tx.events, payment_seq), paddle)
         if payment is not None and payment.means not in ("cheque", "transfer"):
             raise rules.PaymentRefused("Seuls les chèques et les virements s'encaissent après coup.")
         payload = rules.check_clearing(payment, cleared_on)
@@ -62,7 +62,7 @@ async def reverse_payment(sessions: async_sessionmaker[AsyncSession], sale_id: i
     async with settlement_log.transaction(sessions, sale_id) as tx:
         if (done := tx.find(command_id)) is not None:
             return Recorded(done, duplicate=True)
-        payload = rules.check_reversal(_of_buyer(rules.find_payment(tx.events, payment_seq), paddle), reason)
+        payload = rules.check_reversal(_of_buyer(buyer_accounts.find_payment(tx.events, payment_seq), paddle), reason)
         return Recorded(tx.append("payment_reversed", payload, user_id=user_id, now=now, command_id=command_id))
 
 
@@ -72,7 +72,7 @@ async def pay_refund(sessions: async_sessionmaker[AsyncSession], sale_id: int, p
         if (done := tx.find(command_id)) is not None:
             return Recorded(done, duplicate=True)
         await registration_by_paddle(tx.session, sale_id, paddle)
-        payload = rules.check_refund(rules.account_of(tx.events, paddle), amount_cents, means, reference)
+        payload = rules.check_refund(buyer_accounts.account_of(tx.events, paddle), amount_cents, means, reference)
         return Recorded(tx.append("refund_paid", payload, user_id=user_id, now=now, command_id=command_id))
 
 

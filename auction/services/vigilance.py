@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from auction.domain import payments as rules
+from auction.domain import buyer_accounts
 from auction.domain import vigilance as v
 from auction.domain.deadlines import paris_day
 from auction.domain.errors import DomainError, InvalidValue
@@ -68,7 +68,7 @@ async def _remittances(session: AsyncSession, bidder_id: int) -> list[v.CashRemi
         if buyer.cash_deposit_cents and registration.verified_at is not None:
             found.append(v.CashRemittance(paris_day(registration.verified_at), buyer.cash_deposit_cents, reference))
         events = await log_cache.settlement_events(session, registration.sale_id)
-        account = rules.accounts(events, {registration.paddle_number}).get(registration.paddle_number)
+        account = buyer_accounts.accounts(events, {registration.paddle_number}).get(registration.paddle_number)
         for payment in account.payments if account else ():
             if payment.means == "cash" and not payment.reversed:
                 found.append(v.CashRemittance(payment.received_on, payment.amount_cents, reference))
@@ -79,7 +79,7 @@ async def _facts(session: AsyncSession, registration: Registration, events, sold
     paddle = registration.paddle_number
     bidder = registration.bidder
     buyer = buyer_of(registration)
-    account = rules.accounts(events, {paddle}).get(paddle) or rules.BuyerAccount(paddle, registration.id)
+    account = buyer_accounts.accounts(events, {paddle}).get(paddle) or buyer_accounts.BuyerAccount(paddle, registration.id)
     mine = [lot for lot in sold if lot.paddle == paddle]
     highs = dict((await session.execute(select(Lot.id, Lot.estimate_high_cents)
                                         .where(Lot.id.in_([lot.lot_id for lot in mine])))).all()) if mine else {}
@@ -137,7 +137,7 @@ async def _sale_vigilance(session: AsyncSession, sale_id: int, today: date, padd
     thresholds = v.thresholds_on(await threshold_rows(session), today)
     events = await log_cache.settlement_events(session, sale_id)
     sold = await sold_lots(session, sale_id, paddle)
-    paddles = {lot.paddle for lot in sold} | set(rules.accounts(events).keys())
+    paddles = {lot.paddle for lot in sold} | set(buyer_accounts.accounts(events).keys())
     decisions = (await session.scalars(select(VigilanceDecision).where(VigilanceDecision.sale_id == sale_id)
                                        .order_by(VigilanceDecision.id))).all()
     paddles |= {d.paddle for d in decisions}

@@ -38,7 +38,8 @@ PRICES = (6_000_00, 4_000_00)     # two lots of the workshop case, to paddles 1 
 def prepare(database_url: str, data_dir, today: date) -> dict:
     """The demo seeded on `today` − 60 days, two workshop lots sold, invoiced and paid by card."""
     from auction.db import Database
-    from auction.domain.payments import PaymentForm, account_of
+    from auction.domain.buyer_accounts import account_of
+    from auction.domain.payments import PaymentForm
     from auction.domain.roles import Role
     from auction.domain.room import Actor
     from auction.models import Case, Creditor, User, utcnow

@@ -77,7 +77,7 @@ def test_no_statement_without_a_default():
 # --- storage on the statement: the checkout's rule, through the day the lot is sold again ----------
 
 def test_storage_runs_from_the_end_of_the_free_days_to_the_resale_less_what_was_charged():
-    from auction.domain.payments import account_of
+    from auction.domain.buyer_accounts import account_of
     from auction.domain.release import StorageTerms
     terms = StorageTerms(free_days=3, fee_cents=200)            # 3 free days, then 2 € HT a day and lot
     sale_day = date(2026, 12, 2)

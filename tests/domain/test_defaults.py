@@ -138,7 +138,7 @@ def invoiced_then_defaulted(paid=0):
 
 def test_the_statement_is_a_receivable_of_the_buyer_account_and_balances_in_the_journal():
     from auction.domain import journal
-    from auction.domain.payments import account_of
+    from auction.domain.buyer_accounts import account_of
     events = invoiced_then_defaulted(paid=50_000)
     assert account_of(events, 14).balance_cents == -50_000      # kept against what will be owed
     payload = owed(events, 80_000)
@@ -168,8 +168,8 @@ def test_lot_states_en_defaut_then_follow_the_new_buyer():
 
 
 def test_no_refund_while_the_default_awaits_its_statement_then_the_recovery_goes_to_the_case():
+    from auction.domain.buyer_accounts import account_of
     from auction.domain.defaults import recovered_by_case
-    from auction.domain.payments import account_of
     events = invoiced_then_defaulted(paid=50_000)
     account = account_of(events, 14)
     assert account.balance_cents == -50_000 and account.refund_due_cents == 0   # kept, not refunded

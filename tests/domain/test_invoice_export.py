@@ -2,9 +2,9 @@
 import csv
 import io
 
+from auction.domain.buyer_accounts import accounts
 from auction.domain.invoice_export import COLUMNS, paid_by_invoice, rows, to_csv
 from auction.domain.invoices import invoices_of
-from auction.domain.payments import accounts
 
 from ..checkout_fixtures import Log, credit_note_payload, line
 

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from auction.domain.payments import account_of
+from auction.domain.buyer_accounts import account_of
 from auction.domain.release import (LOT_STATES, ReleaseRefused, SoldLot, StorageTerms, check_collection,
                                     check_release, lot_statuses, releases, storage_due, storage_payload)
 from tests.checkout_fixtures import SALE_DAY, Log, credit_note_payload, line

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from auction.domain import defaults as rules
 from auction.domain.bidlog import chain
+from auction.domain.buyer_accounts import account_of
 from auction.domain.invoices import invoices_of
 from auction.domain.money import apply_rate
-from auction.domain.payments import account_of
 from auction.domain.roles import Role
 from auction.domain.room import Actor
 from auction.formats import to_paris

@@ -186,9 +186,10 @@ async def _check_checkout(db, sale_id, sold, company):
     payments by every means, the cash within the ceiling and banked, one cheque not cleared; the
     company's invoice with its SIREN (Factur-X); release slips for paid lots; one buyer overdue; the
     journal balances."""
+    from auction.domain.buyer_accounts import accounts
     from auction.domain.invoices import invoices_of, totals
     from auction.domain.journal import build
-    from auction.domain.payments import accounts, paid_lots
+    from auction.domain.lot_allocation import paid_lots
     from auction.services import defaults, settlement_log
     from auction.services.demo import held_sale_now
 
@@ -331,9 +332,9 @@ async def test_demo_held_sale_pending_cheque_and_session_two_deadlines(db, tmp_p
 
     import pytest
 
+    from auction.domain.buyer_accounts import account_of
     from auction.domain.defaults import NothingUnpaid
     from auction.domain.invoices import invoices_of
-    from auction.domain.payments import account_of
     from auction.services import defaults, payments, settlement_log
     from auction.services.cash_desk import cash_desk
     from auction.services.demo import held_sale_now

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from auction.domain import journal
+from auction.domain.buyer_accounts import account_of
 from auction.domain.defaults import recovered_by_case
-from auction.domain.payments import account_of
 from auction.domain.roles import Role
 from auction.domain.room import Actor
 from auction.models import Creditor, Sale, User

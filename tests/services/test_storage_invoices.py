@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from auction.domain import invoice_export, payments as payment_rules
+from auction.domain import buyer_accounts, invoice_export
 from auction.domain.journal import STORAGE, build
 from auction.domain.storage_invoices import storage_invoices_of
 from auction.models import Bidder, Registration, Sale
@@ -76,13 +76,13 @@ async def test_charging_storage_issues_one_storage_invoice_in_the_series(db, sal
     assert -journal.account_balances()[STORAGE] == 18_00 + 12_00
     pieces = [entry.piece for entry in journal.entries if entry.kind == "storage_fee_charged"]
     assert pieces == [f"BA{first.number:06d}", f"BA{second.number:06d}"]
-    account = payment_rules.accounts(events)[2]
+    account = buyer_accounts.accounts(events)[2]
     assert account.storage_cents == 21_60 + 14_40
     assert [charge.label for charge in account.storage] == [first.label, second.label]
     assert await settlement_log.verify(db.sessions, sale_id) == (len(events), None)
 
     # The export lists them as storage rows; the bordereaux are untouched.
-    rows = invoice_export.rows(invoices.rules.invoices_of(events), payment_rules.accounts(events),
+    rows = invoice_export.rows(invoices.rules.invoices_of(events), buyer_accounts.accounts(events),
                                storage_invoices_of(events))
     storage_rows = [row for row in rows if row["kind"] == "storage"]
     assert [(row["number"], row["fees_cents"], row["vat_cents"], row["total_cents"]) for row in storage_rows] == \

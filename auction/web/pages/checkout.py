@@ -10,7 +10,7 @@ from datetime import date
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from auction.domain import payments as rules
+from auction.domain import buyer_accounts, payments as rules
 from auction.domain.errors import DomainError, InvalidValue
 from auction.domain.money import parse_euros
 from auction.formats import to_paris
@@ -105,7 +105,7 @@ async def _buyer_page(request: Request, sale_id: int, paddle: int, *, values=Non
                                               now=utcnow()) if user.role_enum is Role.OFFICER else None)
     return render(request, "checkout/buyer.html", {
         "vigilance": flagged,
-        "view": view, "means": rules.MEANS, "refund_means": rules.REFUND_MEANS, "values": values or {},
+        "view": view, "means": buyer_accounts.MEANS, "refund_means": rules.REFUND_MEANS, "values": values or {},
         "errors": errors or {}, "confirm": confirm, "command_id": uuid.uuid4().hex,
         "notice": NOTICES.get(request.query_params.get("fait", "")),
         "invoice_numbers": {invoice.number: invoices.rules.format_number(invoice.number, invoice.issued_on)

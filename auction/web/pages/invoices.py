@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from auction import invoice_documents
-from auction.domain import invoice_export, payments
+from auction.domain import buyer_accounts, invoice_export
 from auction.domain.errors import DomainError
 from auction.domain.invoices import find_invoice
 from auction.domain.storage_invoices import find_storage_invoice
@@ -60,7 +60,7 @@ def _documents(view) -> list[tuple]:
 
 
 def _paid(view) -> dict[int, int]:
-    return invoice_export.paid_by_invoice([*view.invoices, *view.storage], payments.accounts(view.events))
+    return invoice_export.paid_by_invoice([*view.invoices, *view.storage], buyer_accounts.accounts(view.events))
 
 
 async def list_invoices(request: Request, *, error: str | None = None, status_code: int = 200) -> Response:
