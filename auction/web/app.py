@@ -27,8 +27,9 @@ from auction.services.simulation import simulate_sale as simulate_sale_task
 
 from . import errors
 from .access import PUBLIC, Access, page, public_mount
+from .direct_writes import DirectWrites
 from .headers import SecurityHeaders
-from .live import DirectWrites, Hubs
+from .live import Hubs
 from .pages import (audit, auth, barred_persons, bidder_accounts, bidder_checks, cards, cases, catalogue, feed,
                     id_scans, inventory, lots, office, online, personal_data, publicity, registration,
                     registration_rules, room, room_settings, sale_forms, sales, verification)

@@ -6,9 +6,9 @@ ASGI send per message, which cost about 45 µs per delivered message through Sta
 against a few µs this way (bench/live.py). What a client cannot take at once waits in its
 transport's buffer; a client whose buffer holds more than BUFFER_LIMIT bytes is too far behind: it
 is told to resync, closed with code 1013, and comes back with the last sequence number it saw
-(docs/protocol.md). Elsewhere (tests, another ASGI server) each client has a bounded queue drained
-by its own task instead, QUEUE_LIMIT messages long. Either way a slow or stalled screen never slows
-the room or the other screens.
+(docs/protocol.md). The writes themselves: auction.web.direct_writes. Elsewhere (tests, another
+ASGI server) each client has a bounded queue drained by its own task instead, QUEUE_LIMIT messages
+long. Either way a slow or stalled screen never slows the room or the other screens.
 
 Staff screens (the tablet that sent the command among them) get each event at once, before the
 sender's acknowledgement; displays get it from the hub's outbox afterwards, a slice per turn of the
@@ -25,7 +25,6 @@ once per audience, and its frame built once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections import deque
@@ -38,6 +37,8 @@ from auction.domain.bidlog import Event
 from auction.domain.room_view import event_view, public_view, results_view, staff_view
 from auction.services.room import Room
 
+from .direct_writes import direct_socket, text_frame
+
 log = logging.getLogger("criee.live")
 
 QUEUE_LIMIT = 256          # messages a (queued) client may lag behind before it is dropped
@@ -48,76 +49,11 @@ LAG_GRACE = 10             # seconds a dropped client has to take its resync and
 FLUSH_SLICE = 100          # display deliveries per turn of the event loop at most...
 FLUSH_SECONDS = 0.001      # ...and for no longer than this (then commands and notifications are served)
 PAUSE_LIMIT = 0.01         # seconds a display message waits at most for commands being decided
-TRANSPORT_EXTENSION = "criee.websocket_protocol"
 RESYNC = '{"type":"resync","reason":"lagging"}'
 
 
 def encode(message: dict[str, Any]) -> str:
     return orjson.dumps(message).decode()
-
-
-def text_frame(text: str) -> bytes:
-    """An unmasked, unfragmented, uncompressed RFC 6455 text frame (server to client)."""
-    data = text.encode()
-    size = len(data)
-    if size < 126:
-        header = bytes((0x81, size))
-    elif size < 1 << 16:
-        header = b"\x81\x7e" + size.to_bytes(2, "big")
-    else:
-        header = b"\x81\x7f" + size.to_bytes(8, "big")
-    return header + data
-
-
-# --- direct writes under uvicorn -----------------------------------------------------------------
-
-class DirectWrites:
-    """ASGI middleware: passes uvicorn's websockets-sansio protocol object of a websocket to the app
-    (scope["extensions"][TRANSPORT_EXTENSION]), so that the fan-out can write frames to its transport.
-    That protocol writes plain RFC 6455 frames, each with one transport.write(), so whole frames of
-    ours interleave safely with its own (pings, close); an uncompressed frame is valid even when
-    permessage-deflate was negotiated (RFC 7692: only frames with RSV1 set are compressed)."""
-
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] == "websocket":
-            protocol = getattr(send, "__self__", None)
-            if type(protocol).__module__ == "uvicorn.protocols.websockets.websockets_sansio_impl" and all(
-                    hasattr(protocol, name) for name in ("transport", "close_sent", "disconnected",
-                                                         "handshake_complete")):
-                extensions = scope.get("extensions")
-                if extensions is None:
-                    extensions = scope["extensions"] = {}
-                extensions[TRANSPORT_EXTENSION] = protocol
-        await self.app(scope, receive, send)
-
-
-class DirectSocket:
-    """The transport of an accepted uvicorn websocket, written to directly (its methods bound once:
-    this runs once per screen per event)."""
-
-    __slots__ = ("protocol", "write", "buffered", "_closing", "abort")
-
-    def __init__(self, protocol):
-        self.protocol = protocol
-        transport = protocol.transport
-        self.write = transport.write                        # (frame: bytes) -> None
-        self.buffered = transport.get_write_buffer_size     # () -> bytes not yet sent
-        self._closing = transport.is_closing
-        self.abort = transport.abort
-
-    @property
-    def open(self) -> bool:
-        p = self.protocol
-        return p.handshake_complete and not (p.close_sent or p.disconnected or self._closing())
-
-
-def direct_socket(websocket) -> DirectSocket | None:
-    extensions = getattr(websocket, "scope", {}).get("extensions") or {}
-    protocol = extensions.get(TRANSPORT_EXTENSION)
-    return DirectSocket(protocol) if protocol is not None else None
 
 
 # --- clients and the hub -------------------------------------------------------------------------
