@@ -14,12 +14,13 @@ it goes live. Each check names its article; days are calendar days in Europe/Par
   least eight days before the sale: the sale's date less the poster's date is eight or more. A sale
   less than nine days after the window leaves no day for a poster: the check fails at once.
 - CPCE R221-35 — each debtor told the place, day and time at least eight days before, likewise, "by
-  simple letter or any appropriate means" (`DEBTOR_NOTICE_MEANS`; a proof is asked only of the means
-  that leave one).
+  simple letter or any appropriate means" (auction.domain.publication_acts' `DEBTOR_NOTICE_MEANS`; a
+  proof is asked only of the means that leave one).
 
 A check is `passed`, `pending` (not done yet, and there is still time: its last day is not past) or
 `failed`. Announcing is blocked by a failed check; going live by any check not passed. Only the
-officer overrides, with a written reason (see `blocking`).
+officer overrides, with a written reason (auction.domain.publication_gate). What the clerk records
+of the acts: auction.domain.publication_acts.
 """
 from __future__ import annotations
 
@@ -29,11 +30,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from .errors import DomainError, InvalidValue
+from .errors import DomainError
 from .months import add_months
-from .roles import Role
-from .room import RoomError
-from .uploads import MAX_DOCUMENT_BYTES, document_type
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -49,40 +47,9 @@ ARTICLE_DEBTOR = "CPCE R221-35"
 PASSED, PENDING, FAILED = "passed", "pending", "failed"
 STATUS_LABELS = {PASSED: "Satisfait", PENDING: "À faire", FAILED: "Non satisfait"}
 
-ACT_KINDS = {
-    "poster_town_hall": "Affiche en mairie",
-    "poster_sale_place": "Affiche au lieu de la vente",
-    "press": "Insertion dans la presse",
-    "web": "Publication sur le site",
-}
-DEBTOR_NOTICE_MEANS = {   # R221-35: "par lettre simple ou par tout moyen approprié"
-    "simple_letter": "Lettre simple",
-    "registered_letter": "Lettre recommandée avec avis de réception",
-    "served_act": "Acte de commissaire de justice (signification)",
-    "hand_delivery": "Remise en main propre contre récépissé",
-    "email": "Courrier électronique",
-    "other": "Autre moyen approprié (à décrire)",
-}
-FORMAL_MEANS = ("registered_letter", "served_act", "hand_delivery")   # each leaves a number or a receipt
-MAX_MEANS_DETAIL = 500
-
 
 class PublicityError(DomainError):
     code = "publicity_error"
-
-
-class ChecksFailed(PublicityError):
-    """The legal checks block the step; `results` are the blocking ones."""
-
-    code = "publicity_checks_failed"
-
-    def __init__(self, message: str, results: Sequence["CheckResult"]):
-        super().__init__(message)
-        self.results = tuple(results)
-
-
-class OverrideRefused(PublicityError):
-    code = "override_refused"
 
 
 # --- dates ------------------------------------------------------------------------------------------
@@ -417,100 +384,3 @@ def evaluate(facts: PublicityFacts, now: datetime) -> list[CheckResult]:
     """Every check, in the order of the procedure."""
     return ([check_amicable_window(case, facts.sale_day) for case in facts.cases]
             + check_posters(facts, now) + check_debtor_notices(facts, now))
-
-
-# --- blocking and overrides ---------------------------------------------------------------------
-
-ANNOUNCE, GO_LIVE = "announce", "go_live"
-
-
-def blocking(results: Iterable[CheckResult], overridden: Iterable[str], step: str) -> list[CheckResult]:
-    """The checks that stop `step`: failed ones to announce; any not passed to go live; less those
-    the officer overrode (by key)."""
-    overridden = set(overridden)
-    stop = {FAILED} if step == ANNOUNCE else {FAILED, PENDING}
-    return [r for r in results if r.status in stop and r.key not in overridden]
-
-
-def require_clear(results: Iterable[CheckResult], overridden: Iterable[str], step: str) -> None:
-    stopping = blocking(results, overridden, step)
-    if stopping:
-        what = "annoncée" if step == ANNOUNCE else "ouverte"
-        raise ChecksFailed(f"La vente ne peut pas être {what} : "
-                           + " ".join(r.message for r in stopping)
-                           + " Seul le commissaire de justice peut passer outre, par écrit et motivé.", stopping)
-
-
-def clean_override_reason(role: Role, reason: str) -> str:
-    """The officer alone overrides a failed check, and says why in writing."""
-    if role is not Role.OFFICER:
-        raise OverrideRefused("Seul le commissaire de justice peut passer outre un contrôle légal.")
-    reason = " ".join((reason or "").split())
-    if len(reason) < 10:
-        raise InvalidValue("Motif de la dérogation : écrivez-le (dix caractères au moins).", field="reason")
-    if len(reason) > 2000:
-        raise InvalidValue("Motif de la dérogation : 2 000 caractères au plus.", field="reason")
-    return reason
-
-
-def check_act_moment(done_at: datetime, now: datetime, *, field_name: str = "done_on") -> None:
-    """A publication act is recorded once done: never in the future."""
-    if paris_day(done_at) > paris_day(now) or done_at > now + timedelta(minutes=5):
-        raise InvalidValue("Cette date est à venir : enregistrez l'affichage une fois fait.", field=field_name)
-
-
-def check_day_not_future(day: date, now: datetime, field_name: str, label: str) -> None:
-    if day > paris_day(now):
-        raise InvalidValue(f"{label} : la date ne peut pas être à venir.", field=field_name)
-
-
-@dataclass(frozen=True)
-class DebtorNoticeMeans:
-    means: str
-    detail: str           # how: the address written to, the e-mail address, the other means described
-    reference: str        # the letter's or the act's number
-
-
-def clean_debtor_notice_means(means: str, detail: str, reference: str, has_proof: bool) -> DebtorNoticeMeans:
-    """R221-35: the debtor is told "by simple letter or any appropriate means". A registered letter, a
-    served act or a hand delivery gives a number or a receipt: its reference or its proof is asked.
-    A simple letter, an e-mail or another means may leave no proof: none is asked; another means is
-    described."""
-    if means not in DEBTOR_NOTICE_MEANS:
-        raise InvalidValue("Choisissez le moyen d'information.", field="means")
-    detail = " ".join((detail or "").split())
-    reference = " ".join((reference or "").split())
-    if len(detail) > MAX_MEANS_DETAIL:
-        raise InvalidValue(f"Précision : {MAX_MEANS_DETAIL} caractères au plus.", field="means_detail")
-    if len(reference) > 200:
-        raise InvalidValue("Référence : 200 caractères au plus.", field="reference")
-    if means == "other" and len(detail) < 5:
-        raise InvalidValue("Décrivez le moyen employé (par exemple : message SMS au numéro du débiteur, "
-                           "appel téléphonique, avis déposé au domicile).", field="means_detail")
-    if means in FORMAL_MEANS and not reference and not has_proof:
-        raise InvalidValue("Indiquez la référence de l'acte ou de la lettre, ou joignez la preuve.", field="reference")
-    return DebtorNoticeMeans(means, detail, reference)
-
-
-# --- the go-live gate, and proofs -------------------------------------------------------------
-
-class PublicityIncomplete(RoomError):
-    """Opening the sale is refused: a publicity check is not satisfied and the officer did not override it."""
-
-    code = "publicity_incomplete"
-
-
-MAX_PROOF_BYTES = MAX_DOCUMENT_BYTES
-
-
-def sniff_proof(content: bytes) -> str:
-    """The type of an uploaded proof (a photo of the poster, a scan of the newspaper or of the receipt),
-    from its first bytes, never from its name."""
-    if not content:
-        raise InvalidValue("Joignez la preuve : une photo (JPEG, PNG) ou un PDF.", field="proof")
-    if len(content) > MAX_PROOF_BYTES:
-        raise InvalidValue("Preuve trop lourde : 10 Mo au plus.", field="proof")
-    kind = document_type(content)
-    if kind is not None:
-        return kind
-    raise InvalidValue("Format refusé : la preuve doit être une photo JPEG ou PNG, ou un PDF.", field="proof")

@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
-from auction.domain import publication as rules
+from auction.domain import publication as rules, publication_gate as gate
 from auction.domain.errors import InvalidValue
-from auction.domain.publication import (ANNOUNCE, GO_LIVE, CheckResult, PublicityError, PublicityFacts,
-                                        PublicityIncomplete)
+from auction.domain.publication import CheckResult, PublicityError, PublicityFacts
+from auction.domain.publication_gate import ANNOUNCE, GO_LIVE, PublicityIncomplete
 from auction.domain.room import Actor
 from auction.domain.sale_notice import NoticeSnapshot, clean_goods_summary, goods_summary
 from auction.domain.tariff import NoTariff
@@ -117,8 +117,8 @@ async def _issue(session: AsyncSession, sale: Sale, snapshot: NoticeSnapshot, re
                  actor: Actor, now: datetime, base_url: str, override_reason: str | None, note: str) -> SaleNotice:
     """A new current notice (the previous one superseded), its web publication, the overrides of the
     checks that failed, and the audit entries; the checks have been run by the caller."""
-    failing = rules.blocking(results, (), ANNOUNCE)
-    reason = rules.clean_override_reason(actor.role, override_reason or "") if failing else None
+    failing = gate.blocking(results, (), ANNOUNCE)
+    reason = gate.clean_override_reason(actor.role, override_reason or "") if failing else None
     previous = await current_notice(session, sale.id)
     if previous is not None:
         previous.superseded_at = now
@@ -194,7 +194,7 @@ async def announce(sessions: async_sessionmaker[AsyncSession], sale_id: int, act
             await _require_rates(session, snapshot)
             results = rules.evaluate(await facts_for(session, sale, snapshot), now)
             if override_reason is None or not override_reason.strip():
-                rules.require_clear(results, (), ANNOUNCE)
+                gate.require_clear(results, (), ANNOUNCE)
             notice = await _issue(session, sale, snapshot, results, actor, now, base_url, override_reason,
                                   "première annonce")
             sale.status = "announced"
@@ -222,7 +222,7 @@ async def reissue_if_changed(session: AsyncSession, sale: Sale, actor: Actor, no
     await _require_rates(session, snapshot)
     results = rules.evaluate(await facts_for(session, sale, snapshot), now)
     if override_reason is None or not override_reason.strip():
-        rules.require_clear(results, (), ANNOUNCE)
+        gate.require_clear(results, (), ANNOUNCE)
     return await _issue(session, sale, snapshot, results, actor, now, base_url, override_reason, describe(old, snapshot))
 
 
@@ -267,14 +267,14 @@ async def set_goods_summary(sessions: async_sessionmaker[AsyncSession], sale_id:
 async def override_checks(sessions: async_sessionmaker[AsyncSession], sale_id: int, reason: str, actor: Actor,
                           now: datetime) -> list[CheckResult]:
     """The officer goes on despite every check of the current notice not satisfied, in writing."""
-    reason = rules.clean_override_reason(actor.role, reason)
+    reason = gate.clean_override_reason(actor.role, reason)
     async with sessions() as session, session.begin():
         sale = await sale_for_update(session, sale_id)
         notice = await current_notice(session, sale.id)
         if notice is None:
             raise PublicityError("La vente n'est pas annoncée : annoncez-la (en dérogeant au besoin).")
         results = rules.evaluate(await facts_for(session, sale, snapshot_of_notice(notice)), now)
-        stopping = rules.blocking(results, await overridden_keys(session, notice.id), GO_LIVE)
+        stopping = gate.blocking(results, await overridden_keys(session, notice.id), GO_LIVE)
         if not stopping:
             raise PublicityError("Aucun contrôle n'est à déroger : tous sont satisfaits ou déjà couverts.")
         for result in stopping:
@@ -302,7 +302,7 @@ async def require_publicity_before_opening(sessions: async_sessionmaker[AsyncSes
                        "depuis la page Publicité avant de l'ouvrir.")
         else:
             results = rules.evaluate(await facts_for(session, sale, snapshot_of_notice(notice)), now)
-            stopping = rules.blocking(results, await overridden_keys(session, notice.id), GO_LIVE)
+            stopping = gate.blocking(results, await overridden_keys(session, notice.id), GO_LIVE)
             if stopping:
                 message = ("La vente ne peut pas être ouverte : " + " ".join(r.message for r in stopping)
                            + " Seul le commissaire de justice peut passer outre, par écrit (page Publicité).")

@@ -15,7 +15,7 @@ from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from auction.domain import publication as rules
+from auction.domain import publication as rules, publication_acts as act_rules
 from auction.domain.errors import InvalidValue
 from auction.domain.publication import PublicityError
 from auction.domain.room import Actor
@@ -40,7 +40,7 @@ class StoredProof:
 
 
 def _write_proof(content: bytes, private_dir: Path) -> StoredProof:
-    content_type = rules.sniff_proof(content)
+    content_type = act_rules.sniff_proof(content)
     if content_type != "application/pdf":
         try:
             with Image.open(io.BytesIO(content)) as probe:
@@ -101,7 +101,7 @@ async def _announced(session: AsyncSession, sale_id: int):
 async def record_poster(sessions: async_sessionmaker[AsyncSession], sale_id: int, where: str, done_at: datetime,
                         proof: StoredProof, actor: Actor, now: datetime, note: str = "") -> PublicationAct:
     """A poster of the current notice put up at `where`: `lieu-de-vente`, or a debtor's commune key."""
-    rules.check_act_moment(done_at, now)
+    act_rules.check_act_moment(done_at, now)
     async with sessions() as session, session.begin():
         sale, notice = await _announced(session, sale_id)
         if where == "lieu-de-vente":
@@ -130,7 +130,7 @@ async def record_poster(sessions: async_sessionmaker[AsyncSession], sale_id: int
 
 async def record_press(sessions: async_sessionmaker[AsyncSession], sale_id: int, newspaper: str, published_at: datetime,
                        proof: StoredProof, actor: Actor, now: datetime) -> PublicationAct:
-    rules.check_act_moment(published_at, now, field_name="published_on")
+    act_rules.check_act_moment(published_at, now, field_name="published_on")
     newspaper = " ".join(newspaper.split())
     if not newspaper or len(newspaper) > 200:
         raise InvalidValue("Journal : champ obligatoire (200 caractères au plus).", field="newspaper")
@@ -152,9 +152,9 @@ async def record_debtor_notice(sessions: async_sessionmaker[AsyncSession], sale_
                                now: datetime, detail: str = "") -> DebtorNotice:
     """The debtor of `case_id` told the place, day and time of the current notice (R221-35), by simple
     letter or any appropriate means (`detail` describes it)."""
-    cleaned = rules.clean_debtor_notice_means(means, detail, reference, proof is not None)
+    cleaned = act_rules.clean_debtor_notice_means(means, detail, reference, proof is not None)
     means, detail, reference = cleaned.means, cleaned.detail, cleaned.reference
-    rules.check_day_not_future(told_on, now, "told_on", "Date de l'information")
+    act_rules.check_day_not_future(told_on, now, "told_on", "Date de l'information")
     async with sessions() as session, session.begin():
         sale, notice = await _announced(session, sale_id)
         case = next((c for c in await sale_cases(session, sale.id) if c.id == case_id), None)
@@ -168,7 +168,7 @@ async def record_debtor_notice(sessions: async_sessionmaker[AsyncSession], sale_
         audit.record(session, at=now, user_id=actor.user_id, sale_id=sale.id, case_id=case.id,
                      action="debtor_notice_recorded",
                      summary=f"Débiteur du dossier {case.reference} informé le {told_on:%d/%m/%Y} "
-                             f"({rules.DEBTOR_NOTICE_MEANS[means].removesuffix(' (à décrire)').lower()}) de la vente du "
+                             f"({act_rules.DEBTOR_NOTICE_MEANS[means].removesuffix(' (à décrire)').lower()}) de la vente du "
                              f"{long_datetime(notice.starts_at)} (avis n° {notice.version}).",
                      details={"notice": notice.version, "means": means, "reference": reference,
                               "proof": proof is not None})
@@ -186,7 +186,7 @@ async def _case(session: AsyncSession, case_id: int) -> Case:
 
 async def set_seizure_notified(sessions: async_sessionmaker[AsyncSession], case_id: int, notified_on: date,
                                actor: Actor, now: datetime) -> None:
-    rules.check_day_not_future(notified_on, now, "seizure_notified_on", "Signification de l'acte de saisie")
+    act_rules.check_day_not_future(notified_on, now, "seizure_notified_on", "Signification de l'acte de saisie")
     async with sessions() as session, session.begin():
         case = await _case(session, case_id)
         if notified_on < case.seizure_date:
@@ -200,7 +200,7 @@ async def set_seizure_notified(sessions: async_sessionmaker[AsyncSession], case_
 
 async def add_offer(sessions: async_sessionmaker[AsyncSession], case_id: int, reported_on: date, offeror: str,
                     amount_cents: int, description: str, actor: Actor, now: datetime) -> AmicableOffer:
-    rules.check_day_not_future(reported_on, now, "reported_on", "Date de l'offre")
+    act_rules.check_day_not_future(reported_on, now, "reported_on", "Date de l'offre")
     offeror = " ".join(offeror.split())
     if not offeror or len(offeror) > 200:
         raise InvalidValue("Auteur de l'offre : champ obligatoire (200 caractères au plus).", field="offeror")
@@ -218,9 +218,9 @@ async def record_offer_letter(sessions: async_sessionmaker[AsyncSession], case_i
                               creditor_id: int, sent_on: date, received_on: date | None, actor: Actor,
                               now: datetime) -> None:
     """The registered letter telling a creditor of the offer, and its receipt (set or corrected later)."""
-    rules.check_day_not_future(sent_on, now, "sent_on", "Date d'envoi")
+    act_rules.check_day_not_future(sent_on, now, "sent_on", "Date d'envoi")
     if received_on is not None:
-        rules.check_day_not_future(received_on, now, "received_on", "Date de réception")
+        act_rules.check_day_not_future(received_on, now, "received_on", "Date de réception")
         if received_on < sent_on:
             raise InvalidValue("La réception ne peut pas précéder l'envoi.", field="received_on")
     async with sessions() as session, session.begin():

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.documents import render_html
-from auction.domain import publication as rules
+from auction.domain import publication_acts as act_rules
 from auction.models import Sale, SaleNotice, User
 
 from .catalogue import NotFound
@@ -65,6 +65,6 @@ async def certificate_pdf(sessions: async_sessionmaker[AsyncSession], sale_id: i
                      .all()) if ids - {None} else {}
     html = render_html("publicity_certificate.html", {
         "view": view, "sale": view.sale, "text": view.text, "names": names, "now": now,
-        "act_kinds": rules.ACT_KINDS, "means": rules.DEBTOR_NOTICE_MEANS, "cases": {c.id: c for c in view.cases},
+        "act_kinds": act_rules.ACT_KINDS, "means": act_rules.DEBTOR_NOTICE_MEANS, "cases": {c.id: c for c in view.cases},
         "notice_versions": {n.id: n.version for n in view.notices}})
     return await pdf_from_html(html), f"certificat-publicite-{view.sale.reference}.pdf"

@@ -8,20 +8,21 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from auction.domain import publication as rules
-from auction.domain.publication import ANNOUNCE, GO_LIVE, CheckResult
+from auction.domain import publication as rules, publication_gate as gate
+from auction.domain.publication import CheckResult
 from auction.domain.publication_delays import DelayWarning, delay_warnings
-from auction.domain.solvency import SolvencyRule
+from auction.domain.publication_gate import ANNOUNCE, GO_LIVE
 from auction.domain.sale_notice import LEGAL_BASIS, NoticeSnapshot, conditions_lines
+from auction.domain.solvency import SolvencyRule
 from auction.domain.tariff import Tariff
 from auction.models import (Case, DebtorNotice, Lot, Office, PublicationAct, PublicityOverride, RegistrationRules, Sale,
                             SaleNotice)
 
 from .catalogue import NotFound
 from .office import tariff_lookup
+from .public_catalogue import sale_tariff
 from .publication import (case_facts, current_notice, draft_summary, facts_for, sale_cases, snapshot_of,
                           snapshot_of_notice)
-from .public_catalogue import sale_tariff
 
 
 @dataclass
@@ -115,8 +116,8 @@ async def publicity_view(sessions: async_sessionmaker[AsyncSession], sale_id: in
     return PublicityView(sale=sale, text=text, notice=notice, notices=notices, cases=cases, communes=communes,
                          results=results, overrides=overrides, all_overrides=all_overrides, acts=acts, debtor_notices=told,
                          tariff=found.tariff, tariff_note=found.note,
-                         blocking_announce=rules.blocking(results, (), ANNOUNCE),
-                         blocking_go_live=rules.blocking(results, overridden, GO_LIVE), poster_notes=poster_notes,
+                         blocking_announce=gate.blocking(results, (), ANNOUNCE),
+                         blocking_go_live=gate.blocking(results, overridden, GO_LIVE), poster_notes=poster_notes,
                          delay_warnings=delay_warnings(facts.cases))
 
 

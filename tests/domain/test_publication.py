@@ -5,17 +5,11 @@ In 2026 Paris changes to summer time on Sunday 29 March (02:00 → 03:00) and ba
 """
 from datetime import date, datetime, timedelta, timezone
 
-import pytest
-
-from auction.domain.errors import InvalidValue
-from auction.domain.publication import (ANNOUNCE, FAILED, GO_LIVE, PASSED, PENDING, AmicableOffer, CaseFacts,
-                                        ChecksFailed, Commune, DebtorNoticeFact, NoticeContent, OfferLetter,
-                                        OverrideRefused, PosterFact, PublicityFacts,
-                                        amicable_window_end, blocking, check_act_moment, check_amicable_window,
-                                        check_debtor_notices, check_posters, clean_debtor_notice_means, clean_override_reason,
-                                        evaluate,
-                                        paris_day, poster_standing, require_clear)
-from auction.domain.roles import Role
+from auction.domain.publication import (FAILED, PASSED, PENDING, AmicableOffer, CaseFacts, Commune, DebtorNoticeFact,
+                                        NoticeContent, OfferLetter, PosterFact, PublicityFacts, amicable_window_end,
+                                        check_amicable_window, check_debtor_notices, check_posters, evaluate, paris_day,
+                                        poster_standing)
+from auction.domain.publication_gate import ANNOUNCE, blocking
 from auction.formats import PARIS
 
 VILLEURBANNE = Commune("69100", "Villeurbanne")
@@ -292,41 +286,6 @@ def test_r221_34_the_page_says_why_a_recorded_poster_does_not_count():
     assert "autre avis" in poster_standing(current, other)
 
 
-@pytest.mark.parametrize("means", ["simple_letter", "email"])
-def test_r221_35_a_simple_letter_or_an_email_needs_no_proof(means):
-    cleaned = clean_debtor_notice_means(means, "", "", has_proof=False)
-    assert (cleaned.means, cleaned.detail, cleaned.reference) == (means, "", "")
-    assert clean_debtor_notice_means(means, "  debiteur@exemple.fr ", "", False).detail == "debiteur@exemple.fr"
-
-
-def test_r221_35_another_appropriate_means_is_described_and_needs_no_proof():
-    with pytest.raises(InvalidValue, match="Décrivez le moyen") as refused:
-        clean_debtor_notice_means("other", "", "", has_proof=False)
-    assert refused.value.field == "means_detail"
-    with pytest.raises(InvalidValue, match="Décrivez le moyen"):
-        clean_debtor_notice_means("other", " SMS ", "", has_proof=True)          # four letters: not a description
-    assert clean_debtor_notice_means("other", "SMS 1", "", has_proof=False).detail == "SMS 1"
-    with pytest.raises(InvalidValue, match="500 caractères") as refused:
-        clean_debtor_notice_means("other", "x" * 501, "", False)
-    assert refused.value.field == "means_detail"
-
-
-@pytest.mark.parametrize("means", ["registered_letter", "served_act", "hand_delivery"])
-def test_r221_35_a_registered_letter_an_act_or_a_hand_delivery_keeps_its_reference_or_proof(means):
-    with pytest.raises(InvalidValue, match="référence") as refused:
-        clean_debtor_notice_means(means, "", "  ", has_proof=False)
-    assert refused.value.field == "reference"
-    assert clean_debtor_notice_means(means, "", "LRAR 1A 234", has_proof=False).reference == "LRAR 1A 234"
-    assert clean_debtor_notice_means(means, "", "", has_proof=True).reference == ""
-
-
-def test_r221_35_an_unknown_means_is_refused():
-    with pytest.raises(InvalidValue, match="moyen") as refused:
-        clean_debtor_notice_means("pigeon", "", "x", True)
-    assert refused.value.field == "means"
-
-
-
 # --- R221-35: the debtor told eight days before --------------------------------------------------
 
 def test_R221_35_the_debtor_told_eight_days_before_passes_and_seven_fails():
@@ -356,32 +315,3 @@ def test_R221_35_a_debtor_told_another_time_is_not_told():
     # the goods summary is not what the debtor must be told: a new summary keeps the notice valid
     told = [DebtorNoticeFact(1, date(2026, 11, 20), notice(sale, goods="Autre résumé."))]
     assert check_debtor_notices(facts(sale, debtor_notices=told), paris(2026, 11, 21))[0].status == PASSED
-
-
-# --- blocking and overrides ---------------------------------------------------------------------
-
-def test_announcing_is_blocked_by_failures_going_live_also_by_what_is_still_to_do():
-    sale = paris(2026, 12, 12)
-    results = evaluate(facts(sale), now=paris(2026, 11, 20))       # nothing done yet, still time
-    assert {r.status for r in results} == {PASSED, PENDING}
-    assert blocking(results, (), ANNOUNCE) == []
-    assert {r.key for r in blocking(results, (), GO_LIVE)} == {r.key for r in results if r.status == PENDING}
-    with pytest.raises(ChecksFailed, match="R221-34") as refused:
-        require_clear(results, (), GO_LIVE)
-    assert "ouverte" in refused.value.message and len(refused.value.results) == 3
-    require_clear(results, [r.key for r in results], GO_LIVE)      # the officer overrode them all
-
-
-def test_only_the_officer_overrides_and_in_writing():
-    with pytest.raises(OverrideRefused):
-        clean_override_reason(Role.CLERK, "Le débiteur a été informé oralement à l'étude.")
-    with pytest.raises(InvalidValue, match="Motif"):
-        clean_override_reason(Role.OFFICER, "   ")
-    assert clean_override_reason(Role.OFFICER, "  Affiche  apposée,\n photo perdue. ") == "Affiche apposée, photo perdue."
-
-
-def test_an_act_is_recorded_once_done():
-    now = paris(2026, 11, 20, 10)
-    check_act_moment(paris(2026, 11, 20, 9), now)
-    with pytest.raises(InvalidValue, match="à venir"):
-        check_act_moment(paris(2026, 11, 21, 9), now)

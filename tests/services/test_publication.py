@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from auction.domain.errors import InvalidValue
-from auction.domain.publication import ChecksFailed, OverrideRefused, PublicityError, PublicityIncomplete
+from auction.domain.publication import PublicityError
+from auction.domain.publication_gate import ChecksFailed, OverrideRefused, PublicityIncomplete
 from auction.domain.roles import Role
 from auction.domain.room import Actor
 from auction.formats import PARIS

@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import delete, select
 
-from auction.domain.publication import PublicityIncomplete
+from auction.domain.publication_gate import PublicityIncomplete
 from auction.domain.tariff import DEFAULT_TARIFF, TariffUnconfirmed
 from auction.models import Sale, SaleNotice, TariffPeriod
 from auction.services import office, publication

@@ -9,9 +9,10 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from auction.domain import publication as rules
+from auction.domain import publication_acts as act_rules
 from auction.domain.errors import InvalidValue
-from auction.domain.publication import ChecksFailed, PublicityError
+from auction.domain.publication import PublicityError
+from auction.domain.publication_gate import ChecksFailed
 from auction.domain.room import Actor
 from auction.formats import PARIS
 from auction.models import utcnow
@@ -47,7 +48,7 @@ async def _form(request: Request) -> tuple[dict[str, str], bytes | None]:
     form = await request.form()
     values = {key: str(value).strip() for key, value in form.items() if key != CSRF_FIELD and isinstance(value, str)}
     upload = form.get("proof")
-    content = await upload.read(rules.MAX_PROOF_BYTES + 1) if isinstance(upload, UploadFile) else None
+    content = await upload.read(act_rules.MAX_PROOF_BYTES + 1) if isinstance(upload, UploadFile) else None
     return values, content or None
 
 
@@ -80,8 +81,8 @@ async def show(request: Request, *, form: str | None = None, values: dict | None
                                                              base_url(request))
     return render(request, "staff/publicity.html", {
         "view": view, "sale": view.sale, "form": form, "values": values or {}, "errors": errors or {},
-        "failures": failures, "press_text": press_text, "act_kinds": rules.ACT_KINDS,
-        "means": rules.DEBTOR_NOTICE_MEANS, "ok": NOTICES.get(request.query_params.get("ok", "")),
+        "failures": failures, "press_text": press_text, "act_kinds": act_rules.ACT_KINDS,
+        "means": act_rules.DEBTOR_NOTICE_MEANS, "ok": NOTICES.get(request.query_params.get("ok", "")),
     }, status_code=status_code)
 
 
@@ -139,7 +140,7 @@ async def _with_proof(request: Request, form: str, values: dict, content: bytes 
     proof = None
     if content is not None or required:
         try:
-            rules.sniff_proof(content or b"")
+            act_rules.sniff_proof(content or b"")
         except InvalidValue as exc:
             errors["proof"] = exc.message
     if errors:

@@ -9,7 +9,8 @@ from starlette.responses import RedirectResponse, Response
 from auction.domain.errors import InvalidValue
 from auction.domain.lots import LotsFrozen
 from auction.domain.office import required_text
-from auction.domain.publication import ChecksFailed, PublicityError
+from auction.domain.publication import PublicityError
+from auction.domain.publication_gate import ChecksFailed
 from auction.formats import PARIS, to_paris
 from auction.models import Sale, utcnow
 from auction.services import catalogue, sales
