@@ -6,11 +6,11 @@ import asyncio
 
 from sqlalchemy import select
 
-from auction.models import Lot, OnlineBidRefusal
+from auction.models import OnlineBidRefusal
 from auction.services import online_refusals
 from auction.web.ratelimit import BidLimits
 
-from .test_online_socket import BIDDER, CLERK, Ws, sale_id, session_cookie  # noqa: F401 - the fixture
+from .sockets import open_first_lot
 
 
 async def _refusals(app, sale_id):
@@ -20,15 +20,9 @@ async def _refusals(app, sale_id):
 
 
 async def test_refused_online_bids_are_recorded_after_the_answer(app, client, sale_id, monkeypatch):
-    staff = Ws(app, f"/ws/bureau/ventes/{sale_id}", await session_cookie(client, CLERK.email, CLERK.password))
-    await staff.open()
-    phone = Ws(app, f"/ws/direct/{sale_id}", await session_cookie(client, BIDDER.email, BIDDER.password))
-    await phone.open()
-    assert (await staff.command("open_sale"))["type"] == "ack"
-    async with app.state.db.sessions() as session:
-        (first, opening), (second, _) = (await session.execute(
-            select(Lot.id, Lot.opening_bid_cents).where(Lot.sale_id == sale_id).order_by(Lot.position).limit(2))).all()
-    await staff.command("open_lot", lot_id=first)
+    room = await open_first_lot(app, client, sale_id)
+    staff, phone = room.staff, room.phone
+    (first, opening), (second, _) = room.lots[:2]
     bid = await staff.command("bid", paddle=2, amount_cents=opening * 2)
     assert bid["type"] == "ack"
 

@@ -5,85 +5,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from datetime import date
 
 import orjson
-import pytest
 from sqlalchemy import select
 
-from auction.models import Lot, Sale
-from auction.services.demo import DEMO_LOGINS, seed_demo
+from auction.models import Lot
+from auction.services.demo import DEMO_LOGINS
 from auction.services.rate_limits import MemoryStore
 from auction.web.ratelimit import BidLimits
 
-from ..conftest import PASSWORD, add_user, log_in
-
-CLERK = next(login for login in DEMO_LOGINS if login.role.value == "clerk")
-BIDDER = next(login for login in DEMO_LOGINS if login.role.value == "bidder")
-
-
-@pytest.fixture
-async def sale_id(db, settings):
-    await seed_demo(db.sessions, settings.media_dir, date(2026, 11, 22))
-    async with db.sessions() as session:
-        return await session.scalar(select(Sale.id))
-
-
-class Ws:
-    """A websocket to the ASGI app, in process."""
-
-    def __init__(self, app, path: str, cookie: str | None = None, address: str = "192.0.2.10"):
-        headers = [(b"host", b"testserver")]
-        if cookie:
-            headers.append((b"cookie", f"criee_session={cookie}".encode()))
-        scope = {"type": "websocket", "path": path, "raw_path": path.encode(), "query_string": b"",
-                 "headers": headers, "scheme": "ws", "server": ("testserver", 80), "client": (address, 5000),
-                 "subprotocols": [], "asgi": {"version": "3.0"}, "app": app}
-        self.incoming: asyncio.Queue = asyncio.Queue()
-        self.outgoing: asyncio.Queue = asyncio.Queue()
-        self.incoming.put_nowait({"type": "websocket.connect"})
-        self.task = asyncio.create_task(app(scope, self.incoming.get, self.outgoing.put))
-
-    async def open(self, last_seq: int = 0) -> dict:
-        accepted = await self.next_raw()
-        assert accepted["type"] == "websocket.accept", accepted
-        self.send({"type": "hello", "last_seq": last_seq})
-        return await self.receive()
-
-    def send(self, message: dict) -> None:
-        self.incoming.put_nowait({"type": "websocket.receive", "text": orjson.dumps(message).decode()})
-
-    async def next_raw(self) -> dict:
-        return await asyncio.wait_for(self.outgoing.get(), 10)
-
-    async def receive(self, *types: str) -> dict:
-        """The next message (of one of `types`, skipping others)."""
-        while True:
-            raw = await self.next_raw()
-            if raw["type"] == "websocket.close":
-                return {"type": "closed", "code": raw.get("code")}
-            message = orjson.loads(raw["text"])
-            if not types or message["type"] in types:
-                return message
-
-    async def command(self, name: str, **args) -> dict:
-        command_id = uuid.uuid4().hex
-        self.send({"type": "command", "command_id": command_id, "name": name, "args": args})
-        while True:
-            message = await self.receive("ack", "error")
-            if message.get("command_id") == command_id:
-                return message
-
-    async def close(self) -> None:
-        self.incoming.put_nowait({"type": "websocket.disconnect", "code": 1000})
-        await asyncio.wait_for(self.task, 10)
-
-
-async def session_cookie(client, email: str, password: str) -> str:
-    client.cookies.clear()
-    response = await log_in(client, email, password)
-    assert response.status_code == 303, response.text
-    return client.cookies.get("criee_session")
+from ..conftest import PASSWORD, add_user
+from .sockets import BIDDER, CLERK, Ws, open_first_lot, session_cookie
 
 
 async def test_an_online_bid_over_the_socket_and_the_tablet_counting_bidders(app, client, sale_id):
@@ -268,19 +200,8 @@ async def test_an_online_bid_keeps_its_place_in_the_room_while_its_limits_answer
             return await super().take(chain, now)
 
     app.state.bid_limits = BidLimits(Slow(), b"k")
-    staff = Ws(app, f"/ws/bureau/ventes/{sale_id}", await session_cookie(client, CLERK.email, CLERK.password))
-    await staff.open()
-    phone = Ws(app, f"/ws/direct/{sale_id}", await session_cookie(client, BIDDER.email, BIDDER.password))
-    await phone.open()
-    assert (await staff.command("open_sale"))["type"] == "ack"
-    async with app.state.db.sessions() as session:
-        lot_id = await session.scalar(select(Lot.id).where(Lot.sale_id == sale_id).order_by(Lot.position))
-    opened = await staff.command("open_lot", lot_id=lot_id)
-    assert opened["type"] == "ack"
-    event = await phone.receive("event")
-    while event["event"]["kind"] != "lot_opened":
-        event = await phone.receive("event")
-    amount = event["state"]["next_minimum_cents"]
+    room = await open_first_lot(app, client, sale_id)
+    staff, phone, lot_id, amount = room.staff, room.phone, room.lot_id, room.next_minimum_cents
 
     online_id = uuid.uuid4().hex
     phone.send({"type": "command", "command_id": online_id, "name": "bid",

@@ -13,7 +13,7 @@ from auction.models.bidlog import SaleEvent
 from auction.services.demo import DEMO_LOGINS, seed_demo
 
 from .test_access import ws_handshake
-from .test_online_socket import Ws, session_cookie
+from .sockets import Ws, session_cookie
 
 OFFICER = next(login for login in DEMO_LOGINS if login.role.value == "officer")
 CLERK = next(login for login in DEMO_LOGINS if login.role.value == "clerk")

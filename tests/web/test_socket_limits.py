@@ -10,10 +10,10 @@ from auction.models import Lot
 
 from auction.web.pages import room as room_pages
 
-from .test_online_socket import BIDDER, CLERK, Ws, sale_id, session_cookie  # noqa: F401 - fixture
+from .sockets import BIDDER, CLERK, Ws, session_cookie
 
 
-async def test_a_display_that_sends_more_than_its_limit_is_closed(app, sale_id):  # noqa: F811
+async def test_a_display_that_sends_more_than_its_limit_is_closed(app, sale_id):
     display = Ws(app, f"/ws/salle/{sale_id}")
     assert (await display.open())["type"] == "snapshot"
     display.send({"type": "ping", "padding": "x" * room_pages.MAX_DISPLAY_MESSAGE})
@@ -21,7 +21,7 @@ async def test_a_display_that_sends_more_than_its_limit_is_closed(app, sale_id):
     await asyncio.wait_for(display.task, 10)
 
 
-async def test_a_tablet_and_a_bidder_have_their_own_limits(app, client, sale_id):  # noqa: F811
+async def test_a_tablet_and_a_bidder_have_their_own_limits(app, client, sale_id):
     staff = Ws(app, f"/ws/bureau/ventes/{sale_id}", await session_cookie(client, CLERK.email, CLERK.password))
     assert (await staff.open())["type"] == "snapshot"
     staff.send({"type": "ping", "padding": "x" * (room_pages.MAX_DISPLAY_MESSAGE * 2)})   # within the tablet's
@@ -34,7 +34,7 @@ async def test_a_tablet_and_a_bidder_have_their_own_limits(app, client, sale_id)
     assert await bidder.receive("closed") == {"type": "closed", "code": 1009}
 
 
-async def test_a_hello_that_never_comes_closes_the_socket(app, sale_id, monkeypatch):  # noqa: F811
+async def test_a_hello_that_never_comes_closes_the_socket(app, sale_id, monkeypatch):
     monkeypatch.setattr(room_pages, "HELLO_TIMEOUT", 0.2)
     display = Ws(app, f"/ws/salle/{sale_id}")
     assert (await display.next_raw())["type"] == "websocket.accept"
@@ -42,14 +42,14 @@ async def test_a_hello_that_never_comes_closes_the_socket(app, sale_id, monkeypa
     await asyncio.wait_for(display.task, 10)
 
 
-async def test_a_binary_frame_closes_the_socket(app, sale_id):  # noqa: F811
+async def test_a_binary_frame_closes_the_socket(app, sale_id):
     display = Ws(app, f"/ws/salle/{sale_id}")
     assert (await display.open())["type"] == "snapshot"
     display.incoming.put_nowait({"type": "websocket.receive", "bytes": b"\x00\x01"})
     assert await display.receive() == {"type": "closed", "code": 1003}
 
 
-async def test_string_amounts_and_paddles_are_invalid_commands(app, client, sale_id):  # noqa: F811
+async def test_string_amounts_and_paddles_are_invalid_commands(app, client, sale_id):
     staff = Ws(app, f"/ws/bureau/ventes/{sale_id}", await session_cookie(client, CLERK.email, CLERK.password))
     assert (await staff.open())["type"] == "snapshot"
     opened = await staff.command("open_sale")
