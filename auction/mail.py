@@ -1,19 +1,25 @@
 """Outgoing e-mail: sent by SMTP (in a worker thread) when CRIEE_SMTP_HOST is set; otherwise, in
-development, written to the log so that the links in it can be followed."""
+development, written as a .eml file to the development mailbox (`dev-mailbox` under the data
+directory), so that the links in it can be followed. An e-mail holds personal data (the address, the
+bidder's name, a confirmation link): the log only says that one was written, and where."""
 from __future__ import annotations
 
 import asyncio
 import logging
 import smtplib
 import ssl
+import time
+import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from pathlib import Path
 
 from auction.config import Settings
 
 log = logging.getLogger("criee.mail")
 SMTP_TIMEOUT = 20
+DEV_MAILBOX = "dev-mailbox"
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,23 @@ def _message(settings: Settings, mail: Mail) -> EmailMessage:
     return message
 
 
+def dev_mailbox(settings: Settings) -> Path:
+    """Where development keeps the e-mails it does not send (never served: not under the media)."""
+    return settings.data_dir / DEV_MAILBOX
+
+
+def write_dev_mail(settings: Settings, mail: Mail) -> str:
+    """Blocking: the e-mail as a .eml file in the development mailbox, readable by its owner only;
+    its file name (time-ordered)."""
+    directory = dev_mailbox(settings)
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    name = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}.eml"
+    path = directory / name
+    path.write_bytes(_message(settings, mail).as_bytes())
+    path.chmod(0o600)
+    return name
+
+
 def send_smtp(settings: Settings, mail: Mail) -> None:
     """Blocking: run it in a thread."""
     message = _message(settings, mail)
@@ -67,14 +90,21 @@ async def deliver(settings: Settings, mail: Mail) -> bool:
         if settings.production:
             log.warning("e-mail not sent: CRIEE_SMTP_HOST is not set", extra={"subject": mail.subject})
         else:
-            log.info("e-mail (development, not sent)", extra={"to": mail.to, "subject": mail.subject,
-                                                             "body": mail.body,
-                                                             "attachments": [a.filename for a in mail.attachments]})
+            try:
+                name = await asyncio.to_thread(write_dev_mail, settings, mail)
+            except OSError as exc:
+                log.warning("e-mail (development, not sent) not written to the development mailbox",
+                            extra={"error": type(exc).__name__})
+            else:
+                log.info("e-mail (development, not sent) written to the development mailbox",
+                         extra={"mailbox": str(dev_mailbox(settings)), "file": name})
         return False
     try:
         await asyncio.to_thread(send_smtp, settings, mail)
     except (OSError, smtplib.SMTPException) as exc:
-        log.error("e-mail not sent", extra={"subject": mail.subject, "error": str(exc)})
+        # the error's type and SMTP code, never its text: a refusal's names the recipients
+        log.error("e-mail not sent", extra={"subject": mail.subject, "error": type(exc).__name__,
+                                            "smtp_code": getattr(exc, "smtp_code", None)})
         return False
     log.info("e-mail sent", extra={"subject": mail.subject})
     return True

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from auction.domain.roles import Role
 from auction.services.demo import DEMO_LOGINS
+from tests.mailbox import dev_mails_to
 
 pytestmark = pytest.mark.browser
 
@@ -31,14 +32,16 @@ def scan_image() -> dict:
 
 
 def confirmation_link(live_server, email: str, timeout: float = 10.0) -> str:
-    """Development mode writes the confirmation e-mail to the server's log instead of sending it."""
+    """Development mode writes the confirmation e-mail to the server's development mailbox instead of
+    sending it; the server's log has nothing of it."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        lines = [line for line in live_server.logs().splitlines() if email in line and "criee.mail" in line]
-        if lines and (match := CONFIRMATION.search(lines[-1])):
+        mails = dev_mails_to(live_server, email)
+        if mails and (match := CONFIRMATION.search(mails[-1].body)):
+            assert email not in live_server.logs()
             return f"/inscription/confirmer/{match.group(1)}"
         time.sleep(0.2)
-    raise AssertionError(f"no confirmation e-mail for {email} in the server log")
+    raise AssertionError(f"no confirmation e-mail for {email} in the development mailbox")
 
 
 def log_in(page: Page) -> None:

@@ -1,6 +1,5 @@
 """The registration's page over HTTP (auction.web.pages.bidder_checks): no verification before the
 e-mail is confirmed, and only the officer clears a homonym of a barred person, with a reason."""
-import logging
 
 from sqlalchemy import select
 
@@ -13,8 +12,7 @@ from .test_registration_pages import confirm_by_the_link, count, register_online
 
 
 async def test_an_online_registration_is_not_verified_before_its_email_is_confirmed(
-        app, client, db, sale, users, login, caplog):  # noqa: F811
-    caplog.set_level(logging.INFO, logger="criee.mail")
+        app, client, db, sale, users, login):  # noqa: F811
     await register_online(client, sale.id)
     client.cookies.clear()
     await login(client, users[Role.CLERK])
@@ -36,7 +34,7 @@ async def test_an_online_registration_is_not_verified_before_its_email_is_confir
         assert (stored.paddle_number, stored.document_seen, stored.document_last_name) == (None, False, "")
     assert await count(db, RegistrationCheck) == 0
 
-    await confirm_by_the_link(app, caplog)
+    await confirm_by_the_link(app)
     page = await client.get(path)
     assert "(confirmé)" in text(page) and 'id="email-unconfirmed"' not in page.text
     granted = await client.post(f"{path}/verifier", data=attestation)

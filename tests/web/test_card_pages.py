@@ -1,6 +1,5 @@
 """Paddle cards over HTTP, decoded with a real QR decoder, and the tablet's card reader."""
 import io
-import logging
 
 import zxingcpp
 from PIL import Image
@@ -34,10 +33,9 @@ def card_lines(pdf: bytes) -> dict[str, tuple[float, float]]:
 
 
 async def test_the_clerk_checks_a_registration_and_prints_a_card_read_by_a_real_decoder(
-        app, client, db, sale, users, login, settings, caplog):  # noqa: F811
-    caplog.set_level(logging.INFO, logger="criee.mail")
+        app, client, db, sale, users, login, settings):  # noqa: F811
     await register_online(client, sale.id)
-    await confirm_by_the_link(app, caplog)
+    await confirm_by_the_link(app)
     client.cookies.clear()
     await login(client, users[Role.CLERK])
     listing = await client.get(f"/bureau/ventes/{sale.id}/inscriptions")

@@ -129,16 +129,16 @@ async def test_the_buyer_sees_the_bordereau_and_its_balance_in_mon_espace(client
     assert (await client.get(f"/mon-espace/bordereaux/{held}/99")).status_code == 404
 
 
-async def test_the_staff_e_mail_the_bordereau_to_the_buyer(client, login, users, held, db, caplog):
-    import logging
-    caplog.set_level(logging.INFO, logger="criee.mail")
+async def test_the_staff_e_mail_the_bordereau_to_the_buyer(client, login, users, held, db, settings):
+    from tests.mailbox import dev_mails
     [mine, _] = await invoices.issue_invoices(db.sessions, held, user_id=users[Role.CLERK].id, now=utcnow())
     await login(client, users[Role.CLERK])
     path = f"/bureau/ventes/{held}/factures/{mine.number}"
     sent = await client.post(f"{path}/envoi", data={"csrf_token": await csrf_from(client, path)})
     assert sent.status_code == 303 and sent.headers["location"].endswith("?ok=non-envoye")   # no SMTP in the tests
-    record = next(r for r in caplog.records if getattr(r, "attachments", None))
-    assert record.attachments == [f"facture-{mine.label}.pdf"] and mine.label in record.subject
+    [mail] = dev_mails(settings)
+    assert [a.filename for a in mail.attachments] == [f"facture-{mine.label}.pdf"] and mine.label in mail.subject
+    assert mail.attachments[0].content.startswith(b"%PDF")
 
 
 async def test_a_storage_invoice_is_listed_printed_and_shown_on_the_buyers_checkout_page(client, login, users, held, db):

@@ -1,7 +1,6 @@
 """Over HTTP: a second registration of one e-mail for one sale is refused, pointing to the waiting one and
 offering its confirmation e-mail again (throttled, counted in the address's hourly cap); the clerk sends a
 lost confirmation e-mail again from the registration's page (staff only, CSRF, listed there)."""
-import logging
 import re
 
 import httpx
@@ -13,6 +12,7 @@ from auction.web.pages.registration import registration_limits
 from auction.web.ratelimit import RegistrationLimits
 
 from ..conftest import csrf_from
+from ..mailbox import dev_mails_to
 from ..services.test_registration import sale  # noqa: F401 - fixture
 from .test_registration_pages import count, register_online, text
 
@@ -21,13 +21,8 @@ def scans(settings) -> list:
     return [p for p in settings.private_dir.rglob("*") if p.is_file()] if settings.private_dir.exists() else []
 
 
-def mails_to(caplog, address: str) -> list:
-    return [r for r in caplog.records if r.name == "criee.mail" and getattr(r, "to", None) == address]
-
-
 async def test_a_second_registration_of_one_email_points_to_the_first_and_resends_its_mail(
-        app, client, db, sale, settings, caplog):  # noqa: F811
-    caplog.set_level(logging.INFO, logger="criee.mail")
+        app, client, db, sale, settings):  # noqa: F811
     first = await register_online(client, sale.id)
     assert first.status_code == 303
     async with db.sessions() as session:
@@ -48,7 +43,7 @@ async def test_a_second_registration_of_one_email_points_to_the_first_and_resend
     assert re.search(r'name="email" value="LEA.MARTIN@exemple.fr"', page)
     assert (await count(db, Registration), await count(db, Bidder), await count(db, BidRequest)) == (1, 1, 0)
     assert len(scans(settings)) == 1                       # the refused post's scan was never kept
-    assert len(mails_to(caplog, "lea.martin@exemple.fr")) == 1
+    assert len(dev_mails_to(settings, "lea.martin@exemple.fr")) == 1
 
     # The resend: CSRF required, then to the waiting registration's address, counted in the address's cap.
     refused = await client.post(f"/ventes/{sale.id}/inscription/renvoyer", data={"email": "LEA.MARTIN@exemple.fr"})
@@ -59,7 +54,7 @@ async def test_a_second_registration_of_one_email_points_to_the_first_and_resend
                                data={"csrf_token": token, "email": "LEA.MARTIN@exemple.fr"})
     assert resent.status_code == 303 and resent.headers["location"] == f"/ventes/{sale.id}/inscription/renvoyee"
     assert "Courriel de confirmation renvoyé" in text(await client.get(resent.headers["location"]))
-    [_, again] = mails_to(caplog, "lea.martin@exemple.fr")
+    [_, again] = dev_mails_to(settings, "lea.martin@exemple.fr")
     assert "/inscription/confirmer/" in again.body
     async with db.sessions() as session:
         [entry] = (await session.scalars(select(AuditEntry))).unique().all()
@@ -69,22 +64,21 @@ async def test_a_second_registration_of_one_email_points_to_the_first_and_resend
     unknown = await client.post(f"/ventes/{sale.id}/inscription/renvoyer",
                                 data={"csrf_token": token, "email": "personne@exemple.fr"})
     assert unknown.status_code == 400 and "Aucune demande d'inscription en attente" in text(unknown)
-    assert not mails_to(caplog, "personne@exemple.fr")
+    assert not dev_mails_to(settings, "personne@exemple.fr")
 
     # The resends of one e-mail are throttled: the form again with 429, no mail.
     for _ in range(RegistrationLimits.RESENDS[0]):
         last = await client.post(f"/ventes/{sale.id}/inscription/renvoyer",
                                  data={"csrf_token": token, "email": "lea.martin@exemple.fr"})
     assert last.status_code == 429 and "Trop de demandes de renvoi" in text(last)
-    assert len(mails_to(caplog, "lea.martin@exemple.fr")) == 1 + RegistrationLimits.RESENDS[0]
+    assert len(dev_mails_to(settings, "lea.martin@exemple.fr")) == 1 + RegistrationLimits.RESENDS[0]
     # The address's hourly cap of e-mails: the registration's, Léa's two resends and the one asked for
     # "personne" were taken from it; the resend refused for Léa's own budget took nothing.
     left = [await limits.may_mail("127.0.0.1") for _ in range(RegistrationLimits.MAILS[0])]
     assert left.count(True) == RegistrationLimits.MAILS[0] - 4
 
 
-async def test_a_resend_past_the_address_hourly_cap_is_refused(app, client, db, sale, caplog):  # noqa: F811
-    caplog.set_level(logging.INFO, logger="criee.mail")
+async def test_a_resend_past_the_address_hourly_cap_is_refused(app, client, db, sale, settings):  # noqa: F811
     assert (await register_online(client, sale.id)).status_code == 303
     limits = registration_limits(app)
     while await limits.may_mail("127.0.0.1"):                     # the address has caused its hour's e-mails
@@ -93,19 +87,18 @@ async def test_a_resend_past_the_address_hourly_cap_is_refused(app, client, db, 
     answer = await client.post(f"/ventes/{sale.id}/inscription/renvoyer",
                                data={"csrf_token": token, "email": "lea.martin@exemple.fr"})
     assert answer.status_code == 429 and "Trop de demandes de renvoi" in text(answer)
-    assert len(mails_to(caplog, "lea.martin@exemple.fr")) == 1
+    assert len(dev_mails_to(settings, "lea.martin@exemple.fr")) == 1
     async with db.sessions() as session:
         assert (await session.scalars(select(AuditEntry))).unique().all() == []
 
 
 async def test_a_first_mail_held_back_by_the_cap_is_shown_and_the_clerk_resends_it(
-        app, client, db, sale, users, login, caplog):  # noqa: F811
-    caplog.set_level(logging.INFO, logger="criee.mail")
+        app, client, db, sale, users, login, settings):  # noqa: F811
     limits = registration_limits(app)
     while await limits.may_mail("127.0.0.1"):
         pass
     assert (await register_online(client, sale.id)).status_code == 303
-    assert not mails_to(caplog, "lea.martin@exemple.fr")    # held back: the registration waits for the clerk
+    assert not dev_mails_to(settings, "lea.martin@exemple.fr")    # held back: the registration waits for the clerk
     async with db.sessions() as session:
         registration = await session.scalar(select(Registration))
     url = f"/bureau/ventes/{sale.id}/inscriptions/{registration.id}"
@@ -126,7 +119,7 @@ async def test_a_first_mail_held_back_by_the_cap_is_shown_and_the_clerk_resends_
     token = await csrf_from(client, url)
     answer = await client.post(target, data={"csrf_token": token})
     assert answer.status_code == 303 and answer.headers["location"] == f"{url}?ok=courriel-non-envoye#courriel"
-    [mail] = mails_to(caplog, "lea.martin@exemple.fr")               # development: written to the log
+    [mail] = dev_mails_to(settings, "lea.martin@exemple.fr")               # development: in the dev mailbox
     assert "/inscription/confirmer/" in mail.body
     shown = text(await client.get(answer.headers["location"]))
     assert "Le courriel de confirmation n'est pas parti" in shown
