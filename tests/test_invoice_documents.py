@@ -10,8 +10,8 @@ from pypdf import PdfReader
 
 from auction import invoice_documents as documents
 from auction.domain.einvoice import amount, credit_note_terms, invoice_terms
-from auction.domain.invoices import (INTERMEDIARY_MENTION, Buyer, SoldLot, credit_note_payload, invoice_payload,
-                                     invoices_of)
+from auction.domain.invoice_buyers import Buyer
+from auction.domain.invoices import INTERMEDIARY_MENTION, SoldLot, credit_note_payload, invoice_payload, invoices_of
 from auction.domain.settlement_log import next_event
 from auction.domain.tariff import tariff_on
 

@@ -20,7 +20,8 @@ from decimal import Decimal
 from typing import Any
 
 from .bidlog import Event
-from .invoices import Buyer, format_number
+from .invoice_buyers import Buyer
+from .invoices import format_number
 
 STORAGE_EVENT = "storage_fee_charged"
 

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.domain import invoices as rules
-from auction.domain.invoices import Buyer, CreditNote, Invoice, SoldLot
+from auction.domain.invoice_buyers import Buyer, siren_of, vat_number_of
+from auction.domain.invoices import CreditNote, Invoice, SoldLot
 from auction.domain.storage_invoices import StorageInvoice, storage_invoices_of
 from auction.domain.office import format_iban
 from auction.domain.room import LotInfo
@@ -52,17 +53,17 @@ def buyer_of(registration: Registration) -> Buyer:
     address = f"{bidder.address}, {bidder.postcode} {bidder.city}{country}"
     parts = {"street": bidder.address, "postcode": bidder.postcode, "city": bidder.city, "country": bidder.country}
     if bidder.buyer_type == "company":
-        siren = rules.siren_of(bidder.company_number)
+        siren = siren_of(bidder.company_number)
         name = bidder.company_name or bidder.full_name
-        return Buyer(name, address, True, siren, rules.vat_number_of(siren), **parts)
+        return Buyer(name, address, True, siren, vat_number_of(siren), **parts)
     return Buyer(bidder.full_name, address, **parts)
 
 
 def office_context(office: Office) -> dict[str, Any]:
-    siren = rules.siren_of(office.siret)
+    siren = siren_of(office.siret)
     return {"name": office.name, "address": office.address, "postcode": office.postcode, "city": office.city,
             "phone": office.phone, "email": office.email, "siret": office.siret,
-            "vat_number": rules.vat_number_of(siren), "iban": format_iban(office.client_account_iban),
+            "vat_number": vat_number_of(siren), "iban": format_iban(office.client_account_iban),
             "officer": office.officer.full_name if office.officer else ""}
 
 

@@ -5,12 +5,12 @@ from decimal import Decimal
 import pytest
 
 from auction.domain.errors import InvalidValue
-from auction.domain.invoices import (INTERMEDIARY_MENTION, InvoiceError, SELLER_VAT_MENTION, Buyer, CreditNoteReasonRequired,
+from auction.domain.invoice_buyers import Buyer
+from auction.domain.invoices import (INTERMEDIARY_MENTION, InvoiceError, SELLER_VAT_MENTION, CreditNoteReasonRequired,
                                      LineAlreadyCredited, LotNotOnInvoice, NoLineChosen, NothingToInvoice, SoldLot,
                                      UnknownInvoice, credit_note_payload, due_date, find_invoice, format_number, invoice_due_date,
                                      invoice_line, invoice_payload, invoiced_lot_ids, invoices_of, seller_vat_rate,
-                                     siren_of, sold_lots, stale_lines, to_invoice, totals, vat_breakdown,
-                                     vat_mention, vat_number_of)
+                                     sold_lots, stale_lines, to_invoice, totals, vat_breakdown, vat_mention)
 from auction.domain.deadlines import paris_day
 from auction.domain.settlement_log import next_event
 from auction.domain.tariff import tariff_on
@@ -106,14 +106,6 @@ def test_number_format_and_due_date():
     assert format_number(1_234_567, date(2027, 1, 2)) == "2027-1234567"
     assert due_date(SALE_DAY, 0) == SALE_DAY            # R221-38: payable at once
     assert due_date(SALE_DAY, 8) == date(2026, 12, 20)
-
-
-def test_company_identity_siren_and_vat_number():
-    assert siren_of("732 829 320 00074") == "732829320"
-    assert siren_of("732829320") == "732829320"
-    assert siren_of("123") == "" and siren_of("") == ""
-    assert vat_number_of("732829320") == "FR44732829320"
-    assert vat_number_of("") == ""
 
 
 def test_sold_lots_come_from_the_bid_log_with_the_registration():
