@@ -217,3 +217,28 @@ async def test_an_online_bid_keeps_its_place_in_the_room_while_its_limits_answer
     assert refused["type"] == "error" and refused["code"] in ("outbid", "bid_too_low"), refused
     await phone.close()
     await staff.close()
+
+
+async def test_an_online_bid_asks_its_limits_while_it_waits_for_the_room(app, client, sale_id):
+    """The limits' round trip is not added to the wait for the room's lock: it is asked on arrival,
+    while another command holds the room, and the bid is decided once the room is free."""
+    asked = asyncio.Event()
+
+    class Noting(MemoryStore):
+        async def take(self, chain, now):
+            asked.set()
+            return await super().take(chain, now)
+
+    app.state.bid_limits = BidLimits(Noting(), b"k")
+    app.state.limits_apart = True                         # in memory: they may be asked at any time
+    phone = Ws(app, f"/ws/direct/{sale_id}", await session_cookie(client, BIDDER.email, BIDDER.password))
+    await phone.open()
+    room = await app.state.rooms.get(sale_id)
+    async with room.lock:                                 # another command is being appended
+        command_id = uuid.uuid4().hex
+        phone.send({"type": "command", "command_id": command_id, "name": "bid",
+                    "args": {"lot_id": 1, "amount_cents": 100, "expected_bid_seq": None}})
+        await asyncio.wait_for(asked.wait(), 10)
+    answer = await phone.receive("ack", "error")
+    assert answer["command_id"] == command_id and answer["code"] == "sale_not_open", "decided by the room"
+    await phone.close()

@@ -88,6 +88,13 @@ def refusal_recorder(app) -> online_refusals.RefusalRecorder:
     return recorder
 
 
+def _retrieved(task: asyncio.Task) -> None:
+    """A limits check whose bid was answered before it was awaited (a command id seen already): its
+    outcome is not needed, and not to be reported as "never retrieved"."""
+    if not task.cancelled():
+        task.exception()
+
+
 async def _handle_bid(app, room, client: Client, user, text: str, staff: bool) -> None:
     received_at = utcnow()
 
@@ -136,12 +143,20 @@ async def _handle_bid(app, room, client: Client, user, text: str, staff: bool) -
         keep("rate_limited", RATE_LIMITED)
         return
 
+    # The shared limits are asked at once and their answer awaited under the room's lock: their round
+    # trip overlaps the wait for the lock (another command being appended) instead of following it.
+    checking = None
+    if getattr(app.state, "limits_apart", False):
+        checking = asyncio.ensure_future(bid_limits(app).check(room.sale_id, paddle_key, address))
+        checking.add_done_callback(_retrieved)
+
     async def admit() -> None:
         """The rate limits, under the room's lock: the bid keeps its place in the room's order from its
         arrival while the shared limits answer (ADMIT_TIMEOUT at most: then, as when their database
         is down, the bid goes on and the room is not held)."""
         try:
-            limited = await asyncio.wait_for(bid_limits(app).check(room.sale_id, paddle_key, address), ADMIT_TIMEOUT)
+            limited = await asyncio.wait_for(checking or bid_limits(app).check(room.sale_id, paddle_key, address),
+                                             ADMIT_TIMEOUT)
         except Exception:   # noqa: BLE001 - the limits unreachable or slow: the bid still goes to the room
             log.exception("online bid limits unavailable", extra={"sale_id": room.sale_id, "user_id": user.id})
             return
