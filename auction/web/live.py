@@ -47,7 +47,7 @@ CATCH_UP_LIMIT = 200       # a reconnecting client missing more than this gets a
 CLOSE_LAGGING = 1013       # "try again later": the client reconnects and resyncs
 LAG_GRACE = 10             # seconds a dropped client has to take its resync and close before it is cut
 FLUSH_SLICE = 100          # display deliveries per turn of the event loop at most...
-FLUSH_SECONDS = 0.001      # ...and for no longer than this (then commands and notifications are served)
+FLUSH_SECONDS = 0.0005     # ...and for no longer than this (then commands and notifications are served)
 PAUSE_LIMIT = 0.01         # seconds a display message waits at most for commands being decided
 RESYNC = '{"type":"resync","reason":"lagging"}'
 
@@ -258,16 +258,22 @@ class Hub:
                 budget -= index - start
             if late or (budget is not None and budget <= 0):
                 if self.outbox:
-                    self._schedule()
+                    self._schedule(after_slice=True)
                 return
 
-    def _schedule(self) -> None:
+    def _schedule(self, after_slice: bool = False) -> None:
+        """A slice on the next turn of the loop. After a slice that left work, as a timer due now
+        rather than a callback: the loop runs due timers after the callbacks and the I/O already
+        waiting, so a command read (or a database answer received) during a slice is handled
+        before the next slice instead of after it."""
         if self._flush is not None:
             return
         try:
-            self._flush = asyncio.get_running_loop().call_soon(self._turn)
+            loop = asyncio.get_running_loop()
         except RuntimeError:                # no loop running (a script, a unit test): at once
             self.flush()
+            return
+        self._flush = loop.call_at(loop.time(), self._turn) if after_slice else loop.call_soon(self._turn)
 
     def _turn(self) -> None:
         """A slice of the fan-out, unless a command of the room is being decided: then the displays

@@ -12,7 +12,7 @@ from auction.domain.bidlog import chain
 from auction.domain.room import RoomState, decide
 from auction.services.room import Room
 from auction.web.direct_writes import TRANSPORT_EXTENSION
-from auction.web.live import Client
+from auction.web.live import Client, Hub
 
 from ..domain.room_fixtures import CLERK, SETUP, T0
 
@@ -60,6 +60,18 @@ def append(room: Room, command: str, **args) -> None:
 def bid(room: Room) -> None:
     leader = room.state.current_bid.paddle if room.state.current_bid else None
     append(room, "bid", paddle=2 if leader == 1 else 1, amount_cents=room.state.next_minimum(room.setup))
+
+
+def counting_slices(hub: Hub) -> asyncio.Queue:
+    """A queue that gets an item after each slice of the hub's fan-out."""
+    done: asyncio.Queue = asyncio.Queue()
+    turn = hub._turn
+
+    def counted() -> None:
+        turn()
+        done.put_nowait(None)
+    hub._turn = counted
+    return done
 
 
 async def settle(predicate, timeout: float = 5) -> None:

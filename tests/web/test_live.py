@@ -12,12 +12,13 @@ import pytest
 from auction.services.room import Room
 from auction.web.live import CATCH_UP_LIMIT, CLOSE_LAGGING, QUEUE_LIMIT, Client, Hub, encode
 
-from .live_fixtures import FakeSocket, StalledSocket, append, bid, new_room, settle, stop
+from .live_fixtures import FakeSocket, StalledSocket, append, bid, counting_slices, new_room, settle, stop
 
 
 async def test_a_stalled_client_is_dropped_and_never_holds_up_the_others(caplog):
     room = new_room()
     hub = Hub(room)
+    slices = counting_slices(hub)
     stalled_socket, healthy_socket = StalledSocket(), FakeSocket()
     stalled, healthy = Client(stalled_socket, staff=False), Client(healthy_socket, staff=False)
     for client in (stalled, healthy):
@@ -32,7 +33,7 @@ async def test_a_stalled_client_is_dropped_and_never_holds_up_the_others(caplog)
     with caplog.at_level(logging.WARNING, logger="criee.live"):
         for _ in range(QUEUE_LIMIT + 100):
             bid(room)                                       # appends and broadcasts
-            await asyncio.sleep(0)                          # the displays' turn; events come one by one
+            await slices.get()                              # the displays' turn; events come one by one
             if dropped_at is None and stalled not in hub.clients:
                 dropped_at = room.state.seq
     # The stalled socket holds one message; its queue takes QUEUE_LIMIT more; the next one drops it.

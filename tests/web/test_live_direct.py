@@ -14,8 +14,8 @@ import pytest
 from auction.web.direct_writes import TRANSPORT_EXTENSION
 from auction.web.live import BUFFER_LIMIT, CLOSE_LAGGING, Client, Hub, encode
 
-from .live_fixtures import (DirectFakeSocket, FakeProtocol, FakeTransport, StalledSocket, append, bid, new_room,
-                            settle)
+from .live_fixtures import (DirectFakeSocket, FakeProtocol, FakeTransport, StalledSocket, append, bid,
+                            counting_slices, new_room, settle)
 
 
 async def test_direct_clients_get_frames_written_in_order_tablets_first():
@@ -118,6 +118,7 @@ async def test_a_large_fan_out_goes_out_in_slices_each_screen_in_order(monkeypat
     monkeypatch.setattr("auction.web.live.FLUSH_SLICE", 3)
     room = new_room()
     hub = Hub(room)
+    slices = counting_slices(hub)
     sockets = [DirectFakeSocket() for _ in range(8)]
     for socket in sockets:
         hub.join(Client(socket, staff=False), None)
@@ -126,9 +127,9 @@ async def test_a_large_fan_out_goes_out_in_slices_each_screen_in_order(monkeypat
         return [m["seq"] for m in socket.transport.messages()[1:]]
     append(room, "open_sale")
     append(room, "open_lot", lot_id=3)
-    await asyncio.sleep(0)                                   # a turn of the loop: three screens
+    await slices.get()                                       # a turn of the loop: three screens
     assert sum(seqs(s) == [1] for s in sockets) == 3 and sum(seqs(s) == [] for s in sockets) == 5
-    await asyncio.sleep(0)
+    await slices.get()
     assert sum(seqs(s) == [1] for s in sockets) == 6
     # A pong for the last screen: everything it is owed first, that screen alone (an online bidder's
     # ack does not wait for the fan-out to everyone).
@@ -137,12 +138,54 @@ async def test_a_large_fan_out_goes_out_in_slices_each_screen_in_order(monkeypat
     last.send(encode({"type": "pong", "seq": room.state.seq}))
     assert [m["type"] for m in sockets[-1].transport.messages()] == ["snapshot", "event", "event", "pong"]
     assert [seqs(s) for s in sockets[:-1]] == others_before and hub.outbox     # the others: as before
-    for _ in range(4):
-        await asyncio.sleep(0)
-    assert not hub.outbox
+    await settle(lambda: not hub.outbox)
     assert all(seqs(s) == [1, 2] for s in sockets[:-1])
     assert seqs(sockets[-1]) == [1, 2, 2]                    # the pong's seq; no event twice
     assert [m["type"] for m in sockets[-1].transport.messages()] == ["snapshot", "event", "event", "pong"]
+
+
+async def test_what_arrives_during_a_slice_is_handled_before_the_next_slice(monkeypatch):
+    """A command read from a socket while a slice of the fan-out runs (here: a byte that a display's
+    write sends on a socket pair the loop watches) is handled before the next slice, not after it:
+    the slices are timers, which the loop runs after the I/O it has just read."""
+    import socket as socketlib
+    monkeypatch.setattr("auction.web.live.FLUSH_SLICE", 1)
+    room = new_room()
+    hub = Hub(room)
+    slices = counting_slices(hub)
+    order: list[str] = []
+    armed: list[bool] = []
+    writer, reader = socketlib.socketpair()
+    writer.setblocking(False)
+    reader.setblocking(False)
+    loop = asyncio.get_running_loop()
+
+    def readable() -> None:
+        reader.recv(16)
+        order.append("command read")
+    loop.add_reader(reader, readable)
+    try:
+        sockets = [DirectFakeSocket() for _ in range(3)]
+        for socket in sockets:
+            write = socket.transport.write
+
+            def noted(data: bytes, write=write) -> None:
+                write(data)
+                order.append("display")
+                if armed and order == ["display"]:
+                    writer.send(b"x")          # the command, arriving while the first slice runs
+            socket.transport.write = noted
+            hub.join(Client(socket, staff=False), None)
+        order.clear()                          # the snapshots
+        armed.append(True)
+        append(room, "open_sale")
+        for _ in range(3):
+            await slices.get()
+        assert order == ["display", "command read", "display", "display"]
+    finally:
+        loop.remove_reader(reader)
+        writer.close()
+        reader.close()
 
 
 async def test_a_display_joining_while_the_fan_out_is_pending_gets_each_event_once():
