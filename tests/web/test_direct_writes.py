@@ -44,10 +44,17 @@ async def test_direct_writes_find_uvicorns_websocket_protocol():
     protocol = uvicorn_protocol(app)
     await DirectWrites(app)({"type": "websocket", "extensions": {}}, None, protocol.send)
     assert seen[TRANSPORT_EXTENSION] is protocol
+    from websockets.datastructures import Headers
+    from websockets.http11 import Request, Response
+    request = Request("/ws/salle/1", Headers([("Host", "criee.test"), ("Cookie", "criee_session=x")]))
+    protocol.request, protocol.response = request, Response(101, "Switching Protocols", Headers())
     socket = DirectSocket(protocol)
     assert not socket.open                                  # not accepted yet
+    assert protocol.request is request and len(request.headers) == 2
     protocol.handshake_complete = True
     assert socket.open and socket.buffered() == 0
+    DirectSocket(protocol)                                  # accepted: the handshake is let go
+    assert protocol.request is None and protocol.response is None and len(request.headers) == 0
     seen.clear()
     await DirectWrites(app)({"type": "websocket", "extensions": {}}, None, FakeSocket().send_text)
     await DirectWrites(app)({"type": "http"}, None, protocol.send)
