@@ -167,6 +167,7 @@ async def app(settings, db):
         # The requests share one connection: refused online bids are written when a test drains them,
         # not by a task of their own in between (tests/web/test_online_refusals_socket.py runs one).
         application.state.refusals.background = False
+        application.state.screens.background = False     # likewise the record of screens connected
         yield application
 
 

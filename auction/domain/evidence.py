@@ -6,22 +6,23 @@ file can derive them again from its chain and see that they match (`auction.doma
 The chain segment runs, without a gap, from the first event of the scope to the head of the last
 session it touches: when that session is closed, the head is the event whose hash the signed sale
 record states, so the segment is tied to the record. Online bids refused (too late, outbid,
-rate-limited) are not in the log: they come from the append-only record of refusals.
+rate-limited) are not in the log: they come from the append-only record of refusals; the screens
+connected, from the append-only record of connections (auction.domain.screens). Neither is in the chain.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from .bidlog import Event
 from .errors import DomainError
+from . import screens as screens_record
+from .instants import paris_text, utc_text
 from .money import format_euros
 
 FORMAT = "criee-evidence/1"
-PARIS = ZoneInfo("Europe/Paris")
 SCOPES = ("lot", "session")
 SOURCE_LABELS = {"room": "en salle", "online": "en ligne", "phone": "par téléphone",
                  "absentee": "sur ordre d'achat"}
@@ -145,8 +146,7 @@ class EvidenceFile:
     produced_by: str
     log_head_seq: int = 0              # the log's last event when the file was made
     first_session: int = 0             # the session the chain's first event belongs to
-    screens_note: str = ("Les écrans connectés à la salle ne sont pas enregistrés par Criée : seules les "
-                         "enchères en ligne reçues (acceptées ou refusées) le sont.")
+    screens: screens_record.ScreensSection | None = None   # the companion record of connections
 
     @property
     def head(self) -> Event:
@@ -159,19 +159,6 @@ class EvidenceFile:
     @property
     def sessions(self) -> tuple[int, ...]:
         return tuple(sorted({e.session for e in self.entries}))
-
-
-def utc_text(moment: datetime) -> str:
-    """`2026-11-21T13:05:07.123Z`: UTC to the millisecond."""
-    utc = moment.astimezone(timezone.utc)
-    return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
-
-
-def paris_text(moment: datetime) -> str:
-    """`21/11/2026 14:05:07,123 (UTC+01:00)`: Europe/Paris to the millisecond, with its offset."""
-    local = moment.astimezone(PARIS)
-    offset = local.strftime("%z")
-    return f"{local:%d/%m/%Y %H:%M:%S},{local.microsecond // 1000:03d} (UTC{offset[:3]}:{offset[3:]})"
 
 
 # --- which events, and what each says -------------------------------------------------------------
@@ -332,7 +319,8 @@ def segment(events: Sequence[Event], chosen: Sequence[Event]) -> tuple[Event, ..
 def assemble(*, sale_id: int, sale_reference: str, sale_title: str, events: Sequence[Event], scope: str,
              lot_id: int | None = None, session: int | None = None, lots: dict[int, LotRef],
              staff: dict[int, StaffRef], refusals: Iterable[Refusal] = (), seals: Iterable[Seal] = (),
-             produced_at: datetime, produced_by: str) -> EvidenceFile:
+             screen_events: Iterable[screens_record.ScreenEvent] = (), produced_at: datetime,
+             produced_by: str) -> EvidenceFile:
     """The evidence file of a lot (`lot_id`) or a session (`session`) from the sale's whole log."""
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
@@ -348,14 +336,32 @@ def assemble(*, sale_id: int, sale_reference: str, sale_title: str, events: Sequ
         kept = [r for r in refusals if r.lot_id == lot_id]
     else:
         kept = [r for r in refusals if first - 1 <= r.log_seq <= last]
+    screens = screens_section(screen_events, chosen, scope, produced_at)
+    staff_ids = dict.fromkeys([e.user_id for e in chosen] + [v.user_id for v in screens.named])
     return EvidenceFile(
         sale_id=sale_id, sale_reference=sale_reference, sale_title=sale_title, scope=scope,
         lot=lots.get(lot_id) if lot_id is not None else None, session=session,
         entries=entries(chain, chosen, lots, staff, first_session), first_session=first_session,
         refusals=tuple(sorted(kept, key=lambda r: (r.received_at, r.id))), chain=chain,
         seals=tuple(s for s in seals if first <= s.head_seq <= last), lots=lots,
-        staff={e.user_id: staff[e.user_id] for e in chosen if e.user_id in staff},
-        produced_at=produced_at, produced_by=produced_by, log_head_seq=events[-1].seq)
+        staff={user_id: staff[user_id] for user_id in staff_ids if user_id in staff},
+        produced_at=produced_at, produced_by=produced_by, log_head_seq=events[-1].seq, screens=screens)
+
+
+END_LABELS = {"hammer": "à l'adjudication", "lot_passed": "au passage du lot", "lot_withdrawn": "au retrait du lot",
+              "session_closed": "à la clôture de la séance", "sale_closed": "à la clôture de la vente"}
+
+
+def screens_section(screen_events: Iterable[screens_record.ScreenEvent], chosen: Sequence[Event], scope: str,
+                    produced_at: datetime) -> screens_record.ScreensSection:
+    """The screens connected from the scope's first event to its end (its last event when that ends the
+    lot or the session, else the time the file is made)."""
+    last = chosen[-1]
+    ended = last.kind in (LOT_ENDS if scope == "lot" else SESSION_CLOSINGS)
+    return screens_record.section(
+        screen_events, chosen[0].at, last.at if ended else produced_at,
+        start_label="à la mise en vente" if scope == "lot" else "à l'ouverture de la séance",
+        end_label=END_LABELS[last.kind] if ended else "à l'heure du dossier")
 
 
 def refusal_document(refusal: Refusal) -> dict[str, Any]:
@@ -378,7 +384,7 @@ def document(file: EvidenceFile) -> dict[str, Any]:
         "staff": {str(m.user_id): {"name": m.name, "role": m.role} for m in file.staff.values()},
         "events": [entry.document() for entry in file.entries],
         "refusals": [refusal_document(r) for r in file.refusals],
-        "screens": file.screens_note,
+        "screens": screens_record.document(file.screens) if file.screens else None,
         "chain": {
             "algorithm": "sha256",
             "encoding": "JSON, keys sorted, no whitespace, UTF-8, time in UTC to the microsecond",

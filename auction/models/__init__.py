@@ -10,6 +10,7 @@ from .inventory import InventoryAct, InventoryItem
 from .office import LegalInterestRate, Office, TariffPeriod, User, UserSession
 from .ratelimit import RateLimit
 from .publication import DebtorNotice, PublicationAct, PublicityOverride, SaleNotice
+from .screens import ScreenConnection
 from .record import RecordSeal, RecordSignature, RegisterEntry
 from .sale import Lot, LotItem, LotPhoto, Sale
 from .settlement import NumberSeries, SettlementEvent
@@ -19,7 +20,7 @@ from .declarations import DeclarationSent, DeclarationTerm
 __all__ = [
     "Base", "UTCDateTime", "utcnow", "Bidder", "Registration", "RegistrationCheck", "RegistrationRules", "BidRequest",
     "BarredPerson", "BarredClearance", "PersonalDataAccess", "Case", "Claim", "Creditor",
-    "Office", "TariffPeriod", "User", "UserSession", "Lot", "LotItem", "LotPhoto", "Sale", "SaleEvent", "OnlineBidRefusal", "InventoryAct", "InventoryItem",
+    "Office", "TariffPeriod", "User", "UserSession", "Lot", "LotItem", "LotPhoto", "Sale", "SaleEvent", "OnlineBidRefusal", "ScreenConnection", "InventoryAct", "InventoryItem",
     "SettlementEvent", "NumberSeries",
     "LegalInterestRate",
     "VigilanceThreshold", "VigilanceDecision", "DeclarationTerm", "DeclarationSent",

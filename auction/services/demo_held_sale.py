@@ -11,7 +11,7 @@ phone and by absentee order; one passed, one withdrawn before the sale, one with
 a re-offer after a contested hammer, an announcement, a pause. Two online bids of the demo bidder
 are refused, as the live page's would be: one arrives just after lot 10 was withdrawn (too late), one
 covers a bid of lot 12 that the phone had already covered (outbid); both are in the record of
-refusals, for the evidence file.
+refusals, for the evidence file, as are the screens connected to session 2 (demo_screens.py).
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from auction.models import (BidRequest, Bidder, Case, Claim, Creditor, Lot, LotI
                             RegistrationCheck, RegistrationRules, Sale, User)
 
 from . import lots as lots_service
-from . import online, online_refusals
+from . import demo_screens, online, online_refusals, screens
 from . import room as room_service
 from . import sale_record
 from .demo_inventory import lot_image, signed_inventory
@@ -345,6 +345,8 @@ async def hold_session_two(sessions: async_sessionmaker[AsyncSession], private_d
     the officer closes the sale, the session is sealed and signed."""
     room = await room_service.open_room(sessions, held.sale_id)
     a = Auctioneer(sessions, room, held, held.sessions[1])
+    shown_screens = await demo_screens.before_session(sessions, held.sale_id, a.at, clerk_id=held.clerk_id,
+                                                      officer_id=held.officer_id, paddle=held.paddles["durand"])
     await a.run("open_session", seconds=0)
     numbers = {lot_id: number for number, lot_id in held.lots.items()}
     for lot_id in room.setup.defaulted:
@@ -358,6 +360,8 @@ async def hold_session_two(sessions: async_sessionmaker[AsyncSession], private_d
         await a.bid(*bid)
     await a.knock_down()
     await a.run("open_lot", seconds=60, lot_id=held.lots[10])
+    arrived = await shown_screens.connect(a.at + timedelta(seconds=3), *[screens.Screen("viewer")] * 2)
+    await shown_screens.disconnect(a.at + timedelta(seconds=9), arrived[0] - 1)   # one of the first three leaves
     for bid in [("bertin",), ("durand", 300, "online"), ("bertin", 350)]:
         await a.bid(*bid)
     shown = room.state.current_bid.seq
@@ -374,4 +378,5 @@ async def hold_session_two(sessions: async_sessionmaker[AsyncSession], private_d
     await a.refused_online(12, 1300, shown_seq=shown, milliseconds=420)
     await a.knock_down()
     await a.run("close_sale", by=a.officer, seconds=120)
+    await shown_screens.disconnect(a.at + timedelta(minutes=1), *shown_screens.open)
     await seal_and_sign(sessions, private_dir, held, 2, a.at + timedelta(minutes=5))

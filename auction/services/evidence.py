@@ -1,7 +1,7 @@
 """The evidence file of a lot or a session (dossier de preuve), for the officer: assembled from the
-stored bid log, the seals of the closed sessions and the record of refused online bids
-(auction.domain.evidence), as a PDF for a lawyer and as JSON with the chain segment; each file made
-is written to the audit log."""
+stored bid log, the seals of the closed sessions, the record of refused online bids and the record
+of the screens connected (auction.domain.evidence), as a PDF for a lawyer and as JSON with the chain
+segment; each file made is written to the audit log."""
 from __future__ import annotations
 
 import json
@@ -15,7 +15,7 @@ from auction.domain import evidence as domain
 from auction.domain.roles import Role
 from auction.models import Lot, Office, RecordSeal, Sale, SaleEvent, User
 
-from . import audit, online_refusals
+from . import audit, online_refusals, screens
 from .catalogue import NotFound
 from .catalogue_pdf import pdf_from_html
 from .room import to_event
@@ -29,6 +29,7 @@ async def assemble(sessions: async_sessionmaker[AsyncSession], sale_id: int, *, 
                    now: datetime) -> domain.EvidenceFile:
     """The file from the database. Raises NotFound (no such sale, or a lot of another sale) or
     domain.NothingToShow (a lot never offered, a session never held)."""
+    screen_events = await screens.load(sessions, sale_id)
     async with sessions() as session:
         sale = await session.get(Sale, sale_id)
         if sale is None:
@@ -42,6 +43,7 @@ async def assemble(sessions: async_sessionmaker[AsyncSession], sale_id: int, *, 
         seals = [domain.Seal(s.session, s.head_seq, s.head_hash, s.sealed_at) for s in await session.scalars(
             select(RecordSeal).where(RecordSeal.sale_id == sale_id).order_by(RecordSeal.session))]
         user_ids = {e.user_id for e in events if e.user_id is not None}
+        user_ids |= {e.user_id for e in screen_events if e.user_id is not None}
         staff = {user.id: domain.StaffRef(user.id, user.full_name, Role(user.role).label)
                  for user in await session.scalars(select(User).where(
                      User.id.in_(user_ids), User.role.in_((Role.OFFICER.value, Role.CLERK.value))))}
@@ -50,7 +52,8 @@ async def assemble(sessions: async_sessionmaker[AsyncSession], sale_id: int, *, 
     refusals = await online_refusals.load(sessions, sale_id)
     return domain.assemble(sale_id=sale.id, sale_reference=sale.reference, sale_title=sale.title, events=events,
                            scope=scope, lot_id=lot_id, session=session_number, lots=lots, staff=staff,
-                           refusals=refusals, seals=seals, produced_at=now, produced_by=produced_by)
+                           refusals=refusals, seals=seals, screen_events=screen_events, produced_at=now,
+                           produced_by=produced_by)
 
 
 def json_bytes(file: domain.EvidenceFile) -> bytes:
@@ -104,7 +107,8 @@ async def produce(sessions: async_sessionmaker[AsyncSession], sale_id: int, *, f
                 f"à {file.head.seq}, empreinte de tête {file.head.hash[:16]}…",
         details={"scope": scope, "lot_id": lot_id, "session": session_number, "format": form,
                  "from_seq": file.chain[0].seq, "head_seq": file.head.seq, "head_hash": file.head.hash,
-                 "refusals": len(file.refusals)})
+                 "refusals": len(file.refusals), "named_screens": len(file.screens.named),
+                 "screens_lost": file.screens.lost_count})
     return content, file_name(file, form)
 
 

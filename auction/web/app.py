@@ -21,6 +21,7 @@ from auction.migrations import check_at_head
 from auction.services.appends import Appends
 from auction.services.rate_limits import limit_store, sweep_forever
 from auction.services.online_refusals import RefusalRecorder
+from auction.services.screens import ScreenRecorder
 from auction.services.relay import Relay, listener_dsn
 from auction.services.room import RoomRegistry
 from auction.services.simulation import simulate_sale as simulate_sale_task
@@ -153,8 +154,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             app.state.limits_apart = own or db.dialect != "postgresql"
             rooms = app.state.rooms.rooms
             # Online bids refused: recorded after the bidder's answer, waiting for the room's commands.
-            app.state.refusals = RefusalRecorder(
-                db.sessions, busy=lambda sale_id: sale_id in rooms and rooms[sale_id].commands_in_flight > 0)
+            busy = lambda sale_id: sale_id in rooms and rooms[sale_id].commands_in_flight > 0  # noqa: E731
+            app.state.refusals = RefusalRecorder(db.sessions, busy=busy)
+            # The screens connected to each room: recorded likewise, off the socket's accept.
+            app.state.screens = ScreenRecorder(db.sessions, busy=busy)
             if db.dialect == "postgresql":       # other server processes may share the database
                 relay = app.state.relay = Relay(db.engine.url, app.state.rooms)
                 await relay.start()              # listening before any log is replayed
@@ -181,6 +184,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
                 await limits.close()
             if getattr(app.state, "refusals", None) is not None:
                 await app.state.refusals.close()
+            if getattr(app.state, "screens", None) is not None:
+                await app.state.screens.close()
             if relay is not None:
                 await relay.close()
             if appends is not None:

@@ -10,6 +10,7 @@ from auction.domain.evidence import (LotRef, NothingToShow, Refusal, Seal, Staff
                                      paris_text, utc_text)
 from auction.domain.evidence_verify import verify_document
 from auction.domain.roles import Role
+from auction.domain.screens import ScreenEvent
 from auction.domain.room import Actor, PaddleInfo
 
 from .room_fixtures import OFFICER, SETUP, T0, Room
@@ -191,3 +192,40 @@ def test_a_seal_that_does_not_match_is_named():
 def test_not_an_evidence_file():
     assert verify_document({"format": "autre"}).first.seq is None
     assert not verify_document([1, 2]).ok
+
+
+def screen(n: int, at: datetime, kind: str, role: str, **named) -> ScreenEvent:
+    return ScreenEvent(n, at, kind, role, "srv", 10, n if kind == "connect" else named.pop("of"), **named)
+
+
+def test_the_screens_of_a_lot_from_its_opening_to_its_last_hammer_outside_the_chain():
+    room = held_room()
+    opened = next(e for e in room.events if e.kind == "lot_opened")
+    hammers = [e for e in room.events if e.kind == "hammer" and e.payload["lot_id"] == 1]
+    rows = [screen(1, opened.at - timedelta(minutes=1), "connect", "clerk_tablet", user_id=2),
+            screen(2, opened.at - timedelta(minutes=1), "connect", "viewer"),
+            screen(3, hammers[0].at, "connect", "viewer"),
+            screen(4, hammers[-1].at + timedelta(seconds=1), "connect", "officer_tablet", user_id=1),
+            screen(5, hammers[-1].at + timedelta(seconds=2), "disconnect", "clerk_tablet", user_id=2, of=1)]
+    file = lot_file(room, screen_events=rows)
+    assert file.screens.start == opened.at and file.screens.end == hammers[-1].at
+    assert file.screens.end_label == "à l'adjudication" and file.screens.start_label == "à la mise en vente"
+    assert [(v.role, v.user_id) for v in file.screens.named] == [("clerk_tablet", 2)]   # the officer's: after
+    assert (file.screens.viewers_at_start, file.screens.viewers_at_end, file.screens.viewers_peak) == (1, 2, 2)
+    assert file.staff[2].name == "Julie Clerc"
+    data = document(file)
+    assert data["screens"]["named"][0]["role"] == "clerk_tablet" and data["screens"]["in_chain"] is False
+    assert verify_document(data).ok                       # the companion record changes nothing in the chain
+
+
+def test_a_lot_still_on_the_block_counts_its_screens_until_the_file_is_made():
+    room = Room()
+    room.do("open_sale")
+    room.do("open_lot", lot_id=1)
+    later = [screen(1, NOW - timedelta(minutes=1), "connect", "display")]
+    file = lot_file(room, screen_events=later)
+    assert file.screens.end == NOW and file.screens.end_label == "à l'heure du dossier"
+    assert [v.role for v in file.screens.named] == ["display"] and set(file.staff) == {2}   # who opened the lot
+    session = assemble(sale_id=1, sale_reference="VJ-1", sale_title="Vente test", events=held_room().events,
+                       scope="session", session=2, lots=LOTS, staff=STAFF, produced_at=NOW, produced_by="")
+    assert session.screens.end_label == "à la clôture de la vente" and session.screens.named == ()

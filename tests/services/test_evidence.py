@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from auction.domain.evidence import NothingToShow
+from auction.domain.instants import paris_text, utc_text
 from auction.models import AuditEntry, Lot, Sale, User
 from auction.services import evidence
 from auction.services.demo import held_sale_now, seed_demo
@@ -54,6 +55,16 @@ async def test_the_held_sales_lots_evidence_files(db, tmp_path):
     assert late.expected_bid_seq == withdrawn.entries[-2].seq and "Trop tard" in late.message
     assert withdrawn.head.kind == "sale_closed" and withdrawn.head_sealed.session == 2
     assert withdrawn.entries[-1].entered_by.endswith("(Commissaire de justice)")
+    # The screens of session 2 connected while lot 10 was on the block (the companion record).
+    screens = withdrawn.screens
+    assert [(v.role, v.paddle) for v in screens.named] == [
+        ("clerk_tablet", None), ("rostrum", None), ("display", None), ("online_bidder", 501)]
+    assert all(v.connected_at < withdrawn.entries[0].at and v.disconnected_at > withdrawn.head.at
+               for v in screens.named)
+    assert {v.user_id for v in screens.named if v.user_id} <= set(withdrawn.staff)   # named in the file
+    assert (screens.viewers_at_start, screens.viewers_peak, screens.viewers_at_end) == (3, 5, 4)
+    assert screens.start == withdrawn.entries[0].at and screens.end == withdrawn.entries[-1].at
+    assert screens.end_label == "au retrait du lot" and screens.lost == ()
 
     # Lot 12: the online bid that covered the 1 200 € bid after the phone had bid 1 500 € was outbid.
     lot12 = await evidence.assemble(db.sessions, sale_id, scope="lot", lot_id=lots["12"],
@@ -75,6 +86,9 @@ async def test_the_held_sales_lots_evidence_files(db, tmp_path):
     lot7 = await evidence.assemble(db.sessions, sale_id, scope="lot", lot_id=lots["7"],
                                    produced_by=officer.full_name, now=now)
     assert lot7.sessions == (1, 2) and {s.session for s in lot7.seals} == {1, 2}
+    lot1 = await evidence.assemble(db.sessions, sale_id, scope="lot", lot_id=lots["1"],
+                                   produced_by=officer.full_name, now=now)
+    assert lot1.screens.named == () and lot1.screens.viewers_peak == 0    # session 1: none recorded
 
     # A session: from its opening to its closing, with both refusals.
     two = await evidence.assemble(db.sessions, sale_id, scope="session", session_number=2,
@@ -114,6 +128,9 @@ async def test_the_demo_lots_file_verifies_with_the_command_and_fails_on_one_byt
     async with db.sessions() as session:
         entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "evidence_file"))
     assert entry.user_id == officer.id and entry.sale_id == sale_id and entry.details["format"] == "json"
+    assert entry.details["named_screens"] == 4 and entry.details["screens_lost"] == 0
+    assert document["screens"]["in_chain"] is False and len(document["screens"]["named"]) == 4
+    assert document["screens"]["named"][3]["paddle"] == 501 and document["screens"]["viewers"]["peak"] == 5
     assert "lot 10" in entry.summary
 
 
@@ -134,4 +151,10 @@ async def test_the_pdf_reads_back_with_times_sources_refusals_and_hashes(db, tmp
     assert file.refusals[0].received_at.strftime("%H:%M:%S") in text
     assert "retiré par le commissaire de justice" in text and "(Commissaire de justice)" in text
     assert file.head.hash[:32] in text.replace(" ", "")
-    assert "ne sont pas enregistrés" in text           # the screens: said, not invented
+    # The screens connected: each named one with its times, the public viewers counted, the record named.
+    assert "Écrans connectés" in text and "Tablette du clerc" in text and "Enchérisseur en ligne, panneau 501" in text
+    assert "Écran de la salle" in text and "Pupitre du commissaire de justice" in text
+    clerk_tablet = next(v for v in file.screens.named if v.role == "clerk_tablet")
+    assert paris_text(clerk_tablet.connected_at).split(" (")[0] in text and utc_text(clerk_tablet.connected_at) in text
+    assert "3 à la mise en vente, 4 au retrait du lot, au plus 5 en même temps" in text
+    assert "n'est pas dans sa chaîne d'empreintes" in text and "ne sont pas enregistrés" not in text

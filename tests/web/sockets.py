@@ -26,7 +26,8 @@ class Ws:
         headers = [(b"host", b"testserver")]
         if cookie:
             headers.append((b"cookie", f"criee_session={cookie}".encode()))
-        scope = {"type": "websocket", "path": path, "raw_path": path.encode(), "query_string": b"",
+        path, _, query = path.partition("?")
+        scope = {"type": "websocket", "path": path, "raw_path": path.encode(), "query_string": query.encode(),
                  "headers": headers, "scheme": "ws", "server": ("testserver", 80), "client": (address, 5000),
                  "subprotocols": [], "asgi": {"version": "3.0"}, "app": app}
         self.incoming: asyncio.Queue = asyncio.Queue()

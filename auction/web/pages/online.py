@@ -20,6 +20,7 @@ from auction.domain.room import RoomError
 from auction.domain.room_errors import RateLimited
 from auction.models import utcnow
 from auction.services import catalogue, online, online_refusals
+from auction.services.screens import Screen
 
 from ..access import BIDDER, PUBLIC, page, socket
 from ..errors import error_page
@@ -78,7 +79,10 @@ async def bidder_socket(websocket: WebSocket) -> None:
         if standing.paddle is not None:
             presence.leave(hub, standing.paddle)
 
-    await _serve(websocket, staff=False, handle=_handle_bid, joined=joined, left=left, max_message=MAX_BIDDER_MESSAGE)
+    # In the record of connections, by paddle (no name); a bidder without a paddle watches as the public.
+    screen = Screen("online_bidder", paddle=standing.paddle) if standing.paddle is not None else Screen("viewer")
+    await _serve(websocket, staff=False, handle=_handle_bid, joined=joined, left=left, max_message=MAX_BIDDER_MESSAGE,
+                 screen=screen)
 
 
 def refusal_recorder(app) -> online_refusals.RefusalRecorder:

@@ -11,10 +11,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from auction.domain.increments import sale_increments
+from auction.domain.roles import Role
 from auction.domain.room import Actor, RoomError
 from auction.models import utcnow
-from auction.services import catalogue, online
+from auction.services import catalogue, online, screens
 from auction.services import room as room_service
+from auction.services.screens import Screen
 
 from ..access import PUBLIC, STAFF, page, socket
 from ..errors import error_page
@@ -68,15 +70,21 @@ async def tablet_book(request: Request) -> Response:
     return JSONResponse({"bid_requests": requests}, headers={"cache-control": "no-store, private"})
 
 
-async def room_display(request: Request) -> Response:
+async def _screen_page(request: Request, template: str, *, public: bool) -> Response:
+    """A screen that follows the room (the room display, the rostrum): the sale, its lots and the
+    first bid; 404 for a sale that does not exist (or is not public, for a public screen)."""
     sale_id = sale_id_param(request.path_params)
     try:
         if sale_id is None:
             raise catalogue.NotFound()
-        sale = await catalogue.sale_with_lots(request.app.state.db.sessions, sale_id, public=True)
+        sale = await catalogue.sale_with_lots(request.app.state.db.sessions, sale_id, public=public)
     except catalogue.NotFound:
         return error_page(request, 404)
-    return render(request, "room/display.html", {"sale": sale, "first_bid": sale_increments(sale.increments).first_bid})
+    return render(request, template, {"sale": sale, "first_bid": sale_increments(sale.increments).first_bid})
+
+
+async def room_display(request: Request) -> Response:
+    return await _screen_page(request, "room/display.html", public=True)
 
 
 class BinaryMessage(Exception):
@@ -92,14 +100,22 @@ async def _receive_text(websocket: WebSocket) -> str:
     return message["text"]
 
 
+def screen_of(websocket: WebSocket, staff: bool) -> Screen:
+    """What the record of connections names this socket by default: a staff socket is the user's
+    tablet; a public one is the room display (its page asks `?ecran=salle`) or an anonymous viewer."""
+    user = getattr(websocket.state, "user", None)
+    if staff and user is not None:
+        return Screen("officer_tablet" if user.role_enum is Role.OFFICER else "clerk_tablet", user.id)
+    return Screen("display" if websocket.query_params.get("ecran") == "salle" else "viewer")
+
+
 async def _serve(websocket: WebSocket, *, staff: bool, handle=None, joined=None, left=None,
-                 max_message: int | None = None) -> None:
+                 max_message: int | None = None, screen: Screen | None = None) -> None:
     """Accept a screen, sync it (hello → snapshot or catch-up), then read its messages.
 
     `handle(app, room, client, user, text, staff)` answers each message (the staff commands by
-    default); `joined(room, hub, client)` and `left(hub, client)` run as the screen comes and goes."""
-    handle = handle or _handle
-    limit = max_message or (MAX_CLERK_MESSAGE if staff else MAX_DISPLAY_MESSAGE)
+    default); `joined(room, hub, client)` and `left(hub, client)` run as the screen comes and goes.
+    Its accept and its close go to the record of connections as `screen` (queued, never awaited)."""
     sale_id = sale_id_param(websocket.path_params)
     try:
         if sale_id is None:
@@ -117,6 +133,18 @@ async def _serve(websocket: WebSocket, *, staff: bool, handle=None, joined=None,
         await websocket.close(code=CLOSE_UNKNOWN_SALE)
         return
     await websocket.accept()
+    screen = screen or screen_of(websocket, staff)
+    recorder = screens.screen_recorder(websocket.app)
+    number = recorder.connected(room.sale_id, screen, utcnow())
+    try:
+        await _follow(websocket, room, staff=staff, handle=handle or _handle, joined=joined, left=left,
+                      limit=max_message or (MAX_CLERK_MESSAGE if staff else MAX_DISPLAY_MESSAGE))
+    finally:
+        recorder.disconnected(room.sale_id, number, screen, utcnow())
+
+
+async def _follow(websocket: WebSocket, room, *, staff: bool, handle, joined, left, limit: int) -> None:
+    """An accepted screen: its hello, then its messages until it goes."""
     try:
         first = await asyncio.wait_for(_receive_text(websocket), HELLO_TIMEOUT)
         if len(first.encode()) > limit:

@@ -8,25 +8,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket
 
-from auction.domain.increments import sale_increments
-from auction.services import catalogue, online
+from auction.services import online
 from auction.services import room as room_service
+from auction.services.screens import Screen
 
 from ..access import STAFF, page, socket
-from ..errors import error_page
-from ..templates import render
-from .room import MAX_DISPLAY_MESSAGE, _handle, _serve, sale_id_param
+from .room import MAX_DISPLAY_MESSAGE, _handle, _screen_page, _serve, sale_id_param
 
 
 async def rostrum(request: Request) -> Response:
-    sale_id = sale_id_param(request.path_params)
-    try:
-        if sale_id is None:
-            raise catalogue.NotFound()
-        sale = await catalogue.sale_with_lots(request.app.state.db.sessions, sale_id, public=False)
-    except catalogue.NotFound:
-        return error_page(request, 404)
-    return render(request, "room/rostrum.html", {"sale": sale, "first_bid": sale_increments(sale.increments).first_bid})
+    return await _screen_page(request, "room/rostrum.html", public=False)
 
 
 async def rostrum_book(request: Request) -> Response:
@@ -48,7 +39,8 @@ async def _read_only(app, room, client, user, text: str, staff: bool) -> None:
 
 
 async def rostrum_socket(websocket: WebSocket) -> None:
-    await _serve(websocket, staff=True, handle=_read_only, max_message=MAX_DISPLAY_MESSAGE)
+    await _serve(websocket, staff=True, handle=_read_only, max_message=MAX_DISPLAY_MESSAGE,
+                 screen=Screen("rostrum", websocket.state.user.id))
 
 
 routes = [
