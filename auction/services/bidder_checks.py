@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Generic, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -27,23 +28,21 @@ from .registration import (REGISTRATION_OPEN_STATUSES, AlreadyVerified, Registra
                            sale_day)
 from .registration_rules import rules_in_session
 
+Row = TypeVar("Row")
+
 
 @dataclass(frozen=True)
-class CheckRecord:
-    check: RegistrationCheck
-    checked_by: str
+class ByStaff(Generic[Row]):
+    """A row with the name of the member of the staff it names: a check and who ran it, an access to
+    personal data and who looked (a registration's page, and a contest's for its documents)."""
+    row: Row
+    user_name: str
 
 
 @dataclass(frozen=True)
 class BidRequestView:
     request: BidRequest
     lot: Lot
-
-
-@dataclass(frozen=True)
-class AccessRecord:
-    entry: PersonalDataAccess
-    user_name: str
 
 
 @dataclass(frozen=True)
@@ -54,9 +53,9 @@ class RegistrationDetail:
     ranges: PaddleRanges
     rule: SolvencyRule
     preview: list[CheckResult]
-    history: list[CheckRecord]
+    history: list[ByStaff[RegistrationCheck]]
     requests: list[BidRequestView]
-    accesses: list[AccessRecord]
+    accesses: list[ByStaff[PersonalDataAccess]]
     verified_by: str
 
     @property
@@ -110,13 +109,13 @@ async def registration_detail(sessions: async_sessionmaker[AsyncSession], sale_i
         ranges, rule = await rules_in_session(session, sale_id)
         preview = run_checks(await facts_for(session, sale, registration, rule))
         names = dict((await session.execute(select(User.id, User.full_name))).all())
-        history = [CheckRecord(c, names.get(c.checked_by_id, "—")) for c in await session.scalars(
+        history = [ByStaff(c, names.get(c.checked_by_id, "—")) for c in await session.scalars(
             select(RegistrationCheck).where(RegistrationCheck.registration_id == registration.id)
             .order_by(RegistrationCheck.id.desc()).limit(60))]
         requests = [BidRequestView(r, lot) for r, lot in await session.execute(
             select(BidRequest, Lot).join(Lot, Lot.id == BidRequest.lot_id)
             .where(BidRequest.registration_id == registration.id).order_by(Lot.position))]
-        accesses = [AccessRecord(a, names.get(a.user_id, "—")) for a in await session.scalars(
+        accesses = [ByStaff(a, names.get(a.user_id, "—")) for a in await session.scalars(
             select(PersonalDataAccess).where(PersonalDataAccess.registration_id == registration.id)
             .order_by(PersonalDataAccess.id.desc()).limit(50))]
     return RegistrationDetail(sale, registration, registration.bidder, ranges, rule, preview, history, requests,

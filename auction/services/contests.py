@@ -19,6 +19,7 @@ from auction.models import (Case, Contest, ContestDocument, ContestLot, ContestS
                             User)
 
 from . import audit
+from .bidder_checks import ByStaff
 from .catalogue import NotFound
 from .contest_delays import delays_in
 from .contest_documents import StoredDocument, remove_document
@@ -213,20 +214,14 @@ async def document_for_staff(sessions: async_sessionmaker[AsyncSession], sale_id
         return document
 
 
-@dataclass(frozen=True)
-class DocumentAccess:
-    at: datetime
-    user_name: str
-    detail: str
-
-
-async def document_accesses(sessions: async_sessionmaker[AsyncSession], contest_id: int) -> list[DocumentAccess]:
+async def document_accesses(sessions: async_sessionmaker[AsyncSession],
+                            contest_id: int) -> list[ByStaff[PersonalDataAccess]]:
     """Who downloaded the contest's documents, latest first (the last 50)."""
     async with sessions() as session:
         rows = await session.execute(
             select(PersonalDataAccess, User.full_name).outerjoin(User, User.id == PersonalDataAccess.user_id)
             .where(PersonalDataAccess.contest_id == contest_id).order_by(PersonalDataAccess.id.desc()).limit(50))
-        return [DocumentAccess(entry.at, name or "—", entry.detail) for entry, name in rows]
+        return [ByStaff(entry, name or "—") for entry, name in rows]
 
 
 async def sale_contests(sessions: async_sessionmaker[AsyncSession], sale_id: int) -> tuple[Sale, list[ContestView]]:

@@ -39,6 +39,8 @@ async def test_an_online_registration_is_not_verified_before_its_email_is_confir
     assert "(confirmé)" in text(page) and 'id="email-unconfirmed"' not in page.text
     granted = await client.post(f"{path}/verifier", data=attestation)
     assert granted.status_code == 303 and granted.headers["location"] == f"{path}?ok=panneau"
+    history = " ".join(text(await client.get(path)).split("Historique des contrôles")[1].split())
+    assert f"<td>{users[Role.CLERK].full_name}</td>" in history and "Satisfait — " in history   # each check, by whom
 
 
 async def test_only_the_officer_clears_a_homonym_with_a_reason(client, db, sale, users, login):  # noqa: F811
