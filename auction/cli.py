@@ -192,25 +192,6 @@ def cmd_demo(args, settings):
         _serve(settings, args.host, args.port)
 
 
-def cmd_verify_log(args, settings):
-    from auction.services import settlement_log
-    from auction.services.room import verify_log
-
-    async def verify(db):
-        return await verify_log(db.sessions, args.sale), await settlement_log.verify(db.sessions, args.sale)
-    (count, broken), (settled, settlement_broken) = _run(verify, settings)
-    if broken is not None:
-        raise CommandError(f"Journal de la vente {args.sale} ROMPU à l'événement {broken.seq} : {broken.reason}.")
-    print(f"Journal de la vente {args.sale} intègre : {count} événement{'s' if count != 1 else ''}, chaîne vérifiée.")
-    if settlement_broken is not None:
-        raise CommandError(f"Journal après la vente {args.sale} ROMPU à l'événement {settlement_broken.seq} : "
-                           f"{settlement_broken.reason}.")
-    print(f"Journal après la vente {args.sale} intègre : {settled} événement{'s' if settled != 1 else ''}, "
-          "chaîne vérifiée.")
-    from auction.cli_sale_record import verify_record_seals
-    verify_record_seals(args.sale, settings)
-
-
 def cmd_purge_scans(args, settings):
     from auction.models import utcnow
     from auction.services.id_scans import purge_scans
@@ -272,10 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=int(os.environ.get("CRIEE_PORT", DEFAULT_PORT)))
     demo.set_defaults(func=cmd_demo)
 
-    verify = sub.add_parser("verify-log", help="recompute the hash chains of a sale's bid log and settlement log")
-    verify.add_argument("sale", type=int, help="sale id")
-    verify.set_defaults(func=cmd_verify_log)
-
+    from auction.cli_verify_log import add_parsers as add_verify_log_parsers
+    add_verify_log_parsers(sub)
     from auction.cli_evidence import add_parsers as add_evidence_parsers
     add_evidence_parsers(sub)
     from auction.cli_sale_record import add_parsers as add_sale_record_parsers
