@@ -129,6 +129,31 @@ def new_context(browser, live_server, request):
 
 
 @pytest.fixture
+def screens(new_context):
+    """Opens named pages at a size (`screens("tablet", {"viewport": …})`), each in its own context;
+    `screens.errors` collects their uncaught script errors. A failed test leaves a screenshot of each
+    (new_context)."""
+    errors: list[str] = []
+
+    def open_page(name: str, size: dict):
+        opened = new_context(**size).new_page()
+        opened.on("pageerror", lambda error: errors.append(f"{name}: {error}"))
+        return opened
+
+    open_page.errors = errors
+    return open_page
+
+
+def shot(page, name: str, selector: str | None = None) -> None:
+    """A screenshot to look at, passed or failed: in CRIEE_SHOTS when it is set (nothing otherwise),
+    the element `selector` alone when given, else the whole page."""
+    folder = os.environ.get("CRIEE_SHOTS")
+    if folder:
+        target = page.locator(selector) if selector else page
+        target.screenshot(path=f"{folder}/{name}.png", **({} if selector else {"full_page": True}))
+
+
+@pytest.fixture
 def page(new_context):
     """A page in a brand-new context: no cookie, no session."""
     return new_context().new_page()
@@ -137,7 +162,7 @@ def page(new_context):
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     """Keeps each phase's report on the test item (`item.rep_call`), so a fixture can tell at teardown
-    whether its test failed (tests/browser/test_screens.py then saves screenshots)."""
+    whether its test failed (new_context then saves screenshots)."""
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)

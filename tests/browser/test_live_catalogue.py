@@ -4,7 +4,8 @@ search for a lot number putting that lot first; and a lot without an opening bid
 bid on the live page and the room display.
 
 The module has its own demo server (tests/browser/conftest.py); the tests run in order on its sale 1.
-Every test leaves a screenshot of each page it opened in the pytest temporary directory.
+A failing test leaves a screenshot of each page it opened (tests/browser/conftest.py); with
+CRIEE_SHOTS set, the steps worth looking at are shot there too.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from playwright.sync_api import Page, expect
 from auction.db import Database
 from auction.domain.increments import DEFAULT_INCREMENTS
 from auction.services.demo import WORKSHOP_LOTS
+from tests.browser.conftest import shot
 from tests.browser.test_screens import PHONE, SALE_ID, SCREEN, euros, open_tablet, type_paddle
 
 pytestmark = pytest.mark.browser
@@ -26,29 +28,6 @@ WIDE = {"viewport": {"width": 1180, "height": 820}}
 LOT_1_TITLE, _, _, LOT_1_LOW, _ = WORKSHOP_LOTS[0]
 LOT_1_OPENING = (LOT_1_LOW // 2) * 100
 FIRST_STEP = DEFAULT_INCREMENTS.first_bid(0)        # lot 2 is made a lot without an opening bid
-
-
-@pytest.fixture
-def screens(new_context, request, tmp_path):
-    """Opens pages at a size; after the test, each one's screenshot (to look at, failed or not)."""
-    pages: list[tuple[str, Page]] = []
-    errors: list[str] = []
-
-    def open_page(name: str, size: dict) -> Page:
-        page = new_context(**size).new_page()
-        page.on("pageerror", lambda error: errors.append(f"{name}: {error}"))
-        pages.append((name, page))
-        return page
-
-    open_page.errors = errors
-    open_page.shoot = lambda page, name: page.screenshot(path=str(tmp_path / f"{request.node.name}-{name}.png"))
-    yield open_page
-    for name, page in pages:
-        try:
-            page.screenshot(path=str(tmp_path / f"{request.node.name}-{name}.png"))
-            print(f"screenshot: {tmp_path / f'{request.node.name}-{name}.png'}")
-        except Exception:  # noqa: BLE001 - a closed page has nothing to show
-            pass
 
 
 def without_opening_bid(database_url: str, lot_number: int) -> int:
@@ -117,7 +96,7 @@ def test_the_catalogue_follows_the_room_on_a_phone_and_at_1180(screens, live_ser
         expect(state_of(page, lot_1)).to_have_text("En vente")
         expect(state_of(page, lot_1)).to_have_attribute("data-state", "on_block")
         expect(state_of(page, lot_2)).to_have_text("À venir")
-    screens.shoot(phone, "phone-on-block")
+    shot(phone, "phone-on-block")
     type_paddle(tablet, 2)
     tablet.locator("#bid-next").click()
     for _ in range(3):
@@ -151,8 +130,8 @@ def test_the_catalogue_follows_the_room_on_a_phone_and_at_1180(screens, live_ser
     expect(live.locator("#live-next")).to_have_text(f"Prochaine enchère : {euros(FIRST_STEP)}")
     expect(tablet.locator("#current-caption")).to_have_text("Première enchère")
     expect(state_of(phone, lot_2)).to_have_text("En vente")
-    screens.shoot(display, "display-first-bid")
-    screens.shoot(live, "live-first-bid")
+    shot(display, "display-first-bid")
+    shot(live, "live-first-bid")
 
     # Passed (no bid): invendu; after a reload the states are the same, from the bid log.
     tablet.locator("#pass-button").click()
@@ -162,7 +141,7 @@ def test_the_catalogue_follows_the_room_on_a_phone_and_at_1180(screens, live_ser
     expect(state_of(phone, lot_2)).to_have_text("Invendu")
     expect(state_of(phone, lot_ids(phone)[2])).to_have_text("À venir")
     phone.locator(f"#lot-{lot_1}").scroll_into_view_if_needed()
-    screens.shoot(phone, "phone-states")
+    shot(phone, "phone-states")
     for page in (phone, wide):
         assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     assert screens.errors == []

@@ -15,8 +15,7 @@ from auction.domain.increments import DEFAULT_INCREMENTS
 from auction.domain.roles import Role
 from auction.services.demo import DEMO_LOGINS, WORKSHOP_LOTS
 from tests.browser.test_online import add_requests
-from tests.browser.test_screens import (SALE_ID, SCREEN, TABLET, axe_violations, euros, inside, log_in,  # noqa: F401
-                                        screens, type_paddle)
+from tests.browser.test_screens import SALE_ID, SCREEN, TABLET, axe_violations, euros, inside, log_in, type_paddle
 
 pytestmark = pytest.mark.browser
 

@@ -3,7 +3,7 @@ from 15 m, the clerk's tablet at 1180×820 landscape, the live page on a 390×84
 
 Geometry is measured in the real browser: font sizes in CSS pixels, elements inside the viewport.
 The module has its own demo server (tests/browser/conftest.py); the tests run in order on its sale.
-A failing test leaves a screenshot of each of its pages in the pytest temporary directory.
+A failing test leaves a screenshot of each of its pages (tests/browser/conftest.py).
 """
 from __future__ import annotations
 
@@ -40,30 +40,6 @@ def whole(number: int) -> str:
 def converted(cents: int) -> str:
     return " · ".join(f"≈ {whole(int((Decimal(cents) * rate / 100).quantize(Decimal(1), ROUND_HALF_UP)))} {code}"
                       for code, rate in RATES.items())
-
-
-@pytest.fixture
-def screens(new_context, request, tmp_path):
-    """Opens pages at a size; on failure, each one's screenshot is saved for the reader of the report."""
-    pages: list[tuple[str, Page]] = []
-    errors: list[str] = []
-
-    def open_page(name: str, size: dict) -> Page:
-        page = new_context(**size).new_page()
-        page.on("pageerror", lambda error: errors.append(f"{name}: {error}"))
-        pages.append((name, page))
-        return page
-
-    open_page.errors = errors
-    yield open_page
-    report = getattr(request.node, "rep_call", None)
-    if report is None or report.failed:
-        for name, page in pages:
-            try:
-                page.screenshot(path=str(tmp_path / f"{request.node.name}-{name}.png"), full_page=True)
-                print(f"screenshot: {tmp_path / f'{request.node.name}-{name}.png'}")
-            except Exception:  # noqa: BLE001 - a closed page has nothing to show
-                pass
 
 
 def log_in(page: Page, login=CLERK) -> None:

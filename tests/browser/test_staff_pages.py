@@ -2,7 +2,6 @@
 at 1280, phone 390×844), on the demo: layout measured in pixels, interactions run for real."""
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
@@ -10,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from auction.domain.roles import Role
 from auction.services.demo import DEMO_LOGINS
+from tests.browser.conftest import shot
 
 pytestmark = pytest.mark.browser
 
@@ -21,26 +21,10 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "i
 
 
 @pytest.fixture
-def screens(new_context, request, tmp_path):
-    """Opens pages at a size; each page's screenshot is saved at the end (kept with the test's files)."""
-    pages: list[tuple[str, Page]] = []
-    errors: list[str] = []
-
-    def open_page(name: str, size: dict) -> Page:
-        page = new_context(**size).new_page()
-        page.on("pageerror", lambda error: errors.append(f"{name}: {error}"))
-        pages.append((name, page))
-        return page
-
-    open_page.errors = errors
-    yield open_page
-    for name, page in pages:
-        try:
-            page.screenshot(path=str(tmp_path / f"{request.node.name}-{name}.png"), full_page=True)
-            print(f"screenshot: {tmp_path / f'{request.node.name}-{name}.png'}")
-        except Exception:  # noqa: BLE001 - a closed page has nothing to show
-            pass
-    assert errors == [], errors
+def screens(screens):
+    """The shared `screens` (tests/browser/conftest.py); here no page may raise a script error."""
+    yield screens
+    assert screens.errors == [], screens.errors
 
 
 def log_in(page: Page, role: Role) -> None:
@@ -72,15 +56,6 @@ def test_the_publicity_acts_table_stays_within_its_card(screens, size):
     assert wrap["scrollWidth"] <= wrap["clientWidth"], "the table does not scroll sideways inside its card"
     width = size["viewport"]["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "nothing on the page is wider than it"
-
-
-def shot(page: Page, name: str, selector: str | None = None) -> None:
-    """A screenshot to look at, besides the whole page's kept by `screens`: in CRIEE_SHOTS when set,
-    the element `selector` alone when given."""
-    folder = os.environ.get("CRIEE_SHOTS")
-    if folder:
-        target = page.locator(selector) if selector else page
-        target.screenshot(path=f"{folder}/{name}.png", **({} if selector else {"full_page": True}))
 
 
 def lot_title(page: Page, lot_id: int) -> tuple[str, str]:
