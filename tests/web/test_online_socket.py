@@ -242,3 +242,30 @@ async def test_an_online_bid_asks_its_limits_while_it_waits_for_the_room(app, cl
     answer = await phone.receive("ack", "error")
     assert answer["command_id"] == command_id and answer["code"] == "sale_not_open", "decided by the room"
     await phone.close()
+
+
+async def test_limits_that_do_not_answer_hold_the_room_no_longer_than_the_admit_timeout(app, client, sale_id, caplog):
+    """On connections of their own, limits that hang are waited for ADMIT_TIMEOUT, then the bid goes on
+    to the room (as when their database is down) and the hung check is cancelled."""
+    from auction.web.pages.online import ADMIT_TIMEOUT
+    cancelled = asyncio.Event()
+
+    class Hung(MemoryStore):
+        async def take(self, chain, now):
+            try:
+                await asyncio.Event().wait()
+            finally:
+                cancelled.set()
+
+    app.state.bid_limits = BidLimits(Hung(), b"k")
+    app.state.limits_apart = True
+    phone = Ws(app, f"/ws/direct/{sale_id}", await session_cookie(client, BIDDER.email, BIDDER.password))
+    await phone.open()
+    started = asyncio.get_running_loop().time()
+    with caplog.at_level(logging.WARNING, logger="criee.online"):
+        answer = await phone.command("bid", lot_id=1, amount_cents=100, expected_bid_seq=None)
+    assert answer["code"] == "sale_not_open", "decided by the room, not held by the limits"
+    assert ADMIT_TIMEOUT <= asyncio.get_running_loop().time() - started < 5
+    assert any(r.getMessage() == "online bid limits unavailable" for r in caplog.records)
+    await asyncio.wait_for(cancelled.wait(), 5)
+    await phone.close()
