@@ -25,6 +25,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.documents import render_html, write_pdf
+from auction.domain.increments import sale_increments
 
 from .public_catalogue import printable_catalogue
 
@@ -105,6 +106,7 @@ async def catalogue_pdf(sessions: async_sessionmaker[AsyncSession], cache: Catal
     """The catalogue PDF of a sale (NotFound as for its public page) and its file name."""
     sale, found, lots, office = await printable_catalogue(sessions, sale_id, preview=preview)
     html = render_html(TEMPLATE, {"sale": sale, "tariff": found.tariff, "tariff_note": found.note, "lots": lots,
-                                  "office": office, "preview": preview})
+                                  "office": office, "preview": preview,
+                                  "first_bid": sale_increments(sale.increments).first_bid})
     pdf = await cache.get(sale.id, "apercu" if preview else "public", html)
     return pdf, f"catalogue-{sale.reference}.pdf"

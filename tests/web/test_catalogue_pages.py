@@ -199,6 +199,22 @@ async def test_catalogue_pdf_lists_every_lot_with_the_fees(client, demo):
     assert "4 000 € – 6 000 €" in text and "Scie circulaire à format" in text
 
 
+async def test_catalogue_pdf_shows_the_first_bid_of_a_lot_without_an_opening_bid(client, db, demo):
+    """The printed catalogue says what the web catalogue says for a lot without a mise à prix (a forced
+    sale): "Première enchère" with the increment table's first step, never "0 €"; and the PDF cached
+    before the change is not served again (its name is the digest of the HTML)."""
+    sale, lots, _ = demo
+    before = flat(pdf_text((await client.get(f"/ventes/{sale.id}/catalogue.pdf")).content))
+    assert "Première enchère" not in before
+    async with db.sessions() as session, session.begin():
+        await session.execute(update(Lot).where(Lot.id == lots[0].id).values(opening_bid_cents=0))
+        await session.execute(update(Sale).where(Sale.id == sale.id).values(increments=[[0, 10_00], [500_00, 50_00]]))
+    text = flat(pdf_text((await client.get(f"/ventes/{sale.id}/catalogue.pdf")).content))
+    row = text.split(flat(lots[0].title))[1].split(flat(lots[1].title))[0]
+    assert "Première enchère : 10 €" in row and " 0 €" not in row
+    assert text.count("Première enchère") == 1
+
+
 async def test_no_debtor_data_on_any_public_page(client, demo):
     sale, lots, cases = demo
     private = private_strings(cases)

@@ -18,6 +18,7 @@ from .sockets import Ws, session_cookie
 OFFICER = next(login for login in DEMO_LOGINS if login.role.value == "officer")
 CLERK = next(login for login in DEMO_LOGINS if login.role.value == "clerk")
 BIDDER = next(login for login in DEMO_LOGINS if login.role.value == "bidder")
+NBSP, NNBSP = "\u00a0", "\u202f"
 
 
 @pytest.fixture
@@ -51,6 +52,27 @@ async def test_the_sale_page_and_the_tablet_link_to_it(client, sale_id):
     for path in (f"/bureau/ventes/{sale_id}", f"/bureau/ventes/{sale_id}/salle"):
         page = await client.get(path)
         assert f'href="/bureau/ventes/{sale_id}/pupitre"' in page.text, path
+
+
+async def test_the_sale_page_and_the_tablet_show_the_first_bid_of_a_lot_without_an_opening_bid(client, db, sale_id):
+    """A forced sale's lot may have no mise à prix: the staff's list of lots and the clerk's tablet say
+    "Première enchère" with the increment table's first step, never "0 €"; the other lots keep theirs."""
+    async with db.sessions() as session, session.begin():
+        first, second = (await session.scalars(select(Lot).where(Lot.sale_id == sale_id).order_by(Lot.position)
+                                               .limit(2))).all()
+        first.opening_bid_cents = 0
+        (await session.get(Sale, sale_id)).increments = [[0, 10_00], [500_00, 50_00]]
+    await session_cookie(client, CLERK.email, CLERK.password)
+    page = (await client.get(f"/bureau/ventes/{sale_id}")).text
+    row = page.split(f'id="lot-{first.id}"')[1].split("</tr>")[0]
+    assert f'<td class="num">Première enchère : 10{NBSP}€</td>' in row
+    other = page.split(f'id="lot-{second.id}"')[1].split("</tr>")[0]
+    assert f'<td class="num">{second.opening_bid_cents // 100:,}{NBSP}€</td>'.replace(",", NNBSP) in other
+    tablet = (await client.get(f"/bureau/ventes/{sale_id}/salle")).text
+    row = tablet.split(f'data-lot-id="{first.id}"')[1].split("</li>")[0]
+    assert f'<span class="lot-row-opening">Première enchère : 10{NBSP}€</span>' in row and 'data-opening="0"' in row
+    other = tablet.split(f'data-lot-id="{second.id}"')[1].split("</li>")[0]
+    assert f'Mise à prix {second.opening_bid_cents // 100:,}{NBSP}€</span>'.replace(",", NNBSP) in other
 
 
 async def test_the_socket_refuses_visitors_and_bidders(app, client, sale_id):

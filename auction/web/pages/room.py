@@ -54,7 +54,8 @@ async def clerk_tablet(request: Request) -> Response:
     except catalogue.NotFound:
         return error_page(request, 404)
     requests = await online.request_book(request.app.state.db.sessions, sale.id)
-    return render(request, "room/clerk.html", {"sale": sale, "bid_requests": requests})
+    return render(request, "room/clerk.html", {"sale": sale, "bid_requests": requests,
+                                               "first_bid": sale_increments(sale.increments).first_bid})
 
 
 async def tablet_book(request: Request) -> Response:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from auction.domain.increments import sale_increments
 from auction.formats import to_paris
 from auction.models import utcnow
 from auction.services import catalogue, invoices
@@ -43,6 +44,7 @@ async def staff_sale(request: Request) -> Response:
     cases = {case.id: case for case in await catalogue.cases(sessions)}
     return render(request, "staff/sale.html", {
         "sale": sale, "cases": cases, "registrations": await catalogue.registrations(sessions, sale.id),
+        "first_bid": sale_increments(sale.increments).first_bid,
     })
 
 
