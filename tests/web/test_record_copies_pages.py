@@ -6,26 +6,17 @@ import re
 import uuid
 from datetime import date
 
-import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from auction.domain.money import format_euros
 from auction.domain.roles import Role
 from auction.domain.room import Actor
-from auction.models import Bidder, Registration, Sale, utcnow
+from auction.models import Bidder, Registration, utcnow
 from auction.services import distribution, record_copies
 from auction.services import room as room_service
-from auction.services.demo import seed_demo
 
 from ..conftest import csrf_from
-
-
-@pytest.fixture
-async def sale_id(db, settings):
-    await seed_demo(db.sessions, settings.media_dir, date(2026, 11, 22))
-    async with db.sessions() as session:
-        return await session.scalar(select(Sale.id))
 
 
 async def run(app, users, sale_id, role, name, **args):

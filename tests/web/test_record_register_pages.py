@@ -6,7 +6,6 @@ import io
 import uuid
 from datetime import date, timedelta
 
-import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -17,16 +16,8 @@ from auction.domain.room import Actor
 from auction.models import RegisterEntry, Sale, utcnow
 from auction.services import room as room_service
 from auction.services import sale_record
-from auction.services.demo import seed_demo
 
 from ..conftest import csrf_from
-
-
-@pytest.fixture
-async def sale_id(db, settings):
-    await seed_demo(db.sessions, settings.media_dir, date(2026, 11, 22))
-    async with db.sessions() as session:
-        return await session.scalar(select(Sale.id))
 
 
 async def run(app, users, sale_id, role, name, **args):

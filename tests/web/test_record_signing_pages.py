@@ -3,30 +3,21 @@ PKCS#12 certificate (bad files, passwords and dates refused in French), a closed
 is then signed too (and a certified copy), and pyHanko's own validation finds the signature intact and made by that
 certificate; the page says that only a CNCJ-approved system with a qualified signature has legal force."""
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
-import pytest
 from sqlalchemy import select
 
 from auction.domain.roles import Role
 from auction.domain.room import Actor
-from auction.models import AuditEntry, Sale, utcnow
+from auction.models import AuditEntry, utcnow
 from auction.services import record_copies, record_signing
 from auction.services import room as room_service
 from auction.services import sale_record
-from auction.services.demo import seed_demo
 from tests.signing_fixtures import PASSWORD, p12_of, self_signed, validate
 
 from ..conftest import csrf_from
 
 PAGE = "/bureau/etude/signature"
-
-
-@pytest.fixture
-async def sale_id(db, settings):
-    await seed_demo(db.sessions, settings.media_dir, date(2026, 11, 22))
-    async with db.sessions() as session:
-        return await session.scalar(select(Sale.id))
 
 
 async def run(app, users, sale_id, role, name, **args):

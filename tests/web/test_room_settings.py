@@ -1,21 +1,8 @@
 """The sale's room settings: increments (officer) and display currencies (staff)."""
-from datetime import date
-
-import pytest
-from sqlalchemy import select
-
 from auction.domain.roles import Role
 from auction.models import Sale
-from auction.services.demo import seed_demo
 
 from ..conftest import csrf_from
-
-
-@pytest.fixture
-async def sale_id(db, settings):
-    await seed_demo(db.sessions, settings.media_dir, date(2026, 11, 22))
-    async with db.sessions() as session:
-        return await session.scalar(select(Sale.id))
 
 
 async def stored(db, sale_id):

@@ -1,20 +1,9 @@
 """The room display's socket: who may open it (announced sales only), answered without loading the sale."""
-from datetime import date
-
-import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from auction.models import Sale
-from auction.services.demo import seed_demo
 
 from .test_access import ws_handshake
-
-
-@pytest.fixture
-async def sale_id(db, settings):
-    await seed_demo(db.sessions, settings.media_dir, date(2026, 11, 22))
-    async with db.sessions() as session:
-        return await session.scalar(select(Sale.id))
 
 
 async def test_the_display_socket_opens_on_an_announced_sale_only(app, db, sale_id):

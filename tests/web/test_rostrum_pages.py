@@ -2,15 +2,12 @@
 bidders refused), its read-only socket with the staff view, and its order book without names."""
 from __future__ import annotations
 
-from datetime import date
-
 import orjson
-import pytest
 from sqlalchemy import func, select
 
 from auction.models import BidRequest, Lot, Registration, Sale, utcnow
 from auction.models.bidlog import SaleEvent
-from auction.services.demo import DEMO_LOGINS, seed_demo
+from auction.services.demo import DEMO_LOGINS
 
 from .test_access import ws_handshake
 from .sockets import Ws, session_cookie
@@ -19,13 +16,6 @@ OFFICER = next(login for login in DEMO_LOGINS if login.role.value == "officer")
 CLERK = next(login for login in DEMO_LOGINS if login.role.value == "clerk")
 BIDDER = next(login for login in DEMO_LOGINS if login.role.value == "bidder")
 NBSP, NNBSP = "\u00a0", "\u202f"
-
-
-@pytest.fixture
-async def sale_id(db, settings):
-    await seed_demo(db.sessions, settings.media_dir, date(2026, 11, 22))
-    async with db.sessions() as session:
-        return await session.scalar(select(Sale.id).order_by(Sale.id))
 
 
 async def test_the_page_is_for_the_officer_and_the_clerk_only(client, sale_id):

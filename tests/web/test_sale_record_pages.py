@@ -2,9 +2,7 @@
 signed scan of a session (CPCE R221-39); the clerk reads it but may not close or sign."""
 import io
 import uuid
-from datetime import date
 
-import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -12,16 +10,8 @@ from auction.domain.roles import Role
 from auction.domain.room import Actor
 from auction.models import Sale, utcnow
 from auction.services import room as room_service
-from auction.services.demo import seed_demo
 
 from ..conftest import csrf_from
-
-
-@pytest.fixture
-async def sale_id(db, settings):
-    await seed_demo(db.sessions, settings.media_dir, date(2026, 11, 22))
-    async with db.sessions() as session:
-        return await session.scalar(select(Sale.id))
 
 
 async def run(app, users, role, name, **args):

@@ -1,22 +1,13 @@
 """The sale's verification page (CPCE R221-36): staff see it, the officer records the act (CSRF)."""
 from datetime import date
 
-import pytest
 from sqlalchemy import select
 
 from auction.domain.roles import Role
 from auction.formats import to_paris
-from auction.models import InventoryAct, Lot, Sale, utcnow
-from auction.services.demo import seed_demo
+from auction.models import InventoryAct, Lot, utcnow
 
 from ..conftest import csrf_from
-
-
-@pytest.fixture
-async def sale_id(db, settings):
-    await seed_demo(db.sessions, settings.media_dir, date(2026, 11, 22))
-    async with db.sessions() as session:
-        return await session.scalar(select(Sale.id))
 
 
 async def first_lot(db, sale_id) -> Lot:
