@@ -1,6 +1,8 @@
 """Recording a contest in Chromium on the clerk's tablet (1180×820), on the demo's held sale (sale 2):
 the empty form answered in French, then a buyer's contest of a lot with its letter (a PDF) joined,
-its page, the evidence sent, and the deadlines board; the page never scrolls sideways."""
+its page, the evidence sent, and the deadlines board; the page never scrolls sideways. A failing test
+leaves a screenshot of each page it opened (tests/browser/conftest.py); with CRIEE_SHOTS set, each step
+is shot there too."""
 from __future__ import annotations
 
 import re
@@ -9,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from auction.domain.roles import Role
+from tests.browser.conftest import shot
 
 from .test_staff_pages import TABLET, log_in
 
@@ -22,7 +25,7 @@ def no_sideways_scroll(page: Page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
-def test_a_clerk_records_a_contest_on_the_tablet(new_context, tmp_path):
+def test_a_clerk_records_a_contest_on_the_tablet(new_context):
     page = new_context(**TABLET).new_page()
     log_in(page, Role.CLERK)
     page.goto(f"/bureau/ventes/{HELD_SALE_ID}")
@@ -35,7 +38,7 @@ def test_a_clerk_records_a_contest_on_the_tablet(new_context, tmp_path):
     expect(page.get_by_role("alert").first).to_contain_text("Rien n'a été enregistré")
     expect(page.locator("#e-contestant_kind")).to_have_text("Choisissez qui conteste.")
     expect(page.locator("#e-lot_ids")).to_contain_text("Choisissez le ou les lots")
-    page.screenshot(path=str(tmp_path / "contest-errors.png"), full_page=True)
+    shot(page, "contest-errors")
 
     expect(page.locator(".case-choice")).to_be_hidden()                           # the lots asked for, not a case
     page.get_by_label("Lot 11 — Commode en merisier").check()
@@ -46,7 +49,7 @@ def test_a_clerk_records_a_contest_on_the_tablet(new_context, tmp_path):
     page.get_by_label("Ce qui est contesté, et pourquoi").fill("La commode n'est pas du XIXe siècle comme décrite.")
     page.get_by_label("Pièces reçues").set_input_files(
         files=[{"name": "expertise-commode.pdf", "mimeType": "application/pdf", "buffer": PDF}])
-    page.screenshot(path=str(tmp_path / "contest-filled.png"), full_page=True)
+    shot(page, "contest-filled")
     no_sideways_scroll(page)
     page.get_by_role("button", name="Enregistrer la contestation").click()
 
@@ -61,15 +64,14 @@ def test_a_clerk_records_a_contest_on_the_tablet(new_context, tmp_path):
     expect(page.locator("#contest-status")).to_have_text("Pièces transmises")
     expect(page.locator("ol.steps")).to_contain_text("Extrait du journal du lot 11")
     no_sideways_scroll(page)
-    page.screenshot(path=str(tmp_path / "contest-page.png"), full_page=True)
+    shot(page, "contest-page")
 
     page.goto("/bureau/echeances")
     board = page.locator("#contest-deadlines")
     expect(board).to_contain_text("Jean Dupuis")
     expect(board).to_contain_text("Répondre (15 jours")
     no_sideways_scroll(page)
-    page.screenshot(path=str(tmp_path / "contest-board.png"), full_page=True)
-    print(f"screenshots: {tmp_path}")
+    shot(page, "contest-board")
 
 
 def test_the_officer_records_a_contest_and_downloads_its_evidence_file(new_context, tmp_path):
@@ -102,4 +104,4 @@ def test_the_officer_records_a_contest_and_downloads_its_evidence_file(new_conte
     verdict = verify_document(document)
     assert verdict.ok and verdict.sealed
     no_sideways_scroll(page)
-    page.screenshot(path=str(tmp_path / "contest-evidence.png"), full_page=True)
+    shot(page, "contest-evidence")

@@ -1,7 +1,8 @@
 """The officer's evidence files in a real browser, on the demo's held sale (sale 2), at tablet size
 (1180×820): from the record page to the lots' list, lot 10's JSON downloaded and verified, its PDF;
 and on the live sale (sale 1), the clerk's tablet and the room display connected while lot 1 is on
-the block are listed in that lot's file."""
+the block are listed in that lot's file. A failing test leaves a screenshot of each page it opened
+(tests/browser/conftest.py); with CRIEE_SHOTS set, the lots' list is shot there too."""
 from __future__ import annotations
 
 import io
@@ -13,6 +14,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from auction.domain.evidence_verify import verify_document
+from tests.browser.conftest import shot
 
 from .test_room import CLERK, LOT_1_TITLE, OFFICER, SALE_ID, log_in, open_display, open_tablet, put_a_lot_on_the_block, watch_errors
 
@@ -35,7 +37,7 @@ def test_the_officer_downloads_a_lots_evidence_file_from_the_record(new_context,
     expect(page.locator("#evidence-lot-list")).not_to_contain_text("Chambre froide")   # withdrawn before the sale
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 1180, width                                    # no sideways scrolling
-    page.screenshot(path=str(tmp_path / "evidence-list-1180.png"), full_page=True)
+    shot(page, "evidence-list-1180")
 
     with page.expect_download() as download:
         row.get_by_role("link", name="JSON").click()

@@ -1,6 +1,8 @@
 """In Chromium: a bidder registers online from a phone and confirms the e-mail address; the clerk checks
 the registration, gives a paddle and prints its card; then the clerk selects that bidder on the tablet
-by scanning the card, the way a USB scanner does (it types the QR code's content, then Enter)."""
+by scanning the card, the way a USB scanner does (it types the QR code's content, then Enter).
+A failing test leaves a screenshot of each page it opened (tests/browser/conftest.py); with CRIEE_SHOTS
+set, the steps worth looking at are shot there too."""
 from __future__ import annotations
 
 import io
@@ -14,6 +16,7 @@ from playwright.sync_api import Page, expect
 
 from auction.domain.roles import Role
 from auction.services.demo import DEMO_LOGINS
+from tests.browser.conftest import shot
 from tests.mailbox import dev_mails_to
 
 pytestmark = pytest.mark.browser
@@ -135,7 +138,7 @@ def test_online_registration_verified_at_the_desk_then_selected_on_the_tablet_by
 
 
 def test_a_second_registration_offers_the_resend_and_the_clerk_resends_from_the_tablet(
-        new_context, live_server, tmp_path):
+        new_context, live_server):
     """The same e-mail posted twice: the phone is pointed to the waiting registration and asks for its
     e-mail again; the clerk, on the tablet (1180×820), sends it once more from the registration's page."""
     errors: list[str] = []
@@ -162,7 +165,7 @@ def test_a_second_registration_offers_the_resend_and_the_clerk_resends_from_the_
     notice = phone.locator("#inscription-en-attente")
     expect(notice).to_contain_text("Demande déjà reçue")
     expect(notice).to_contain_text("rien n'a été enregistré de ce nouvel envoi")
-    phone.screenshot(path=str(tmp_path / "phone-duplicate.png"), full_page=False)
+    shot(phone, "phone-duplicate")
     phone.get_by_role("button", name="Renvoyer le courriel de confirmation").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Courriel de confirmation renvoyé")
     deadline = time.monotonic() + 10
@@ -185,9 +188,7 @@ def test_a_second_registration_offers_the_resend_and_the_clerk_resends_from_the_
     expect(clerk.get_by_role("status")).to_contain_text("n'est pas parti")
     expect(history).to_have_count(2)
     expect(history.first).to_contain_text("renvoyé par l'étude")
-    clerk.locator("#courriel").scroll_into_view_if_needed()
-    clerk.screenshot(path=str(tmp_path / "tablet-resend.png"), full_page=False)
+    shot(clerk, "tablet-resend")
     width = clerk.evaluate("document.documentElement.scrollWidth")
     assert width <= 1180, f"the page scrolls sideways ({width} px)"
-    print(f"screenshots: {tmp_path}")
     assert errors == []

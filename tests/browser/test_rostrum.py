@@ -1,6 +1,7 @@
 """The auctioneer's screen (pupitre) at 1920×1080, beside the clerk's tablet (issue 17): it follows
 the room read-only, the asking bid the largest text, everything in the viewport without scrolling,
-axe WCAG 2.1 AA clean. Screenshots of the screen at each step are kept in the pytest temporary directory.
+axe WCAG 2.1 AA clean. A failing test leaves a screenshot of each page it opened (tests/browser/conftest.py);
+with CRIEE_SHOTS set, the screen is shot at each step there too.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from auction.db import Database
 from auction.domain.increments import DEFAULT_INCREMENTS
 from auction.domain.roles import Role
 from auction.services.demo import DEMO_LOGINS, WORKSHOP_LOTS
+from tests.browser.conftest import shot
 from tests.browser.test_online import add_requests
 from tests.browser.test_screens import SALE_ID, SCREEN, TABLET, axe_violations, euros, inside, log_in, type_paddle
 
@@ -82,7 +84,7 @@ def check_layout(rostrum: Page) -> None:
     assert rostrum.locator("#rostrum-stage").bounding_box()["y"] + rostrum.locator("#rostrum-stage").bounding_box()["height"] <= foot["y"] + 1
 
 
-def test_the_rostrum_follows_the_room_read_only_at_1080p(screens, live_server, tmp_path):
+def test_the_rostrum_follows_the_room_read_only_at_1080p(screens, live_server):
     # The desk took an absentee order at the opening bid and a phone line for lot 1.
     add_requests(live_server.database_url, 1, [{"kind": "absentee", "paddle": 3, "max": LOT_1_OPENING},
                                                {"kind": "phone", "paddle": 2, "phone": "07 11 22 33 44"}])
@@ -109,7 +111,7 @@ def test_the_rostrum_follows_the_room_read_only_at_1080p(screens, live_server, t
     expect(rostrum.locator("#rostrum-case")).to_have_attribute("data-covered", "false")
     expect(rostrum.locator("#next-list li")).to_have_count(3)
     expect(rostrum.locator("#next-list li").first).to_contain_text("Lot 2")
-    rostrum.screenshot(path=str(tmp_path / "rostrum-ready.png"))
+    shot(rostrum, "rostrum-ready")
 
     tablet = screens("tablet", TABLET)
     log_in(tablet)
@@ -146,8 +148,8 @@ def test_the_rostrum_follows_the_room_read_only_at_1080p(screens, live_server, t
         expect(rostrum.locator("body")).not_to_contain_text(private)
 
     check_layout(rostrum)
-    rostrum.screenshot(path=str(tmp_path / "rostrum-bidding.png"))
-    tablet.screenshot(path=str(tmp_path / "tablet-bidding.png"))    # its header links to the rostrum
+    shot(rostrum, "rostrum-bidding")
+    shot(tablet, "tablet-bidding")    # its header links to the rostrum
     assert axe_violations(rostrum) == []
 
     # Paused: the badge and the lot's line say so; resumed, the sale goes on.
@@ -183,9 +185,8 @@ def test_the_rostrum_follows_the_room_read_only_at_1080p(screens, live_server, t
     assert colour == "rgb(255, 155, 155)", colour      # in red, not the yellow of a threshold still ahead
     expect(rostrum.locator("#order-list")).to_have_text("Aucun ordre d'achat")
     check_layout(rostrum)
-    rostrum.screenshot(path=str(tmp_path / "rostrum-between-lots.png"))
+    shot(rostrum, "rostrum-between-lots")
     assert axe_violations(rostrum) == []
-    print(f"screenshots: {tmp_path}")
     assert screens.errors == []
 
 

@@ -2,13 +2,14 @@
 phone buyer, whose cheque a third party drew, carries a folded vigilance flag for the officer; he
 opens it, goes to the sale's vigilance page, tries a suspicion declaration without its reference
 (refused, the form kept), then records enhanced checks; the register lists it. A clerk sees no flag
-at the same checkout and is refused the register."""
+at the same checkout and is refused the register. A failing test leaves a screenshot of each page it
+opened (tests/browser/conftest.py); with CRIEE_SHOTS set, the pages are shot there too."""
 from __future__ import annotations
-
-import os
 
 import pytest
 from playwright.sync_api import expect
+
+from tests.browser.conftest import shot
 
 from .test_room import CLERK, OFFICER, log_in
 
@@ -17,15 +18,9 @@ pytestmark = pytest.mark.browser
 HELD_SALE_ID = 2
 PHONE_PADDLE = 7
 TABLET = {"width": 1180, "height": 820}
-SHOTS = os.environ.get("CRIEE_SCREENSHOTS")
 
 
-def shot(page, tmp_path, name: str) -> None:
-    path = (tmp_path if not SHOTS else __import__("pathlib").Path(SHOTS)) / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-
-
-def test_the_officer_sees_the_flag_at_the_checkout_and_records_a_decision(new_context, tmp_path):
+def test_the_officer_sees_the_flag_at_the_checkout_and_records_a_decision(new_context):
     page = new_context(viewport=TABLET).new_page()
     log_in(page, OFFICER)
     page.goto(f"/bureau/ventes/{HELD_SALE_ID}/caisse/{PHONE_PADDLE}")
@@ -34,7 +29,7 @@ def test_the_officer_sees_the_flag_at_the_checkout_and_records_a_decision(new_co
     expect(box.get_by_text("Paiement par un tiers")).to_be_hidden()       # folded: the screen may face the buyer
     box.locator("summary").click()
     expect(box.get_by_text("Paiement par un tiers")).to_be_visible()
-    shot(page, tmp_path, "vigilance-checkout-1180")
+    shot(page, "vigilance-checkout-1180")
     box.get_by_role("link", name="Voir le détail et inscrire la décision").click()
 
     section = page.locator(f"#panneau-{PHONE_PADDLE}")
@@ -56,14 +51,14 @@ def test_the_officer_sees_the_flag_at_the_checkout_and_records_a_decision(new_co
     expect(section).to_contain_text("Vigilance renforcée")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= TABLET["width"], f"the page scrolls sideways: {width}px"
-    shot(page, tmp_path, "vigilance-sale-1180")
+    shot(page, "vigilance-sale-1180")
 
     page.get_by_role("link", name="← Registre de vigilance").click()
     expect(page.locator("#vigilance-register")).to_contain_text("Vigilance renforcée")
     expect(page.locator("#vigilance-register")).to_contain_text("Isabelle MOREAU")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= TABLET["width"], f"the register scrolls sideways: {width}px"
-    shot(page, tmp_path, "vigilance-register-1180")
+    shot(page, "vigilance-register-1180")
 
 
 def test_a_clerk_sees_no_flag_and_is_refused_the_register(new_context):
@@ -80,7 +75,7 @@ def test_a_clerk_sees_no_flag_and_is_refused_the_register(new_context):
     assert response.status == 403
 
 
-def test_the_declarations_page_lists_the_quarter_with_its_due_date(new_context, tmp_path):
+def test_the_declarations_page_lists_the_quarter_with_its_due_date(new_context):
     page = new_context(viewport=TABLET).new_page()
     log_in(page, OFFICER)
     page.goto("/bureau/repertoire")
@@ -91,4 +86,4 @@ def test_the_declarations_page_lists_the_quarter_with_its_due_date(new_context, 
     expect(page.locator("#terms-form")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= TABLET["width"], f"the page scrolls sideways: {width}px"
-    shot(page, tmp_path, "declarations-1180")
+    shot(page, "declarations-1180")
