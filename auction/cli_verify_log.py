@@ -14,7 +14,7 @@ def cmd_verify_log(args, settings):
     from auction.cli import _run
     from auction.cli_sale_record import verify_record_seals
     from auction.services import settlement_log
-    from auction.services.room import verify_log
+    from auction.services.room_loaders import verify_log
 
     async def verify(db):
         return await verify_log(db.sessions, args.sale), await settlement_log.verify(db.sessions, args.sale)

@@ -70,7 +70,7 @@ async def hold_sale(database_url: str, lots_wanted: int) -> tuple[int, int]:
     from auction.domain.roles import Role
     from auction.domain.room import Actor, RoomState, apply, decide
     from auction.models import Sale, SaleEvent, User, utcnow
-    from auction.services.room import load_setup
+    from auction.services.room_loaders import load_setup
 
     db = Database.connect(database_url)
     try:

@@ -34,7 +34,7 @@ from auction.models import Bidder, Lot, LotPhoto, Registration, Sale, SaleEvent,
 from . import settlement_log
 from .checkout import storage_terms
 from .office import tariff_for
-from .room import to_event
+from .room_loaders import to_event
 
 
 class OfficerRequired(rules.DefaultError):

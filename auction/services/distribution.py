@@ -30,7 +30,7 @@ from auction.domain.seller_fees import SellerFees, SoldLot, seller_fees
 from auction.models import Case, Creditor, InventoryAct, Lot, Sale, SaleEvent
 from auction.services import settlement_log
 from auction.services.office import tariff_for
-from auction.services.room import to_event
+from auction.services.room_loaders import to_event
 
 from .claims import claim_interest, office_legal_rates  # noqa: F401 - the distribution's, kept importable here
 

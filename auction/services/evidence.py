@@ -18,7 +18,7 @@ from auction.models import Lot, Office, RecordSeal, Sale, SaleEvent, User
 from . import audit, online_refusals, screens
 from .catalogue import NotFound
 from .catalogue_pdf import pdf_from_html
-from .room import to_event
+from .room_loaders import to_event
 
 TEMPLATE = "evidence.html"
 FORMATS = ("pdf", "json")

@@ -27,7 +27,7 @@ from auction.models import Bidder, Case, Lot, Office, Registration, Sale, SaleEv
 
 from . import settlement_log
 from .office import tariff_for
-from .room import to_event as room_event
+from .room_loaders import to_event as room_event
 
 
 class OfficeNotConfigured(rules.InvoiceError):

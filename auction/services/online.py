@@ -20,7 +20,8 @@ from auction.domain.roles import Role
 from auction.domain.room import Actor, InvalidCommand, PaddleNotValid
 from auction.models import BidRequest, Bidder, Registration, Sale
 
-from .room import Outcome, Room, SaleNotFound, submit
+from .room import Outcome, Room, submit
+from .room_loaders import SaleNotFound
 
 log = logging.getLogger("criee.online")
 

@@ -34,7 +34,7 @@ from .catalogue import NotFound
 from .catalogue_pdf import pdf_from_html
 from .office import tariff_lookup
 from .record_signing import signed_name
-from .room import to_event
+from .room_loaders import to_event
 from .settlement_log import next_number
 from .stop_rule import stop_rule_cases
 

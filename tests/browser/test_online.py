@@ -17,7 +17,7 @@ from auction.domain.increments import DEFAULT_INCREMENTS
 from auction.domain.money import format_euros
 from auction.domain.roles import Role
 from auction.services.demo import DEMO_LOGINS, WORKSHOP_LOTS
-from auction.services.room import load_events
+from auction.services.room_loaders import load_events
 from tests.live_server import criee
 
 

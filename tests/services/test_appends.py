@@ -15,6 +15,7 @@ from auction.domain.roles import Role
 from auction.domain.room import Actor, BidTooLow
 from auction.models import Sale, SaleEvent, User, utcnow
 from auction.services import room as room_service
+from auction.services import room_loaders
 from auction.services.appends import Appends
 from auction.services.demo import seed_demo
 from auction.services.relay import CHANNEL, decode, listener_dsn
@@ -67,13 +68,13 @@ async def test_an_append_is_stored_chained_and_notified_in_one_statement(owned):
         assert again.duplicate and again.event == first.event
         assert appends.fallbacks == 0
 
-        count, broken = await room_service.verify_log(db.sessions, sale_id)
+        count, broken = await room_loaders.verify_log(db.sessions, sale_id)
         assert (count, broken) == (3, None)
         async with db.sessions() as session:
             assert (await session.get(Sale, sale_id)).status == "live"      # set by open_sale's append
             rows = (await session.scalars(select(SaleEvent).order_by(SaleEvent.seq))).all()
         assert [(r.kind, r.command_id) for r in rows][2] == ("bid", "bid-000001")
-        assert [room_service.to_event(r) for r in rows] == room.events    # as the room applied them
+        assert [room_loaders.to_event(r) for r in rows] == room.events    # as the room applied them
         restarted = await room_service.open_room(db.sessions, sale_id)
         assert restarted.state == room.state
 
@@ -106,7 +107,7 @@ async def test_a_step_another_process_took_is_refused_as_through_a_session(owned
         with pytest.raises(BidTooLow):
             await run(db, there, clerk, "bid", paddle=2, amount_cents=amount)
         assert there.state == here.state and there.state.seq == 3
-        count, broken = await room_service.verify_log(db.sessions, sale_id)
+        count, broken = await room_loaders.verify_log(db.sessions, sale_id)
         assert (count, broken) == (3, None)
     finally:
         await appends_here.close()
@@ -139,7 +140,7 @@ async def test_a_lost_connection_falls_back_to_a_session_and_stores_each_event_o
         room.append = committed_but_unanswered
         outcome = await run(db, room, clerk, "bid", paddle=2, amount_cents=room.state.next_minimum(room.setup))
         assert outcome.event.seq == 4 and room.state.seq == 4 and room.state.current_bid.paddle == 2
-        count, broken = await room_service.verify_log(db.sessions, sale_id)
+        count, broken = await room_loaders.verify_log(db.sessions, sale_id)
         assert (count, broken) == (4, None)
     finally:
         await appends.close()

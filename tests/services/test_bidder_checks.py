@@ -11,7 +11,7 @@ from auction.domain.roles import Role
 from auction.models import Bidder, Registration, RegistrationCheck, utcnow
 from auction.services import bidder_checks, registration_rules
 from auction.services import registration as service
-from auction.services.room import load_paddles
+from auction.services.room_loaders import load_paddles
 
 from .test_registration import attestation, confirm, count, data_of, sale  # noqa: F401 - fixture
 

@@ -18,6 +18,7 @@ from auction.formats import to_paris
 from auction.models import Bidder, Lot, Registration, Sale, SaleEvent, User
 from auction.services import defaults, invoices, settlement_log
 from auction.services import room as room_service
+from auction.services import room_loaders
 
 from .held_sale import sell
 
@@ -107,7 +108,7 @@ async def test_the_default_act_credits_the_invoice_blocks_the_bidder_and_reaches
     assert (bidder.blocked_sale_id, bidder.blocked_default_seq) == (sale_id, act.seq)
     found_sale, found_act = await defaults.blocked_act(db.sessions, bidder.id)
     assert found_sale.id == sale_id and found_act.seq == act.seq
-    setup = await room_service.load_setup(db.sessions, sale_id)
+    setup = await room_loaders.load_setup(db.sessions, sale_id)
     assert setup.defaulted == {lot_id: 1} and setup.paddles[1].blocked
     assert (await defaults.declare_default(db.sessions, sale_id, notice.seq, user_id=officer.user_id, now=AFTER,
                                            command_id="act-1")).seq == act.seq

@@ -124,7 +124,7 @@ async def test_demo_held_sale_is_run_by_the_room_and_its_two_sessions_are_signed
     from auction.domain.money import format_euros
     from auction.domain.room import replay
     from auction.models import RecordSeal, RecordSignature, SaleEvent
-    from auction.services import room as room_service
+    from auction.services import room_loaders
     from auction.services import sale_record, settlement_log
     from auction.services.demo_held_sale import HELD_REFERENCE, NEW_BIDDERS
 
@@ -147,9 +147,9 @@ async def test_demo_held_sale_is_run_by_the_room_and_its_two_sessions_are_signed
     for kind in ("sale_opened", "announcement", "paused", "resumed", "lot_passed", "lot_reoffered",
                  "lot_withdrawn", "session_closed", "session_opened", "sale_closed"):
         assert kind in kinds, kind
-    state = replay(sale_id, [event for event, _ in await room_service.load_events(db.sessions, sale_id)])
+    state = replay(sale_id, [event for event, _ in await room_loaders.load_events(db.sessions, sale_id)])
     sold = [result for result in state.results.values() if result.sold]
-    sources = {event.payload["source"] for event, _ in await room_service.load_events(db.sessions, sale_id)
+    sources = {event.payload["source"] for event, _ in await room_loaders.load_events(db.sessions, sale_id)
                if event.kind == "bid"}
     assert sources == {"room", "online", "phone", "absentee"}
     assert 501 in {result.paddle for result in sold}                   # the demo bidder, online
@@ -173,7 +173,7 @@ async def test_demo_held_sale_is_run_by_the_room_and_its_two_sessions_are_signed
                        f"à {names[result.paddle]}")
         assert entry in text, entry
     assert await sale_record.verify_seals(db.sessions, tmp_path / "private", sale_id) == []
-    count, broken = await room_service.verify_log(db.sessions, sale_id)
+    count, broken = await room_loaders.verify_log(db.sessions, sale_id)
     assert count == len(kinds) and broken is None
     assert (await settlement_log.verify(db.sessions, sale_id))[1] is None
     await _check_checkout(db, sale_id, {result.lot_id: result for result in sold}, company)
@@ -234,7 +234,7 @@ async def _check_default(db, first, sale_id, state, record_text):
 
     from auction.domain import defaults as rules
     from auction.formats import to_paris
-    from auction.services import room as room_service
+    from auction.services import room_loaders
     from auction.services import settlement_log
     from auction.services.demo_held_sale import NEW_BIDDERS, PAYMENT_DAYS
 
@@ -253,8 +253,8 @@ async def _check_default(db, first, sale_id, state, record_text):
     act = next(e for e in events if e.kind == "default_declared")
     assert users[act.user_id] == "officer" and procedure.act.declared_on > procedure.notice.deadline_on
     assert blocked.blocked_at is not None and blocked.blocked_default_seq == act.seq and in_sale_1 == 0
-    assert (await room_service.load_setup(db.sessions, first)).defaulted == {}
-    bid_log = [event for event, _ in await room_service.load_events(db.sessions, sale_id)]
+    assert (await room_loaders.load_setup(db.sessions, first)).defaulted == {}
+    bid_log = [event for event, _ in await room_loaders.load_events(db.sessions, sale_id)]
     [again] = [e for e in bid_log if e.kind == "lot_put_up_again_in_room"]
     session_two = next(e.seq for e in bid_log if e.kind == "session_opened")
     assert again.seq > session_two and again.payload["paddle"] == defaulter

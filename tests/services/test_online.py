@@ -16,6 +16,7 @@ from auction.domain.room import Actor, AlreadyLeading, LotNotOpen, OnlineBidPend
 from auction.models import BidRequest, Bidder, Registration, Sale, SaleEvent, User, utcnow
 from auction.services import online
 from auction.services import room as room_service
+from auction.services import room_loaders
 from auction.services.demo import seed_demo
 from auction.services.barred_persons import set_blocked
 from auction.services.room import RoomRegistry
@@ -66,7 +67,7 @@ async def test_an_online_bid_goes_through_the_log(db, sale_id, room, bidder_id):
     assert await stored_bids(db, sale_id) == [(501, outcome.event.payload["amount_cents"], "online")]
     with pytest.raises(AlreadyLeading):
         await online_bid(db, room, bidder_id)
-    count, broken = await room_service.verify_log(db.sessions, sale_id)
+    count, broken = await room_loaders.verify_log(db.sessions, sale_id)
     assert broken is None and count == room.state.seq
 
 
@@ -104,7 +105,7 @@ async def test_racing_room_and_online_bids_get_exactly_one_winner_per_step(db, s
     bids = await stored_bids(db, sale_id)
     amounts = [amount for _, amount, _ in bids]
     assert amounts == sorted(set(amounts))      # one bid per step, strictly increasing
-    count, broken = await room_service.verify_log(db.sessions, sale_id)
+    count, broken = await room_loaders.verify_log(db.sessions, sale_id)
     assert broken is None
 
 
@@ -149,7 +150,7 @@ async def test_racing_bids_on_two_processes_get_one_winner(own_database_url, tmp
         stored = await stored_bids(here_db, sale_id)
         amounts = [amount for _, amount, _ in stored]
         assert amounts == sorted(set(amounts)) and len(amounts) >= 2
-        count, broken = await room_service.verify_log(here_db.sessions, sale_id)
+        count, broken = await room_loaders.verify_log(here_db.sessions, sale_id)
         assert broken is None
     finally:
         await here_db.dispose()
@@ -322,7 +323,7 @@ async def test_absentee_orders_bid_in_the_same_transaction_as_their_trigger(db, 
     assert room.state.current_bid.paddle == 501
     sources = [source for _, _, source in await stored_bids(db, sale_id)]
     assert sources == ["absentee", "online", "absentee", "online"]
-    count, broken = await room_service.verify_log(db.sessions, sale_id)
+    count, broken = await room_loaders.verify_log(db.sessions, sale_id)
     assert broken is None and count == room.state.seq
     restarted = await room_service.open_room(db.sessions, sale_id)
     assert restarted.state == room.state

@@ -185,7 +185,7 @@ async def test_two_screens_pay_the_same_invoice_at_once_exactly_one_is_recorded(
 async def test_sold_lots_agree_with_the_room_replay(db, sale_id, clerk, sold):
     from auction.domain.room import replay
     from auction.services.checkout import sold_lots
-    from auction.services.room import load_events
+    from auction.services.room_loaders import load_events
     state = replay(sale_id, [event for event, _ in await load_events(db.sessions, sale_id)])
     async with db.sessions() as session:
         found = await sold_lots(session, sale_id)

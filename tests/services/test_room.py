@@ -13,6 +13,7 @@ from auction.domain.room_view import public_view
 from auction.models import Bidder, Lot, Registration, Sale, SaleEvent, utcnow
 from auction.services import lots
 from auction.services import room as room_service
+from auction.services import room_loaders
 
 
 async def run(db, room, actor, name, command_id=None, **args):
@@ -31,7 +32,7 @@ async def test_commands_are_stored_chained_and_replayed(db, sale_id, clerk):
         await run(db, room, clerk, "call")
     outcome = await run(db, room, clerk, "hammer")
     assert outcome.event.seq == 8
-    count, broken = await room_service.verify_log(db.sessions, sale_id)
+    count, broken = await room_loaders.verify_log(db.sessions, sale_id)
     assert count == 8 and broken is None
     again = await room_service.open_room(db.sessions, sale_id)     # a restart
     assert again.state == room.state
@@ -93,7 +94,7 @@ async def test_two_processes_cannot_append_the_same_step(db, sale_id, clerk):
     assert there.state == here.state
     lot_id = next(iter(there.setup.lots))
     await run(db, there, clerk, "open_lot", lot_id=lot_id)
-    count, broken = await room_service.verify_log(db.sessions, sale_id)
+    count, broken = await room_loaders.verify_log(db.sessions, sale_id)
     assert count == 2 and broken is None
 
 
@@ -120,7 +121,7 @@ async def test_the_database_refuses_to_change_or_delete_an_event(db, sale_id, cl
         with pytest.raises((DBAPIError, IntegrityError), match="append-only"):
             async with db.sessions() as session, session.begin():
                 await session.execute(statement)
-    count, broken = await room_service.verify_log(db.sessions, sale_id)
+    count, broken = await room_loaders.verify_log(db.sessions, sale_id)
     assert count == 1 and broken is None
 
 
@@ -193,7 +194,7 @@ async def test_the_lots_of_a_live_sale_cannot_change_the_lot_on_the_block_includ
     async with db.sessions() as session:
         stored = {lot.id: lot for lot in await session.scalars(select(Lot).where(Lot.id.in_([on_block, later])))}
     assert all(lot.status == "listed" and lot.title != "Autre titre" for lot in stored.values())
-    again = await room_service.load_setup(db.sessions, sale_id)
+    again = await room_loaders.load_setup(db.sessions, sale_id)
     assert again.lots == room.setup.lots
     await run(db, room, clerk, "bid", paddle=2, amount_cents=room.state.next_minimum(room.setup))
     assert room.state.lot_id == on_block and len(room.state.bids) == 2

@@ -9,7 +9,7 @@ from auction.domain.publication_gate import PublicityIncomplete
 from auction.domain.tariff import DEFAULT_TARIFF, TariffUnconfirmed
 from auction.models import Sale, SaleNotice, TariffPeriod
 from auction.services import office, publication
-from auction.services import room as room_service
+from auction.services import room_loaders
 from auction.services.publicity_view import publicity_view
 
 from ..conftest import confirm_rates
@@ -58,10 +58,10 @@ async def test_a444_3_the_draft_notice_says_the_rates_await_confirmation(db, peo
 
 async def test_a444_3_the_room_computes_no_fee_from_unconfirmed_rates(db, people):
     sale_id = await draft(db)
-    setup = await room_service.load_setup(db.sessions, sale_id)
+    setup = await room_loaders.load_setup(db.sessions, sale_id)
     assert setup.tariff is None
     await confirm_rates(db)
-    assert (await room_service.load_setup(db.sessions, sale_id)).tariff is not None
+    assert (await room_loaders.load_setup(db.sessions, sale_id)).tariff is not None
 
 
 async def test_a444_3_opening_is_refused_when_the_rates_are_not_confirmed(db, people):
