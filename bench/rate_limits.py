@@ -49,7 +49,7 @@ async def run(url: str, checks: int, warmup: int) -> dict:
     import asyncpg
 
     from auction.services.rate_limits import MemoryStore, PoolExecutor, PostgresStore
-    from auction.services.relay import listener_dsn
+    from auction.services.relay_notices import listener_dsn
     dsn = listener_dsn(url)
     connection = await asyncpg.connect(dsn)
     floor = []

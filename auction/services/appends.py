@@ -28,7 +28,7 @@ import orjson
 
 from auction.domain.bidlog import Event
 
-from .relay import CHANNEL, encode_event
+from .relay_notices import CHANNEL, encode_event
 from .room import AppendConflict
 
 log = logging.getLogger("criee.appends")

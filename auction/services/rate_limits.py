@@ -65,7 +65,7 @@ def limit_store(database, own: bool) -> LimitStore:
     if database.dialect != "postgresql":
         return MemoryStore()
     if own:
-        from .relay import listener_dsn
+        from .relay_notices import listener_dsn
         return PostgresStore(PoolExecutor(listener_dsn(database.engine.url)))
     return PostgresStore(SessionExecutor(database.sessions))
 

@@ -18,7 +18,7 @@ from auction.services import room as room_service
 from auction.services import room_loaders
 from auction.services.appends import Appends
 from auction.services.demo import seed_demo
-from auction.services.relay import CHANNEL, decode, listener_dsn
+from auction.services.relay_notices import CHANNEL, decode, listener_dsn
 
 from .conftest import TODAY
 

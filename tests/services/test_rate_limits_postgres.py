@@ -10,7 +10,7 @@ from auction.domain.rate_limits import Bucket, Pauses
 from auction.migrations import upgrade
 from auction.models import RateLimit
 from auction.services.rate_limits_postgres import PoolExecutor, PostgresStore, take_statement
-from auction.services.relay import listener_dsn
+from auction.services.relay_notices import listener_dsn
 from auction.web.ratelimit import BidLimits
 
 from .test_rate_limits import NOW
