@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from .bidlog import GENESIS_HASH, BrokenLink, Event, chain, verify_chain
+from .bidlog import GENESIS_HASH, Event, chain
 
 # Grouped by the step of stage 5 that appends them; a kind is never renamed once events use it.
 SETTLEMENT_KINDS: tuple[str, ...] = (
@@ -55,4 +55,4 @@ def of_kind(events: Iterable[Event], *kinds: str) -> list[Event]:
     return [event for event in events if event.kind in kinds]
 
 
-__all__ = ["SETTLEMENT_KINDS", "Event", "BrokenLink", "chain_settlement", "next_event", "of_kind", "verify_chain"]
+__all__ = ["SETTLEMENT_KINDS", "Event", "chain_settlement", "next_event", "of_kind"]

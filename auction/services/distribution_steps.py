@@ -16,7 +16,7 @@ from auction.domain.errors import InvalidValue
 from auction.domain.settlement_log import next_event
 from auction.models import Sale
 from auction.services import settlement_log
-from auction.services.distribution import DistributionNotFound, load
+from auction.services.distribution import load
 
 TEXT_MAX = 2000
 
@@ -169,5 +169,5 @@ async def extend_delays(sessions, sale_id: int, case_id: int, *, until: date, ag
                               "note": note}, user_id=user_id, now=now, command_id=command_id)
 
 
-__all__ = ["DistributionNotFound", "append_step", "record_cost", "draft", "send_plan", "record_receipt",
+__all__ = ["append_step", "record_cost", "draft", "send_plan", "record_receipt",
            "record_contest", "convene", "conclude", "extend_delays"]

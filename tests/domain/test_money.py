@@ -44,6 +44,12 @@ def test_parse_euros_refuses_nonsense_with_a_french_message(text):
     assert "montant" in error.value.message.lower()
 
 
+def test_amounts_are_typed_the_french_way():
+    assert parse_euros("1 234,56") == 1_234_56
+    with pytest.raises(InvalidValue, match="illisible"):
+        parse_euros("12,34,5")
+
+
 def test_rates_round_trip():
     assert parse_rate("11,90") == Decimal("0.119")
     assert parse_rate("14,28 %") == Decimal("0.1428")

@@ -5,7 +5,6 @@ import pytest
 
 from auction.domain.buyer_accounts import account_of, find_payment
 from auction.domain.errors import InvalidValue
-from auction.domain.money import parse_euros
 from auction.domain.payments import (Buyer, CashAboveCeiling, OverpaymentNotConfirmed, PaymentForm, PaymentRefused,
                                      StaleBalance, check_clearing, check_payment, check_refund, check_reversal)
 from tests.checkout_fixtures import SALE_DAY, Log
@@ -144,9 +143,3 @@ def test_the_deposit_applied_at_most_once():
     log.pay(7, "deposit", 200_00)
     with pytest.raises(PaymentRefused, match="100,00"):
         check_payment(account_of(log.events, 7), buyer, PaymentForm("deposit", 200_00), SALE_DAY)
-
-
-def test_amounts_are_typed_the_french_way():
-    assert parse_euros("1 234,56") == 1_234_56
-    with pytest.raises(InvalidValue, match="illisible"):
-        parse_euros("12,34,5")
