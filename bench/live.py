@@ -103,9 +103,6 @@ from bench.live_setup import (DEFAULT_POSTGRES_URL, SALE_ID, cpu_seconds, load_r
                               start_profiler, stop_profiler)
 from tests.live_server import LiveServer, cli_env, free_port, seed_demo  # noqa: E402
 
-KEYS = ("commit_floor_p50_ms", "commit_floor_p99_ms", "broadcast_floor_p50_ms", "broadcast_floor_p99_ms",
-        "ack_p50_ms", "ack_p99_ms", "display_p50_ms", "display_p99_ms")
-
 
 # --- the run -------------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ distribution once the defaulter's statement is paid, distributed and paid out to
 reaches a case after its plan was drafted keeps the sale from being settled (it is the creditors',
 never the office's)."""
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select

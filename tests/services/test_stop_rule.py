@@ -3,7 +3,6 @@ act (L221-5, R221-41), with interest to the sale's day; a change reaches a loade
 from datetime import date, timedelta
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import select, update
 
 from auction.domain.legal_interest import LegalRate, contractual_interest

@@ -14,7 +14,7 @@ from auction.domain.roles import Role
 from auction.domain.room import Actor
 from auction.formats import to_paris
 from auction.models import Sale
-from auction.services import defaults, invoices, settlement_log
+from auction.services import invoices, settlement_log
 from auction.services import room as room_service
 from auction.services.demo import seed_demo
 

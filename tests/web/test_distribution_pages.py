@@ -4,7 +4,7 @@ French; the officer's decisions refused to the clerk; the deadlines board; the l
 import html
 import io
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from lxml import etree

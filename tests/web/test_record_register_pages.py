@@ -4,7 +4,7 @@ the page with quarter selection, its PDF and CSV read back."""
 import csv
 import io
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -16,8 +16,6 @@ from auction.domain.room import Actor
 from auction.models import RegisterEntry, Sale, utcnow
 from auction.services import room as room_service
 from auction.services import sale_record
-
-from ..conftest import csrf_from
 
 
 async def run(app, users, sale_id, role, name, **args):

@@ -1,6 +1,4 @@
 """The sale's verification page (CPCE R221-36): staff see it, the officer records the act (CSRF)."""
-from datetime import date
-
 from sqlalchemy import select
 
 from auction.domain.roles import Role

@@ -1,8 +1,6 @@
 """Inventory acts: the clerk drafts on a tablet, imports a spreadsheet, the officer signs; PDF."""
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response

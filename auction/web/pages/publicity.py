@@ -3,7 +3,7 @@ posters, press insertions and debtors' notices recorded with their proofs, the o
 the certificate of publicity."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import datetime, time, timezone
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request

@@ -1,7 +1,7 @@
 """The clerk creates a sale and edits its date, place and conditions."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import datetime, time, timezone
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
