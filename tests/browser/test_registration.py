@@ -168,10 +168,14 @@ def test_a_second_registration_offers_the_resend_and_the_clerk_resends_from_the_
     shot(phone, "phone-duplicate")
     phone.get_by_role("button", name="Renvoyer le courriel de confirmation").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Courriel de confirmation renvoyé")
+    # A second e-mail, with a confirmation link (the same one when it is sent within the second of the
+    # first: the link's signature is timed to the second).
     deadline = time.monotonic() + 10
-    while confirmation_link(live_server, email) == first_link and time.monotonic() < deadline:
+    while len(dev_mails_to(live_server, email)) < 2 and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert confirmation_link(live_server, email) != first_link, "a second e-mail with a new link"
+    assert len(dev_mails_to(live_server, email)) == 2, "a second e-mail"
+    assert confirmation_link(live_server, email).startswith("/inscription/confirmer/")
+    assert first_link.startswith("/inscription/confirmer/")
 
     clerk = new_context(viewport={"width": 1180, "height": 820}, has_touch=True).new_page()
     clerk.on("pageerror", lambda error: errors.append(str(error)))
