@@ -36,6 +36,22 @@ health line (deliveries missing, gaps, resyncs, CPU used by the server and by th
 fraction of one core), go to stderr. Everything it starts (processes, database, temporary
 directory) is removed at the end.
 
+Figures on a quiet machine (4 December 2026, PostgreSQL, 1 000 displays, 20 online bidders, 400 bids
+at 20/s, three runs in a row): commit floor 0.33–0.41 / 0.65–0.84 ms (p50 / p99), ack 4.3–5.0 /
+8.4–9.2 ms, display 17.5–19.8 / 27.9–30.7 ms against a broadcast floor of 15.1–16.4 / 25.2–26.6 ms
+(display p99 ÷ floor p99: 1.09, 1.14, 1.15), online answer 4.5–5.2 / 8.3–9.2 ms, online bids won 200
+to 209 of 400, 24.6–24.8 MB per 1 000 displays, server_cpu 0.31–0.34. The same session's A/B against
+the code before the slices became timers and the handshake was released (a shared machine, two
+pairs): ack p99 12.7 and 27 ms against 93 and 86, online answer p99 10.8 and 26 against 77 and 75,
+27.5 MB per 1 000 displays before. 10 000 displays over 2 processes at 2 bids/s (slightly loaded):
+display 182 / 473 ms against a floor of 135 / 381 (1.24 at p99), ack 5.3 / 40.6 ms, 24.5 MB per
+1 000; at the default 20 bids/s it runs to its end (refusals counted) but the display clients
+saturate (clients_cpu 1.0: a quarter of the deliveries still missing when it stops, the floor 2.7 s
+p50): not a scale this machine can measure.
+The ack stays several times the commit floor: besides the append it is two websocket hops between
+Python event loops (the bench's client and the server), which the floor (a bare INSERT from one
+asyncpg client) does not have.
+
 What limits the figures (py-spy with --profile at 1 000 displays, 20 bids/s, on a shared machine):
   - ack: the commit. An append is one statement on PostgreSQL (auction.services.appends: insert,
     status, pg_notify, autocommitted), one round trip against the floor's three (BEGIN, INSERT,
@@ -44,16 +60,21 @@ What limits the figures (py-spy with --profile at 1 000 displays, 20 bids/s, on 
     core. Then the room's own work (decide, hash, views, one encoding per audience: about 0.3 ms)
     and the client library. The displays' fan-out waits while a command is decided
     (auction.web.live, PAUSE_LIMIT), so it adds at most the slice that was running when the command
-    came in (FLUSH_SECONDS, 1 ms). The online bidders' answers take the same path.
+    came in (FLUSH_SECONDS, 0.5 ms): the next slice is a timer, which the loop runs after the I/O
+    read meanwhile, so a command (or the database's answer to its append) no longer waits for two
+    slices, the running one and the one queued before its wake-up. The online bidders' answers take
+    the same path.
     Timed inside the server (quiet machine, 1 000 displays, 20 bids/s, no online bidders; p50 of
     the bids): decide 0.18 ms, the append 1.43 ms (the floor's run: 0.91), applying the event 0.81 ms
     (the staff's and the public's views, each encoded once, and the staff screens' writes: all of it
     before the ack, which must follow the event on the sender's socket); room.submit 2.65 ms p50,
     the bench's ack 4.57: the other ~2 ms are uvicorn's read of the frame, the handler's wake-up and
     the ack's way back to the bench's client. An online bid also waits for its shared rate limit
-    (one PostgreSQL round trip, auction.services.rate_limits), under the room's lock so that it
-    keeps its place from its arrival: checked before the lock, the clerk's bid sent at the same
-    time won every race (0 of 400 online); under it, online bids win about half (200 of 400).
+    (one PostgreSQL round trip, auction.services.rate_limits), awaited under the room's lock so that
+    it keeps its place from its arrival: checked before the lock, the clerk's bid sent at the same
+    time won every race (0 of 400 online); under it, online bids win about half (200 of 400). The
+    check is sent as the bid arrives (auction.web.pages.online), so its round trip overlaps the
+    wait for the lock when another command holds it.
   - the fan-out writes to uvicorn's transports only if DirectWrites is the outermost middleware
     (auction.web.app.middleware): behind one that wraps `send`, every display got a queue and a
     task, server_cpu 0.87 instead of 0.42 and display p99 157 ms instead of 31 (December 2026).
@@ -69,8 +90,12 @@ What limits the figures (py-spy with --profile at 1 000 displays, 20 bids/s, on 
     behind whatever the code does, and so does the floor. Compare ratios of one run, at a scale the
     machine can carry (loadavg_1min and server_cpu say how loaded it was).
   - memory: server_rss_mb_per_1000_displays is what 1 000 idle displays add to a server with the
-    room loaded (about 26 KiB each: uvicorn's protocol and transport, the ASGI task and Starlette's
-    WebSocket; a direct client has no queue nor task of its own).
+    room loaded: about 23 KiB of Python heap each (tracemalloc, 300 displays): uvicorn's protocol
+    (5 KiB) and its receive queue (2.4 KiB), Starlette's routing and exception wrappers (the ASGI
+    task's coroutine frames, 4 KiB), the websockets parser, the transport; a direct client has no
+    queue nor task of its own. uvicorn keeps the handshake's request and response for the socket's
+    life: auction.web.direct_writes.release_handshake lets them go once it is accepted (27.6 →
+    23.5 KiB; more with a browser's dozen headers).
 
 The display clients of this benchmark need a third of a core of the same two cores for 10 000
 displays at 2 bids/s (clients_cpu): for 5 000 displays or more use --rate 2 or 1.
