@@ -8,6 +8,8 @@ session it touches: when that session is closed, the head is the event whose has
 record states, so the segment is tied to the record. Online bids refused (too late, outbid,
 rate-limited) are not in the log: they come from the append-only record of refusals; the screens
 connected, from the append-only record of connections (auction.domain.screens). Neither is in the chain.
+The refusals a server process could not record (its queue full, the database away) are counted, and
+the file says how many and when (`RefusalsLost`), so that its list is not taken for complete.
 """
 from __future__ import annotations
 
@@ -89,6 +91,17 @@ class Refusal:
 
 
 @dataclass(frozen=True)
+class RefusalsLost:
+    """Refusals a server process could not record, from `since` to `until` (the first and the last
+    lost refusal's arrival), as the audit log keeps their count."""
+    host: str
+    pid: int
+    count: int
+    since: datetime
+    until: datetime
+
+
+@dataclass(frozen=True)
 class Seal:
     """A closed session's seal: the head of the log when it closed, as the signed record states it."""
     session: int
@@ -147,6 +160,11 @@ class EvidenceFile:
     log_head_seq: int = 0              # the log's last event when the file was made
     first_session: int = 0             # the session the chain's first event belongs to
     screens: screens_record.ScreensSection | None = None   # the companion record of connections
+    refusals_lost: tuple[RefusalsLost, ...] = ()           # refusals not recorded while the scope ran
+
+    @property
+    def refusals_lost_count(self) -> int:
+        return sum(gap.count for gap in self.refusals_lost)
 
     @property
     def head(self) -> Event:
@@ -319,8 +337,8 @@ def segment(events: Sequence[Event], chosen: Sequence[Event]) -> tuple[Event, ..
 def assemble(*, sale_id: int, sale_reference: str, sale_title: str, events: Sequence[Event], scope: str,
              lot_id: int | None = None, session: int | None = None, lots: dict[int, LotRef],
              staff: dict[int, StaffRef], refusals: Iterable[Refusal] = (), seals: Iterable[Seal] = (),
-             screen_events: Iterable[screens_record.ScreenEvent] = (), produced_at: datetime,
-             produced_by: str) -> EvidenceFile:
+             screen_events: Iterable[screens_record.ScreenEvent] = (),
+             refusals_lost: Iterable[RefusalsLost] = (), produced_at: datetime, produced_by: str) -> EvidenceFile:
     """The evidence file of a lot (`lot_id`) or a session (`session`) from the sale's whole log."""
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
@@ -337,6 +355,10 @@ def assemble(*, sale_id: int, sale_reference: str, sale_title: str, events: Sequ
     else:
         kept = [r for r in refusals if first - 1 <= r.log_seq <= last]
     screens = screens_section(screen_events, chosen, scope, produced_at)
+    # A lost refusal is known by its arrival time only, not its lot: those lost while the chain ran (from
+    # the scope's first event to its session's close, or to the file's making) are shown.
+    until = chain[-1].at if chain[-1].kind in SESSION_CLOSINGS else produced_at
+    lost = tuple(gap for gap in refusals_lost if gap.since <= until and gap.until >= chain[0].at)
     staff_ids = dict.fromkeys([e.user_id for e in chosen] + [v.user_id for v in screens.named])
     return EvidenceFile(
         sale_id=sale_id, sale_reference=sale_reference, sale_title=sale_title, scope=scope,
@@ -345,7 +367,8 @@ def assemble(*, sale_id: int, sale_reference: str, sale_title: str, events: Sequ
         refusals=tuple(sorted(kept, key=lambda r: (r.received_at, r.id))), chain=chain,
         seals=tuple(s for s in seals if first <= s.head_seq <= last), lots=lots,
         staff={user_id: staff[user_id] for user_id in staff_ids if user_id in staff},
-        produced_at=produced_at, produced_by=produced_by, log_head_seq=events[-1].seq, screens=screens)
+        produced_at=produced_at, produced_by=produced_by, log_head_seq=events[-1].seq, screens=screens,
+        refusals_lost=lost)
 
 
 END_LABELS = {"hammer": "à l'adjudication", "lot_passed": "au passage du lot", "lot_withdrawn": "au retrait du lot",
@@ -384,6 +407,8 @@ def document(file: EvidenceFile) -> dict[str, Any]:
         "staff": {str(m.user_id): {"name": m.name, "role": m.role} for m in file.staff.values()},
         "events": [entry.document() for entry in file.entries],
         "refusals": [refusal_document(r) for r in file.refusals],
+        "refusals_lost": [{"server": f"{gap.host}/{gap.pid}", "count": gap.count,
+                           "from_utc": utc_text(gap.since), "to_utc": utc_text(gap.until)} for gap in file.refusals_lost],
         "screens": screens_record.document(file.screens) if file.screens else None,
         "chain": {
             "algorithm": "sha256",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from collections import deque
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 log = logging.getLogger("criee.records")
 
+HOST = socket.gethostname()[:64]    # names the server process in the records, with its pid
 RETRIES = 3
 RETRY_DELAY = 0.2       # seconds before the 2nd attempt (twice that before the 3rd)
 Row = TypeVar("Row")

@@ -1,6 +1,6 @@
 """The evidence file of a lot or a session (dossier de preuve), for the officer: assembled from the
-stored bid log, the seals of the closed sessions, the record of refused online bids and the record
-of the screens connected (auction.domain.evidence), as a PDF for a lawyer and as JSON with the chain
+stored bid log, the seals of the closed sessions, the record of refused online bids (with the count
+of those it could not record) and the record of the screens connected (auction.domain.evidence), as a PDF for a lawyer and as JSON with the chain
 segment; each file made is written to the audit log."""
 from __future__ import annotations
 
@@ -50,10 +50,11 @@ async def assemble(sessions: async_sessionmaker[AsyncSession], sale_id: int, *, 
     if not events:
         raise domain.NothingToShow("La vente n'est pas encore ouverte : le journal est vide.")
     refusals = await online_refusals.load(sessions, sale_id)
+    refusals_lost = await online_refusals.load_lost(sessions, sale_id)
     return domain.assemble(sale_id=sale.id, sale_reference=sale.reference, sale_title=sale.title, events=events,
                            scope=scope, lot_id=lot_id, session=session_number, lots=lots, staff=staff,
-                           refusals=refusals, seals=seals, screen_events=screen_events, produced_at=now,
-                           produced_by=produced_by)
+                           refusals=refusals, seals=seals, screen_events=screen_events,
+                           refusals_lost=refusals_lost, produced_at=now, produced_by=produced_by)
 
 
 def json_bytes(file: domain.EvidenceFile) -> bytes:
@@ -107,7 +108,8 @@ async def produce(sessions: async_sessionmaker[AsyncSession], sale_id: int, *, f
                 f"à {file.head.seq}, empreinte de tête {file.head.hash[:16]}…",
         details={"scope": scope, "lot_id": lot_id, "session": session_number, "format": form,
                  "from_seq": file.chain[0].seq, "head_seq": file.head.seq, "head_hash": file.head.hash,
-                 "refusals": len(file.refusals), "named_screens": len(file.screens.named),
+                 "refusals": len(file.refusals), "refusals_lost": file.refusals_lost_count,
+                 "named_screens": len(file.screens.named),
                  "screens_lost": file.screens.lost_count})
     return content, file_name(file, form)
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import itertools
 import logging
 import os
-import socket
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -25,14 +24,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from auction.domain import screens as domain
 from auction.models import ScreenConnection
 
-from .background_writes import BackgroundWriter
+from .background_writes import HOST, BackgroundWriter
 
 log = logging.getLogger("criee.live")
 
 BATCH = 1000           # rows per transaction (13 parameters a row: well under both databases' limits)
 QUEUE_LIMIT = 50_000   # rows waiting at most; past it a row is counted as lost
 QUIET_WAIT = 0.05      # seconds the writer waits at most for the room's commands in flight
-HOST = socket.gethostname()[:64]
 
 
 @dataclass(frozen=True)

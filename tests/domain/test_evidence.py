@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from auction.domain.evidence import (LotRef, NothingToShow, Refusal, Seal, StaffRef, assemble, document,
-                                     paris_text, utc_text)
+from auction.domain.evidence import (LotRef, NothingToShow, Refusal, RefusalsLost, Seal, StaffRef, assemble,
+                                     document, paris_text, utc_text)
 from auction.domain.evidence_verify import verify_document
 from auction.domain.roles import Role
 from auction.domain.screens import ScreenEvent
@@ -229,3 +229,29 @@ def test_a_lot_still_on_the_block_counts_its_screens_until_the_file_is_made():
     session = assemble(sale_id=1, sale_reference="VJ-1", sale_title="Vente test", events=held_room().events,
                        scope="session", session=2, lots=LOTS, staff=STAFF, produced_at=NOW, produced_by="")
     assert session.screens.end_label == "à la clôture de la vente" and session.screens.named == ()
+
+
+def test_the_refusals_a_server_could_not_record_are_counted_in_the_file_while_its_chain_ran():
+    room = held_room()
+    opened = next(e for e in room.events if e.kind == "lot_opened")
+    closed = next(e for e in room.events if e.kind == "session_closed")
+    during = RefusalsLost("srv", 10, 7, opened.at + timedelta(seconds=1), opened.at + timedelta(seconds=3))
+    after_close = RefusalsLost("srv", 10, 2, closed.at + timedelta(milliseconds=200),
+                               closed.at + timedelta(milliseconds=500))     # before session 2 opened
+    before = RefusalsLost("srv", 10, 4, opened.at - timedelta(minutes=5), opened.at - timedelta(minutes=4))
+    # Their lot is unknown: lot 1's file, whose chain runs to the close of session 1, shows those of its time.
+    file = lot_file(room, refusals_lost=[before, during, after_close])
+    assert file.refusals_lost == (during,) and file.refusals_lost_count == 7
+    data = document(file)
+    assert data["refusals_lost"] == [{"server": "srv/10", "count": 7, "from_utc": utc_text(during.since),
+                                      "to_utc": utc_text(during.until)}]
+    assert verify_document(data).ok
+    # A gap that straddles the lot's opening is the lot's too; none lost: the file says an empty list.
+    straddling = RefusalsLost("srv", 10, 1, opened.at - timedelta(seconds=1), opened.at + timedelta(seconds=1))
+    assert lot_file(room, refusals_lost=[straddling]).refusals_lost == (straddling,)
+    assert document(lot_file(room))["refusals_lost"] == []
+    # Session 2's file runs to the close of the sale: the gap after session 1's close is not its own either.
+    two = assemble(sale_id=1, sale_reference="VJ-1", sale_title="Vente test", events=room.events, scope="session",
+                   session=2, lots=LOTS, staff=STAFF, produced_at=NOW, produced_by="",
+                   refusals_lost=[during, after_close])
+    assert two.refusals_lost == ()

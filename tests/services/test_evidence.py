@@ -5,6 +5,7 @@ import io
 import json
 import subprocess
 import sys
+from datetime import timedelta
 
 import pypdf
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from auction.domain.evidence import NothingToShow
 from auction.domain.instants import paris_text, utc_text
 from auction.models import AuditEntry, Lot, Sale, User
-from auction.services import evidence
+from auction.services import evidence, online_refusals
 from auction.services.demo import held_sale_now, seed_demo
 from auction.services.demo_held_sale import HELD_REFERENCE
 
@@ -158,3 +159,33 @@ async def test_the_pdf_reads_back_with_times_sources_refusals_and_hashes(db, tmp
     assert paris_text(clerk_tablet.connected_at).split(" (")[0] in text and utc_text(clerk_tablet.connected_at) in text
     assert "3 à la mise en vente, 4 au retrait du lot, au plus 5 en même temps" in text
     assert "n'est pas dans sa chaîne d'empreintes" in text and "ne sont pas enregistrés" not in text
+    assert "Aucune perte d'enchère refusée n'a été signalée" in text
+
+
+async def test_the_refusals_a_server_could_not_record_are_counted_in_the_file(db, tmp_path):
+    sale_id, lots, officer = await _held(db, tmp_path)
+    now = held_sale_now(TODAY)
+    before = await evidence.assemble(db.sessions, sale_id, scope="lot", lot_id=lots["10"], produced_by="", now=now)
+    assert before.refusals_lost == ()
+    # Three refusals lost while lot 10 was on the block, as a server process counts them (its queue full).
+    on_block = before.entries[1].at
+    await online_refusals.write(db.sessions, [online_refusals.LostRefusals(
+        sale_id, "srv-a", 41, 3, on_block, on_block + timedelta(milliseconds=800))])
+    file = await evidence.assemble(db.sessions, sale_id, scope="lot", lot_id=lots["10"], produced_by="", now=now)
+    assert file.refusals_lost_count == 3 and file.refusals_lost[0].since == on_block
+    assert len(file.refusals) == len(before.refusals)          # the refusals recorded are all still there
+    pdf, _ = await evidence.produce(db.sessions, sale_id, form="pdf", user_id=officer.id, now=now, scope="lot",
+                                    lot_id=lots["10"])
+    text = _plain("\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages))
+    assert "Enchères en ligne refusées non enregistrées : 3" in text and "serveur srv-a / 41" in text
+    assert f"entre le {_plain(paris_text(on_block))}" in text and "peut donc être incomplète" in text
+    content, _ = await evidence.produce(db.sessions, sale_id, form="json", user_id=officer.id, now=now,
+                                        scope="lot", lot_id=lots["10"])
+    assert json.loads(content)["refusals_lost"] == [{"server": "srv-a/41", "count": 3, "from_utc": utc_text(on_block),
+                                                     "to_utc": utc_text(on_block + timedelta(milliseconds=800))}]
+    async with db.sessions() as session:
+        entries = list(await session.scalars(select(AuditEntry).where(AuditEntry.action == "evidence_file")))
+    assert [entry.details["refusals_lost"] for entry in entries] == [3, 3]
+    # Lot 1, sold in session 1, was not on the block then: its file has no loss.
+    lot1 = await evidence.assemble(db.sessions, sale_id, scope="lot", lot_id=lots["1"], produced_by="", now=now)
+    assert lot1.refusals_lost == ()

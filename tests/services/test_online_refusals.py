@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from auction.models import OnlineBidRefusal, User, utcnow
-from auction.services import online_refusals
+from auction.models import AuditEntry, OnlineBidRefusal, User, utcnow
+from auction.services import background_writes, online_refusals
 
 
 @pytest.fixture
@@ -67,3 +67,47 @@ async def test_the_record_of_refusals_is_append_only(db, sale_id, bidder_id):
             async with db.sessions() as session, session.begin():
                 await session.execute(statement.where(OnlineBidRefusal.sale_id == sale_id))
     assert len(await online_refusals.load(db.sessions, sale_id)) == 1
+
+
+async def test_refusals_dropped_when_the_queue_is_full_are_counted_in_the_audit_log(db, sale_id, bidder_id,
+                                                                                     monkeypatch):
+    monkeypatch.setattr(online_refusals, "QUEUE_LIMIT", 3)
+    recorder = online_refusals.RefusalRecorder(db.sessions, background=False, host="srv-a", pid=41)
+    t0 = utcnow()
+    for n in range(5):
+        recorder.record(online_refusals.pending(sale_id, bidder_id, t0 + timedelta(seconds=n), "outbid", "…",
+                                                {"lot_id": 1}, paddle=501, log_seq=4, command_id=None))
+    assert len(recorder.queue) == 3 and recorder.lost == 2
+    await recorder.drain()
+    assert len(await online_refusals.load(db.sessions, sale_id)) == 3
+    (gap,) = await online_refusals.load_lost(db.sessions, sale_id)
+    assert (gap.host, gap.pid, gap.count, gap.since, gap.until) == ("srv-a", 41, 2, t0 + timedelta(seconds=3),
+                                                                     t0 + timedelta(seconds=4))
+    async with db.sessions() as session:
+        entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == online_refusals.LOST_ACTION))
+    assert entry.sale_id == sale_id and entry.user_id is None and "2 enchère(s) en ligne refusée(s)" in entry.summary
+    assert recorder.gaps == {} and not recorder.waiting()
+
+
+async def test_a_batch_the_database_refused_is_counted_once_the_database_is_back(db, sale_id, bidder_id,
+                                                                                 monkeypatch):
+    monkeypatch.setattr(background_writes, "RETRY_DELAY", 0)
+    failures = [4]          # the batch's three attempts, then the count's first attempt
+    written = online_refusals.write
+
+    async def flaky(sessions, rows):
+        if failures[0]:
+            failures[0] -= 1
+            raise ConnectionError("database away")
+        await written(sessions, rows)
+    monkeypatch.setattr(online_refusals, "write", flaky)
+    recorder = online_refusals.RefusalRecorder(db.sessions, host="srv-a", pid=41)
+    t0 = utcnow()
+    for n in range(4):
+        recorder.record(online_refusals.pending(sale_id, bidder_id, t0 + timedelta(seconds=n), "rate_limited", "…",
+                                                {}, paddle=501, log_seq=4, command_id=None))
+    await asyncio.wait_for(recorder.drain(), 5)
+    assert await online_refusals.load(db.sessions, sale_id) == []
+    assert [(g.count, g.since, g.until) for g in await online_refusals.load_lost(db.sessions, sale_id)] == [
+        (4, t0, t0 + timedelta(seconds=3))]          # counted once, though its first write failed too
+    await recorder.close()
