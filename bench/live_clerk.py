@@ -39,6 +39,9 @@ TOO_LATE = ("lot_not_open",)
 CLERK_RETRIES = ("online_bid_pending", "hammer_needs_calls", "calls_complete", "no_bid", "concurrent_update")
 
 
+PONG = object()   # the key of a ping's answer among a socket's awaited replies (a pong has no command id)
+
+
 class RoomSocket:
     """One websocket of the room protocol: the state it last showed, and commands awaiting answers."""
 
@@ -61,7 +64,8 @@ class RoomSocket:
                     self.state.update(message["state"])
                     if not first.done():
                         first.set_result(None)
-                future = self.replies.pop(message.get("command_id"), None)
+                key = PONG if message.get("type") == "pong" else message.get("command_id")
+                future = self.replies.pop(key, None) if key is not None else None
                 if future is not None and not future.done():
                     future.set_result((message, now))
 
@@ -82,6 +86,16 @@ class RoomSocket:
         if reply["type"] != "ack":
             raise Refused(reply.get("code"), f"{name} refused: {reply.get('code')} {reply.get('message')}")
         return reply, sent, received
+
+    async def ping(self) -> float:
+        """The time (ms) a ping takes to come back as a pong: the two websocket hops and the server's
+        read and write, without a command (no decision, no append)."""
+        future = asyncio.get_running_loop().create_future()
+        self.replies[PONG] = future
+        sent = time.monotonic_ns()
+        await self.ws.send('{"type":"ping"}')
+        _, received = await asyncio.wait_for(future, 30)
+        return (received - sent) / 1e6
 
     async def close(self) -> None:
         self.reader.cancel()
@@ -109,7 +123,7 @@ class Race:
 
 
 async def run_clerk(ports: list[int], bids: int, rate: float, per_lot: int, online: list[tuple[int, str]] = (),
-                    race: Race | None = None) -> list[tuple[int, int, int]]:
+                    race: Race | None = None, echoes: list[float] | None = None) -> list[tuple[int, int, int]]:
     """Drive the sale at a steady pace; returns (event_seq, sent_ns, ack_ns) for each accepted bid.
 
     The clerk's tablet is on the first server. With `online` (paddle, session token) pairs, those
@@ -117,12 +131,20 @@ async def run_clerk(ports: list[int], bids: int, rate: float, per_lot: int, onli
     loopback address (the rate limits count per address, as for bidders at home); at every bid step
     one of them (in turn) bids against the clerk's room bid, from what its own screen shows, and
     the two are sent in a random order: exactly one wins the step.
+
+    With `echoes`, a second staff socket (the officer's desk, on the same server as the tablet) sends
+    a ping just before each bid step's bids, and its round trip is added to `echoes` (ms): the echo
+    floor, what a message that needs no decision nor append costs at that moment, hops and server.
     """
     clerk = RoomSocket()
     await clerk.open(f"ws://127.0.0.1:{ports[0]}/ws/bureau/ventes/{SALE_ID}", await log_in(ports[0]))
     bidders: list[tuple[int, RoomSocket]] = []
     race = race or Race()
+    desk = None
     try:
+        if echoes is not None:
+            desk = RoomSocket()
+            await desk.open(f"ws://127.0.0.1:{ports[0]}/ws/bureau/ventes/{SALE_ID}", await log_in(ports[0]))
         for index, (paddle, token) in enumerate(online):
             bidder = RoomSocket()
             await bidder.open(f"ws://127.0.0.1:{ports[index % len(ports)]}/ws/direct/{SALE_ID}", token,
@@ -209,7 +231,12 @@ async def run_clerk(ports: list[int], bids: int, rate: float, per_lot: int, onli
                     racers.append(online_bid(candidates[turn % len(candidates)][1]))
                     turn += 1
                     random.shuffle(racers)
-                outcomes = [o for o in await asyncio.gather(*racers) if o is not None]
+                if desk is not None:     # first: its ping is read before the bids, not behind them
+                    racers.insert(0, desk.ping())
+                answers = await asyncio.gather(*racers)
+                if desk is not None:
+                    echoes.append(answers.pop(0))
+                outcomes = [o for o in answers if o is not None]
                 if len(outcomes) == 2:
                     race.races += 1
                     race.won_twice += all(outcomes)
@@ -217,4 +244,6 @@ async def run_clerk(ports: list[int], bids: int, rate: float, per_lot: int, onli
     finally:
         for _, bidder in bidders:
             await bidder.close()
+        if desk is not None:
+            await desk.close()
         await clerk.close()

@@ -12,7 +12,7 @@ from tests.conftest import _require_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = {"commit_floor_p50_ms", "commit_floor_p99_ms", "broadcast_floor_p50_ms", "broadcast_floor_p99_ms",
-        "ack_p50_ms", "ack_p99_ms", "display_p50_ms", "display_p99_ms"}
+        "ack_p50_ms", "ack_p99_ms", "echo_floor_p50_ms", "echo_floor_p99_ms", "display_p50_ms", "display_p99_ms"}
 
 
 def run_bench(*args: str) -> tuple[dict, dict]:
@@ -29,6 +29,7 @@ def check_races(result: dict, health: dict, online_bidders: int) -> None:
     assert KEYS <= result.keys()
     assert result["online_bidders"] == online_bidders
     assert all(result[key] >= 0 for key in KEYS)
+    assert 0 < result["echo_floor_p50_ms"] <= result["echo_floor_p99_ms"]   # a pong for every bid step
     assert health["missing_deliveries"] == 0 and health["gaps"] == 0 and health["resyncs"] == 0
     assert health["races"] > 0
     assert health["races_won_twice"] == 0
