@@ -19,6 +19,7 @@ from auction.config import Settings
 from auction.db import Database, check_reachable
 from auction.migrations import check_at_head
 from auction.services.appends import Appends
+from auction.services.appends_sqlite import SqliteAppends, file_url
 from auction.services.rate_limits import limit_store, sweep_forever
 from auction.services.online_refusals import RefusalRecorder
 from auction.services.screens import ScreenRecorder
@@ -163,7 +164,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
                 await relay.start()              # listening before any log is replayed
                 if own:                          # the room's appends in one round trip
                     appends = Appends(listener_dsn(db.engine.url))
-                    app.state.rooms.opened.append(lambda room: setattr(room, "append", appends.append))
+            elif own and file_url(db.engine.url) is not None:
+                appends = SqliteAppends(file_url(db.engine.url))    # in one hop to a thread of their own
+            if appends is not None:
+                app.state.rooms.opened.append(lambda room: setattr(room, "append", appends.append))
             live = await app.state.rooms.load_live_sales()   # replay the log of every sale in progress
             if own:
                 # What start-up made lives as long as the process: keep it out of every later full
