@@ -19,28 +19,11 @@ from datetime import date
 
 from .bidlog import Event
 from .deadlines import paris_day
+from .invoice_lines import InvoiceLine
 
 MEANS = {"cash": "Espèces", "cheque": "Chèque", "transfer": "Virement", "card": "Carte bancaire",
          "deposit": "Dépôt de garantie imputé"}
 CLEARED_AT_ONCE = frozenset({"cash", "card", "deposit"})
-
-
-@dataclass(frozen=True)
-class InvoiceLine:
-    lot_id: int
-    label: str
-    title: str
-    case_id: int
-    hammer_cents: int
-    hammer_vat_cents: int
-    fees_cents: int
-    fees_vat_cents: int
-    total_cents: int
-    credited_cents: int = 0     # what credit notes cancelled of this line
-
-    @property
-    def due_cents(self) -> int:
-        return self.total_cents - self.credited_cents
 
 
 @dataclass(frozen=True)
@@ -191,13 +174,6 @@ def _day(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def _line(raw: dict) -> InvoiceLine:
-    return InvoiceLine(lot_id=raw["lot_id"], label=str(raw.get("label", "")), title=str(raw.get("title", "")),
-                       case_id=raw.get("case_id"), hammer_cents=raw["hammer_cents"],
-                       hammer_vat_cents=raw.get("hammer_vat_cents", 0), fees_cents=raw["fees_cents"],
-                       fees_vat_cents=raw.get("fees_vat_cents", 0), total_cents=raw["total_cents"])
-
-
 # Kinds whose payload names the buyer's paddle (the others name a payment or an invoice of one).
 BUYER_KINDS = frozenset({"invoice_issued", "payment_received", "refund_paid", "default_statement_issued",
                          "storage_fee_charged"})
@@ -231,7 +207,7 @@ def accounts(events: Iterable[Event], paddles: set[int] | None = None) -> dict[i
             holder.invoices.append(Invoice(seq=event.seq, number=p["number"], paddle=p["paddle"],
                                            registration_id=p.get("registration_id"), issued_on=_day(p["issued_on"]),
                                            due_on=_day(p["due_on"]), total_cents=p["totals"]["total_cents"],
-                                           lines=tuple(_line(line) for line in p["lines"])))
+                                           lines=tuple(InvoiceLine.from_payload(line) for line in p["lines"])))
         elif event.kind == "credit_note_issued" and p["invoice_number"] in invoices:
             paddle, index = invoices[p["invoice_number"]]
             holder = by_paddle[paddle]

@@ -15,7 +15,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .invoices import CreditNote, Invoice, InvoiceLine, format_number, vat_breakdown
+from .invoice_lines import InvoiceLine
+from .invoices import CreditNote, Invoice, format_number, vat_breakdown
 
 INVOICE_TYPE = "380"        # commercial invoice (UNTDID 1001)
 CREDIT_NOTE_TYPE = "381"    # credit note

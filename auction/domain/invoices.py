@@ -23,6 +23,7 @@ from .bidlog import Event
 from .deadlines import paris_day
 from .errors import DomainError, InvalidValue
 from .invoice_buyers import Buyer
+from .invoice_lines import InvoiceLine
 from .money import apply_rate, format_rate
 from .room import LotInfo, replay
 from .tariff import Tariff
@@ -122,36 +123,6 @@ def seller_vat_rate(taxable: bool, rate_text: str) -> Decimal | None:
 
 
 # --- lines and totals ----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class InvoiceLine:
-    lot_id: int
-    label: str
-    title: str
-    case_id: int
-    hammer_cents: int
-    hammer_vat_cents: int
-    fees_cents: int
-    fees_vat_cents: int
-    hammer_vat_rate: Decimal | None = None     # None: the hammer price carries no VAT
-
-    @property
-    def total_cents(self) -> int:
-        return self.hammer_cents + self.hammer_vat_cents + self.fees_cents + self.fees_vat_cents
-
-    def to_payload(self) -> dict[str, Any]:
-        return {"lot_id": self.lot_id, "label": self.label, "title": self.title, "case_id": self.case_id,
-                "hammer_cents": self.hammer_cents, "hammer_vat_cents": self.hammer_vat_cents,
-                "fees_cents": self.fees_cents, "fees_vat_cents": self.fees_vat_cents,
-                "total_cents": self.total_cents,
-                "hammer_vat_rate": str(self.hammer_vat_rate) if self.hammer_vat_rate is not None else ""}
-
-    @classmethod
-    def from_payload(cls, p: Mapping[str, Any]) -> "InvoiceLine":
-        rate = p.get("hammer_vat_rate") or ""
-        return cls(p["lot_id"], p["label"], p["title"], p["case_id"], p["hammer_cents"], p["hammer_vat_cents"],
-                   p["fees_cents"], p["fees_vat_cents"], Decimal(rate) if rate else None)
-
 
 def invoice_line(lot: SoldLot, tariff: Tariff, hammer_vat_rate: Decimal | None) -> InvoiceLine:
     """One lot's line, each amount rounded to the cent (A444-3 fees, VAT on the fees, hammer VAT)."""

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.domain import invoices as rules
 from auction.domain.invoice_buyers import Buyer, siren_of, vat_number_of
+from auction.domain.invoice_lines import InvoiceLine
 from auction.domain.invoices import CreditNote, Invoice, SoldLot
 from auction.domain.storage_invoices import StorageInvoice, storage_invoices_of
 from auction.domain.office import format_iban
@@ -178,7 +179,7 @@ class SaleInvoicing:
     sale: Sale
     invoices: list[Invoice]
     pending: dict[int, list[SoldLot]]               # sold, not yet invoiced, by paddle
-    stale: list[tuple[Invoice, rules.InvoiceLine]]  # invoiced lines the bid log no longer confirms
+    stale: list[tuple[Invoice, InvoiceLine]]        # invoiced lines the bid log no longer confirms
     events: list                                     # the settlement log, for balances
     storage: list[StorageInvoice] = field(default_factory=list)   # storage invoices (frais de magasinage)
 
