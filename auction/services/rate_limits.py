@@ -41,6 +41,11 @@ SWEEP_SECONDS = 600.0           # how often the app deletes the rows that have e
 
 
 class LimitStore(Protocol):
+    # Whether its checks run apart from the app's sessions (in memory, or on connections of its own):
+    # then they may be asked at any time, alongside the room's work, and a check that takes too long
+    # may be cancelled (auction.web.pages.online); else they are asked one at a time and waited for.
+    apart: bool
+
     async def take(self, chain: Sequence[Bucket], now: float) -> Refused | None:
         """Draw one token from each bucket of `chain` in order; stop at the first that has none."""
 

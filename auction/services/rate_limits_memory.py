@@ -22,6 +22,8 @@ class MemoryStore:
     """The counts in this process's memory; at most `max_keys` of them (the expired ones go first,
     then those that refuse nothing now, soonest to expire first)."""
 
+    apart = True        # no connection at all: asked at any time, cancelled at no cost
+
     def __init__(self, max_keys: int = MAX_MEMORY_KEYS):
         self.max_keys = max_keys
         self.rows: dict[str, _Row] = {}

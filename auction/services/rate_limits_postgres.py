@@ -102,6 +102,8 @@ SWEEP = "DELETE FROM rate_limits WHERE expires_at < $1::float8"
 
 
 class Executor(Protocol):
+    apart: bool     # on connections of its own (PostgresStore.apart)
+
     async def fetchrow(self, sql: str, *args) -> Sequence | None: ...
     async def execute(self, sql: str, *args) -> int: ...
     async def close(self) -> None: ...
@@ -114,6 +116,8 @@ async def _keep_as_is(connection: asyncpg.Connection) -> None:
 
 class PoolExecutor:
     """The limits' own asyncpg connections, outside any session (the server's)."""
+
+    apart = True        # a check cancelled midway loses only its own connection's statement
 
     def __init__(self, dsn: str, size: int = POOL_SIZE, synchronous_commit: str = "off"):
         self.dsn = dsn
@@ -151,6 +155,9 @@ class SessionExecutor:
     """Through the app's sessions: where the server does not own its database (the tests' sessions
     run inside a transaction that is rolled back, which the limits' own connections would not see)."""
 
+    apart = False       # on the app's sessions (the tests' one connection): a check cancelled mid-query
+                        # would break that session's transaction
+
     def __init__(self, sessions: async_sessionmaker[AsyncSession]):
         self.sessions = sessions
 
@@ -179,6 +186,11 @@ class PostgresStore:
     def __init__(self, executor: Executor):
         self.executor = executor
         self._statements: dict[int, str] = {}
+
+    @property
+    def apart(self) -> bool:
+        """Whether the checks run on connections of their own (LimitStore.apart)."""
+        return self.executor.apart
 
     async def take(self, chain: Sequence[Bucket], now: float) -> Refused | None:
         if not chain:

@@ -150,9 +150,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             app.state.rooms = RoomRegistry(db.sessions)
             app.state.hubs = Hubs()
             limits = app.state.limit_store = limit_store(db, own)    # PostgreSQL's table, or memory on SQLite
-            # In memory or on connections of their own, the limits may be asked while the room works
-            # (auction.web.pages.online); through the app's sessions (the tests'), one thing at a time.
-            app.state.limits_apart = own or db.dialect != "postgresql"
             rooms = app.state.rooms.rooms
             # Online bids refused: recorded after the bidder's answer, waiting for the room's commands.
             busy = lambda sale_id: sale_id in rooms and rooms[sale_id].commands_in_flight > 0  # noqa: E731

@@ -93,3 +93,14 @@ async def test_the_table_is_empty_on_sqlite_where_memory_counts(db, store):
     async with db.sessions() as session:
         rows = await session.scalar(select(func.count()).select_from(RateLimit))
     assert rows == (1 if db.dialect == "postgresql" else 0)
+
+
+async def test_the_store_says_whether_its_checks_run_apart_from_the_apps_sessions(db):
+    """In memory or on connections of its own, a check may run alongside the room's work and be cancelled;
+    through the app's sessions (a server that does not own its database, as in the tests) it may not."""
+    for own in (False, True):
+        store = limit_store(db, own)
+        try:
+            assert store.apart is (own or db.dialect != "postgresql")
+        finally:
+            await store.close()

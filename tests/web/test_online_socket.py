@@ -176,6 +176,8 @@ async def test_the_tablet_refetches_its_book_from_a_staff_only_endpoint(app, cli
 
 async def test_a_bid_goes_on_to_the_room_when_its_limits_cannot_be_read(app, client, sale_id, caplog):
     class Unreachable(MemoryStore):
+        apart = app.state.limit_store.apart       # asked as the app's own store is
+
         async def take(self, chain, now):
             raise OSError("the limits' database does not answer")
     app.state.bid_limits = BidLimits(Unreachable(), b"k")
@@ -194,6 +196,8 @@ async def test_an_online_bid_keeps_its_place_in_the_room_while_its_limits_answer
     asking, answer = asyncio.Event(), asyncio.Event()
 
     class Slow(MemoryStore):
+        apart = app.state.limit_store.apart       # asked as the app's own store is: on PostgreSQL in turn
+
         async def take(self, chain, now):
             asking.set()
             await answer.wait()             # the limits' database takes its time
@@ -229,8 +233,7 @@ async def test_an_online_bid_asks_its_limits_while_it_waits_for_the_room(app, cl
             asked.set()
             return await super().take(chain, now)
 
-    app.state.bid_limits = BidLimits(Noting(), b"k")
-    app.state.limits_apart = True                         # in memory: they may be asked at any time
+    app.state.bid_limits = BidLimits(Noting(), b"k")     # in memory: they may be asked at any time
     phone = Ws(app, f"/ws/direct/{sale_id}", await session_cookie(client, BIDDER.email, BIDDER.password))
     await phone.open()
     room = await app.state.rooms.get(sale_id)
@@ -257,8 +260,7 @@ async def test_limits_that_do_not_answer_hold_the_room_no_longer_than_the_admit_
             finally:
                 cancelled.set()
 
-    app.state.bid_limits = BidLimits(Hung(), b"k")
-    app.state.limits_apart = True
+    app.state.bid_limits = BidLimits(Hung(), b"k")       # in memory: apart, as on connections of their own
     phone = Ws(app, f"/ws/direct/{sale_id}", await session_cookie(client, BIDDER.email, BIDDER.password))
     await phone.open()
     started = asyncio.get_running_loop().time()

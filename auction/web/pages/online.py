@@ -149,9 +149,9 @@ async def _handle_bid(app, room, client: Client, user, text: str, staff: bool) -
 
     # The shared limits are asked at once and their answer awaited under the room's lock: their round
     # trip overlaps the wait for the lock (another command being appended) instead of following it.
-    # Through the app's sessions (the tests' one connection) they are asked in turn and waited for:
-    # a check cancelled on that connection would break its transaction.
-    apart = getattr(app.state, "limits_apart", False)
+    # Where their store works through the app's sessions (the tests' one connection) they are asked in
+    # turn and waited for: a check cancelled on that connection would break its transaction.
+    apart = bid_limits(app).store.apart
     checking = None
     if apart:
         checking = asyncio.ensure_future(bid_limits(app).check(room.sale_id, paddle_key, address))
