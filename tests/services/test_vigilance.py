@@ -66,10 +66,13 @@ async def test_the_offices_thresholds_flag_cash_near_the_ceiling_repeated_cash_a
     await vigilance.add_thresholds(db.sessions, THRESHOLDS, officer.id, NOW)
     with pytest.raises(InvalidValue, match="déjà en vigueur"):
         await vigilance.add_thresholds(db.sessions, THRESHOLDS, officer.id, NOW)
-    async with db.sessions() as session, session.begin():       # the 300 € deposit was paid in cash
+    # The 300 € deposit was paid in cash at the registration's check, ten days before NOW: outside the
+    # week of the office's window (the seeded registration's date is the day the tests run).
+    async with db.sessions() as session, session.begin():
         await session.execute(update(Registration).where(Registration.sale_id == sale_id,
                                                          Registration.paddle_number == 1)
-                              .values(solvency_method="cash"))
+                              .values(solvency_method="cash", verified_at=datetime(2026, 12, 2, 10, 0,
+                                                                                   tzinfo=timezone.utc)))
     await _pay(db, sale_id, clerk, 1, PaymentForm("cash", 400_00))
     assert _codes(await _view(db, sale_id, officer), 1) == []     # 700 € of 1 000 €; one remittance this week
     await _pay(db, sale_id, clerk, 1, PaymentForm("cash", 100_00))
