@@ -407,8 +407,8 @@ def document(file: EvidenceFile) -> dict[str, Any]:
         "staff": {str(m.user_id): {"name": m.name, "role": m.role} for m in file.staff.values()},
         "events": [entry.document() for entry in file.entries],
         "refusals": [refusal_document(r) for r in file.refusals],
-        "refusals_lost": [{"server": f"{gap.host}/{gap.pid}", "count": gap.count,
-                           "from_utc": utc_text(gap.since), "to_utc": utc_text(gap.until)} for gap in file.refusals_lost],
+        "refusals_lost": [{"server": f"{gap.host}/{gap.pid}", "count": gap.count, "from_utc": utc_text(gap.since),
+                           "to_utc": utc_text(gap.until)} for gap in file.refusals_lost],
         "screens": screens_record.document(file.screens) if file.screens else None,
         "chain": {
             "algorithm": "sha256",

@@ -7,6 +7,10 @@ number in it. The named screens (the staff's tablets and rostrum, the room displ
 bidder by paddle) are listed one by one; the anonymous public viewers are counted (at the start of
 the lot or session, at its end, and the peak in between). What a server process could not record (its
 buffer full, the database away) is a `lost` row with the number of rows lost: the file says so.
+A process killed writes no close for its screens: a process of the same host, when it starts, closes
+them with a `restart` row at its start, the latest they can have ended; the file shows such an end
+as unknown, "au plus tard" then. A connection opened again under the same number by the same process
+(its pid reused after a restart that could not write) ends, unknown, when the new one opens.
 This record is not in the hash chain of the bid log.
 """
 from __future__ import annotations
@@ -18,8 +22,8 @@ from typing import Any
 
 from .instants import paris_text, utc_text
 
-CONNECT, DISCONNECT, LOST = "connect", "disconnect", "lost"
-KINDS = (CONNECT, DISCONNECT, LOST)
+CONNECT, DISCONNECT, LOST, RESTART = "connect", "disconnect", "lost", "restart"
+KINDS = (CONNECT, DISCONNECT, LOST, RESTART)
 ROLE_LABELS = {
     "clerk_tablet": "Tablette du clerc",
     "officer_tablet": "Tablette du commissaire de justice",
@@ -34,7 +38,9 @@ NOTE = ("Les connexions des écrans viennent du registre des connexions, que la 
         "modifier ou d'effacer. Ce registre accompagne le journal des enchères mais n'est pas dans sa chaîne "
         "d'empreintes : il ne se vérifie pas par elle. Il ne contient ni nom ni adresse IP : le rôle de "
         "l'écran, le numéro d'utilisateur du personnel ou le numéro de panneau, le processus du serveur et "
-        "l'heure.")
+        "l'heure. Un processus du serveur arrêté brutalement n'enregistre pas la déconnexion de ses écrans : "
+        "elle est inscrite au redémarrage du serveur, à son heure, qui est la plus tardive possible, l'heure "
+        "exacte n'étant pas connue.")
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,8 @@ class ScreenEvent:
 @dataclass(frozen=True)
 class Visit:
     """A connection from its accept to its close (None: no close recorded, still connected or the
-    process stopped without saying it)."""
+    process stopped without saying it; `end_known` False: its process stopped without recording it,
+    and `disconnected_at` is the latest it can have ended, when the server restarted)."""
     role: str
     host: str
     pid: int
@@ -68,6 +75,7 @@ class Visit:
     disconnected_at: datetime | None = None
     user_id: int | None = None
     paddle: int | None = None
+    end_known: bool = True
 
     @property
     def label(self) -> str:
@@ -103,6 +111,7 @@ class ScreensSection:
     peak_at: datetime | None        # when the peak was first reached (None: no viewer)
     lost: tuple[Lost, ...] = ()
     note: str = NOTE
+    unknown_ends: int = 0           # connections of the period (viewers too) whose end was not recorded
 
     @property
     def lost_count(self) -> int:
@@ -115,13 +124,17 @@ def visits(events: Iterable[ScreenEvent]) -> list[Visit]:
     found: list[Visit] = []
     for event in sorted(events, key=lambda e: (e.at, e.id)):
         if event.kind == CONNECT:
+            if event.key in open_:      # its number given again by the same host and pid: the first is over
+                found.append(_ended(open_.pop(event.key), event.at, known=False))
             open_[event.key] = event
-        elif event.kind == DISCONNECT and event.key in open_:
-            start = open_.pop(event.key)
-            found.append(Visit(start.role, start.host, start.pid, start.at,
-                               event.at, start.user_id, start.paddle))
+        elif event.kind in (DISCONNECT, RESTART) and event.key in open_:
+            found.append(_ended(open_.pop(event.key), event.at, known=event.kind == DISCONNECT))
     found.extend(Visit(e.role, e.host, e.pid, e.at, None, e.user_id, e.paddle) for e in open_.values())
     return sorted(found, key=lambda v: v.connected_at)
+
+
+def _ended(start: ScreenEvent, at: datetime, *, known: bool) -> Visit:
+    return Visit(start.role, start.host, start.pid, start.at, at, start.user_id, start.paddle, known)
 
 
 def count_at(all_visits: Iterable[Visit], moment: datetime) -> int:
@@ -155,7 +168,8 @@ def section(events: Iterable[ScreenEvent], start: datetime, end: datetime, *, st
         start=start, end=end, start_label=start_label, end_label=end_label,
         named=tuple(v for v in all_visits if v.role != VIEWER and v.overlaps(start, end)),
         viewers_at_start=count_at(viewers, start), viewers_at_end=count_at(viewers, end),
-        viewers_peak=top, peak_at=top_at, lost=lost)
+        viewers_peak=top, peak_at=top_at, lost=lost,
+        unknown_ends=sum(1 for v in all_visits if not v.end_known and v.overlaps(start, end)))
 
 
 def _moment(moment: datetime | None) -> dict[str, str] | None:
@@ -169,9 +183,11 @@ def document(screens: ScreensSection) -> dict[str, Any]:
         "from_label": screens.start_label, "to_label": screens.end_label,
         "named": [{"role": v.role, "label": v.label, "user_id": v.user_id, "paddle": v.paddle,
                    "server": f"{v.host}/{v.pid}", "connected": _moment(v.connected_at),
-                   "disconnected": _moment(v.disconnected_at)} for v in screens.named],
+                   "disconnected": _moment(v.disconnected_at),
+                   "disconnect_recorded": v.end_known and v.disconnected_at is not None} for v in screens.named],
         "viewers": {"at_start": screens.viewers_at_start, "at_end": screens.viewers_at_end,
                     "peak": screens.viewers_peak, "peak_at": _moment(screens.peak_at)},
+        "unknown_ends": screens.unknown_ends,
         "lost": [{"server": f"{gap.host}/{gap.pid}", "count": gap.count, "from": _moment(gap.since),
                   "to": _moment(gap.until)} for gap in screens.lost],
     }

@@ -153,6 +153,6 @@ async def load_lost(sessions: async_sessionmaker[AsyncSession], sale_id: int) ->
                                                               AuditEntry.action == LOST_ACTION)
                                      .order_by(AuditEntry.at, AuditEntry.id))
         found = [RefusalsLost(row.details["host"], row.details["pid"], row.details["count"],
-                              datetime.fromisoformat(row.details["since"]), datetime.fromisoformat(row.details["until"]))
-                 for row in rows]
+                              datetime.fromisoformat(row.details["since"]),
+                              datetime.fromisoformat(row.details["until"])) for row in rows]
     return sorted(found, key=lambda gap: gap.since)

@@ -8,6 +8,13 @@ transactions, not 10 000. Rows dropped because the queue is full (or refused by 
 counted per sale and written as a `lost` row as soon as there is room, so the evidence file says how
 many are missing and when. Rows are never changed or deleted (migration 0026). No name, no IP
 address: the screen's role, the staff user or the online paddle, the process, the time.
+
+A process killed writes no disconnect for its screens (nor the rows still queued). When a server
+process starts, `close_stopped` closes the connections left open by the processes of its host that are
+certainly gone: its own pid's earlier life (it has recorded nothing yet) and any pid no longer running
+on this host. Each gets a `restart` row at the start: the latest it can have ended, its exact end
+unknown (migration 0027). A pid still running may be a sibling worker's, or reused: its connections
+are left as they are, and so are other hosts' (this process cannot know whether they still run).
 """
 from __future__ import annotations
 
@@ -18,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import and_, case, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.domain import screens as domain
@@ -106,6 +113,49 @@ class ScreenRecorder(BackgroundWriter[PendingScreen]):
                                    lost_until=last) for sale_id, (count, first, last) in self.gaps.items()]
             self.gaps = {}
         return rows
+
+
+def running(pid: int) -> bool:
+    """Whether a process of this pid runs on this host (it may be another program that reused it)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):     # someone else's process: it runs
+        return True
+    return True
+
+
+async def close_stopped(sessions: async_sessionmaker[AsyncSession], now: datetime, *, host: str = HOST,
+                        pid: int | None = None, alive: Callable[[int], bool] = running) -> int:
+    """At a process's start, before it records anything: a `restart` row at `now` for each connection
+    of this host's stopped processes whose close was never recorded. How many were closed."""
+    pid = pid if pid is not None else os.getpid()
+    table = ScreenConnection
+    async with sessions() as session, session.begin():
+        pids = (await session.scalars(select(table.pid).where(table.host == host).distinct())).all()
+        gone = [known for known in pids if known == pid or not alive(known)]
+        if not gone:
+            return 0
+        # Per connection, its last connect and its last end: open if it never ended after it connected.
+        started = func.max(case((table.kind == domain.CONNECT, table.at)))
+        ended = func.max(case((table.kind.in_((domain.DISCONNECT, domain.RESTART)), table.at)))
+        unclosed = (select(table.sale_id, table.pid, table.connection, started.label("at"))
+                    .where(table.host == host, table.pid.in_(gone))
+                    .group_by(table.sale_id, table.pid, table.connection)
+                    .having(and_(started.is_not(None), or_(ended.is_(None), ended < started))).subquery())
+        rows = (await session.scalars(select(table).join(unclosed, and_(
+            table.sale_id == unclosed.c.sale_id, table.pid == unclosed.c.pid,
+            table.connection == unclosed.c.connection, table.at == unclosed.c.at))
+            .where(table.host == host, table.kind == domain.CONNECT).order_by(table.id))).all()
+        closing = [asdict(PendingScreen(row.sale_id, now, domain.RESTART, row.role, host, row.pid, row.connection,
+                                        row.user_id, row.paddle)) for row in rows]
+        for start in range(0, len(closing), BATCH):
+            await session.execute(insert(ScreenConnection).values(closing[start:start + BATCH]))
+    if closing:
+        log.warning("screens left connected by a stopped server process closed at start",
+                    extra={"count": len(closing)})
+    return len(closing)
 
 
 def screen_recorder(app) -> ScreenRecorder:

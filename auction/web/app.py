@@ -22,7 +22,8 @@ from auction.services.appends import Appends
 from auction.services.appends_sqlite import SqliteAppends, file_url
 from auction.services.rate_limits import limit_store, sweep_forever
 from auction.services.online_refusals import RefusalRecorder
-from auction.services.screens import ScreenRecorder
+from auction.models import utcnow
+from auction.services.screens import ScreenRecorder, close_stopped
 from auction.services.relay import Relay, listener_dsn
 from auction.services.room import RoomRegistry
 from auction.services.simulation import simulate_sale as simulate_sale_task
@@ -156,6 +157,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             app.state.refusals = RefusalRecorder(db.sessions, busy=busy)
             # The screens connected to each room: recorded likewise, off the socket's accept.
             app.state.screens = ScreenRecorder(db.sessions, busy=busy)
+            try:    # the screens a killed process of this host left connected: closed now, their end unknown
+                await close_stopped(db.sessions, utcnow())
+            except Exception:   # noqa: BLE001 - the record stays as it was; the sale must still open
+                log.exception("screens left by a stopped server process not closed")
             if db.dialect == "postgresql":       # other server processes may share the database
                 relay = app.state.relay = Relay(db.engine.url, app.state.rooms)
                 await relay.start()              # listening before any log is replayed

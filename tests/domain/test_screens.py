@@ -3,8 +3,8 @@ disconnects per process, the named screens of a lot's window, the public viewers
 at its end and at their peak, and what a process could not record."""
 from datetime import datetime, timedelta, timezone
 
-from auction.domain.screens import (CONNECT, DISCONNECT, LOST, ScreenEvent, count_at, document, peak, section,
-                                    visits)
+from auction.domain.screens import (CONNECT, DISCONNECT, LOST, RESTART, ScreenEvent, count_at, document, peak,
+                                    section, visits)
 
 T0 = datetime(2026, 12, 4, 13, 0, tzinfo=timezone.utc)
 
@@ -87,7 +87,8 @@ def test_a_lots_section_lists_the_named_screens_of_its_window_and_counts_the_vie
                                 "connected": {"utc": "2026-12-04T13:00:02.000Z",
                                               "paris": "04/12/2026 14:00:02,000 (UTC+01:00)"},
                                 "disconnected": {"utc": "2026-12-04T13:00:22.000Z",
-                                                 "paris": "04/12/2026 14:00:22,000 (UTC+01:00)"}}
+                                                 "paris": "04/12/2026 14:00:22,000 (UTC+01:00)"},
+                                "disconnect_recorded": True}
     assert data["viewers"] == {"at_start": 1, "at_end": 1, "peak": 1,
                                "peak_at": {"utc": "2026-12-04T13:00:10.000Z",
                                            "paris": "04/12/2026 14:00:10,000 (UTC+01:00)"}}
@@ -103,3 +104,37 @@ def test_what_a_process_could_not_record_is_shown_for_the_windows_it_touches():
     assert screens.lost_count == 1200
     assert document(screens)["lost"][0]["count"] == 1200
     assert section(record.rows, at(30), at(35), start_label="", end_label="").lost == ()
+
+
+def test_a_connection_its_stopped_process_never_closed_ends_unknown_at_the_restart():
+    record = Record()
+    record.add(0, CONNECT, "clerk_tablet", 1, user_id=2)
+    record.add(1, CONNECT, "viewer", 2)
+    record.add(2, CONNECT, "viewer", 3)
+    record.add(4, DISCONNECT, "viewer", 3)
+    # The process is killed at about 6 s; a process of its host starts at 60 s and closes what it left.
+    record.add(60, RESTART, "clerk_tablet", 1, user_id=2)
+    record.add(60, RESTART, "viewer", 2)
+    record.add(61, CONNECT, "viewer", 1)                # the same pid again (a container): its numbers anew
+    found = visits(record.rows)
+    assert [(v.role, v.connected_at, v.disconnected_at, v.end_known) for v in found] == [
+        ("clerk_tablet", at(0), at(60), False), ("viewer", at(1), at(60), False), ("viewer", at(2), at(4), True),
+        ("viewer", at(61), None, True)]
+    shown = section(record.rows, at(0), at(30), start_label="", end_label="")
+    # Counted up to the restart, the latest they can have ended; the file says how many ends are unknown.
+    assert (shown.viewers_at_end, shown.unknown_ends) == (1, 2)
+    assert [v.end_known for v in shown.named] == [False]
+    data = document(shown)
+    assert data["named"][0]["disconnect_recorded"] is False and data["named"][0]["disconnected"] is not None
+    assert data["unknown_ends"] == 2
+    assert section(record.rows, at(61), at(90), start_label="", end_label="").unknown_ends == 0
+
+
+def test_a_number_given_again_by_the_same_process_ends_the_connection_left_open():
+    record = Record()
+    record.add(0, CONNECT, "display", 1)     # its process was killed, and no restart could close it
+    record.add(50, CONNECT, "viewer", 1)     # the same host and pid, after a restart: number 1 again
+    record.add(55, DISCONNECT, "viewer", 1)
+    found = visits(record.rows)
+    assert [(v.role, v.connected_at, v.disconnected_at, v.end_known) for v in found] == [
+        ("display", at(0), at(50), False), ("viewer", at(50), at(55), True)]

@@ -22,7 +22,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from auction.db import make_engine
-from auction.models import SaleEvent
+from auction.models import SaleEvent, ScreenConnection
 from auction.services.relay import APPLICATION_NAME
 from tests.live_server import LiveServer
 
@@ -40,6 +40,19 @@ async def stored_events(database_url: str, sale_id: int = 1) -> list:
         async with engine.connect() as conn:
             rows = await conn.execute(select(SaleEvent.seq, SaleEvent.kind, SaleEvent.payload, SaleEvent.command_id)
                                       .where(SaleEvent.sale_id == sale_id).order_by(SaleEvent.seq))
+            return list(rows.all())
+    finally:
+        await engine.dispose()
+
+
+async def screen_rows(database_url: str, sale_id: int = 1) -> list:
+    """The sale's record of screens connected, as stored."""
+    engine = make_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            rows = await conn.execute(select(ScreenConnection.kind, ScreenConnection.host, ScreenConnection.pid,
+                                             ScreenConnection.connection, ScreenConnection.at)
+                                      .where(ScreenConnection.sale_id == sale_id).order_by(ScreenConnection.id))
             return list(rows.all())
     finally:
         await engine.dispose()

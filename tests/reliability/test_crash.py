@@ -9,6 +9,7 @@ import os
 import signal
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 from auction.db import Database
 from auction.domain.room_view import public_view
@@ -16,7 +17,7 @@ from auction.services.room import open_room
 from tests.live_server import LiveServer, cli_env, criee, seed_demo
 
 from .harness import (PADDLES, RoomClient, challenger, connect_clerks, connect_display, ensure_lot_open, log_in,
-                      stored_events)
+                      screen_rows, stored_events)
 
 TARGET_ACKED_BIDS = 300     # kill the server once this many bids were acknowledged
 BIDS_PER_LOT = 15           # then three calls and the hammer (the demo's 40 lots take 600 bids)
@@ -178,7 +179,16 @@ async def test_sigkill_mid_sale_loses_no_acknowledged_event(fresh_database_url, 
         assert f"{len(rows)} événements" in verified.stdout
 
         # A new process replays the log to the same room, and the sale goes on.
+        before_start = datetime.now(timezone.utc)
         second = LiveServer(env, tmp_path / "server-2.log").start()
+        # The screens the killed process had connected were closed by the new one at its start (their
+        # exact end unknown): the record of connections keeps none of them open for good.
+        left = [row for row in await screen_rows(url) if row.pid == first.pid]
+        connected = {row.connection for row in left if row.kind == "connect"}
+        restarts = [row for row in left if row.kind == "restart"]
+        closed = {row.connection for row in left if row.kind == "disconnect"}
+        assert len(connected) >= len(clients) and restarts and all(row.at >= before_start for row in restarts)
+        assert {row.connection for row in restarts} == connected - closed
         expected = expected_room(rows)
         display = await connect_display(second)
         assert display.seq == len(rows)

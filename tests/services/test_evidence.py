@@ -15,6 +15,7 @@ from auction.domain.evidence import NothingToShow
 from auction.domain.instants import paris_text, utc_text
 from auction.models import AuditEntry, Lot, Sale, User
 from auction.services import evidence, online_refusals
+from auction.services import screens as screen_record
 from auction.services.demo import held_sale_now, seed_demo
 from auction.services.demo_held_sale import HELD_REFERENCE
 
@@ -189,3 +190,32 @@ async def test_the_refusals_a_server_could_not_record_are_counted_in_the_file(db
     # Lot 1, sold in session 1, was not on the block then: its file has no loss.
     lot1 = await evidence.assemble(db.sessions, sale_id, scope="lot", lot_id=lots["1"], produced_by="", now=now)
     assert lot1.refusals_lost == ()
+
+
+async def test_a_screen_its_killed_server_never_closed_shows_its_end_as_unknown(db, tmp_path):
+    sale_id, lots, officer = await _held(db, tmp_path)
+    now = held_sale_now(TODAY)
+    before = await evidence.assemble(db.sessions, sale_id, scope="lot", lot_id=lots["10"], produced_by="", now=now)
+    assert before.screens.unknown_ends == 0
+    # A second room display, on a server process killed while lot 10 was on the block; the next process
+    # of its host closes it when it starts, an hour later.
+    on_block = before.entries[1].at
+    await screen_record.write(db.sessions, [screen_record.PendingScreen(sale_id, on_block, "connect", "display",
+                                                                        "srv-a", 41, 1)])
+    restarted = on_block + timedelta(hours=1)
+    assert await screen_record.close_stopped(db.sessions, restarted, host="srv-a", pid=42,
+                                             alive=lambda pid: False) == 1
+    file = await evidence.assemble(db.sessions, sale_id, scope="lot", lot_id=lots["10"], produced_by="", now=now)
+    (killed,) = [v for v in file.screens.named if v.pid == 41]
+    assert (killed.disconnected_at, killed.end_known, file.screens.unknown_ends) == (restarted, False, 1)
+    pdf, _ = await evidence.produce(db.sessions, sale_id, form="pdf", user_id=officer.id, now=now, scope="lot",
+                                    lot_id=lots["10"])
+    text = _plain("\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages))
+    assert f"heure exacte inconnue, au plus tard le {_plain(paris_text(restarted))}" in text
+    assert "constatée à son redémarrage" in text and "Déconnexions non enregistrées : 1" in text
+    content, _ = await evidence.produce(db.sessions, sale_id, form="json", user_id=officer.id, now=now,
+                                        scope="lot", lot_id=lots["10"])
+    document = json.loads(content)
+    (shown,) = [v for v in document["screens"]["named"] if v["server"] == "srv-a/41"]
+    assert shown["disconnect_recorded"] is False and shown["disconnected"]["utc"] == utc_text(restarted)
+    assert document["screens"]["unknown_ends"] == 1

@@ -2,6 +2,9 @@
 multi-row transactions however many screens connect at once, what could not be recorded counted and
 written as a `lost` row, append-only, read back for the evidence file."""
 import asyncio
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -106,3 +109,47 @@ async def test_the_record_of_screens_is_append_only(db, sale_id):
     assert await _rows(db, sale_id) == 1
     with pytest.raises((DBAPIError, IntegrityError)):        # a kind the record does not know
         await screens.write(db.sessions, [screens.PendingScreen(sale_id, utcnow(), "moved", "display", "s", 1, 1)])
+
+
+def _connect(sale_id, at, number, role="viewer", *, host="srv-a", pid=41, **named):
+    return screens.PendingScreen(sale_id, at, domain.CONNECT, role, host, pid, number, **named)
+
+
+async def test_at_start_the_connections_of_this_hosts_stopped_processes_are_closed(db, sale_id, clerk_id):
+    t0 = utcnow() - timedelta(hours=1)
+    dead, sibling, me = 71, 72, 73
+    rows = [_connect(sale_id, t0, 1, "clerk_tablet", pid=dead, user_id=clerk_id),
+            _connect(sale_id, t0, 2, pid=dead),
+            _connect(sale_id, t0, 3, pid=dead),
+            screens.PendingScreen(sale_id, t0 + timedelta(seconds=5), domain.DISCONNECT, "viewer", "srv-a", dead, 3),
+            _connect(sale_id, t0, 1, pid=sibling),                # a pid still running here: a sibling worker
+            _connect(sale_id, t0, 1, "display", pid=me),          # this pid's earlier life (a container's pid)
+            _connect(sale_id, t0, 1, pid=dead, host="srv-b")]     # another host's: it may still run
+    await screens.write(db.sessions, rows)
+    start = utcnow()
+    closed = await screens.close_stopped(db.sessions, start, host="srv-a", pid=me, alive=lambda pid: pid == sibling)
+    assert closed == 3
+    events = await screens.load(db.sessions, sale_id)
+    restarts = [e for e in events if e.kind == domain.RESTART]
+    assert sorted((e.pid, e.connection, e.role, e.user_id, e.at) for e in restarts) == [
+        (dead, 1, "clerk_tablet", clerk_id, start), (dead, 2, "viewer", None, start), (me, 1, "display", None, start)]
+    assert {e.host for e in restarts} == {"srv-a"}
+    by_key = {(v.host, v.pid, v.role): v for v in domain.visits(events)}
+    assert not by_key[("srv-a", dead, "clerk_tablet")].end_known
+    assert by_key[("srv-a", dead, "clerk_tablet")].disconnected_at == start
+    assert by_key[("srv-a", sibling, "viewer")].disconnected_at is None    # left as it was
+    assert by_key[("srv-b", dead, "viewer")].disconnected_at is None
+    # Started again, nothing more to close; a connection opened since under a reused number is its own.
+    assert await screens.close_stopped(db.sessions, start + timedelta(seconds=1), host="srv-a", pid=me,
+                                       alive=lambda pid: pid == sibling) == 0
+    await screens.write(db.sessions, [_connect(sale_id, start + timedelta(seconds=2), 1, pid=me)])
+    later = start + timedelta(seconds=30)
+    assert await screens.close_stopped(db.sessions, later, host="srv-a", pid=me, alive=lambda pid: False) == 2
+    events = await screens.load(db.sessions, sale_id)
+    assert sorted((e.pid, e.connection, e.at) for e in events if e.kind == domain.RESTART and e.at == later) == [
+        (sibling, 1, later), (me, 1, later)]
+
+
+def test_a_pid_is_running_while_its_process_lives():
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    assert screens.running(os.getpid()) and not screens.running(int(gone.stdout))
