@@ -1,4 +1,11 @@
-"""Engine, sessions and the start-up checks of the database (reachable, schema at head)."""
+"""Engine, sessions and the start-up checks of the database (reachable, schema at head).
+
+Services own their transactions: a unit of work that writes opens it with
+`async with sessions() as session, session.begin():`, a read-only one uses a bare `sessions()`
+(autobegin, never committed). On SQLite the first takes the database's write lock at its BEGIN
+(BEGIN IMMEDIATE, waiting up to busy_timeout for another writer), the second stays a deferred
+read: see `WriteSession`.
+"""
 from __future__ import annotations
 
 import socket
@@ -6,9 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session, SessionTransaction
+
+# A connection's execution option: its transaction takes SQLite's write lock at BEGIN.
+SQLITE_IMMEDIATE = "criee_sqlite_immediate"
 
 
 class DatabaseError(Exception):
@@ -43,7 +54,28 @@ def _sqlite_pragmas(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(SQLITE_IMMEDIATE) else "BEGIN")
+
+
+class WriteSession(Session):
+    """A session whose explicit `begin()` (a unit of work that writes) takes SQLite's write lock at once.
+
+    A deferred transaction reads from the snapshot of its first read; if another connection commits
+    before its first write (on a live sale, the background record of screens and refused bids commits
+    at any moment), SQLite refuses that write at once, "database is locked" (SQLITE_BUSY_SNAPSHOT,
+    which busy_timeout does not wait for). BEGIN IMMEDIATE instead waits for the other writer, up to
+    busy_timeout, then reads and writes with nobody committing in between. Autobegun sessions (pages,
+    the room's replay: they never commit) stay deferred, so readers neither wait nor hold writers
+    back. A savepoint, a session bound to a connection (the tests' rolled-back transaction) and
+    PostgreSQL are left as they are.
+    """
+
+    def begin(self, nested: bool = False) -> SessionTransaction:
+        transaction = super().begin(nested=nested)
+        bind = self.bind
+        if not nested and isinstance(bind, Engine) and bind.dialect.name == "sqlite":
+            self.connection(execution_options={SQLITE_IMMEDIATE: True})     # BEGIN IMMEDIATE, now
+        return transaction
 
 
 @dataclass
@@ -54,7 +86,7 @@ class Database:
     @classmethod
     def connect(cls, url: str) -> "Database":
         engine = make_engine(url)
-        return cls(engine, async_sessionmaker(engine, expire_on_commit=False))
+        return cls(engine, async_sessionmaker(engine, expire_on_commit=False, sync_session_class=WriteSession))
 
     @property
     def dialect(self) -> str:
