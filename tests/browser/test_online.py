@@ -306,31 +306,18 @@ def add_requests(database_url: str, lot_number: int, requests: list[dict]) -> in
 
     from auction.models import BidRequest, Lot, Registration, utcnow
 
-    from sqlalchemy.exc import OperationalError
-
     async def add():
         db = Database.connect(database_url)
         try:
-            for attempt in range(10):
-                try:
-                    async with db.sessions() as session, session.begin():
-                        lot = await session.scalar(select(Lot).where(Lot.sale_id == SALE_ID,
-                                                                     Lot.number == lot_number))
-                        for request in requests:
-                            registration = await session.scalar(select(Registration).where(
-                                Registration.sale_id == SALE_ID, Registration.paddle_number == request["paddle"]))
-                            session.add(BidRequest(registration_id=registration.id, lot_id=lot.id,
-                                                   kind=request["kind"], max_amount_cents=request.get("max"),
-                                                   phone=request.get("phone", ""),
-                                                   received_at=utcnow() - timedelta(days=2)))
-                        return lot.id
-                except OperationalError as exc:
-                    # SQLite: the running server wrote (its record of screens) between this transaction's
-                    # reads and its write, which SQLite refuses at once ("database is locked", no
-                    # waiting: SQLITE_BUSY_SNAPSHOT); the whole transaction is tried again.
-                    if "database is locked" not in str(exc) or attempt == 9:
-                        raise
-                    await asyncio.sleep(0.1)
+            async with db.sessions() as session, session.begin():
+                lot = await session.scalar(select(Lot).where(Lot.sale_id == SALE_ID, Lot.number == lot_number))
+                for request in requests:
+                    registration = await session.scalar(select(Registration).where(
+                        Registration.sale_id == SALE_ID, Registration.paddle_number == request["paddle"]))
+                    session.add(BidRequest(registration_id=registration.id, lot_id=lot.id, kind=request["kind"],
+                                           max_amount_cents=request.get("max"), phone=request.get("phone", ""),
+                                           received_at=utcnow() - timedelta(days=2)))
+                return lot.id
         finally:
             await db.dispose()
 
