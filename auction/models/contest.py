@@ -25,6 +25,10 @@ class Contest(Base):
     contestant_kind: Mapped[str] = mapped_column(String(20))
     contestant_name: Mapped[str] = mapped_column(String(200))
     contestant_contact: Mapped[str] = mapped_column(Text, default="")
+    # A bidder or buyer of the sale, named by their paddle: their personal-data export lists it (0028).
+    # No ON DELETE clause: SQLite does not read one back from a column added in place (a bidder named
+    # by a contest cannot be deleted either way: the constraint is checked at once).
+    bidder_id: Mapped[int | None] = mapped_column(ForeignKey("bidders.id"), index=True)
     received_on: Mapped[date] = mapped_column(Date)
     means: Mapped[str] = mapped_column(String(100))           # how it came: registered letter, e-mail, at the desk
     grounds: Mapped[str] = mapped_column(Text)

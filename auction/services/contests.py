@@ -3,7 +3,7 @@ contests of a sale with their deadlines (auction/domain/contests.py). Every writ
 the transaction of its audit-log entry; the contestant's name and address stay out of the log."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -15,8 +15,8 @@ from auction.domain.contests import (Contestant, ContestDelay, PendingStep, Step
 from auction.domain.errors import InvalidValue
 from auction.domain.roles import Role
 from auction.formats import to_paris
-from auction.models import (Case, Contest, ContestDocument, ContestLot, ContestStep, Lot, PersonalDataAccess, Sale,
-                            User)
+from auction.models import (Case, Contest, ContestDocument, ContestLot, ContestStep, Lot, PersonalDataAccess,
+                            Registration, Sale, User)
 
 from . import audit
 from .bidder_checks import ByStaff
@@ -36,6 +36,7 @@ class NewContest:
     grounds: str
     lot_ids: tuple[int, ...] = ()
     case_id: int | None = None
+    paddle: int | None = None       # a bidder or buyer of the sale: their paddle, to link the contest to them
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class ContestView:
     pending: list[PendingStep]
     next_due: PendingStep | None
     case_reference: str
+    paddle: int | None = None       # the contestant's paddle in the sale, when the contest names a bidder
 
     @property
     def closed(self) -> bool:
@@ -131,7 +133,8 @@ async def record_contest(sessions: async_sessionmaker[AsyncSession], sale_id: in
             if new.case_id not in {case.id for case in await sale_cases(session, sale_id)}:
                 raise InvalidValue("Choisissez le dossier dont la répartition est contestée.", field="case_id")
             case_id = new.case_id
-        contest = Contest(sale_id=sale_id, subject=new.subject.value, case_id=case_id,
+        bidder_id = await _paddle_bidder(session, sale_id, new)
+        contest = Contest(sale_id=sale_id, subject=new.subject.value, case_id=case_id, bidder_id=bidder_id,
                           contestant_kind=new.contestant_kind.value, contestant_name=name,
                           contestant_contact=new.contestant_contact.strip(), received_on=new.received_on,
                           means=means, grounds=grounds, recorded_by_id=user_id, recorded_at=now)
@@ -149,9 +152,23 @@ async def record_contest(sessions: async_sessionmaker[AsyncSession], sale_id: in
                              f"reçue le {new.received_on:%d/%m/%Y}, {len(documents)} pièce(s)",
                      details={"contest_id": contest.id, "subject": new.subject.value,
                               "contestant_kind": new.contestant_kind.value, "lots": lot_numbers,
-                              "received_on": new.received_on.isoformat(),
+                              "received_on": new.received_on.isoformat(), "paddle": new.paddle,
                               "documents": [d.stored.sha256 for d in documents]})
     return contest
+
+
+async def _paddle_bidder(session: AsyncSession, sale_id: int, new: NewContest) -> int | None:
+    """The bidder of the sale holding the paddle the contest names (None: no paddle named)."""
+    if new.paddle is None:
+        return None
+    if new.contestant_kind not in (Contestant.BIDDER, Contestant.BUYER):
+        raise InvalidValue("Seul un enchérisseur ou un adjudicataire a un panneau : laissez ce champ vide.",
+                           field="paddle")
+    bidder_id = await session.scalar(select(Registration.bidder_id).where(
+        Registration.sale_id == sale_id, Registration.paddle_number == new.paddle))
+    if bidder_id is None:
+        raise InvalidValue(f"Aucun enchérisseur de cette vente n'a le panneau n° {new.paddle}.", field="paddle")
+    return bidder_id
 
 
 def _document_row(contest_id: int, document: NewDocument, user_id: int, now: datetime) -> ContestDocument:
@@ -237,7 +254,9 @@ async def contest_view(sessions: async_sessionmaker[AsyncSession], sale_id: int,
     async with sessions() as session:
         contest = await _contest(session, sale_id, contest_id)
         case = await session.get(Case, contest.case_id) if contest.case_id else None
-        return view_of(contest, await delays_in(session), case.reference if case else "")
+        paddle = await session.scalar(select(Registration.paddle_number).where(
+            Registration.sale_id == sale_id, Registration.bidder_id == contest.bidder_id)) if contest.bidder_id else None
+        return replace(view_of(contest, await delays_in(session), case.reference if case else ""), paddle=paddle)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from auction.domain.contests import Contestant, ContestDelay, Step, Subject, Uni
 from auction.domain.roles import Role
 from auction.fonts import font
 from auction.formats import to_paris
-from auction.models import Bidder, Case
+from auction.models import Bidder, Case, Registration
 
 from . import contest_delays, contests
 from .contest_documents import store_document
@@ -58,6 +58,8 @@ async def seed_contests(sessions: async_sessionmaker[AsyncSession], held: HeldSa
                                        author_id=held.officer_id, now=before)
     async with sessions() as session:
         bidder = await session.scalar(select(Bidder).where(Bidder.email == KNOWN_BIDDERS["haddad"][0]))
+        paddle = await session.scalar(select(Registration.paddle_number).where(      # her contest is hers
+            Registration.sale_id == held.sale_id, Registration.bidder_id == bidder.id))
         debtor = await session.get(Case, held.cases["blanc"])
     evening = held.sessions[1] + timedelta(hours=4)
     await contests.record_contest(
@@ -79,7 +81,7 @@ async def seed_contests(sessions: async_sessionmaker[AsyncSession], held: HeldSa
         contests.NewContest(Subject.LOTS, Contestant.BIDDER, bidder.full_name, bidder.email, today, "courriel",
                             "L'enchérisseuse dit que le lot 9 lui avait été adjugé à 1 000 € et conteste sa remise "
                             "en vente (« aucune enchère n'a été portée avant le coup de marteau »).",
-                            (held.lots[9],)),
+                            (held.lots[9],), paddle=paddle),
         documents, user_id=held.clerk_id, now=morning)
     await contests.add_step(sessions, held.sale_id, contest.id, Step.EVIDENCE_SENT, today,
                             "Extrait du journal des enchères du lot 9 (séance 2) envoyé par courriel.",

@@ -1,16 +1,19 @@
 """The bidders' personal data: the staff's look at an identity scan (logged before the file is served)
-and the bidder's own export (their right of access), which lists every logged access as well."""
+and the bidder's own export (their right of access): their registrations, the contests recorded as
+theirs (by their paddle) with the documents received, and every logged access to any of it, the
+staff's downloads of those documents included."""
 from __future__ import annotations
 
 import base64
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction.domain.identity import DOCUMENT_TYPES
-from auction.models import BidRequest, Bidder, Lot, PersonalDataAccess, Registration, RegistrationCheck, Sale
+from auction.models import (BidRequest, Bidder, Contest, Lot, PersonalDataAccess, Registration, RegistrationCheck,
+                            Sale)
 
 from .catalogue import NotFound
 from .registration import registration_in_sale
@@ -33,6 +36,26 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _file(private_dir: Path, relative: str) -> str | None:
+    path = private_dir / relative
+    return base64.b64encode(path.read_bytes()).decode() if path.exists() else None
+
+
+def _contest(contest: Contest, sale: Sale, private_dir: Path) -> dict:
+    """A contest recorded as the bidder's, with its steps and the documents received (their content)."""
+    return {
+        "sale": {"reference": sale.reference, "title": sale.title},
+        "subject": contest.subject, "lots": [item.lot.label for item in contest.lots],
+        "contestant_kind": contest.contestant_kind, "contestant_name": contest.contestant_name,
+        "contestant_contact": contest.contestant_contact, "received_on": _iso(contest.received_on),
+        "means": contest.means, "grounds": contest.grounds, "recorded_at": _iso(contest.recorded_at),
+        "steps": [{"step": step.step, "taken_on": _iso(step.taken_on), "note": step.note} for step in contest.steps],
+        "documents": [{"title": document.title, "content_type": document.content_type, "size": document.size,
+                       "sha256": document.sha256, "received_at": _iso(document.added_at),
+                       "base64": _file(private_dir, document.path)} for document in contest.documents],
+    }
+
+
 async def bidder_export(sessions: async_sessionmaker[AsyncSession], user_id: int, private_dir: Path,
                         now: datetime) -> dict:
     """Everything held about the bidder of this account (their right of access), as JSON data."""
@@ -50,10 +73,9 @@ async def bidder_export(sessions: async_sessionmaker[AsyncSession], user_id: int
                                              .where(BidRequest.registration_id == registration.id))
             scan = None
             if registration.scan_path:
-                path = private_dir / registration.scan_path
                 scan = {"content_type": registration.scan_content_type,
                         "uploaded_at": _iso(registration.scan_uploaded_at),
-                        "base64": base64.b64encode(path.read_bytes()).decode() if path.exists() else None}
+                        "base64": _file(private_dir, registration.scan_path)}
             registrations.append({
                 "sale": {"reference": sale.reference, "title": sale.title, "starts_at": _iso(sale.starts_at)},
                 "channel": registration.channel, "registered_via": registration.registered_via,
@@ -74,8 +96,12 @@ async def bidder_export(sessions: async_sessionmaker[AsyncSession], user_id: int
                 "bid_requests": [{"lot": lot.label, "kind": r.kind, "max_amount_cents": r.max_amount_cents,
                                   "phone": r.phone, "received_at": _iso(r.received_at)} for r, lot in requests],
             })
-        accesses = await session.scalars(select(PersonalDataAccess).where(PersonalDataAccess.bidder_id == bidder.id)
-                                         .order_by(PersonalDataAccess.id))
+        contests = (await session.execute(select(Contest, Sale).join(Sale, Sale.id == Contest.sale_id)
+                                          .where(Contest.bidder_id == bidder.id).order_by(Contest.id))).all()
+        accesses = await session.scalars(select(PersonalDataAccess).where(or_(
+            PersonalDataAccess.bidder_id == bidder.id,
+            PersonalDataAccess.contest_id.in_([contest.id for contest, _ in contests])))
+            .order_by(PersonalDataAccess.id))
         access_log = [{"at": _iso(a.at), "action": a.action, "detail": a.detail} for a in accesses]
         session.add(PersonalDataAccess(at=now, user_id=user_id, action="export", bidder_id=bidder.id,
                                        detail="Téléchargement de ses données par l'enchérisseur"))
@@ -92,5 +118,6 @@ async def bidder_export(sessions: async_sessionmaker[AsyncSession], user_id: int
                 "blocked": bool(bidder.blocked_at), "blocked_reason": bidder.blocked_reason,
                 "created_at": _iso(bidder.created_at)},
             "registrations": registrations,
+            "contests": [_contest(contest, sale, private_dir) for contest, sale in contests],
             "access_log": access_log,
         }

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from auction.domain.deadlines import paris_day
 from auction.domain.roles import Role
-from auction.models import Contest, ContestDelayPeriod, ContestDocument, Lot, PersonalDataAccess, Sale, utcnow
+from auction.models import (Contest, ContestDelayPeriod, ContestDocument, Lot, PersonalDataAccess, Registration, Sale,
+                            utcnow)
 from auction.services.demo import seed_demo
 
 from ..conftest import csrf_from
@@ -181,3 +182,22 @@ async def test_bidders_and_the_public_are_refused(client, db, held, users, login
         assert "Girard" not in response.text
     for path in (pages[0], location + "/etapes", location + "/pieces", pages[3]):
         assert (await client.post(path, data={"csrf_token": token})).status_code == 403
+
+
+async def test_a_contest_names_the_bidders_paddle_or_is_refused_in_french(client, db, held, users, login):
+    await login(client, users[Role.CLERK])
+    for paddle, message in (("douze", "Panneau : un nombre entier"),
+                            ("777", "Aucun enchérisseur de cette vente n'a le panneau n° 777")):
+        response = await record(client, held, paddle=paddle)
+        assert response.status_code == 400 and message in text(response)
+        assert f'value="{paddle}"' in response.text               # what was typed is kept
+    async with db.sessions() as session:
+        assert (await session.scalars(select(Contest))).all() == []
+    response = await record(client, held, paddle="501")           # the demo's online bidder
+    assert response.status_code == 303, text(response)
+    assert "panneau n° 501" in text(await client.get(response.headers["location"]))
+    async with db.sessions() as session:
+        contest = await session.scalar(select(Contest))
+        bidder_id = await session.scalar(select(Registration.bidder_id).where(
+            Registration.sale_id == held["sale_id"], Registration.paddle_number == 501))
+    assert contest.bidder_id == bidder_id is not None

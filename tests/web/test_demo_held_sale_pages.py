@@ -4,10 +4,12 @@ import io
 from datetime import date
 
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from auction.cli import HELD_SALE_PAGES
 from auction.domain.invoices import invoices_of
 from auction.domain.roles import Role
+from auction.models import Contest, Registration
 from auction.services import settlement_log
 from auction.services.demo import held_sale_id, seed_demo
 
@@ -45,6 +47,14 @@ async def test_every_page_the_demo_prints_for_the_held_sale_shows_it(client, db,
     contests = pages["/bureau/ventes/{sale}/contestations"]
     assert "Nadia HADDAD" in contests and "Adjudication du lot 9" in contests and "Pièces transmises" in contests
     assert "La vente" in contests and "délai non configuré" in contests          # the debtor's: no delay set
+    async with db.sessions() as session:    # hers names her paddle: it is in her personal-data export
+        [(contest_id, name, paddle)] = (await session.execute(
+            select(Contest.id, Contest.contestant_name, Registration.paddle_number)
+            .join(Registration, (Registration.bidder_id == Contest.bidder_id) & (Registration.sale_id == sale_id))
+            .where(Contest.sale_id == sale_id))).all()
+    assert name == "Nadia HADDAD" and paddle is not None
+    mine = " ".join((await client.get(f"/bureau/ventes/{sale_id}/contestations/{contest_id}")).text.split())
+    assert f"panneau n° {paddle}" in mine
     board = html.unescape(pages["/bureau/echeances"])
     assert "Répondre (15 jours à compter de l'étape « Reçue »)" in board
     distribution = pages["/bureau/ventes/{sale}/repartition"]

@@ -32,7 +32,8 @@ MAX_FILES = 10
 NOTICES = {"enregistree": "Contestation enregistrée, avec sa réception.", "etape": "Étape enregistrée.",
            "piece": "Pièce enregistrée.", "delai": "Délai enregistré."}
 LABELS = {"subject": "Objet", "lot_ids": "Lots", "case_id": "Dossier", "contestant_kind": "Qui conteste",
-          "contestant_name": "Nom", "contestant_contact": "Adresse ou contact", "received_on": "Reçue le",
+          "contestant_name": "Nom", "contestant_contact": "Adresse ou contact", "paddle": "Panneau",
+          "received_on": "Reçue le",
           "means": "Reçue par", "grounds": "Motifs", "documents": "Pièces", "step": "Étape", "taken_on": "Date",
           "note": "Note", "counted_from": "À compter de", "amount": "Durée", "unit": "Unité",
           "effective_from": "En vigueur à partir du", "reference": "Origine du délai"}
@@ -127,11 +128,16 @@ def _new_contest(values: dict[str, str], lot_texts: list[str], errors: dict[str,
             case_id = form_int(values, "case_id", "Dossier")
         except InvalidValue:
             errors["case_id"] = "Choisissez le dossier dont la répartition est contestée."
+    paddle = None
+    try:
+        paddle = form_int(values, "paddle", "Panneau", minimum=1, required=False)
+    except InvalidValue as exc:
+        errors["paddle"] = exc.message
     if errors:
         return None
     return service.NewContest(subject, kind, values["contestant_name"], values.get("contestant_contact", ""),
                               received_on, values["means"], values["grounds"],
-                              lot_ids if subject is Subject.LOTS else (), case_id)
+                              lot_ids if subject is Subject.LOTS else (), case_id, paddle)
 
 
 async def record_contest(request: Request) -> Response:
