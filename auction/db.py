@@ -39,18 +39,24 @@ def make_engine(url: str, **kwargs) -> AsyncEngine:
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
 
 
+def sqlite_settings(dbapi_connection, busy_timeout_ms: int = 30_000) -> None:
+    """A new SQLite connection's settings: foreign keys on, WAL, transactions begun by SQLAlchemy
+    (not by the driver), waiting up to `busy_timeout_ms` for another writer."""
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+    cursor.close()
+
+
 def _sqlite_pragmas(engine: AsyncEngine) -> None:
     """Foreign keys on, WAL, and transactions that SQLAlchemy controls (so SAVEPOINT works)."""
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.close()
+        sqlite_settings(dbapi_connection)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn):

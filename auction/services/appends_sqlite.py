@@ -34,6 +34,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.pool import NullPool
 
+from auction.db import sqlite_settings
 from auction.domain.bidlog import Event
 from auction.models import Sale, SaleEvent
 
@@ -109,11 +110,5 @@ class SqliteAppends:
 
 
 def _pragmas(dbapi_connection, _record) -> None:
-    """As the app's own connections (auction.db): foreign keys on, WAL, transactions ours to begin."""
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.close()
+    """As the app's own connections (auction.db), with a shorter wait for another writer."""
+    sqlite_settings(dbapi_connection, BUSY_TIMEOUT_MS)
