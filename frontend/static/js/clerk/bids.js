@@ -2,38 +2,69 @@
 import { euros, parseEuros } from "../room-socket.js";
 import { run, whenFree } from "./commands.js";
 import { askConfirm } from "./dialogs.js";
+import { entryAtRest, resetEntry, restoreEntry } from "./entry.js";
 import { notify, showError } from "./messages.js";
 import { render } from "./render.js";
 import { $, lots, ui } from "./state.js";
 
+const AMOUNT_PLACEHOLDER = "Montant en €";
+
+/** The bid for `typed` (the paddle in the entry unless given), answered true when recorded, false
+ * when refused (the refusal is on screen: commands.js). */
 function bidAt(amountCents, typed = ui.paddle, source = ui.source) {
   const paddle = Number(typed);
   if (!typed || !Number.isInteger(paddle)) {
     showError({ message: "Tapez d'abord le numéro du panneau." });
-    return;
+    return Promise.resolve(false);
   }
   const current = ui.view && ui.view.current_bid;
   // The bid names the bid it covers: if another (online, another tablet) took this step first,
   // the server answers "outbid" with the amount to beat instead of recording a bid nobody saw.
-  run("bid", { paddle, amount_cents: amountCents, source, expected_bid_seq: current ? current.seq : null },
+  return run("bid", { paddle, amount_cents: amountCents, source, expected_bid_seq: current ? current.seq : null },
     { success: `Enchère de ${euros(amountCents)} enregistrée pour le panneau ${paddle}${source === "phone" ? " (téléphone)" : ""}.` })
     .then((ack) => {
       if (ack) {
         // The paddle is cleared for the next bidder, unless another was typed meanwhile. A phone line
         // stays held across room bids: the entry goes back to it until the clerk releases it.
-        if (ui.paddle === typed) {
-          ui.paddle = ui.phoneLine !== null ? String(ui.phoneLine) : "";
-          ui.source = ui.phoneLine !== null ? "phone" : "room";
-        }
-        $("custom-amount").value = "";
+        if (ui.paddle === typed) resetEntry();
+        clearAmount();
         render();
-      } else if (!ui.paddle || (ui.phoneLine !== null && ui.paddle === String(ui.phoneLine) && typed !== ui.paddle)) {
-        ui.paddle = typed;   // refused: the paddle comes back, unless another was typed since
-        ui.source = source;
+        return true;
+      }
+      // Refused: the paddle comes back with its origin, both as sent (unless the clerk has typed
+      // another paddle or chosen another origin since), marked as a bid to send again: the next key
+      // typed starts a new paddle in the room, so the refused bid's origin never passes to it.
+      if ((ui.paddle === typed && ui.source === source) || entryAtRest()) {
+        restoreEntry(typed, source);
         render();
       }
+      return false;
     });
 }
+
+function clearAmount() {
+  const input = $("custom-amount");
+  input.value = "";
+  input.placeholder = AMOUNT_PLACEHOLDER;
+  delete input.dataset.refused;
+}
+
+/** A free amount refused: out of the box, so that the bid button never sends it again by accident
+ * (for the next paddle it would be another bidder's figure; after an outbid, a bid over one its
+ * bidder did not hear), and still in view as the placeholder until the clerk types another. */
+function clearRefusedAmount(cents) {
+  const input = $("custom-amount");
+  if (parseEuros(input.value) !== cents) return;   // another amount typed meanwhile: the clerk's
+  input.value = "";
+  input.placeholder = `Non enregistré : ${euros(cents)}`;
+  input.dataset.refused = "true";
+}
+
+$("custom-amount").addEventListener("input", (event) => {
+  if (!event.currentTarget.dataset.refused) return;
+  event.currentTarget.placeholder = AMOUNT_PLACEHOLDER;
+  delete event.currentTarget.dataset.refused;
+});
 
 function bidNext() {
   const v = ui.view;
@@ -57,15 +88,13 @@ export function enterBid() {
   const source = ui.source;
   // The entry is free at once for the next bidder (the phone line's paddle if one is held): digits
   // typed while this bid is in flight make the next paddle, not a longer number.
-  ui.paddle = ui.phoneLine !== null ? String(ui.phoneLine) : "";
-  ui.source = ui.phoneLine !== null ? "phone" : "room";
+  resetEntry();
   render();
   whenFree(`Enchère du panneau ${typed}`, () => {
     const now = ui.view;
     if (!now || !now.lot || now.status !== "open" || ui.connection !== "connected") {
-      if (!ui.paddle || ui.paddle === String(ui.phoneLine)) {   // not sent: the paddle comes back
-        ui.paddle = typed;
-        ui.source = source;
+      if (entryAtRest()) {   // not sent: the paddle comes back, with its origin
+        restoreEntry(typed, source);
         render();
       }
       return false;
@@ -86,9 +115,12 @@ function bidCustom() {
   $("custom-amount").blur();   // back to the keyboard shortcuts
   const typed = ui.paddle;
   const source = ui.source;
+  const send = () => bidAt(cents, typed, source).then((recorded) => {
+    if (!recorded) clearRefusedAmount(cents);
+  });
   const unusual = unusualAmount(cents, v);
   if (unusual.length === 0) {
-    bidAt(cents, typed, source);
+    send();
     return;
   }
   askConfirm({
@@ -96,7 +128,7 @@ function bidCustom() {
     text: `Ce montant est ${unusual.join(", et ")}. Vérifiez-le avec l'enchérisseur (panneau ${typed}) avant de l'enregistrer.`,
     confirm: `Enregistrer ${euros(cents)}`,
   }).then((ok) => {
-    if (ok) bidAt(cents, typed, source);
+    if (ok) send();
     else notify(`Enchère de ${euros(cents)} non enregistrée.`);
   });
 }

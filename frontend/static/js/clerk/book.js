@@ -1,5 +1,6 @@
 // The clerk's tablet: the lot's absentee orders and phone lines (the book), and the phone line held.
 import { euros } from "../room-socket.js";
+import { resetEntry } from "./entry.js";
 import { notify, showError } from "./messages.js";
 import { render } from "./render.js";
 import { $, root, ui } from "./state.js";
@@ -57,8 +58,7 @@ export function renderBook(v, active) {
     release.textContent = "Libérer la ligne";
     release.addEventListener("click", () => {
       ui.phoneLine = null;
-      ui.paddle = "";
-      ui.source = "room";
+      resetEntry();
       render();
     });
     activeLine.append(release);
@@ -77,6 +77,7 @@ export function renderBook(v, active) {
       ui.phoneLine = r.paddle;
       ui.paddle = String(r.paddle);
       ui.source = "phone";
+      ui.retry = false;
       notify(`Ligne téléphonique : panneau ${r.paddle} (${r.name}, ${r.phone}).`);
       render();
     });

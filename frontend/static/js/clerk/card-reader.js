@@ -1,5 +1,6 @@
 // The clerk's tablet: a paddle card read by a USB scanner or the tablet's camera fills the entry.
 import { cameraAvailable, scanCard } from "../card-camera.js";
+import { fillEntry } from "./entry.js";
 import { clearError, notify, showError } from "./messages.js";
 import { render } from "./render.js";
 import { $, root, ui } from "./state.js";
@@ -8,7 +9,7 @@ import { $, root, ui } from "./state.js";
 // server checks (signature, sale, expiry, paddle still valid), or a bare paddle number typed by hand.
 async function readCard(value) {
   if (/^\d{1,6}$/.test(value)) {
-    ui.paddle = String(Number(value));
+    fillEntry(String(Number(value)));
     notify(`Carte lue : panneau ${ui.paddle}.`);
     render();
     return;
@@ -35,7 +36,7 @@ async function readCard(value) {
     return;
   }
   clearError();
-  ui.paddle = String(answer.paddle);
+  fillEntry(String(answer.paddle));
   notify(`Carte lue : panneau ${answer.paddle} (${answer.name}).`);
   render();
 }

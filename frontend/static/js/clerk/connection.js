@@ -2,6 +2,7 @@
 // of the socket's news does to the screen.
 import { RoomSocket, socketUrl } from "../room-socket.js";
 import { refreshBook } from "./book.js";
+import { resetEntry } from "./entry.js";
 import { showError } from "./messages.js";
 import { render } from "./render.js";
 import { root, ui } from "./state.js";
@@ -11,9 +12,8 @@ export const socket = new RoomSocket(socketUrl(root.dataset.socket), {
     const before = ui.view && ui.view.lot ? ui.view.lot.id : null;
     const after = state && state.lot ? state.lot.id : null;
     if (ui.view && before !== after) {   // a paddle typed, a line taken, for the previous lot
-      ui.paddle = "";
-      ui.source = "room";
       ui.phoneLine = null;
+      resetEntry();
       if (after !== null) refreshBook();   // a lot opened (or re-offered): its orders and lines as of now
     }
     ui.view = state;

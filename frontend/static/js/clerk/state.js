@@ -27,6 +27,7 @@ export const ui = {
   paddle: "",
   source: "room",
   phoneLine: null,     // the paddle of the phone bidder the clerk is on the line with
+  retry: false,        // the entry holds a bid not recorded (refused, or not sent), paddle and origin as sent
   onlineBidders: 0,
   busy: false,         // a command is waiting for its ack: what is asked meanwhile waits in `queue`
   hammerSnapshot: null,

@@ -1,0 +1,158 @@
+"""The clerk's entry after a bid the room refused (frontend/static/js/clerk/entry.js, bids.js), in a
+real browser: the refused bid's paddle comes back with its origin, to be sent again as it was, but
+the next paddle typed is a bidder in the room (a phone origin never passes to it), and a refused
+free amount leaves the amount box (its figure kept in view) so that it is not sent again by accident.
+
+The module has its own demo server (tests/browser/conftest.py); the test drives lot 1 of its sale.
+"""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_online import add_requests
+from tests.browser.test_room import euros, open_tablet, put_a_lot_on_the_block, type_paddle
+
+pytestmark = pytest.mark.browser
+
+
+def expect_origin(tablet: Page, label: str) -> None:
+    origins = tablet.get_by_role("radiogroup", name="Origine de l'enchère")
+    expect(origins.get_by_role("radio", name=label)).to_have_attribute("aria-checked", "true")
+    other = "Salle" if label == "Téléphone" else "Téléphone"
+    expect(origins.get_by_role("radio", name=other)).to_have_attribute("aria-checked", "false")
+
+
+def cents_of(text: str | None) -> int:
+    digits = "".join(ch for ch in text or "" if ch.isdigit())
+    return int(digits) * 100
+
+
+def test_a_refused_bid_comes_back_with_its_origin_and_the_next_paddle_is_in_the_room(new_context, live_server):
+    # The desk took a phone line for paddle 2 on lot 1 (the lot the test opens).
+    add_requests(live_server.database_url, 1, [{"kind": "phone", "paddle": 2, "phone": "07 11 22 33 44"}])
+    errors: list[str] = []
+    tablet = open_tablet(new_context, errors)
+    put_a_lot_on_the_block(tablet)
+    origins = tablet.get_by_role("radiogroup", name="Origine de l'enchère")
+    display = tablet.locator("#paddle-display")
+    bid_next = tablet.locator("#bid-next")
+    rows = tablet.locator("#bid-list tr:has(td.num)")   # not the line saying there is none
+    alert = tablet.locator("#room-alert")
+    expect(rows).to_have_count(0)
+
+    # 1. The bid button: a phone bid for a paddle that asked for no phone line is refused.
+    origins.get_by_role("radio", name="Téléphone").click()
+    type_paddle(tablet, 1)
+    expect(bid_next).to_contain_text("panneau 1 (téléphone)")
+    bid_next.click()
+    expect(alert).to_contain_text("n'a pas demandé à enchérir par téléphone")
+    # Its paddle and its origin come back together, marked as a bid to send again; nothing recorded.
+    expect(display).to_have_text("1")
+    expect(display).to_have_attribute("data-retry", "true")
+    expect_origin(tablet, "Téléphone")
+    expect(bid_next).to_contain_text("de nouveau, panneau 1 (téléphone)")
+    expect(rows).to_have_count(0)
+    # The next digit starts a new paddle, a bidder in the room: no phone origin carried over.
+    tablet.locator("#keypad").get_by_role("button", name="2", exact=True).click()
+    expect(display).to_have_text("2")
+    expect(display).to_have_attribute("data-retry", "false")
+    expect_origin(tablet, "Salle")
+    expect(bid_next).not_to_contain_text("téléphone")
+    bid_next.click()
+    expect(tablet.locator("#leader-paddle")).to_have_text("Panneau 2")
+    expect(tablet.locator("#leader")).not_to_contain_text("Téléphone")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Salle")
+    expect(display).to_have_text("—")
+    expect_origin(tablet, "Salle")
+
+    # 2. Enter: the entry is cleared at once; refused, the phone bid's paddle and origin come back.
+    origins.get_by_role("radio", name="Téléphone").click()
+    tablet.keyboard.press("3")
+    expect(bid_next).to_contain_text("panneau 3 (téléphone)")
+    tablet.keyboard.press("Enter")
+    expect(alert).to_contain_text("Le panneau 3 n'a pas demandé à enchérir par téléphone")
+    expect(display).to_have_text("3")
+    expect(display).to_have_attribute("data-retry", "true")
+    expect_origin(tablet, "Téléphone")
+    # The clear key, too, leaves the entry empty in the room.
+    tablet.keyboard.press("Escape")
+    expect(display).to_have_text("—")
+    expect_origin(tablet, "Salle")
+    # Choosing the origin takes the refused bid in hand: the bidder was in the room, sent again as such.
+    origins.get_by_role("radio", name="Téléphone").click()
+    tablet.keyboard.press("3")
+    tablet.keyboard.press("Enter")
+    expect(display).to_have_attribute("data-retry", "true")
+    origins.get_by_role("radio", name="Salle").click()
+    expect(display).to_have_text("3")
+    expect(display).to_have_attribute("data-retry", "false")
+    expect(bid_next).to_contain_text("panneau 3")
+    expect(bid_next).not_to_contain_text("téléphone")
+    tablet.keyboard.press("Enter")
+    expect(tablet.locator("#leader-paddle")).to_have_text("Panneau 3")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("Salle")
+    expect(display).to_have_text("—")
+
+    # 3. A free amount refused (below the next minimum): out of the box, its figure kept in view.
+    amount = tablet.get_by_label("Montant de l'enchère libre, en euros")
+    type_paddle(tablet, 1)
+    amount.fill("1")
+    tablet.get_by_role("button", name="Enchère libre").click()
+    expect(alert).to_contain_text("Enchère trop basse")
+    expect(amount).to_have_value("")
+    expect(amount).to_have_attribute("placeholder", f"Non enregistré : {euros(100)}")
+    expect(amount).to_have_attribute("data-refused", "true")
+    expect(display).to_have_text("1")
+    # The button again sends nothing: there is no amount left to send.
+    tablet.get_by_role("button", name="Enchère libre").click()
+    expect(alert).to_contain_text("Montant illisible")
+    expect(rows).to_have_count(2)
+    # Typing an amount gives the box back its usual look; recorded, the box is empty again.
+    minimum = cents_of(tablet.locator("#next-minimum").text_content())
+    amount.fill(str(minimum // 100))
+    expect(amount).to_have_attribute("placeholder", "Montant en €")
+    expect(amount).not_to_have_attribute("data-refused", "true")
+    tablet.get_by_role("button", name="Enchère libre").click()
+    expect(tablet.locator("#leader-paddle")).to_have_text("Panneau 1")
+    expect(tablet.locator("#current-amount")).to_have_text(euros(minimum))
+    expect(rows).to_have_count(3)
+    expect(amount).to_have_value("")
+    expect(display).to_have_text("—")
+
+    # 4. A held line: Salle over the line's paddle empties the entry for the room's bidder; the line
+    # stays held and the entry comes back to it after the room bid.
+    tablet.get_by_role("button", name="Prendre la ligne du panneau 2").click()
+    expect(display).to_have_text("2")
+    expect_origin(tablet, "Téléphone")
+    origins.get_by_role("radio", name="Salle").click()
+    expect(display).to_have_text("—")
+    expect_origin(tablet, "Salle")
+    type_paddle(tablet, 3)
+    bid_next.click()
+    expect(tablet.locator("#leader-paddle")).to_have_text("Panneau 3")
+    expect(rows.first).to_contain_text("Salle")
+    expect(display).to_have_text("2")
+    expect_origin(tablet, "Téléphone")
+    bid_next.click()
+    expect(tablet.locator("#leader-paddle")).to_have_text("Panneau 2")
+    expect(rows.first).to_contain_text("Téléphone")
+    # The line's bidder leads: bid again, refused; the line's paddle comes back to send again, and
+    # the next paddle typed is the room's.
+    bid_next.click()
+    expect(alert).to_contain_text("Le panneau 2 est déjà le plus offrant")
+    expect(display).to_have_text("2")
+    expect(display).to_have_attribute("data-retry", "true")
+    expect_origin(tablet, "Téléphone")
+    tablet.keyboard.press("1")
+    expect(display).to_have_text("1")
+    expect_origin(tablet, "Salle")
+    expect(tablet.locator("#phone-line-active")).to_contain_text("En ligne avec le panneau 2")
+    tablet.keyboard.press("Enter")
+    expect(tablet.locator("#leader-paddle")).to_have_text("Panneau 1")
+    expect(rows.first).to_contain_text("Salle")
+    expect(display).to_have_text("2")
+    expect_origin(tablet, "Téléphone")
+    assert errors == []
