@@ -50,7 +50,7 @@ from .pages import distribution as distribution_pages
 from .pages import vigilance as vigilance_pages
 from .pages import declarations as declaration_pages
 from .pages import contests as contest_pages
-from .templates import FRONTEND
+from .static import STATIC, VERSIONED_PREFIX, CachedStaticFiles
 
 log = logging.getLogger("criee.web")
 
@@ -101,7 +101,10 @@ def build_routes(settings: Settings) -> list:
         *declaration_pages.routes,
         *contest_pages.routes,
         page("/sante", health, access=PUBLIC),
-        public_mount("/static", StaticFiles(directory=FRONTEND / "static"), name="static"),
+        # The versioned URLs the pages name first: "/static" would take them for a folder "v" (static.py).
+        public_mount(f"{VERSIONED_PREFIX}/{{static_version}}", CachedStaticFiles(directory=STATIC),
+                     name="static_versioned"),
+        public_mount("/static", CachedStaticFiles(directory=STATIC), name="static"),
         public_mount("/medias", StaticFiles(directory=settings.media_dir), name="media"),
     ]
     require_access_rules(routes)

@@ -12,12 +12,14 @@ from auction.domain.roles import Role
 from auction.formats import FILTERS
 
 from .error_summary import summary_lines
+from .static import static_url
 
 FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
 templates = Jinja2Templates(directory=str(FRONTEND / "templates"))
 templates.env.filters.update(FILTERS)
 templates.env.globals["Role"] = Role
 templates.env.globals["summary_lines"] = summary_lines
+templates.env.globals["static"] = static_url   # {{ static("js/clerk.js") }}: the versioned URL (static.py)
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, *,

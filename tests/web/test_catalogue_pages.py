@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from auction.domain.roles import Role
 from auction.models import Case, Lot, Sale
 from auction.services.demo import seed_demo
+from auction.web.static import static_url
 
 TODAY = date(2026, 11, 22)
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -315,7 +316,7 @@ async def test_during_the_live_sale_the_live_page_comes_first_and_each_lot_shows
     assert banner < html.index('<h1 id="vente-titre"')             # before anything else of the sale
     assert f'href="/ventes/{sale.id}/direct">Suivre la vente en direct</a>' in html[banner:html.index("<h1")]
     assert html.count("Suivre la vente en direct") == 1
-    assert f'data-live-socket="/ws/salle/{sale.id}"' in html and "/static/js/catalogue.js" in html
+    assert f'data-live-socket="/ws/salle/{sale.id}"' in html and static_url("js/catalogue.js") in html
     found = {int(lot_id): state for lot_id, state, _label in STATE.findall(html)}
     assert found[lots[0].id] == "on_block" and found[lots[1].id] == "upcoming"
     # An absentee order is offered for a lot still to come, not for the one on the block.

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from auction.domain.roles import Role
 from auction.models import BidRequest, Bidder, Lot, Registration, Sale
+from auction.web.static import static_url
 
 from ..conftest import csrf_from
 from ..mailbox import dev_mails
@@ -170,7 +171,7 @@ async def test_a_lot_page_opens_the_form_with_its_lot_and_rows_past_the_fifth_ar
     assert 'name="request_lot_1" value="2"' in page and "Lot 2 : Lot 2" in page     # the title echoed
     assert '<datalist id="sale-lots"><option value="1" data-key="1">Lot 1</option><option value="2"' in page
     assert '<option value="3" data-key="3">Lot 3</option>' in page.split('id="withdrawn-lots"')[1]
-    assert 'src="/static/js/bid-requests.js"' in page and '<template id="request-row-template">' in page
+    assert f'src="{static_url("js/bid-requests.js")}"' in page and '<template id="request-row-template">' in page
     assert 'name="request_lot___N__"' in page.split('<template id="request-row-template">')[1]
     assert page.count("data-request-row>") == 5 + 1, "five rows without script, one in the template"
 

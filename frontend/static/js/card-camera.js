@@ -4,7 +4,8 @@
 // elsewhere (Safari on iPad, Firefox, Chromium on Linux) frames are drawn to a canvas and decoded
 // by jsQR, vendored under /static/vendor and loaded only the first time the camera is opened.
 
-const JSQR_URL = "/static/vendor/jsqr-1.4.0/jsQR.js";
+// Beside this module, so under the same versioned path (auction/web/static.py).
+const JSQR_URL = new URL("../vendor/jsqr-1.4.0/jsQR.js", import.meta.url).href;
 const FRAME_INTERVAL_MS = 200;
 
 let jsQRLoading = null;
