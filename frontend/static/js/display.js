@@ -1,5 +1,8 @@
 // The room display: what the room sees, readable from the back row. Public socket, no names.
-import { CALL_LABELS, RoomSocket, conversionsText, euros, openingOf, showAnnouncement, socketUrl } from "./room-socket.js";
+import { fitWidth } from "./fit-width.js";
+import {
+  CALL_LABELS, PUBLIC_MESSAGES, RoomSocket, conversionsText, euros, openingOf, showAnnouncement, socketUrl,
+} from "./room-socket.js";
 
 const HAMMER_OVERLAY_MS = 4000;
 const PASS_OVERLAY_MS = 3000;
@@ -9,13 +12,6 @@ const $ = (id) => document.getElementById(id);
 const catalogue = JSON.parse($("sale-lots").textContent);
 const lotsById = new Map(catalogue.map((lot) => [lot.id, lot]));
 
-const MESSAGES = {
-  ready: "La vente va commencer",
-  paused: "Vente suspendue",
-  stopped: "Vente terminée",
-  adjourned: "Séance close : la vente reprendra à la séance suivante",
-  closed: "Vente terminée",
-};
 const CONNECTION_TEXT = { connecting: "Reconnexion…", connected: "Connecté", disconnected: "Hors ligne" };
 // "En direct" only while the sale is running: before it opens the screen is merely connected.
 const LIVE_STATUSES = new Set(["open", "paused"]);
@@ -63,15 +59,6 @@ function showLot(lot, { kicker, caption, amountCents }) {
   }
 }
 
-/** Shrink a one-line text until it fits its box (a five-digit bid on the huge amount line). */
-function fitWidth(element) {
-  element.style.fontSize = "";
-  const room = element.clientWidth;
-  if (room > 0 && element.scrollWidth > room) {
-    const size = parseFloat(getComputedStyle(element).fontSize);
-    element.style.fontSize = `${Math.floor((size * room) / element.scrollWidth)}px`;
-  }
-}
 window.addEventListener("resize", () => {
   fitWidth($("display-amount"));
   fitWidth($("overlay-amount"));
@@ -94,7 +81,7 @@ function render() {
   const lot = view ? view.lot : null;
   const bid = view ? view.current_bid : null;
 
-  let messageText = MESSAGES[status] || "";
+  let messageText = PUBLIC_MESSAGES[status] || "";
   let bidding = false;
   if (lot && (status === "open" || status === "paused")) {
     bidding = true;

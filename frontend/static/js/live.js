@@ -1,6 +1,8 @@
 // The public live page of a sale, phone first: the room as it happens, and for a verified online
 // bidder a button that bids the next minimum (docs/protocol.md, the bidder socket).
-import { RoomSocket, SOURCE_LABELS, conversionsText, euros, openingOf, showAnnouncement, socketUrl } from "./room-socket.js";
+import {
+  PUBLIC_MESSAGES, RoomSocket, SOURCE_LABELS, conversionsText, euros, openingOf, showAnnouncement, socketUrl,
+} from "./room-socket.js";
 
 const root = document.getElementById("live");
 const $ = (id) => document.getElementById(id);
@@ -10,13 +12,6 @@ const myPaddle = root.dataset.paddle ? Number(root.dataset.paddle) : null;
 const onOffer = catalogue.filter((lot) => !lot.withdrawn);
 const COMING_LOTS = 3;
 
-const MESSAGES = {
-  ready: "La vente va commencer",
-  paused: "Vente suspendue",
-  stopped: "Vente terminée",
-  adjourned: "Séance close : la vente reprendra à la séance suivante",
-  closed: "Vente terminée",
-};
 const CONNECTION_TEXT = { connecting: "Reconnexion…", connected: "En direct", disconnected: "Hors ligne" };
 // After the bid button's amount changes (a new bid, a new lot), it cannot be tapped for this long: a
 // tap meant for the amount just replaced must not bid the next step, which the bidder never saw.
@@ -57,7 +52,7 @@ function render() {
   const bid = v ? v.current_bid : null;
   const onBlock = !!lot && (status === "open" || status === "paused");
 
-  let message = MESSAGES[status] || "";
+  let message = PUBLIC_MESSAGES[status] || "";
   if (status === "open" && !lot) message = "Entre deux lots : le prochain va être présenté";
   setText("live-message", message);
   show($("live-message"), !!message);

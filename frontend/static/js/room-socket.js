@@ -371,6 +371,15 @@ export function parseEuros(text) {
 
 export const CALL_LABELS = ["1re criée", "2e criée", "3e criée"];
 
+/** What the public screens (the room display, the live page) say of the sale, by its status. */
+export const PUBLIC_MESSAGES = {
+  ready: "La vente va commencer",
+  paused: "Vente suspendue",
+  stopped: "Vente terminée",
+  adjourned: "Séance close : la vente reprendra à la séance suivante",
+  closed: "Vente terminée",
+};
+
 export const SOURCE_LABELS = {
   room: "Salle", phone: "Téléphone", online: "En ligne", absentee: "Ordre d'achat",
 };

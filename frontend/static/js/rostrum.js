@@ -1,6 +1,8 @@
 // The auctioneer's screen (pupitre): what the officer at the rostrum reads, in large type. Read-only:
 // it sends hello and ping only, on its own staff socket (docs/protocol.md), and fetches the lot's
 // orders and phone lines, without names or numbers, whenever the lot on the block changes.
+import { fitWidth } from "./fit-width.js";
+import { bookFetcher } from "./room-book.js";
 import { CALL_LABELS, RoomSocket, SOURCE_LABELS, euros, openingOf, socketUrl } from "./room-socket.js";
 
 const NEXT_LOTS = 3;        // the coming lots listed
@@ -54,15 +56,6 @@ function comingLots(current) {
   return ordered.filter((lot) => !concluded(lot) && (!current || lot.id !== current.id)).slice(0, NEXT_LOTS);
 }
 
-/** Shrink a one-line text until it fits its box (a six-digit asking bid). */
-function fitWidth(element) {
-  element.style.fontSize = "";
-  const room = element.clientWidth;
-  if (room > 0 && element.scrollWidth > room) {
-    const size = parseFloat(getComputedStyle(element).fontSize);
-    element.style.fontSize = `${Math.floor((size * room) / element.scrollWidth)}px`;
-  }
-}
 window.addEventListener("resize", () => fitWidth($("rostrum-ask")));
 
 function item(text, state, aside) {
@@ -209,32 +202,20 @@ function render() {
   if (view && wanted !== bookLot) refreshBook(wanted);
 }
 
-let bookRequests = 0;   // the answer to the latest request only: an older one may arrive last
+const fetchBook = bookFetcher(root.dataset.book);
 
 async function refreshBook(lotId) {
   bookLot = lotId;
-  const asked = ++bookRequests;
-  let answer = null;
-  let status = 0;
-  try {
-    const response = await fetch(root.dataset.book, {
-      credentials: "same-origin", cache: "no-store", headers: { accept: "application/json" },
-    });
-    status = response.redirected ? 401 : response.status;
-    const type = response.headers.get("content-type") || "";
-    answer = response.ok && !response.redirected && type.includes("application/json") ? await response.json() : null;
-  } catch (error) {
-    answer = null;
-  }
-  if (asked !== bookRequests) return;
-  if (answer && Array.isArray(answer.bid_requests)) {
-    book = answer.bid_requests;
+  const answer = await fetchBook();
+  if (answer === null) return;   // a later request was made: its answer counts
+  if (answer.requests) {
+    book = answer.requests;
     $("rostrum-alert").hidden = true;
     render();
     return;
   }
   bookLot = undefined;      // asked again at the next update
-  showAlert(status === 401 || status === 403
+  showAlert(answer.expired
     ? "Session expirée : ordres d'achat et lignes téléphoniques non actualisés. Reconnectez-vous."
     : "Ordres d'achat et lignes téléphoniques non actualisés : la liste affichée peut être incomplète.");
 }

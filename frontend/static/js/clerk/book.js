@@ -1,4 +1,5 @@
 // The clerk's tablet: the lot's absentee orders and phone lines (the book), and the phone line held.
+import { bookFetcher } from "../room-book.js";
 import { euros } from "../room-socket.js";
 import { resetEntry } from "./entry.js";
 import { notify, showError } from "./messages.js";
@@ -9,30 +10,18 @@ import { $, root, ui } from "./state.js";
 // again each time a lot opens (refreshBook), since the desk takes some during the sale.
 let bidRequests = JSON.parse($("bid-requests").textContent);
 
-let bookRequests = 0;   // the answer to the latest request only: an older one may arrive last
+const fetchBook = bookFetcher(root.dataset.book);
 
 export async function refreshBook() {
-  const asked = ++bookRequests;
-  let answer = null;
-  let status = 0;
-  try {
-    const response = await fetch(root.dataset.book, {
-      credentials: "same-origin", cache: "no-store", headers: { accept: "application/json" },
-    });
-    status = response.redirected ? 401 : response.status;   // an expired session ends on the login page
-    const type = response.headers.get("content-type") || "";
-    answer = response.ok && !response.redirected && type.includes("application/json") ? await response.json() : null;
-  } catch (error) {
-    answer = null;
-  }
-  if (asked !== bookRequests) return;
-  if (answer && Array.isArray(answer.bid_requests)) {
-    bidRequests = answer.bid_requests;
+  const book = await fetchBook();
+  if (book === null) return;   // a later request was made: its answer counts
+  if (book.requests) {
+    bidRequests = book.requests;
     render();
     return;
   }
   showError({
-    message: status === 401 || status === 403
+    message: book.expired
       ? "Session expirée : les ordres d'achat et lignes téléphoniques affichés datent du chargement de la page. Reconnectez-vous."
       : "Ordres d'achat et lignes téléphoniques non actualisés : la liste affichée peut être incomplète.",
   }, { label: "Actualiser la liste", run: refreshBook });
