@@ -9,12 +9,15 @@ the integers and dates of its fields. One way for every page, within what the da
   the error page: the public registration form, the desk's);
 - `path_id` reads an id of the path (the `id` convertor has matched it already);
 - `parse_int` / `form_int` / `form_ids` read integers (ASCII digits only, within the column's range),
-  `parse_date` / `form_date` dates between `MIN_YEAR` and `MAX_YEAR`: `InvalidValue` with a French
-  message otherwise, which the pages show on the form.
+  `parse_date` / `form_date` / `form_day` dates between `MIN_YEAR` and `MAX_YEAR`: `InvalidValue`
+  with a French message otherwise, which the pages show on the form;
+- `form_command` reads the form's `command_id` (what makes a form sent twice one command);
+- `today` is the office's day (Paris time) that the pages show and pass to their use cases.
 """
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, time
@@ -23,6 +26,8 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from auction.domain.errors import InvalidValue
+from auction.formats import to_paris
+from auction.models import utcnow
 from auction.models.limits import INT_MAX, MAX_YEAR, MIN_YEAR, QUERY_MAX, text_limit
 from auction.services.catalogue import NotFound
 
@@ -152,6 +157,27 @@ def iso_date(text: str) -> date:
     if day is None:
         raise ValueError(f"not a date from {MIN_YEAR} to {MAX_YEAR}")
     return day
+
+
+def form_day(values: dict[str, str], field: str) -> date:
+    """The date the form must give in `field` (`iso_date`): InvalidValue naming the field otherwise, in the
+    words of the desks' forms, which need no label (`form_date` names the field's label)."""
+    try:
+        return iso_date(values.get(field, ""))
+    except ValueError:
+        raise InvalidValue("Date obligatoire (jj/mm/aaaa).", field=field) from None
+
+
+def today() -> date:
+    """The office's day: today in Paris time."""
+    return to_paris(utcnow()).date()
+
+
+def form_command(values: dict[str, str]) -> str:
+    """The form's `command_id` (the page wrote a fresh one in it; sent twice, the form repeats it and the
+    use case answers the first sending again); a missing or odd one is a fresh id (a command of its own)."""
+    command = values.get("command_id", "")
+    return command if 8 <= len(command) <= 64 and command.isascii() else uuid.uuid4().hex
 
 
 def form_date(values: dict[str, str], field: str, label: str, *, required: bool = True) -> date | None:

@@ -223,17 +223,17 @@ def _overdue_section(page_text: str) -> str:
 async def test_the_desk_lists_the_buyers_overdue_and_leads_to_the_defaults(client, login, users, shop, monkeypatch):
     sale_id, lots = shop                         # paddle 1's bordereau is payable by 20 December 2026
     await login(client, users[Role.CLERK])
-    monkeypatch.setattr("auction.web.pages.checkout._today", lambda: date(2026, 12, 20))
+    monkeypatch.setattr("auction.web.pages.checkout.today", lambda: date(2026, 12, 20))
     desk = text(await client.get(f"/bureau/ventes/{sale_id}/caisse"))
     assert f'caisse/1">1</a>' not in _overdue_section(desk)          # the last day to pay: not late yet
-    monkeypatch.setattr("auction.web.pages.checkout._today", lambda: date(2026, 12, 21))
+    monkeypatch.setattr("auction.web.pages.checkout.today", lambda: date(2026, 12, 21))
     desk = text(await client.get(f"/bureau/ventes/{sale_id}/caisse"))
     late = _overdue_section(desk)
     assert "En retard de paiement" in late and f'/bureau/ventes/{sale_id}/caisse/1">1</a>' in late
     assert "20/12/2026" in late and format_euros(1_142_80) in late      # 1 000 € + fees 119 € + VAT 23,80 €
     assert f'href="/bureau/ventes/{sale_id}/defauts"' in late
     # once paid, the buyer leaves the list
-    monkeypatch.setattr("auction.web.pages.checkout._today", lambda: date(2026, 12, 21))
+    monkeypatch.setattr("auction.web.pages.checkout.today", lambda: date(2026, 12, 21))
     assert (await _payment(client, sale_id, 1, means="card", amount="1 142,80", reference="TPE 9")).status_code == 303
     desk = text(await client.get(f"/bureau/ventes/{sale_id}/caisse"))
     assert f'caisse/1">1</a>' not in _overdue_section(desk)

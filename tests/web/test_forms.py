@@ -1,6 +1,6 @@
 """Reading a request: the ids in its path, integers and dates of its forms, and what no field may hold."""
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 from starlette.requests import Request
@@ -9,7 +9,9 @@ from auction.domain.errors import InvalidValue
 from auction.models.limits import INT_MAX, text_limit
 from auction.services.catalogue import NotFound
 from auction.web.convertors import IdConvertor, at_most, with_ids
-from auction.web.forms import form_date, form_int, form_ids, parse_date, parse_int, path_id, text_problem
+from auction.web import forms
+from auction.web.forms import (form_command, form_date, form_day, form_int, form_ids, parse_date, parse_int, path_id,
+                               text_problem, today)
 
 
 def request_with(**path_params) -> Request:
@@ -69,6 +71,28 @@ def test_dates_within_a_sane_range():
         assert parse_date(text) is None, text
     with pytest.raises(InvalidValue):
         form_date({"on": "0001-01-01"}, "on", "Date")
+
+
+def test_a_required_day_names_its_field():
+    assert form_day({"paid_on": "2026-12-02"}, "paid_on") == date(2026, 12, 2)
+    for values in ({"paid_on": ""}, {}, {"paid_on": "02/12/2026"}, {"paid_on": "1899-12-31"}):
+        with pytest.raises(InvalidValue) as refused:
+            form_day(values, "paid_on")
+        assert refused.value.field == "paid_on" and refused.value.message == "Date obligatoire (jj/mm/aaaa)."
+
+
+def test_the_day_is_the_office_s_in_paris(monkeypatch):
+    monkeypatch.setattr(forms, "utcnow", lambda: datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc))
+    assert today() == date(2027, 1, 1)
+    monkeypatch.setattr(forms, "utcnow", lambda: datetime(2026, 6, 30, 21, 59, tzinfo=timezone.utc))
+    assert today() == date(2026, 6, 30)
+
+
+def test_a_form_s_command_id_is_kept_and_an_odd_one_replaced():
+    assert form_command({"command_id": "a1b2c3d4"}) == "a1b2c3d4"
+    fresh = [form_command(values) for values in ({}, {"command_id": "short"}, {"command_id": "x" * 65},
+                                                  {"command_id": "é" * 10})]
+    assert all(re.fullmatch("[0-9a-f]{32}", command) for command in fresh) and len(set(fresh)) == 4
 
 
 def test_text_with_a_control_character_or_past_its_column_is_refused():

@@ -5,7 +5,6 @@ field has the focus, a USB scanner types the card's code and Enter, the tablet's
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -13,7 +12,6 @@ from starlette.responses import RedirectResponse, Response
 from auction.domain import buyer_accounts, payments as rules
 from auction.domain.errors import DomainError, InvalidValue
 from auction.domain.money import parse_euros
-from auction.formats import to_paris
 from auction.models import utcnow
 from auction.domain.roles import Role
 from auction.services import cash_desk, checkout, default_documents, invoices, payments, release, vigilance
@@ -24,7 +22,7 @@ from ..access import STAFF, page, signing_secret
 from ..errors import error_page
 from auction.models.limits import CENTS_MAX
 
-from ..forms import form_dict, iso_date, parse_int, path_id
+from ..forms import form_command, form_day, form_dict, parse_int, path_id, today
 from ..templates import render
 
 NOTICES = {
@@ -46,33 +44,17 @@ def _base(sale_id: int) -> str:
     return f"/bureau/ventes/{sale_id}/caisse"
 
 
-def _today() -> date:
-    return to_paris(utcnow()).date()
-
-
-def _day(text: str, field: str) -> date:
-    try:
-        return iso_date(text)
-    except ValueError:
-        raise InvalidValue("Date obligatoire (jj/mm/aaaa).", field=field) from None
-
-
 def _int(text: str, field: str, label: str) -> int:
     if not (text.isascii() and text.isdigit()) or len(text) > 6:
         raise InvalidValue(f"{label} : un nombre entier.", field=field)
     return int(text)
 
 
-def _command(values: dict[str, str]) -> str:
-    command = values.get("command_id", "")
-    return command if 8 <= len(command) <= 64 and command.isascii() else uuid.uuid4().hex
-
-
 async def desk(request: Request) -> Response:
     """Find the buyer: `q` is a typed paddle or a scanned card's code."""
     try:
         sale_id = path_id(request, "sale_id")
-        view = await cash_desk.cash_desk(request.app.state.db.sessions, sale_id, _today())
+        view = await cash_desk.cash_desk(request.app.state.db.sessions, sale_id, today())
     except NotFound:
         return error_page(request, 404)
     query = request.query_params.get("q", "").strip()
@@ -136,7 +118,7 @@ async def record_payment(request: Request) -> Response:
                                  values.get("cheque_number", ""), values.get("payer", ""))
         done = await payments.record_payment(
             request.app.state.db.sessions, sale_id, paddle, form, user_id=request.state.user.id, now=utcnow(),
-            command_id=_command(values), shown_balance_cents=parse_int(shown, minimum=-CENTS_MAX, maximum=CENTS_MAX),
+            command_id=form_command(values), shown_balance_cents=parse_int(shown, minimum=-CENTS_MAX, maximum=CENTS_MAX),
             confirm_refund=values.get("confirm_refund") == "1")
     except rules.OverpaymentNotConfirmed as exc:
         return await _buyer_page(request, sale_id, paddle, values=values, confirm=exc, status_code=409)
@@ -180,37 +162,37 @@ async def _issue_invoice(request, sale_id, paddle, values, form):
 
 async def _clear(request, sale_id, paddle, values, form):
     seq = _int(values.get("payment_seq", ""), "payment_seq", "Paiement")
-    await payments.clear_payment(request.app.state.db.sessions, sale_id, seq, _day(values.get("cleared_on", ""),
-                                 "cleared_on"), command_id=_command(values), paddle=paddle, **_who(request))
+    await payments.clear_payment(request.app.state.db.sessions, sale_id, seq, form_day(values, "cleared_on"),
+                                 command_id=form_command(values), paddle=paddle, **_who(request))
 
 
 async def _reverse(request, sale_id, paddle, values, form):
     seq = _int(values.get("payment_seq", ""), "payment_seq", "Paiement")
     await payments.reverse_payment(request.app.state.db.sessions, sale_id, seq, values.get("reason", ""),
-                                   command_id=_command(values), paddle=paddle, **_who(request))
+                                   command_id=form_command(values), paddle=paddle, **_who(request))
 
 
 async def _refund(request, sale_id, paddle, values, form):
     amount = parse_euros(values.get("refund_amount", ""), field="refund_amount")
     await payments.pay_refund(request.app.state.db.sessions, sale_id, paddle, amount, values.get("refund_means", ""),
-                              values.get("refund_reference", ""), command_id=_command(values), **_who(request))
+                              values.get("refund_reference", ""), command_id=form_command(values), **_who(request))
 
 
 async def _storage(request, sale_id, paddle, values, form):
-    await release.charge_storage(request.app.state.db.sessions, sale_id, paddle, command_id=_command(values),
+    await release.charge_storage(request.app.state.db.sessions, sale_id, paddle, command_id=form_command(values),
                                  **_who(request))
 
 
 async def _release(request, sale_id, paddle, values, form):
     lot_ids = [_int(str(v), "lot_ids", "Lot") for v in form.getlist("lot_ids")]
-    await release.issue_release(request.app.state.db.sessions, sale_id, paddle, lot_ids, command_id=_command(values),
+    await release.issue_release(request.app.state.db.sessions, sale_id, paddle, lot_ids, command_id=form_command(values),
                                 **_who(request))
 
 
 async def _pickup(request, sale_id, paddle, values, form):
     seq = _int(values.get("release_seq", ""), "release_seq", "Bon de délivrance")
     await release.record_pickup(request.app.state.db.sessions, sale_id, seq, values.get("collected_by", ""),
-                                _day(values.get("collected_on", ""), "collected_on"), command_id=_command(values),
+                                form_day(values, "collected_on"), command_id=form_command(values),
                                 **_who(request))
 
 
@@ -237,12 +219,12 @@ async def bank_cash(request: Request) -> Response:
     form = await request.form()
     try:
         seqs = [_int(str(v), "payment_seqs", "Paiement") for v in form.getlist("payment_seqs")]
-        await payments.bank_cash(request.app.state.db.sessions, sale_id, seqs, _day(values.get("banked_on", ""),
-                                 "banked_on"), command_id=_command(values), **_who(request))
+        await payments.bank_cash(request.app.state.db.sessions, sale_id, seqs, form_day(values, "banked_on"),
+                                 command_id=form_command(values), **_who(request))
     except NotFound:
         return error_page(request, 404)
     except DomainError as exc:
-        view = await cash_desk.cash_desk(request.app.state.db.sessions, sale_id, _today())
+        view = await cash_desk.cash_desk(request.app.state.db.sessions, sale_id, today())
         return render(request, "checkout/desk.html", {"desk": view, "error": None, "query": "",
                                                       "cash_error": exc.message, "command_id": uuid.uuid4().hex},
                       status_code=400)
@@ -264,7 +246,7 @@ async def conditions(request: Request) -> Response:
     except NotFound:
         return error_page(request, 404)
     except DomainError as exc:
-        view = await cash_desk.cash_desk(request.app.state.db.sessions, sale_id, _today())
+        view = await cash_desk.cash_desk(request.app.state.db.sessions, sale_id, today())
         return render(request, "checkout/desk.html", {"desk": view, "error": None, "query": "",
                                                       "conditions_error": exc.message, "command_id": uuid.uuid4().hex},
                       status_code=400)

@@ -4,8 +4,6 @@ the evidence sent; answering, referring to the judge and closing are the officer
 again when the step is recorded). The delays are entered by the officer and shown to the staff."""
 from __future__ import annotations
 
-from datetime import date
-
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -16,7 +14,6 @@ from auction.domain.contests import (CONTESTANT_LABELS, DUE_LABELS, LATER_STEPS,
 from auction.domain.errors import DomainError, InvalidValue
 from auction.domain.roles import Role
 from auction.domain.uploads import MAX_DOCUMENT_BYTES
-from auction.formats import to_paris
 from auction.models import utcnow
 from auction.services import contest_delays, contests as service
 from auction.services.catalogue import NotFound
@@ -24,7 +21,7 @@ from auction.services.contest_documents import check_document, document_file, re
 
 from ..access import OFFICER, STAFF, page
 from ..errors import error_page
-from ..forms import CSRF_FIELD, form_date, form_ids, form_int, path_id
+from ..forms import CSRF_FIELD, form_date, form_ids, form_int, path_id, today
 from ..headers import upload_headers
 from ..templates import render
 
@@ -37,10 +34,6 @@ LABELS = {"subject": "Objet", "lot_ids": "Lots", "case_id": "Dossier", "contesta
           "means": "Reçue par", "grounds": "Motifs", "documents": "Pièces", "step": "Étape", "taken_on": "Date",
           "note": "Note", "counted_from": "À compter de", "amount": "Durée", "unit": "Unité",
           "effective_from": "En vigueur à partir du", "reference": "Origine du délai"}
-
-
-def _today() -> date:
-    return to_paris(utcnow()).date()
 
 
 async def _form(request: Request) -> tuple[dict[str, str], list[str], list[tuple[str, bytes]]]:
@@ -87,7 +80,7 @@ async def _list_context(request: Request, sale_id: int) -> dict:
     sale, views = await service.sale_contests(sessions, sale_id)
     cases, lots = await service.register_inputs(sessions, sale_id)
     return {"sale": sale, "views": views, "cases": cases, "lots": lots,
-            "today": _today(), "contestants": CONTESTANT_LABELS, "subjects": SUBJECT_LABELS,
+            "today": today(), "contestants": CONTESTANT_LABELS, "subjects": SUBJECT_LABELS,
             "about": service.about, "Step": Step}
 
 
@@ -96,7 +89,7 @@ async def sale_contests(request: Request) -> Response:
         context = await _list_context(request, path_id(request, "sale_id"))
     except NotFound:
         return error_page(request, 404)
-    values = {"received_on": _today().isoformat(), "subject": Subject.LOTS.value}
+    values = {"received_on": today().isoformat(), "subject": Subject.LOTS.value}
     return render(request, "staff/contests.html", {**context, "values": values, "chosen": set(), "errors": {},
                                                    "labels": LABELS})
 
@@ -191,8 +184,8 @@ async def _detail(request: Request, *, values: dict | None = None, errors: dict 
     choices = [s for s in LATER_STEPS if s.rank > current.rank and (is_officer or s not in OFFICER_STEPS)]
     return render(request, "staff/contest.html", {
         "sale": sale, "view": view, "contest": view.contest, "about": service.about(view.contest, view.case_reference),
-        "today": _today(), "choices": choices, "officer_steps": OFFICER_STEPS, "is_officer": is_officer,
-        "values": values or {"taken_on": _today().isoformat()}, "errors": errors or {}, "labels": LABELS,
+        "today": today(), "choices": choices, "officer_steps": OFFICER_STEPS, "is_officer": is_officer,
+        "values": values or {"taken_on": today().isoformat()}, "errors": errors or {}, "labels": LABELS,
         "notice": NOTICES.get(request.query_params.get("fait", "")), "Step": Step,
         "contestants": CONTESTANT_LABELS, "accesses": accesses,
     }, status_code=status_code)
@@ -275,17 +268,17 @@ async def view_document(request: Request) -> Response:
 
 async def _delays_context(request: Request, values: dict, errors: dict) -> dict:
     delays = await contest_delays.office_delays(request.app.state.db.sessions)
-    today = _today()
-    in_force = {(subject, step): delay_in_force(delays, subject, step, today) for subject in Subject for step in LATER_STEPS}
+    day = today()
+    in_force = {(subject, step): delay_in_force(delays, subject, step, day) for subject in Subject for step in LATER_STEPS}
     return {"delays": sorted(delays, key=lambda d: (d.effective_from, d.subject, d.step.rank), reverse=True),
             "in_force": in_force, "subjects": list(Subject), "steps": LATER_STEPS, "origins": ORDER[:-1],
-            "units": UNIT_LABELS, "due_labels": DUE_LABELS, "step_labels": STEP_LABELS, "today": today,
+            "units": UNIT_LABELS, "due_labels": DUE_LABELS, "step_labels": STEP_LABELS, "today": day,
             "values": values, "errors": errors, "labels": LABELS, "Subject": Subject,
             "notice": NOTICES.get(request.query_params.get("fait", ""))}
 
 
 async def delays_page(request: Request) -> Response:
-    values = {"effective_from": _today().isoformat(), "counted_from": Step.RECEIVED.value, "unit": Unit.DAYS.value}
+    values = {"effective_from": today().isoformat(), "counted_from": Step.RECEIVED.value, "unit": Unit.DAYS.value}
     return render(request, "office/contest_delays.html", await _delays_context(request, values, {}))
 
 

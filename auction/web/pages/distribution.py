@@ -15,7 +15,6 @@ from auction.domain.distribution import KIND_LABELS, RankKind
 from auction.domain.distribution_procedure import DEBTOR
 from auction.domain.errors import DomainError, InvalidValue
 from auction.domain.money import parse_euros, parse_rate
-from auction.formats import to_paris
 from auction.models import utcnow
 from auction.services import distribution as service
 from auction.services import distribution_steps as steps
@@ -31,7 +30,7 @@ from auction.services.deadlines_board import deadlines_board
 
 from ..access import OFFICER, STAFF, page
 from ..errors import error_page
-from ..forms import form_dict, iso_date, parse_int, path_id
+from ..forms import form_command, form_day, form_dict, parse_int, path_id, today
 from ..templates import render
 
 NOTICES = {
@@ -56,22 +55,6 @@ def _base(sale_id: int, case_id: int | None = None) -> str:
     return f"/bureau/ventes/{sale_id}/repartition" + (f"/{case_id}" if case_id else "")
 
 
-def _today() -> date:
-    return to_paris(utcnow()).date()
-
-
-def _day(text: str, field: str) -> date:
-    try:
-        return iso_date(text)
-    except ValueError:
-        raise InvalidValue("Date obligatoire (jj/mm/aaaa).", field=field) from None
-
-
-def _command(values: dict[str, str]) -> str:
-    command = values.get("command_id", "")
-    return command if 8 <= len(command) <= 64 and command.isascii() else uuid.uuid4().hex
-
-
 def recipients(view) -> list[tuple[str, str]]:
     found = [(DEBTOR, f"{view.case.debtor_name} (débiteur)")]
     found += [(f"creditor:{c.id}", c.name) for c in view.case.creditors]
@@ -81,18 +64,18 @@ def recipients(view) -> list[tuple[str, str]]:
 async def overview(request: Request) -> Response:
     try:
         sale_id = path_id(request, "sale_id")
-        distribution = await service.load(request.app.state.db.sessions, sale_id, _today())
+        distribution = await service.load(request.app.state.db.sessions, sale_id, today())
     except (NotFound, service.DistributionNotFound):
         return error_page(request, 404)
-    return render(request, "staff/distribution.html", {"distribution": distribution, "today": _today()})
+    return render(request, "staff/distribution.html", {"distribution": distribution, "today": today()})
 
 
 async def _case_page(request: Request, sale_id: int, case_id: int, *, errors=None, values=None,
                      status_code: int = 200) -> Response:
-    distribution = await service.load(request.app.state.db.sessions, sale_id, _today())
+    distribution = await service.load(request.app.state.db.sessions, sale_id, today())
     view = distribution.case(case_id)
     return render(request, "staff/distribution_case.html", {
-        "distribution": distribution, "view": view, "plan": view.shown_plan, "today": _today(),
+        "distribution": distribution, "view": view, "plan": view.shown_plan, "today": today(),
         "recipients": recipients(view), "names": dict(recipients(view)), "kinds": KIND_LABELS,
         "bases": INTEREST_BASES, "errors": errors or {}, "values": values or {}, "command_id": uuid.uuid4().hex,
         "notice": NOTICES.get(request.query_params.get("fait", "")),
@@ -111,7 +94,7 @@ def _action(run, notice: str):
     async def handler(request: Request) -> Response:
         try:
             sale_id, case_id = path_id(request, "sale_id"), path_id(request, "case_id")
-            (await service.load(request.app.state.db.sessions, sale_id, _today())).case(case_id)
+            (await service.load(request.app.state.db.sessions, sale_id, today())).case(case_id)
         except (NotFound, service.DistributionNotFound):
             return error_page(request, 404)
         values = await form_dict(request)
@@ -126,7 +109,7 @@ def _action(run, notice: str):
 
 
 def _who(request: Request, values: dict) -> dict:
-    return {"user_id": request.state.user.id, "now": utcnow(), "command_id": _command(values)}
+    return {"user_id": request.state.user.id, "now": utcnow(), "command_id": form_command(values)}
 
 
 def _int(text: str, field: str) -> int:
@@ -143,7 +126,7 @@ async def _cost(request, sale_id, case_id, values):
 
 
 async def _rank(request, sale_id, case_id, values):
-    view = (await service.load(request.app.state.db.sessions, sale_id, _today())).case(case_id)
+    view = (await service.load(request.app.state.db.sessions, sale_id, today())).case(case_id)
     claim_id = _int(values.get("claim_id", ""), "claim_id")
     if claim_id not in {claim.claim_id for claim in view.funds.claims}:
         raise InvalidValue("Cette créance n'est pas de ce dossier.", field="claim_id")
@@ -154,18 +137,18 @@ async def _rank(request, sale_id, case_id, values):
     order = _int(values.get("rank_order", "") or "1", "rank_order")
     basis = values.get("interest_basis", "none")
     rate = parse_rate(values["interest_rate"], field="interest_rate") if values.get("interest_rate") else None
-    enforceable = _day(values["enforceable_on"], "enforceable_on") if values.get("enforceable_on") else None
+    enforceable = form_day(values, "enforceable_on") if values.get("enforceable_on") else None
     await set_claim_rank(request.app.state.db.sessions, claim_id, ClaimRank(
         kind, order, values.get("conservatory") == "1", basis, rate, enforceable))
     await request.app.state.rooms.refresh_claims(case_id)    # its interest: the room's stop threshold
 
 
 async def _creditor(request, sale_id, case_id, values):
-    view = (await service.load(request.app.state.db.sessions, sale_id, _today())).case(case_id)
+    view = (await service.load(request.app.state.db.sessions, sale_id, today())).case(case_id)
     creditor_id = _int(values.get("creditor_id", ""), "creditor_id")
     if creditor_id not in {c.id for c in view.case.creditors}:
         raise InvalidValue("Ce créancier n'est pas de ce dossier.", field="creditor_id")
-    came = _day(values["came_forward_on"], "came_forward_on") if values.get("came_forward_on") else None
+    came = form_day(values, "came_forward_on") if values.get("came_forward_on") else None
     await set_creditor_details(request.app.state.db.sessions, creditor_id, came_forward_on=came,
                                iban=values.get("iban", ""), bic=values.get("bic", ""), email=values.get("email", ""))
     await request.app.state.rooms.refresh_claims(case_id)    # admitted or not: the room's stop threshold
@@ -182,23 +165,23 @@ async def _draft(request, sale_id, case_id, values):
 
 async def _send(request, sale_id, case_id, values):
     await steps.send_plan(request.app.state.db.sessions, sale_id, case_id,
-                          sent_on=_day(values.get("sent_on", ""), "sent_on"), **_who(request, values))
+                          sent_on=form_day(values, "sent_on"), **_who(request, values))
 
 
 async def _receipt(request, sale_id, case_id, values):
     await steps.record_receipt(request.app.state.db.sessions, sale_id, case_id, recipient=values.get("recipient", ""),
-                               received_on=_day(values.get("received_on", ""), "received_on"), **_who(request, values))
+                               received_on=form_day(values, "received_on"), **_who(request, values))
 
 
 async def _contest(request, sale_id, case_id, values):
     await steps.record_contest(request.app.state.db.sessions, sale_id, case_id, recipient=values.get("recipient", ""),
-                               on=_day(values.get("on", ""), "on"), reasons=values.get("reasons", ""),
+                               on=form_day(values, "on"), reasons=values.get("reasons", ""),
                                documents=values.get("documents", ""), **_who(request, values))
 
 
 async def _convene(request, sale_id, case_id, values):
-    await steps.convene(request.app.state.db.sessions, sale_id, case_id, on=_day(values.get("on", ""), "on"),
-                        meeting_on=_day(values.get("meeting_on", ""), "meeting_on"), place=values.get("place", ""),
+    await steps.convene(request.app.state.db.sessions, sale_id, case_id, on=form_day(values, "on"),
+                        meeting_on=form_day(values, "meeting_on"), place=values.get("place", ""),
                         **_who(request, values))
 
 
@@ -206,34 +189,34 @@ async def _conclude(request, sale_id, case_id, values):
     if values.get("outcome") not in ("agreed", "disagreement"):
         raise InvalidValue("Choisissez l'issue de la réunion.", field="outcome")
     await steps.conclude(request.app.state.db.sessions, sale_id, case_id, agreed=values["outcome"] == "agreed",
-                         on=_day(values.get("on", ""), "on"), note=values.get("note", ""), **_who(request, values))
+                         on=form_day(values, "on"), note=values.get("note", ""), **_who(request, values))
 
 
 async def _extend(request, sale_id, case_id, values):
     form = await request.form()
     await steps.extend_delays(request.app.state.db.sessions, sale_id, case_id,
-                              until=_day(values.get("until", ""), "until"),
+                              until=form_day(values, "until"),
                               agreed_by=[str(v) for v in form.getlist("agreed_by")], note=values.get("note", ""),
                               **_who(request, values))
 
 
 async def _deposit(request, sale_id, case_id, values):
     await payouts.deposit_disputed(request.app.state.db.sessions, sale_id, case_id,
-                                   on=_day(values.get("on", ""), "on"), reference=values.get("reference", ""),
+                                   on=form_day(values, "on"), reference=values.get("reference", ""),
                                    **_who(request, values))
 
 
 async def _conversion(request, sale_id, case_id, values):
     await payouts.record_conversion(request.app.state.db.sessions, sale_id, case_id,
                                     recipient=values.get("conversion_recipient", ""),
-                                    on=_day(values.get("conversion_on", ""), "conversion_on"),
+                                    on=form_day(values, "conversion_on"),
                                     reference=values.get("conversion_reference", ""), **_who(request, values))
 
 
 async def _pay(request, sale_id, case_id, values):
     cheques = {key.removeprefix("cheque_"): value for key, value in values.items() if key.startswith("cheque_")}
     await payouts.pay(request.app.state.db.sessions, sale_id, case_id,
-                      paid_on=_day(values.get("paid_on", ""), "paid_on"), cheques=cheques, **_who(request, values))
+                      paid_on=form_day(values, "paid_on"), cheques=cheques, **_who(request, values))
 
 
 async def transfers(request: Request) -> Response:
@@ -252,7 +235,7 @@ async def plan_document(request: Request) -> Response:
     letters = request.url.path.endswith("/lettres.pdf")
     try:
         sale_id, case_id = path_id(request, "sale_id"), path_id(request, "case_id")
-        pdf = await plan_pdf(request.app.state.db.sessions, sale_id, case_id, _today(), letters=letters)
+        pdf = await plan_pdf(request.app.state.db.sessions, sale_id, case_id, today(), letters=letters)
     except (NotFound, service.DistributionNotFound):
         return error_page(request, 404)
     except DomainError:
@@ -264,7 +247,7 @@ async def plan_document(request: Request) -> Response:
 async def conciliation_document(request: Request) -> Response:
     try:
         sale_id, case_id = path_id(request, "sale_id"), path_id(request, "case_id")
-        pdf = await conciliation_pdf(request.app.state.db.sessions, sale_id, case_id, _today())
+        pdf = await conciliation_pdf(request.app.state.db.sessions, sale_id, case_id, today())
     except (NotFound, DomainError):
         return error_page(request, 404)
     return Response(pdf, media_type="application/pdf", headers={
@@ -275,7 +258,7 @@ async def report_document(request: Request) -> Response:
     try:
         sale_id, case_id = path_id(request, "sale_id"), path_id(request, "case_id")
         recipient = request.path_params["recipient"]
-        pdf = await report_pdf(request.app.state.db.sessions, sale_id, case_id, recipient, _today())
+        pdf = await report_pdf(request.app.state.db.sessions, sale_id, case_id, recipient, today())
     except (NotFound, DomainError):
         return error_page(request, 404)
     return Response(pdf, media_type="application/pdf", headers={
@@ -293,7 +276,7 @@ async def legal_rates(request: Request, *, values=None, errors=None, status_code
     table = rate_table(office_rows)
     return render(request, "staff/legal_rates.html", {
         "rows": [table[key] for key in sorted(table, reverse=True)], "values": values or {}, "errors": errors or {},
-        "missing": list(reversed(missing_half_years(table, _today()))),
+        "missing": list(reversed(missing_half_years(table, today()))),
         "notice": "Taux enregistrés." if request.query_params.get("fait") == "taux" else None,
         "label": half_year_label}, status_code=status_code)
 
@@ -315,9 +298,9 @@ async def add_rates(request: Request) -> Response:
 
 
 async def board(request: Request) -> Response:
-    rows = await deadlines_board(request.app.state.db.sessions, _today())
-    contests = await open_contest_deadlines(request.app.state.db.sessions, _today())
-    return render(request, "staff/deadlines.html", {"rows": rows, "contests": contests, "today": _today()})
+    rows = await deadlines_board(request.app.state.db.sessions, today())
+    contests = await open_contest_deadlines(request.app.state.db.sessions, today())
+    return render(request, "staff/deadlines.html", {"rows": rows, "contests": contests, "today": today()})
 
 
 CASE = "/bureau/ventes/{sale_id}/repartition/{case_id}"
