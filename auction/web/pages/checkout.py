@@ -210,6 +210,13 @@ async def release_slip(request: Request) -> Response:
     return render(request, "checkout/release.html", {"view": view, "slip": slip, "lots": lots})
 
 
+async def _desk_refused(request: Request, sale_id: int, **error: str) -> Response:
+    """The desk again (400) with a desk form's refusal under that form (`cash_error`, `conditions_error`)."""
+    view = await cash_desk.cash_desk(request.app.state.db.sessions, sale_id, today())
+    return render(request, "checkout/desk.html", {"desk": view, "error": None, "query": "", **error,
+                                                  "command_id": uuid.uuid4().hex}, status_code=400)
+
+
 async def bank_cash(request: Request) -> Response:
     try:
         sale_id = path_id(request, "sale_id")
@@ -224,10 +231,7 @@ async def bank_cash(request: Request) -> Response:
     except NotFound:
         return error_page(request, 404)
     except DomainError as exc:
-        view = await cash_desk.cash_desk(request.app.state.db.sessions, sale_id, today())
-        return render(request, "checkout/desk.html", {"desk": view, "error": None, "query": "",
-                                                      "cash_error": exc.message, "command_id": uuid.uuid4().hex},
-                      status_code=400)
+        return await _desk_refused(request, sale_id, cash_error=exc.message)
     return RedirectResponse(f"{_base(sale_id)}?fait=remise", status_code=303)
 
 
@@ -246,10 +250,7 @@ async def conditions(request: Request) -> Response:
     except NotFound:
         return error_page(request, 404)
     except DomainError as exc:
-        view = await cash_desk.cash_desk(request.app.state.db.sessions, sale_id, today())
-        return render(request, "checkout/desk.html", {"desk": view, "error": None, "query": "",
-                                                      "conditions_error": exc.message, "command_id": uuid.uuid4().hex},
-                      status_code=400)
+        return await _desk_refused(request, sale_id, conditions_error=exc.message)
     return RedirectResponse(f"{_base(sale_id)}?fait=conditions", status_code=303)
 
 
