@@ -23,6 +23,7 @@ DISTRIBUTION_KINDS = ("cost_recorded", "plan_drafted", "letter_sent", "letter_re
                       "payout_made", "deposit_with_cdc", "conversion_recorded", "report_issued", "case_settled")
 DEPOSIT_DISAGREEMENT = "disagreement"     # R251-8: every share deposited until the judge rules
 DEPOSIT_CONSERVATORY = "conservatory"     # R251-5: a conservatory creditor's share, until conversion
+NO_PLAN = "Établissez d'abord le projet de répartition de ce dossier."
 
 
 def creditor_key(creditor_id: int) -> str:
@@ -137,6 +138,15 @@ def fold(events: Iterable[Event]) -> dict[int, CaseLog]:
                 if not any(isinstance(s, (proc.Paid, proc.DepositedWithCdc)) for s in case.steps):
                     case.steps.append(proc.Paid(case.settled_on))     # a plan with nothing to pay out
     return cases
+
+
+def planned_case(events: Iterable[Event], case_id: int) -> CaseLog:
+    """The case's distribution once its plan is drafted: what a step after the plan starts from
+    (StepRefused before the plan)."""
+    case = fold(events).get(case_id)
+    if case is None or case.plan is None:
+        raise proc.StepRefused(NO_PLAN)
+    return case
 
 
 def _paid_when_settled(case: CaseLog, on: date) -> None:

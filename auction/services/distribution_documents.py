@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from auction.config import Settings
 from auction.documents import render_pdf
 from auction.domain.deadlines import paris_day
-from auction.domain.distribution_log import creditor_key
+from auction.domain.distribution_log import NO_PLAN, creditor_key
 from auction.domain.distribution_procedure import DEBTOR, StepRefused
 from auction.mail import Attachment, Mail, deliver
 from auction.models import Office
@@ -125,7 +125,7 @@ async def send_reports(sessions: async_sessionmaker[AsyncSession], settings: Set
     today = paris_day(now)
     view = (await load(sessions, sale_id, today)).case(case_id)
     if view.drafted is None:
-        raise StepRefused("Établissez d'abord le projet de répartition de ce dossier.")
+        raise StepRefused(NO_PLAN)
     recipients = [(DEBTOR, view.case.debtor_email)] + [(creditor_key(c.id), c.email) for c in view.case.creditors]
     issued = []
     for recipient, email in recipients:

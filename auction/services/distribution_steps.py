@@ -47,9 +47,7 @@ async def append_step(sessions: async_sessionmaker[AsyncSession], sale_id: int, 
     async with settlement_log.transaction(sessions, sale_id) as tx:
         if (done := tx.find(command_id)) is not None:
             return done.seq
-        case = dlog.fold(tx.events).get(case_id)
-        if case is None or case.plan is None:
-            raise proc.StepRefused("Établissez d'abord le projet de répartition de ce dossier.")
+        case = dlog.planned_case(tx.events, case_id)
         sale_day = await _sale_day(tx.session, sale_id)
         payload = {"case_id": case_id, **payload}
         probe = next_event(tx.events, sale_id, kind, payload, now, user_id)
@@ -110,7 +108,7 @@ async def send_plan(sessions, sale_id: int, case_id: int, *, sent_on: date, user
     distribution = await load(sessions, sale_id, paris_day(now))
     view = distribution.case(case_id)
     if view.drafted is None:
-        raise proc.StepRefused("Établissez d'abord le projet de répartition de ce dossier.")
+        raise proc.StepRefused(dlog.NO_PLAN)
     recipients = [proc.DEBTOR, *sorted({dlog.creditor_key(s["creditor_id"]) for s in view.drafted["shares"]})]
     return await append_step(sessions, sale_id, case_id, "letter_sent",
                              {"sent_on": sent_on.isoformat(), "recipients": recipients, "plan_seq": view.log.plan_seq},

@@ -82,9 +82,7 @@ async def pay(sessions: async_sessionmaker, sale_id: int, case_id: int, *, paid_
     async with settlement_log.transaction(sessions, sale_id) as tx:
         if (done := tx.find(command_id)) is not None:
             return [done.seq]
-        case = dlog.fold(tx.events).get(case_id)
-        if case is None or case.plan is None:
-            raise proc.StepRefused("Établissez d'abord le projet de répartition de ce dossier.")
+        case = dlog.planned_case(tx.events, case_id)
         outstanding = case.outstanding_cents()
         if case.settled_on is not None:
             raise proc.StepRefused("Tout est déjà payé pour ce dossier.")
@@ -177,9 +175,7 @@ async def deposit_disputed(sessions: async_sessionmaker, sale_id: int, case_id: 
     async with settlement_log.transaction(sessions, sale_id) as tx:
         if (done := tx.find(command_id)) is not None:
             return done.seq
-        case = dlog.fold(tx.events).get(case_id)
-        if case is None or case.plan is None:
-            raise proc.StepRefused("Établissez d'abord le projet de répartition de ce dossier.")
+        case = dlog.planned_case(tx.events, case_id)
         payload = dlog.deposit_payload(case_id, on, dlog.DEPOSIT_DISAGREEMENT, case.outstanding_cents(),
                                        reference=reference, **deposit_fee)
         sale = await tx.session.get(Sale, sale_id)

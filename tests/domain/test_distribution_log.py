@@ -49,6 +49,18 @@ def test_the_fold_gives_costs_plan_steps_and_what_is_outstanding():
     assert ledger.balances()[(journal.PROCEEDS, "D7")] == 100_000    # debited here; the invoices credit it
 
 
+def test_a_step_after_the_plan_starts_from_a_drafted_plan():
+    log = Log()
+    log.add("cost_recorded", {"case_id": 7, "label": "Acte", "cents": 4_048, "reference": ""})
+    for case_id in (7, 8):      # 7 has a cost but no plan yet, 8 no event at all
+        with pytest.raises(StepRefused) as refused:
+            dlog.planned_case(log.events, case_id)
+        assert refused.value.message == dlog.NO_PLAN
+    log.add("plan_drafted", plan_payload())
+    case = dlog.planned_case(log.events, 7)
+    assert case.plan == plan_payload() and [c.cents for c in case.costs] == [4_048]
+
+
 def test_a_payout_before_the_plan_is_final_is_refused_on_replay():
     log = Log()
     log.add("plan_drafted", plan_payload())
