@@ -20,6 +20,7 @@ from datetime import date
 from .bidlog import Event
 from .deadlines import paris_day
 from .invoice_lines import InvoiceLine
+from .invoice_numbers import format_number
 
 MEANS = {"cash": "Espèces", "cheque": "Chèque", "transfer": "Virement", "card": "Carte bancaire",
          "deposit": "Dépôt de garantie imputé"}
@@ -250,8 +251,7 @@ def accounts(events: Iterable[Event], paddles: set[int] | None = None) -> dict[i
                 seq=event.seq, paddle=p["paddle"],
                 lots=tuple((line["lot_id"], line["days"], line["total_cents"]) for line in p["lines"]),
                 through=_day(p["through"]), total_cents=p["totals"]["total_cents"], number=p.get("number"),
-                # invoices.format_number (not imported: invoices -> room -> defaults -> buyer_accounts)
-                label=f"{_day(p['issued_on']).year}-{p['number']:06d}" if "number" in p else ""))
+                label=format_number(p["number"], _day(p["issued_on"])) if "number" in p else ""))
     return by_paddle
 
 

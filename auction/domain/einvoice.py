@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .invoice_lines import InvoiceLine
-from .invoices import CreditNote, Invoice, format_number, vat_breakdown
+from .invoice_numbers import format_number
+from .invoices import CreditNote, Invoice, vat_breakdown
 
 INVOICE_TYPE = "380"        # commercial invoice (UNTDID 1001)
 CREDIT_NOTE_TYPE = "381"    # credit note

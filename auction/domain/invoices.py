@@ -24,6 +24,7 @@ from .deadlines import paris_day
 from .errors import DomainError, InvalidValue
 from .invoice_buyers import Buyer
 from .invoice_lines import InvoiceLine
+from .invoice_numbers import format_number
 from .money import apply_rate, format_rate
 from .room import LotInfo, replay
 from .tariff import Tariff
@@ -142,11 +143,6 @@ def totals(lines: Iterable[InvoiceLine]) -> dict[str, int]:
         sums["fees_vat_cents"] += line.fees_vat_cents
         sums["total_cents"] += line.total_cents
     return sums
-
-
-def format_number(number: int, issued_on: date) -> str:
-    """`2026-000123`: the year of issue, then the number of the office's continuous series."""
-    return f"{issued_on.year}-{number:06d}"
 
 
 def invoice_due_date(lots: Iterable[SoldLot], sale_day: date, payment_days: int, issued_on: date) -> date:

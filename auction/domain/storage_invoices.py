@@ -21,7 +21,7 @@ from typing import Any
 
 from .bidlog import Event
 from .invoice_buyers import Buyer
-from .invoices import format_number
+from .invoice_numbers import format_number
 
 STORAGE_EVENT = "storage_fee_charged"
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from auction.documents import render_pdf
 from auction.domain import defaults as rules
 from auction.domain.default_statements import describe_balance
-from auction.domain.invoices import format_number
+from auction.domain.invoice_numbers import format_number
 from auction.models import Office, Registration, Sale
 
 from . import settlement_log

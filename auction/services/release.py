@@ -11,7 +11,8 @@ from sqlalchemy import select
 from auction.domain import release as rules
 from auction.domain import storage_invoices
 from auction.domain.errors import DomainError
-from auction.domain.invoices import INVOICE_SERIES, format_number
+from auction.domain.invoice_numbers import format_number
+from auction.domain.invoices import INVOICE_SERIES
 from auction.formats import to_paris
 from auction.models import Office, Sale
 

@@ -8,7 +8,7 @@ from auction.domain.errors import InvalidValue
 from auction.domain.invoice_buyers import Buyer
 from auction.domain.invoices import (INTERMEDIARY_MENTION, InvoiceError, SELLER_VAT_MENTION, CreditNoteReasonRequired,
                                      LineAlreadyCredited, LotNotOnInvoice, NoLineChosen, NothingToInvoice, SoldLot,
-                                     UnknownInvoice, credit_note_payload, due_date, find_invoice, format_number, invoice_due_date,
+                                     UnknownInvoice, credit_note_payload, due_date, find_invoice, invoice_due_date,
                                      invoice_line, invoice_payload, invoiced_lot_ids, invoices_of, seller_vat_rate,
                                      sold_lots, stale_lines, to_invoice, totals, vat_breakdown, vat_mention)
 from auction.domain.deadlines import paris_day
@@ -101,9 +101,7 @@ def test_an_invoice_is_for_one_buyer_and_some_lots():
                         SALE_DAY, {})
 
 
-def test_number_format_and_due_date():
-    assert format_number(123, date(2026, 12, 12)) == "2026-000123"
-    assert format_number(1_234_567, date(2027, 1, 2)) == "2027-1234567"
+def test_due_date():
     assert due_date(SALE_DAY, 0) == SALE_DAY            # R221-38: payable at once
     assert due_date(SALE_DAY, 8) == date(2026, 12, 20)
 

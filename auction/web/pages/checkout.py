@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from auction.domain import buyer_accounts, payments as rules
 from auction.domain.errors import DomainError, InvalidValue
+from auction.domain.invoice_numbers import format_number
 from auction.domain.money import parse_euros
 from auction.models import utcnow
 from auction.domain.roles import Role
@@ -90,7 +91,7 @@ async def _buyer_page(request: Request, sale_id: int, paddle: int, *, values=Non
         "view": view, "means": buyer_accounts.MEANS, "refund_means": rules.REFUND_MEANS, "values": values or {},
         "errors": errors or {}, "confirm": confirm, "command_id": uuid.uuid4().hex,
         "notice": NOTICES.get(request.query_params.get("fait", "")),
-        "invoice_numbers": {invoice.number: invoices.rules.format_number(invoice.number, invoice.issued_on)
+        "invoice_numbers": {invoice.number: format_number(invoice.number, invoice.issued_on)
                             for invoice in view.account.invoices},
         "statement_label": default_documents.statement_label,
     }, status_code=status_code)
