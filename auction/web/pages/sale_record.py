@@ -124,6 +124,19 @@ async def record_pdf(request: Request) -> Response:
 
 async def sealed_pdf(request: Request) -> Response:
     """The PDF frozen when the session closed (the one to print and sign)."""
+    return await _session_pdf(request, lambda seal: seal.pdf_path, "",
+                              "Cette séance n'est pas close : son procès-verbal n'est pas arrêté.")
+
+
+async def pades_pdf(request: Request) -> Response:
+    """A closed session's frozen PDF as signed electronically (PAdES), where the office signs so."""
+    return await _session_pdf(request, lambda seal: record_signing.signed_name(seal.pdf_path), "-signe-pades",
+                              "Cette séance n'est pas signée électroniquement.")
+
+
+async def _session_pdf(request: Request, stored_name, suffix: str, missing: str) -> Response:
+    """A closed session's PDF, the file `stored_name(seal)` in the private directory, downloaded as
+    `proces-verbal-<sale>-seance-<n><suffix>.pdf`; a 404 saying `missing` without it."""
     try:
         sale_id, number = path_id(request, "sale_id"), path_id(request, "session")
         state = await service.load_record(request.app.state.db.sessions, sale_id)
@@ -131,27 +144,11 @@ async def sealed_pdf(request: Request) -> Response:
         if seal is None:
             raise NotFound()
         content = await asyncio.to_thread(service.stored_file(request.app.state.settings.private_dir,
-                                                              seal.pdf_path).read_bytes)
+                                                              stored_name(seal)).read_bytes)
     except (NotFound, FileNotFoundError):
-        return error_page(request, 404, "Cette séance n'est pas close : son procès-verbal n'est pas arrêté.")
+        return error_page(request, 404, missing)
     return Response(content, media_type="application/pdf", headers={
-        "content-disposition": f'inline; filename="proces-verbal-{sale_id}-seance-{number}.pdf"'})
-
-
-async def pades_pdf(request: Request) -> Response:
-    """A closed session's frozen PDF as signed electronically (PAdES), where the office signs so."""
-    try:
-        sale_id, number = path_id(request, "sale_id"), path_id(request, "session")
-        state = await service.load_record(request.app.state.db.sessions, sale_id)
-        seal = state.seals.get(number)
-        if seal is None:
-            raise NotFound()
-        content = await asyncio.to_thread(service.stored_file(
-            request.app.state.settings.private_dir, record_signing.signed_name(seal.pdf_path)).read_bytes)
-    except (NotFound, FileNotFoundError):
-        return error_page(request, 404, "Cette séance n'est pas signée électroniquement.")
-    return Response(content, media_type="application/pdf", headers={
-        "content-disposition": f'inline; filename="proces-verbal-{sale_id}-seance-{number}-signe-pades.pdf"'})
+        "content-disposition": f'inline; filename="proces-verbal-{sale_id}-seance-{number}{suffix}.pdf"'})
 
 
 async def signed_scan(request: Request) -> Response:
