@@ -13,11 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from auction.documents import render_html, write_archival_pdf
 from auction.domain import evidence as domain
 from auction.domain.roles import Role
-from auction.models import Lot, Office, RecordSeal, Sale, SaleEvent, User
+from auction.models import Lot, RecordSeal, Sale, SaleEvent, User
 
 from . import audit, online_refusals, screens
 from .catalogue import NotFound
 from .catalogue_pdf import pdf_from_html
+from .office import office_heading
 from .room_loaders import to_event
 
 TEMPLATE = "evidence.html"
@@ -67,18 +68,9 @@ def file_name(file: domain.EvidenceFile, extension: str) -> str:
     return f"preuve-{safe}.{extension}"
 
 
-async def office_line(sessions: async_sessionmaker[AsyncSession]) -> tuple[str, str]:
-    async with sessions() as session:
-        office = await session.scalar(select(Office).order_by(Office.id).limit(1))
-        if office is None:
-            return "", ""
-        officer = office.officer.full_name if office.officer is not None else ""
-        return f"{office.name}, {office.address}, {office.postcode} {office.city}", officer
-
-
 async def pdf_bytes(sessions: async_sessionmaker[AsyncSession], file: domain.EvidenceFile) -> bytes:
     """The PDF/A for a lawyer, rendered in the documents' worker process."""
-    office, officer = await office_line(sessions)
+    office, officer = await office_heading(sessions)
     html = render_html(TEMPLATE, {"file": file, "office": office, "officer": officer,
                                   "source_labels": domain.SOURCE_LABELS})
     pdf, _ = await pdf_from_html(html, write_archival_pdf)

@@ -30,6 +30,16 @@ async def get_office(sessions: async_sessionmaker[AsyncSession]) -> Office | Non
         return await session.scalar(select(Office).order_by(Office.id).limit(1))
 
 
+async def office_heading(sessions: async_sessionmaker[AsyncSession]) -> tuple[str, str]:
+    """A document's heading: the office's name and address in one line, and its officer's name
+    ("" for either without an office or an officer)."""
+    office = await get_office(sessions)
+    if office is None:
+        return "", ""
+    officer = office.officer.full_name if office.officer is not None else ""
+    return f"{office.name}, {office.address}, {office.postcode} {office.city}", officer
+
+
 async def create_office(sessions: async_sessionmaker[AsyncSession], details: OfficeDetails, officer: NewUser) -> Office:
     """Create the office and its first officer (the CLI's `office create`)."""
     if officer.role is not Role.OFFICER:

@@ -12,10 +12,10 @@ from auction.documents import render_html, write_archival_pdf
 from auction.domain import record_register as reg
 from auction.domain.defaults import lots_in_default, procedures
 from auction.formats import PARIS, to_paris
-from auction.models import Office, RegisterEntry, Sale, SaleEvent
+from auction.models import RegisterEntry, Sale, SaleEvent
 
 from .catalogue_pdf import pdf_from_html
-from .office import tariff_lookup
+from .office import office_heading, tariff_lookup
 from . import settlement_log
 from .sale_record import load_record
 
@@ -68,15 +68,6 @@ async def declaration(sessions: async_sessionmaker[AsyncSession], year: int, qua
             .having(func.min(SaleEvent.at) >= _utc_midnight(start), func.min(SaleEvent.at) < _utc_midnight(end)))).all()
     lines = [await _line(sessions, sale_id, opened_at) for sale_id, opened_at in held]
     return reg.declaration(year, quarter, lines, now)
-
-
-async def office_heading(sessions: async_sessionmaker[AsyncSession]) -> tuple[str, str]:
-    async with sessions() as session:
-        office = await session.scalar(select(Office).order_by(Office.id).limit(1))
-    if office is None:
-        return "", ""
-    officer = office.officer.full_name if office.officer is not None else ""
-    return f"{office.name}, {office.address}, {office.postcode} {office.city}", officer
 
 
 async def declaration_pdf(sessions: async_sessionmaker[AsyncSession], found: reg.Declaration) -> bytes:
