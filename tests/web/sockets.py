@@ -42,7 +42,20 @@ class Ws:
         return await self.receive()
 
     def send(self, message: dict) -> None:
-        self.incoming.put_nowait({"type": "websocket.receive", "text": orjson.dumps(message).decode()})
+        self.send_text(orjson.dumps(message).decode())
+
+    def send_text(self, text: str) -> None:
+        self.incoming.put_nowait({"type": "websocket.receive", "text": text})
+
+    async def answers(self, *texts: str) -> list[dict]:
+        """The answer to each of `texts`, sent in turn (its `seq` left out)."""
+        found = []
+        for text in texts:
+            self.send_text(text)
+            answer = await self.receive()
+            answer.pop("seq", None)
+            found.append(answer)
+        return found
 
     async def next_raw(self) -> dict:
         return await asyncio.wait_for(self.outgoing.get(), 10)

@@ -16,6 +16,7 @@ from auction.web.ratelimit import BidLimits
 
 from ..conftest import PASSWORD, add_user
 from .sockets import BIDDER, CLERK, Ws, open_first_lot, session_cookie
+from .test_room_socket import ODD_MESSAGES, UNKNOWN, UNREADABLE
 
 
 async def test_an_online_bid_over_the_socket_and_the_tablet_counting_bidders(app, client, sale_id):
@@ -63,6 +64,19 @@ async def test_an_online_bid_over_the_socket_and_the_tablet_counting_bidders(app
     await phone.close()
     assert (await staff.receive("presence"))["online_bidders"] == 0
     await staff.close()
+
+
+async def test_the_bidder_socket_answers_each_message_that_is_not_a_bid(app, client, sale_id):
+    phone = Ws(app, f"/ws/direct/{sale_id}", await session_cookie(client, BIDDER.email, BIDDER.password))
+    assert (await phone.open())["type"] == "snapshot"
+    only_bids = {"type": "error", "code": "forbidden", "message": "Depuis cet écran, on ne peut qu'enchérir.",
+                 "command_id": "c-0000001"}
+    assert await phone.answers(*ODD_MESSAGES, '{"type": "command", "command_id": "c-0000001", "name": "open_sale"}',
+                               '{"type": "command", "command_id": "c-0000001", "name": "bid", "args": [1]}') == [
+        UNREADABLE, UNREADABLE, {"type": "pong"}, UNKNOWN,
+        {"type": "error", "code": "bad_message", "message": "Identifiant de commande manquant.", "command_id": None},
+        only_bids, only_bids, only_bids]
+    await phone.close()
 
 
 async def test_online_bids_are_rate_limited_per_paddle(app, client, sale_id, caplog):
