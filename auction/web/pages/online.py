@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 
-import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -28,7 +27,7 @@ from ..live import Client, encode
 from ..presence import presence_of
 from ..ratelimit import BidLimits
 from ..templates import render
-from .room import MAX_BIDDER_MESSAGE, _serve, refusal, sale_id_param
+from .room import MAX_BIDDER_MESSAGE, _serve, command_id_ok, read_command, refusal, sale_id_param
 
 log = logging.getLogger("criee.online")
 
@@ -111,23 +110,11 @@ async def _handle_bid(app, room, client: Client, user, text: str, staff: bool) -
             room.sale_id, user.id, received_at, code, message, args,
             paddle=mine.number if mine is not None else None, log_seq=room.state.seq, command_id=command_id))
 
-    try:
-        message = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        message = None
-    if not isinstance(message, dict):
-        reply({"type": "error", "code": "bad_message", "message": "Message illisible.", "command_id": None})
-        return
-    if message.get("type") == "ping":
-        reply({"type": "pong"})
+    message = read_command(text, reply)
+    if message is None:
         return
     command_id = message.get("command_id")
-    if message.get("type") != "command":
-        reply({"type": "error", "code": "bad_message", "message": "Type de message inconnu.", "command_id": command_id})
-        return
-    if not isinstance(command_id, str) or not 8 <= len(command_id) <= 64:
-        reply({"type": "error", "code": "bad_message", "message": "Identifiant de commande manquant.",
-               "command_id": None})
+    if not command_id_ok(command_id, reply):
         return
     args = message.get("args") or {}
     if message.get("name") != "bid" or not isinstance(args, dict):

@@ -197,32 +197,47 @@ def refusal(exc: RoomError, command_id) -> dict:
     return message
 
 
+def read_command(text: str, reply) -> dict | None:
+    """A screen's message, if it is a command; otherwise None, once `reply` has answered it (a ping
+    with pong, an unreadable or unknown message with bad_message)."""
+    try:
+        message = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        message = None
+    if not isinstance(message, dict):
+        reply({"type": "error", "code": "bad_message", "message": "Message illisible.", "command_id": None})
+        return None
+    if message.get("type") == "ping":
+        reply({"type": "pong"})
+        return None
+    if message.get("type") != "command":
+        reply({"type": "error", "code": "bad_message", "message": "Type de message inconnu.",
+               "command_id": message.get("command_id")})
+        return None
+    return message
+
+
+def command_id_ok(command_id, reply) -> bool:
+    """Whether a command carries its id (8 to 64 characters); if not, `reply` has said so."""
+    if isinstance(command_id, str) and 8 <= len(command_id) <= 64:
+        return True
+    reply({"type": "error", "code": "bad_message", "message": "Identifiant de commande manquant.", "command_id": None})
+    return False
+
+
 async def _handle(app, room, client: Client, user, text: str, staff: bool) -> None:
     def reply(message: dict) -> None:
         client.send(encode({**message, "seq": room.state.seq}))
 
-    try:
-        message = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        reply({"type": "error", "code": "bad_message", "message": "Message illisible.", "command_id": None})
-        return
-    if not isinstance(message, dict):
-        reply({"type": "error", "code": "bad_message", "message": "Message illisible.", "command_id": None})
-        return
-    if message.get("type") == "ping":
-        reply({"type": "pong"})
+    message = read_command(text, reply)
+    if message is None:
         return
     command_id = message.get("command_id")
-    if message.get("type") != "command":
-        reply({"type": "error", "code": "bad_message", "message": "Type de message inconnu.", "command_id": command_id})
-        return
     if not staff or user is None:
         reply({"type": "error", "code": "forbidden", "message": "Cet écran ne peut pas agir sur la vente.",
                "command_id": command_id})
         return
-    if not isinstance(command_id, str) or not 8 <= len(command_id) <= 64:
-        reply({"type": "error", "code": "bad_message", "message": "Identifiant de commande manquant.",
-               "command_id": None})
+    if not command_id_ok(command_id, reply):
         return
     name, args = message.get("name"), message.get("args") or {}
     if not isinstance(name, str) or not isinstance(args, dict):
