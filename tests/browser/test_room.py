@@ -252,6 +252,32 @@ def test_display_recovers_after_a_server_restart(new_context, restart_server):
     assert errors == []
 
 
+def test_a_bid_sent_into_a_silent_network_says_so_within_seconds_and_goes_once_back(new_context):
+    """A Wi-Fi drop closes nothing: the tablet must not show "Connecté" while its bid goes nowhere.
+    A command unanswered and nothing heard for a few seconds: the tablet reconnects (and says so),
+    then sends the same command again once the network is back, recorded once."""
+    errors: list[str] = []
+    tablet = open_tablet(new_context, errors)
+    put_a_lot_on_the_block(tablet)
+    view = tablet.evaluate("""() => ({
+        amount: document.getElementById('next-minimum').textContent,
+        leader: document.getElementById('leader-paddle')?.textContent ?? null })""")
+    paddle, amount = (3 if view["leader"] != "Panneau 3" else 1), view["amount"]
+    type_paddle(tablet, paddle)
+    tablet.context.set_offline(True)
+    tablet.locator("#bid-next").click()
+    # well before the 40 s silence limit of the idle socket
+    expect(tablet.locator("#connection-state")).not_to_have_text("Connecté", timeout=9_000)
+    expect(tablet.locator("#bid-next")).to_be_disabled()
+    tablet.context.set_offline(False)
+    expect(tablet.locator("#connection-state")).to_have_text("Connecté", timeout=RECONNECT_TIMEOUT)
+    expect(tablet.locator("#leader-paddle")).to_have_text(f"Panneau {paddle}")
+    expect(tablet.locator("#current-amount")).to_have_text(amount)
+    # the same command id sent again: recorded once
+    expect(tablet.locator("#bid-list tr", has_text=amount)).to_have_count(1)
+    assert errors == []
+
+
 def put_a_lot_on_the_block(tablet: Page) -> None:
     """Open the sale and the next lot unless a lot is already on the block."""
     status = tablet.locator("#sale-status")

@@ -8,6 +8,11 @@ const HELLO_TIMEOUT_MS = 10000;   // no snapshot/synced after hello: try again
 const PING_EVERY_MS = 15000;
 const SILENCE_LIMIT_MS = 40000;   // nothing heard for this long: the connection is dead
 const OFFLINE_AFTER_ATTEMPTS = 3; // failed attempts in a row before the screen says "Hors ligne"
+// A command unanswered for ANSWER_WAIT_MS: a ping at once, and nothing heard at all for
+// ANSWER_SILENCE_MS while commands wait: the connection is dead (a Wi-Fi drop closes nothing), so
+// the screen says so within seconds instead of SILENCE_LIMIT_MS, and sends them again once back.
+const ANSWER_WAIT_MS = 2500;
+const ANSWER_SILENCE_MS = 6000;
 
 export const OFFLINE_ERROR = Object.freeze({
   code: "offline",
@@ -88,6 +93,7 @@ export class RoomSocket {
     this.retryTimer = null;
     this.helloTimer = null;
     this.pingTimer = null;
+    this.answerTimer = null;
     this.lastHeard = 0;
     this.stopped = false;
     window.addEventListener("online", () => this.reconnectNow());
@@ -123,7 +129,25 @@ export class RoomSocket {
     return new Promise((resolve, reject) => {
       this.pending.set(commandId, { message, resolve, reject });
       this.transmit(message);
+      this.watchAnswers();
     });
+  }
+
+  /** While commands wait for their answers: ping when one is slow, restart when all is silent. */
+  watchAnswers() {
+    if (this.answerTimer) return;
+    const check = () => {
+      this.answerTimer = null;
+      if (!this.pending.size || this.status !== "connected") return;   // answered, or reconnecting
+      const silent = Date.now() - this.lastHeard;
+      if (silent >= ANSWER_SILENCE_MS) {
+        this.restart();
+        return;
+      }
+      if (silent >= ANSWER_WAIT_MS) this.transmit({ type: "ping" });
+      this.answerTimer = setTimeout(check, ANSWER_WAIT_MS / 2);
+    };
+    this.answerTimer = setTimeout(check, ANSWER_WAIT_MS);
   }
 
   get pendingCount() {
@@ -251,6 +275,7 @@ export class RoomSocket {
     // Commands sent before the drop and never answered: the same command_id again (the server
     // applies a command_id once, and answers a repeat with the first outcome).
     for (const entry of this.pending.values()) this.transmit(entry.message);
+    if (this.pending.size) this.watchAnswers();
   }
 
   // --- messages ----------------------------------------------------------------------------
