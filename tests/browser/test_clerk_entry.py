@@ -7,6 +7,8 @@ The module has its own demo server (tests/browser/conftest.py); the test drives 
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -103,7 +105,7 @@ def test_a_refused_bid_comes_back_with_its_origin_and_the_next_paddle_is_in_the_
     tablet.get_by_role("button", name="Enchère libre").click()
     expect(alert).to_contain_text("Enchère trop basse")
     expect(amount).to_have_value("")
-    expect(amount).to_have_attribute("placeholder", f"Non enregistré : {euros(100)}")
+    expect(amount).to_have_attribute("placeholder", f"Refusé : {euros(100)}")
     expect(amount).to_have_attribute("data-refused", "true")
     expect(display).to_have_text("1")
     # The button again sends nothing: there is no amount left to send.
@@ -155,4 +157,51 @@ def test_a_refused_bid_comes_back_with_its_origin_and_the_next_paddle_is_in_the_
     expect(rows.first).to_contain_text("Salle")
     expect(display).to_have_text("2")
     expect_origin(tablet, "Téléphone")
+    assert errors == []
+
+
+def placeholder_fits(amount) -> bool:
+    """The placeholder's text, in the box's own font, is no wider than the box inside its padding."""
+    return amount.evaluate("""(input) => {
+        const style = getComputedStyle(input);
+        const context = document.createElement("canvas").getContext("2d");
+        context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        const inner = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        return context.measureText(input.placeholder).width <= inner;
+    }""")
+
+
+def test_a_refused_amount_fits_its_box_and_is_gone_when_the_next_lot_opens(new_context):
+    errors: list[str] = []
+    tablet = open_tablet(new_context, errors)
+    put_a_lot_on_the_block(tablet)
+    amount = tablet.get_by_label("Montant de l'enchère libre, en euros")
+    alert = tablet.locator("#room-alert")
+    # A bid at the next minimum (paddle 3 unless it leads), then an amount one euro under it: too low.
+    leader = tablet.locator("#leader-paddle")
+    paddle = 1 if leader.is_visible() and leader.text_content() == "Panneau 3" else 3
+    type_paddle(tablet, paddle)
+    tablet.locator("#bid-next").click()
+    expect(leader).to_have_text(f"Panneau {paddle}")
+    current = cents_of(tablet.locator("#current-amount").text_content())
+    assert current >= 200_000   # four digits and more: the figure of a real sale
+    type_paddle(tablet, 4 - paddle)
+    amount.fill(str(current // 100 - 1))
+    tablet.get_by_role("button", name="Enchère libre").click()
+    expect(alert).to_contain_text("Enchère trop basse")
+    expect(amount).to_have_attribute("placeholder", f"Refusé : {euros(current - 100)}")
+    assert placeholder_fits(amount)
+
+    # The lot is knocked down and the next one opened: the box is back to its usual placeholder.
+    call = tablet.locator("#call-button")
+    for label in ("2e criée", "3e criée", "Criées faites"):
+        call.click()
+        expect(call).to_have_text(label)
+    tablet.get_by_role("button", name="Adjugé", exact=True).click()
+    tablet.locator("#hammer-dialog").get_by_role("button", name="Confirmer l'adjudication").click()
+    tablet.get_by_role("button", name=re.compile(r"^Lot suivant")).click()
+    expect(tablet.locator("#current-lot-label")).to_have_text("Lot 2")
+    expect(amount).to_have_value("")
+    expect(amount).to_have_attribute("placeholder", "Montant en €")
+    expect(amount).not_to_have_attribute("data-refused", "true")
     assert errors == []

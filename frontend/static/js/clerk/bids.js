@@ -2,12 +2,10 @@
 import { euros, parseEuros } from "../room-socket.js";
 import { run, whenFree } from "./commands.js";
 import { askConfirm } from "./dialogs.js";
-import { entryAtRest, resetEntry, restoreEntry } from "./entry.js";
+import { AMOUNT_PLACEHOLDER, clearAmount, entryAtRest, resetEntry, restoreEntry } from "./entry.js";
 import { notify, showError } from "./messages.js";
 import { render } from "./render.js";
 import { $, lots, ui } from "./state.js";
-
-const AMOUNT_PLACEHOLDER = "Montant en €";
 
 /** The bid for `typed` (the paddle in the entry unless given), answered true when recorded, false
  * when refused (the refusal is on screen: commands.js). */
@@ -42,13 +40,6 @@ function bidAt(amountCents, typed = ui.paddle, source = ui.source) {
     });
 }
 
-function clearAmount() {
-  const input = $("custom-amount");
-  input.value = "";
-  input.placeholder = AMOUNT_PLACEHOLDER;
-  delete input.dataset.refused;
-}
-
 /** A free amount refused: out of the box, so that the bid button never sends it again by accident
  * (for the next paddle it would be another bidder's figure; after an outbid, a bid over one its
  * bidder did not hear), and still in view as the placeholder until the clerk types another. */
@@ -56,7 +47,7 @@ function clearRefusedAmount(cents) {
   const input = $("custom-amount");
   if (parseEuros(input.value) !== cents) return;   // another amount typed meanwhile: the clerk's
   input.value = "";
-  input.placeholder = `Non enregistré : ${euros(cents)}`;
+  input.placeholder = `Refusé : ${euros(cents)}`;   // short: it fits the box whole
   input.dataset.refused = "true";
 }
 

@@ -2,7 +2,7 @@
 // of the socket's news does to the screen.
 import { RoomSocket, socketUrl } from "../room-socket.js";
 import { refreshBook } from "./book.js";
-import { resetEntry } from "./entry.js";
+import { clearAmount, resetEntry } from "./entry.js";
 import { showError } from "./messages.js";
 import { render } from "./render.js";
 import { root, ui } from "./state.js";
@@ -14,6 +14,7 @@ export const socket = new RoomSocket(socketUrl(root.dataset.socket), {
     if (ui.view && before !== after) {   // a paddle typed, a line taken, for the previous lot
       ui.phoneLine = null;
       resetEntry();
+      clearAmount();   // a refused amount's figure belongs to the previous lot
       if (after !== null) refreshBook();   // a lot opened (or re-offered): its orders and lines as of now
     }
     ui.view = state;

@@ -5,6 +5,7 @@ import { render } from "./render.js";
 import { $, ui } from "./state.js";
 
 const MAX_PADDLE_DIGITS = 6;
+export const AMOUNT_PLACEHOLDER = "Montant en €";
 
 // The origin goes with the paddle it was chosen for. An entry the tablet filled by itself (the held
 // phone line's paddle, a bid not recorded offered again) is replaced by the next key typed, and the
@@ -15,6 +16,15 @@ export function resetEntry() {
   ui.paddle = ui.phoneLine !== null ? String(ui.phoneLine) : "";
   ui.source = ui.phoneLine !== null ? "phone" : "room";
   ui.retry = false;
+}
+
+/** The free amount's box empty, with its usual placeholder (after a bid recorded, a
+ * lot opened or closed). */
+export function clearAmount() {
+  const input = $("custom-amount");
+  input.value = "";
+  input.placeholder = AMOUNT_PLACEHOLDER;
+  delete input.dataset.refused;
 }
 
 /** A bid not recorded (refused, or not sent): its paddle and its origin back in the entry, together,
