@@ -1,6 +1,8 @@
 """The clerk's entry after a bid the room refused (frontend/static/js/clerk/entry.js, bids.js), in a
-real browser: the refused bid's paddle comes back with its origin, to be sent again as it was, but
-the next paddle typed is a bidder in the room (a phone origin never passes to it), and a refused
+real browser: the refused bid's paddle comes back with its origin, to be sent again as it was when
+that may succeed (too low, outbid) or for the clerk to correct when it cannot (a paddle without a
+phone request, one already leading); the next paddle typed over a bid offered again is a bidder in
+the room (a phone origin never passes to it), and a refused
 free amount leaves the amount box (its figure kept in view) so that it is not sent again by accident.
 
 The module has its own demo server (tests/browser/conftest.py); the test drives lot 1 of its sale.
@@ -49,15 +51,17 @@ def test_a_refused_bid_comes_back_with_its_origin_and_the_next_paddle_is_in_the_
     expect(bid_next).to_contain_text("panneau 1 (téléphone)")
     bid_next.click()
     expect(alert).to_contain_text("n'a pas demandé à enchérir par téléphone")
-    # Its paddle and its origin come back together, marked as a bid to send again; nothing recorded.
+    # Its paddle and its origin come back together, as typed, for the clerk to correct: sent again
+    # it would be refused again, so the button does not offer it "de nouveau". Nothing recorded.
     expect(display).to_have_text("1")
-    expect(display).to_have_attribute("data-retry", "true")
+    expect(display).to_have_attribute("data-retry", "false")
     expect_origin(tablet, "Téléphone")
-    expect(bid_next).to_contain_text("de nouveau, panneau 1 (téléphone)")
+    expect(bid_next).to_contain_text("panneau 1 (téléphone)")
+    expect(bid_next).not_to_contain_text("de nouveau")
     expect(rows).to_have_count(0)
-    # The next digit starts a new paddle, a bidder in the room: no phone origin carried over.
-    tablet.locator("#keypad").get_by_role("button", name="2", exact=True).click()
-    expect(display).to_have_text("2")
+    # The clerk corrects it: the bidder is in the room, paddle 2.
+    origins.get_by_role("radio", name="Salle").click()
+    type_paddle(tablet, 2)
     expect(display).to_have_attribute("data-retry", "false")
     expect_origin(tablet, "Salle")
     expect(bid_next).not_to_contain_text("téléphone")
@@ -76,17 +80,18 @@ def test_a_refused_bid_comes_back_with_its_origin_and_the_next_paddle_is_in_the_
     tablet.keyboard.press("Enter")
     expect(alert).to_contain_text("Le panneau 3 n'a pas demandé à enchérir par téléphone")
     expect(display).to_have_text("3")
-    expect(display).to_have_attribute("data-retry", "true")
+    expect(display).to_have_attribute("data-retry", "false")
     expect_origin(tablet, "Téléphone")
-    # The clear key, too, leaves the entry empty in the room.
+    # The clear key empties the paddle; the origin is the clerk's, as chosen.
     tablet.keyboard.press("Escape")
     expect(display).to_have_text("—")
-    expect_origin(tablet, "Salle")
+    expect_origin(tablet, "Téléphone")
     # Choosing the origin takes the refused bid in hand: the bidder was in the room, sent again as such.
     origins.get_by_role("radio", name="Téléphone").click()
     tablet.keyboard.press("3")
     tablet.keyboard.press("Enter")
-    expect(display).to_have_attribute("data-retry", "true")
+    expect(alert).to_contain_text("Le panneau 3 n'a pas demandé à enchérir par téléphone")
+    expect(display).to_have_text("3")
     origins.get_by_role("radio", name="Salle").click()
     expect(display).to_have_text("3")
     expect(display).to_have_attribute("data-retry", "false")
@@ -108,6 +113,9 @@ def test_a_refused_bid_comes_back_with_its_origin_and_the_next_paddle_is_in_the_
     expect(amount).to_have_attribute("placeholder", f"Refusé : {euros(100)}")
     expect(amount).to_have_attribute("data-refused", "true")
     expect(display).to_have_text("1")
+    # Too low: sent again at the next minimum it may be recorded, so its paddle is offered again.
+    expect(display).to_have_attribute("data-retry", "true")
+    expect(bid_next).to_contain_text("de nouveau, panneau 1")
     # The button again sends nothing: there is no amount left to send.
     tablet.get_by_role("button", name="Enchère libre").click()
     expect(alert).to_contain_text("Montant illisible")
@@ -141,12 +149,13 @@ def test_a_refused_bid_comes_back_with_its_origin_and_the_next_paddle_is_in_the_
     bid_next.click()
     expect(tablet.locator("#leader-paddle")).to_have_text("Panneau 2")
     expect(rows.first).to_contain_text("Téléphone")
-    # The line's bidder leads: bid again, refused; the line's paddle comes back to send again, and
-    # the next paddle typed is the room's.
+    # The line's bidder leads: bid again, refused; the line's paddle comes back, not offered again
+    # (it would be refused again), and the next paddle typed is the room's.
     bid_next.click()
     expect(alert).to_contain_text("Le panneau 2 est déjà le plus offrant")
     expect(display).to_have_text("2")
-    expect(display).to_have_attribute("data-retry", "true")
+    expect(display).to_have_attribute("data-retry", "false")
+    expect(bid_next).not_to_contain_text("de nouveau")
     expect_origin(tablet, "Téléphone")
     tablet.keyboard.press("1")
     expect(display).to_have_text("1")

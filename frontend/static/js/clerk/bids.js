@@ -7,6 +7,12 @@ import { notify, showError } from "./messages.js";
 import { render } from "./render.js";
 import { $, lots, ui } from "./state.js";
 
+// Refusals after which the same bid may be recorded if sent again (the next minimum moved under it,
+// another bid took the step first, the tablet was offline): its paddle comes back marked to send again.
+// After any other (a paddle not verified or without a phone request, a paddle already leading), the
+// paddle comes back as typed, for the clerk to correct: sending it again would be refused again.
+const RESENDABLE = new Set(["bid_too_low", "outbid", "stale_command", "concurrent_update", "offline"]);
+
 /** The bid for `typed` (the paddle in the entry unless given), answered true when recorded, false
  * when refused (the refusal is on screen: commands.js). */
 function bidAt(amountCents, typed = ui.paddle, source = ui.source) {
@@ -18,8 +24,11 @@ function bidAt(amountCents, typed = ui.paddle, source = ui.source) {
   const current = ui.view && ui.view.current_bid;
   // The bid names the bid it covers: if another (online, another tablet) took this step first,
   // the server answers "outbid" with the amount to beat instead of recording a bid nobody saw.
-  return run("bid", { paddle, amount_cents: amountCents, source, expected_bid_seq: current ? current.seq : null },
-    { success: `Enchère de ${euros(amountCents)} enregistrée pour le panneau ${paddle}${source === "phone" ? " (téléphone)" : ""}.` })
+  let resend = true;   // not sent at all (another command in flight): as it was, to send again
+  return run("bid", { paddle, amount_cents: amountCents, source, expected_bid_seq: current ? current.seq : null }, {
+    success: `Enchère de ${euros(amountCents)} enregistrée pour le panneau ${paddle}${source === "phone" ? " (téléphone)" : ""}.`,
+    onRefused: (error) => { resend = RESENDABLE.has(error.code); },
+  })
     .then((ack) => {
       if (ack) {
         // The paddle is cleared for the next bidder, unless another was typed meanwhile. A phone line
@@ -30,10 +39,11 @@ function bidAt(amountCents, typed = ui.paddle, source = ui.source) {
         return true;
       }
       // Refused: the paddle comes back with its origin, both as sent (unless the clerk has typed
-      // another paddle or chosen another origin since), marked as a bid to send again: the next key
-      // typed starts a new paddle in the room, so the refused bid's origin never passes to it.
+      // another paddle or chosen another origin since). Marked as a bid to send again when sending
+      // it again may succeed: the next key typed starts a new paddle in the room, so the refused
+      // bid's origin never passes to it. Otherwise unmarked, for the clerk to correct.
       if ((ui.paddle === typed && ui.source === source) || entryAtRest()) {
-        restoreEntry(typed, source);
+        restoreEntry(typed, source, resend);
         render();
       }
       return false;

@@ -11,7 +11,9 @@ import { $, isOfficer, ui } from "./state.js";
 const queue = [];
 const MAX_QUEUED = 3;
 
-export async function run(name, args = {}, { success } = {}) {
+/** Send `name`, answered with its ack, or null when refused or not sent (the refusal on screen, and
+ * given to `onRefused` too). */
+export async function run(name, args = {}, { success, onRefused } = {}) {
   if (ui.busy) {
     showError({ message: "Commande précédente en cours : celle-ci n'a pas été envoyée, recommencez." });
     return null;
@@ -26,6 +28,7 @@ export async function run(name, args = {}, { success } = {}) {
     return ack;
   } catch (error) {
     showError(error, overrideFor(error, name, args));
+    if (onRefused) onRefused(error);
     return null;
   } finally {
     ui.busy = false;

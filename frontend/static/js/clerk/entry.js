@@ -28,11 +28,12 @@ export function clearAmount() {
 }
 
 /** A bid not recorded (refused, or not sent): its paddle and its origin back in the entry, together,
- * to be sent again as they were (Enter, the bid button) or replaced by the next paddle typed. */
-export function restoreEntry(paddle, source) {
+ * to be sent again as they were (Enter, the bid button) or replaced by the next paddle typed; or, when
+ * sending it again cannot succeed (`retry` false), as typed, for the clerk to correct. */
+export function restoreEntry(paddle, source, retry = true) {
   ui.paddle = paddle;
   ui.source = source;
-  ui.retry = true;
+  ui.retry = retry;
 }
 
 /** A paddle card read: its bidder is in the room, whatever the entry held (a held line stays held). */
