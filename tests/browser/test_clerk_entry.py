@@ -214,3 +214,44 @@ def test_a_refused_amount_fits_its_box_and_is_gone_when_the_next_lot_opens(new_c
     expect(amount).to_have_attribute("placeholder", "Montant en €")
     expect(amount).not_to_have_attribute("data-refused", "true")
     assert errors == []
+
+
+def press_at_once(tablet: Page, keys: list[str]) -> None:
+    """The keys in one task of the page, as a fast clerk types them: the second bid queued behind the first."""
+    tablet.evaluate("""(keys) => {
+        for (const key of keys) document.body.dispatchEvent(new KeyboardEvent("keydown", {key, bubbles: true}));
+    }""", keys)
+
+
+def test_a_refusal_stays_on_screen_over_the_next_commands_ack_and_hides_an_older_notice(new_context):
+    errors: list[str] = []
+    tablet = open_tablet(new_context, errors)
+    put_a_lot_on_the_block(tablet)
+    alert = tablet.locator("#room-alert")
+    notice = tablet.locator("#room-notice")
+    leader = tablet.locator("#leader-paddle")
+    # A bid recorded: its notice.
+    paddle = 1 if leader.is_visible() and leader.text_content() == "Panneau 3" else 3
+    type_paddle(tablet, paddle)
+    tablet.locator("#bid-next").click()
+    expect(leader).to_have_text(f"Panneau {paddle}")
+    expect(notice).to_contain_text(f"enregistrée pour le panneau {paddle}")
+
+    # The leader bids again (refused, already leading) and, queued behind it, another paddle (recorded).
+    other = 4 - paddle
+    press_at_once(tablet, [str(paddle), "Enter", str(other), "Enter"])
+    expect(leader).to_have_text(f"Panneau {other}")
+    # The refusal is still on screen: the queued bid's ack does not clear an error it came after.
+    expect(alert).to_be_visible()
+    expect(alert).to_contain_text(f"Le panneau {paddle} est déjà le plus offrant")
+    expect(notice).to_contain_text(f"enregistrée pour le panneau {other}")
+
+    # A refusal hides the older notice: the red line is the answer, not an "enregistrée" above it.
+    press_at_once(tablet, ["Escape", str(other), "Enter"])   # the refused paddle, left to correct, cleared
+    expect(alert).to_contain_text(f"Le panneau {other} est déjà le plus offrant")
+    expect(notice).to_have_text("")
+    # The clerk's next command, asked for after seeing it, clears it once acknowledged.
+    press_at_once(tablet, ["Escape", str(paddle), "Enter"])
+    expect(leader).to_have_text(f"Panneau {paddle}")
+    expect(alert).to_be_hidden()
+    assert errors == []

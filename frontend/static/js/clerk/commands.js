@@ -2,7 +2,7 @@
 // those asked for meanwhile, and the officer's way past a refusal.
 import { socket } from "./connection.js";
 import { askReason } from "./dialogs.js";
-import { clearError, notify, showError } from "./messages.js";
+import { clearErrorBefore, errorMark, notify, showError } from "./messages.js";
 import { render } from "./render.js";
 import { $, isOfficer, ui } from "./state.js";
 
@@ -10,6 +10,8 @@ import { $, isOfficer, ui } from "./state.js";
 // with a message (never silently dropped). A bid keeps the paddle typed when Enter was pressed.
 const queue = [];
 const MAX_QUEUED = 3;
+// The errors on screen when the command being started was asked for (queued: when it was queued).
+let askedAt = null;
 
 /** Send `name`, answered with its ack, or null when refused or not sent (the refusal on screen, and
  * given to `onRefused` too). */
@@ -18,12 +20,15 @@ export async function run(name, args = {}, { success, onRefused } = {}) {
     showError({ message: "Commande précédente en cours : celle-ci n'a pas été envoyée, recommencez." });
     return null;
   }
+  // Its ack clears only an error the clerk had seen when asking for it: not the refusal of the command
+  // before it in the queue, nor one shown meanwhile.
+  const mark = askedAt !== null ? askedAt : errorMark();
   ui.busy = true;
   const answer = socket.sendCommand(name, args);   // on the wire before the screen redraws: a bid
   render();                                        // racing an online bid must not wait for layout
   try {
     const ack = await answer;
-    clearError();
+    clearErrorBefore(mark);
     if (success) notify(success);
     return ack;
   } catch (error) {
@@ -48,7 +53,7 @@ export function whenFree(label, action) {
     showError({ message: `${label} refusé : ${queue.length} commandes attendent déjà.` });
     return;
   }
-  queue.push({ label, action });
+  queue.push({ label, action, mark: errorMark() });
   notify(`${label} : en attente, envoyé dès la réponse à la commande en cours.`);
   renderQueue();
 }
@@ -58,7 +63,14 @@ function drainQueue() {
   const next = queue.shift();
   renderQueue();
   if (!next) return;
-  if (next.action() === false) {
+  askedAt = next.mark;
+  let done;
+  try {
+    done = next.action();
+  } finally {
+    askedAt = null;
+  }
+  if (done === false) {
     showError({ message: `${next.label} non envoyé : la salle a changé entre-temps (${queue.length ? "les suivants aussi vérifiés" : "vérifiez"}).` });
     setTimeout(drainQueue, 0);
   }

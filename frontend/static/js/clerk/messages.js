@@ -2,8 +2,18 @@
 import { $ } from "./state.js";
 
 let alertAction = null;
+let shown = 0;        // errors shown so far: the alert's is the last
+let alertShown = 0;   // which one the alert holds, 0 when hidden
+
+/** The mark of the errors shown up to now (for clearErrorBefore). */
+export function errorMark() {
+  return shown;
+}
 
 export function showError(error, action = null) {
+  shown += 1;
+  alertShown = shown;
+  $("room-notice").textContent = "";   // an older "… enregistrée" must not read as the answer
   $("room-alert-text").textContent = error.message || "L'action a échoué.";
   const button = $("room-alert-action");
   alertAction = action;
@@ -12,7 +22,13 @@ export function showError(error, action = null) {
   $("room-alert").hidden = false;
 }
 
+/** Clear the alert if its error was shown up to `mark` (errorMark()), not one shown since. */
+export function clearErrorBefore(mark) {
+  if (alertShown <= mark) clearError();
+}
+
 export function clearError() {
+  alertShown = 0;
   $("room-alert").hidden = true;
   $("room-alert-text").textContent = "";
   alertAction = null;
