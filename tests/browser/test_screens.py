@@ -142,6 +142,8 @@ def test_room_display_at_1080p_currencies_sizes_live_state_hammer_and_next_lot(s
     assert max(box["bottom"] for box in boxes.values()) >= 0.75 * 1080, boxes
     foot = geometry(display, ["display-last"])["display-last"]
     assert all(boxes[name]["bottom"] <= foot["top"] + 1 for name in ids if name != "display-photo"), (boxes, foot)
+    badge = display.locator("#display-calls li").first.evaluate("(li) => parseFloat(getComputedStyle(li).fontSize)")
+    assert badge >= 43, badge   # the three calls, large enough from the back row (and above the foot)
 
     # The hammer: the overlay gives the lot, its title, the price and the paddle.
     for _ in range(2):
@@ -345,3 +347,31 @@ def test_the_main_screens_pass_axe_wcag_21_aa(screens):
         tablet.goto(path)
         found[path] = axe_violations(tablet)
     assert {path: issues for path, issues in found.items() if issues} == {}
+
+
+def test_an_announcement_on_the_display_scales_with_the_screen_and_moves_nothing(screens):
+    """Read from the back row like the rest (its font follows the screen's height), over the header
+    line while it lasts: the lot on the block stays where it was, inside the screen."""
+    tablet = open_tablet(screens)
+    expect(tablet.locator("#current-lot")).to_be_visible()          # lot 5, left on the block above
+    display = screens("display-announcement", SCREEN)
+    display.goto(f"/salle/{SALE_ID}")
+    expect(display.locator("#connection-state")).to_have_attribute("data-state", "connected")
+    ids = ["display-lot", "display-title", "display-amount", "display-next", "display-calls"]
+    before = geometry(display, ids)
+    tablet.locator("#announce").click()
+    tablet.locator("#announce-input").fill("Le lot 5 est retiré de la vente à la demande du créancier.")
+    tablet.locator("#announce-confirm").click()
+    announcement = display.locator("#display-announcement")
+    expect(announcement).to_contain_text("Le lot 5 est retiré de la vente")
+    after = geometry(display, ids + ["display-announcement"])
+    shown = after["display-announcement"]
+    assert shown["font"] >= 38, shown   # 1.6rem (25.6 px) before: too small from 15 m
+    assert inside(shown, 1920, 1080), shown
+    ids = [name for name in ids if before[name]["visible"]]   # the calls only once one is made
+    assert "display-amount" in ids, before
+    assert shown["bottom"] <= min(after[name]["top"] for name in ids) + 1, after
+    for name in ids:
+        assert abs(after[name]["top"] - before[name]["top"]) < 3, (name, before[name], after[name])   # the amount may be flashing
+        assert inside(after[name], 1920, 1080), (name, after[name])
+    assert screens.errors == []
