@@ -209,7 +209,7 @@ def _check_bid(state, setup, args, lot_id: int, paddle: int, amount: int, source
         raise BidTooLow("Une enchère est un prix (C. civ. 1591) : son montant est un nombre entier de centimes "
                         "supérieur à 0.")
     if amount < minimum:
-        raise BidTooLow(f"Enchère trop basse : le minimum est {format_euros(minimum)}.")
+        raise BidTooLow(f"Enchère trop basse : le minimum est {format_euros(minimum, with_cents=False)}.")
     return {"lot_id": lot_id, "paddle": paddle, "amount_cents": amount, "source": source}
 
 

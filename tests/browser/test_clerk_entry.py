@@ -160,7 +160,7 @@ def test_a_refused_bid_comes_back_with_its_origin_and_the_next_paddle_is_in_the_
     tablet.keyboard.press("1")
     expect(display).to_have_text("1")
     expect_origin(tablet, "Salle")
-    expect(tablet.locator("#phone-line-active")).to_contain_text("En ligne avec le panneau 2")
+    expect(tablet.locator("#phone-line-active")).to_contain_text("Au téléphone avec le panneau 2")
     tablet.keyboard.press("Enter")
     expect(tablet.locator("#leader-paddle")).to_have_text("Panneau 1")
     expect(rows.first).to_contain_text("Salle")

@@ -355,7 +355,7 @@ def test_an_absentee_order_and_a_phone_line_on_the_tablet(new_context, live_serv
     expect(tablet.locator("#phone-list")).to_contain_text("Panneau 2 · Nadia HADDAD · 07 11 22 33 44")
     # The clerk takes the phone line of paddle 2 and bids for it: the order answers a step above.
     tablet.get_by_role("button", name="Prendre la ligne du panneau 2").click()
-    expect(tablet.locator("#phone-line-active")).to_contain_text("En ligne avec le panneau 2 (Nadia HADDAD)")
+    expect(tablet.locator("#phone-line-active")).to_contain_text("Au téléphone avec le panneau 2 (Nadia HADDAD)")
     expect(tablet.locator("#paddle-display")).to_have_text("2")
     second = step_above(lot_2_opening)
     tablet.locator("#bid-next").click()

@@ -215,7 +215,7 @@ def test_clerk_tablet_at_1180x820_one_screen_lot_jump_phone_line_checks_queue_an
     type_paddle(tablet, 1)
     tablet.locator("#bid-next").click()
     expect(tablet.locator("#leader-paddle")).to_have_text("Panneau 1")
-    expect(tablet.locator("#phone-line-active")).to_contain_text("En ligne avec le panneau 2")
+    expect(tablet.locator("#phone-line-active")).to_contain_text("Au téléphone avec le panneau 2")
     expect(tablet.locator("#paddle-display")).to_have_text("2")
     tablet.locator("#bid-next").click()
     expect(tablet.locator("#leader-paddle")).to_have_text("Panneau 2")

@@ -32,10 +32,22 @@ def test_nothing_happens_before_the_sale_is_opened():
 def test_first_bid_is_at_least_the_opening_bid(room):
     room.do("open_lot", lot_id=1)
     assert room.state.next_minimum(room.setup) == 100_00
-    with pytest.raises(BidTooLow, match="100,00"):
+    with pytest.raises(BidTooLow) as refused:
         room.do("bid", paddle=1, amount_cents=99_99)
+    # A whole amount without cents, as everywhere else in the room ("100 €", not "100,00 €").
+    assert str(refused.value) == "Enchère trop basse : le minimum est 100\u00a0€."
     room.do("bid", paddle=1, amount_cents=100_00)
     assert room.state.current_bid.amount_cents == 100_00
+
+
+def test_a_minimum_with_cents_is_refused_with_its_cents(room):
+    room.do("open_lot", lot_id=1)
+    room.do("bid", paddle=1, amount_cents=100_50)   # a free amount with cents: the minimum keeps them
+    minimum = room.state.next_minimum(room.setup)
+    assert minimum % 100 == 50
+    with pytest.raises(BidTooLow) as refused:
+        room.do("bid", paddle=2, amount_cents=minimum - 1)
+    assert str(refused.value) == f"Enchère trop basse : le minimum est {minimum // 100},50\u00a0€."
 
 
 def test_next_bid_is_current_plus_the_increment_step(room):
@@ -56,7 +68,7 @@ def test_c_civ_1591_a_bid_is_never_0(room):
     for amount in (0, -1, -5_00):
         with pytest.raises(BidTooLow, match="C. civ. 1591"):
             room.do("bid", paddle=1, amount_cents=amount)
-    with pytest.raises(BidTooLow, match="5,00"):
+    with pytest.raises(BidTooLow, match="minimum est 5\u00a0€"):
         room.do("bid", paddle=1, amount_cents=4_99)
     with pytest.raises(InvalidCommand):
         room.do("bid", paddle=1, amount_cents=5.5)      # whole cents only

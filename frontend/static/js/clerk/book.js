@@ -39,7 +39,7 @@ export function renderBook(v, active) {
   activeLine.replaceChildren();
   if (ui.phoneLine !== null) {
     const request = phones.find((r) => r.paddle === ui.phoneLine);
-    activeLine.append(`En ligne avec le panneau ${ui.phoneLine}${request ? ` (${request.name})` : ""}`);
+    activeLine.append(`Au téléphone avec le panneau ${ui.phoneLine}${request ? ` (${request.name})` : ""}`);
     const release = document.createElement("button");
     release.type = "button";
     release.className = "touch quiet";
