@@ -26,6 +26,10 @@ What it does, all on this machine:
      screen shows (the two sent in a random order): exactly one wins. The ack and display figures
      then cover every accepted bid, room or online; the health line counts the races won and lost
      on each side and the online bidders' answer times (acks and refusals);
+     at every bid step, just before the bids, a second staff socket (the officer's desk, on the
+     tablet's server) sends a ping and times its pong: the echo floor, what the ack costs without
+     a decision nor an append (the two websocket hops between Python event loops, the server's read
+     and write), at the same moment and under the same load;
   5. stops the server and measures the broadcast floor: a bare `websockets` server (P of them,
      each with its share of the clients, sending together) calling `broadcast()` with messages of
      the same size to the same N clients at the same pace.
@@ -50,7 +54,19 @@ saturate (clients_cpu 1.0: a quarter of the deliveries still missing when it sto
 p50): not a scale this machine can measure.
 The ack stays several times the commit floor: besides the append it is two websocket hops between
 Python event loops (the bench's client and the server), which the floor (a bare INSERT from one
-asyncpg client) does not have.
+asyncpg client) does not have: the echo floor measures them.
+6 December 2026, quiet machine, PostgreSQL, 1 000 displays, 20 online bidders, 400 bids at 20/s,
+three runs in a row: commit floor 0.56–0.58 / 0.83–0.94 ms, echo floor 0.78–0.80 / 2.39–2.53, ack
+4.8–5.4 / 8.8–9.5 (ack p99 less the echo floor p99: 6.3–6.9, against twice the commit floor,
+1.7–1.9: not met), display 21.4–22.9 / 29.6–32.6 against a broadcast floor of 15.8–16.3 / 26.2–26.9
+(display p99 ÷ floor: 1.21, 1.16, 1.13: met), online answer 5.2–5.6 / 8.8–10.0, 24.7–24.9 MB per
+1 000 displays. Without online bidders: ack 3.96 / 7.47, echo 0.77 / 1.74: with them, each step's
+room bid and online bid arrive together and one waits under the room's lock for the other's whole
+command (its rate limit, its append), which both the ack and the online answer include.
+SQLite (--database-url sqlite, the same load): ack 3.63 / 7.26 ms and online answer 3.70 / 7.29 with
+the appends on their own connection and thread (auction.services.appends_sqlite), against 5.79 /
+10.4 and 5.79 / 10.4 through a session (the A/B of the same hour); commit floor 0.14 / 0.36, echo
+floor 0.79 / 1.91.
 
 What limits the figures (py-spy with --profile at 1 000 displays, 20 bids/s, on a shared machine):
   - ack: the commit. An append is one statement on PostgreSQL (auction.services.appends: insert,
