@@ -169,8 +169,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
                 await relay.start()              # listening before any log is replayed
                 if own:                          # the room's appends in one round trip
                     appends = Appends(listener_dsn(db.engine.url))
-            elif own and file_url(db.engine.url) is not None:
-                appends = SqliteAppends(file_url(db.engine.url))    # in one hop to a thread of their own
+            elif own and (database_file := file_url(db.engine.url)) is not None:
+                appends = SqliteAppends(database_file)    # in one hop to a thread of their own
             if appends is not None:
                 app.state.rooms.opened.append(lambda room: setattr(room, "append", appends.append))
             live = await app.state.rooms.load_live_sales()   # replay the log of every sale in progress

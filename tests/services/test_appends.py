@@ -3,24 +3,20 @@ its own (committed, as a server owns it): stored and chained as through a sessio
 set, the other processes notified on commit; a step taken by another process or a lost connection
 answered as the session path answers them."""
 import asyncio
-import uuid
 
 import asyncpg
 import orjson
 import pytest
 from sqlalchemy import select
 
-from auction.db import Database
-from auction.domain.roles import Role
-from auction.domain.room import Actor, BidTooLow
-from auction.models import Sale, SaleEvent, User, utcnow
+from auction.domain.room import BidTooLow
+from auction.models import Sale, SaleEvent
 from auction.services import room as room_service
 from auction.services import room_loaders
 from auction.services.appends import Appends
-from auction.services.demo import seed_demo
 from auction.services.relay_notices import CHANNEL, decode, listener_dsn
 
-from .conftest import TODAY
+from .owned_database import opened, owned_sale, run
 
 
 @pytest.fixture
@@ -28,25 +24,8 @@ async def owned(backend, database_factory, tmp_path):
     """(Database, sale id, clerk) on a migrated PostgreSQL database of this test's own."""
     if backend != "postgresql":
         pytest.skip("one-statement appends are PostgreSQL's")
-    db = Database.connect(await asyncio.to_thread(database_factory.create_migrated))
-    try:
-        await seed_demo(db.sessions, tmp_path, TODAY)
-        async with db.sessions() as session:
-            sale_id = await session.scalar(select(Sale.id))
-            clerk = await session.scalar(select(User).where(User.role == "clerk"))
-        yield db, sale_id, Actor(clerk.id, Role.CLERK)
-    finally:
-        await db.dispose()
-
-
-async def opened(db, sale_id, appends: Appends) -> room_service.Room:
-    room = await room_service.open_room(db.sessions, sale_id)
-    room.append = appends.append
-    return room
-
-
-async def run(db, room, actor, name, command_id=None, **args):
-    return await room_service.submit(db.sessions, room, command_id or uuid.uuid4().hex, name, args, actor, utcnow())
+    async with owned_sale(database_factory, tmp_path) as owned:
+        yield owned
 
 
 async def test_an_append_is_stored_chained_and_notified_in_one_statement(owned):
@@ -57,7 +36,7 @@ async def test_an_append_is_stored_chained_and_notified_in_one_statement(owned):
     listener = await asyncpg.connect(dsn)
     await listener.add_listener(CHANNEL, lambda *args: heard.append(args[-1]))
     try:
-        room = await opened(db, sale_id, appends)
+        room = await opened(db, sale_id, appends.append)
         lot_id = next(iter(room.setup.lots))
         await run(db, room, clerk, "open_sale")
         await run(db, room, clerk, "open_lot", lot_id=lot_id)
@@ -95,11 +74,11 @@ async def test_a_step_another_process_took_is_refused_as_through_a_session(owned
     db, sale_id, clerk = owned
     appends_here, appends_there = Appends(listener_dsn(db.engine.url)), Appends(listener_dsn(db.engine.url))
     try:
-        here = await opened(db, sale_id, appends_here)
+        here = await opened(db, sale_id, appends_here.append)
         lot_id = next(iter(here.setup.lots))
         await run(db, here, clerk, "open_sale")
         await run(db, here, clerk, "open_lot", lot_id=lot_id)
-        there = await opened(db, sale_id, appends_there)      # as it is now: seq 2
+        there = await opened(db, sale_id, appends_there.append)      # as it is now: seq 2
         amount = here.setup.lots[lot_id].opening_bid_cents
         await run(db, here, clerk, "bid", paddle=1, amount_cents=amount)
         # `there` has not heard of the bid: its append of the same step conflicts, it reads the log,
@@ -118,7 +97,7 @@ async def test_a_lost_connection_falls_back_to_a_session_and_stores_each_event_o
     db, sale_id, clerk = owned
     appends = Appends(listener_dsn(db.engine.url))
     try:
-        room = await opened(db, sale_id, appends)
+        room = await opened(db, sale_id, appends.append)
         await run(db, room, clerk, "open_sale")
         # The database ends the appends' connection (a restart, an administrator), and cannot be
         # reached by it for a while: the session path appends.
